@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { UserSchema } from '../entities.js';
+import { PasswordSchema, UsernameSchema } from '../primitives.js';
+
+export const CredentialsSchema = z.strictObject({
+  username: UsernameSchema,
+  password: PasswordSchema,
+});
+export type Credentials = z.infer<typeof CredentialsSchema>;
+export const RegisterBodySchema = CredentialsSchema;
+export const LoginBodySchema = CredentialsSchema;
+
+/** `POST /api/auth/register` (201) and `POST /api/auth/login` (200). */
+export const AuthResponseSchema = z.object({ user: UserSchema, token: z.string() });
+export type AuthResponse = z.infer<typeof AuthResponseSchema>;
+
+/** `GET /api/me`. */
+export const MeResponseSchema = z.object({ user: UserSchema });
+export type MeResponse = z.infer<typeof MeResponseSchema>;

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ChatSchema, MemberSchema, VisibilitySchema } from '../entities.js';
+import { LIMITS } from '../limits.js';
+import { ChatTitleSchema, IdSchema, SeqSchema, UsernameSchema } from '../primitives.js';
+
+export const ChatParamsSchema = z.strictObject({ chatId: IdSchema });
+export const MemberParamsSchema = z.strictObject({ chatId: IdSchema, userId: IdSchema });
+
+/** `GET /api/chats` and `GET /api/chats/public`. */
+export const ChatListResponseSchema = z.object({ chats: z.array(ChatSchema) });
+export type ChatListResponse = z.infer<typeof ChatListResponseSchema>;
+
+export const PublicChatsQuerySchema = z.strictObject({
+  q: z.string().trim().max(LIMITS.searchMax).optional(),
+});
+
+export const CreateChatBodySchema = z.strictObject({
+  title: ChatTitleSchema,
+  visibility: VisibilitySchema.default('private'),
+  members: z.array(UsernameSchema).max(LIMITS.membersMax).default([]),
+});
+export type CreateChatBody = z.input<typeof CreateChatBodySchema>;
+
+export const DirectChatBodySchema = z.strictObject({ username: UsernameSchema });
+export type DirectChatBody = z.infer<typeof DirectChatBodySchema>;
+
+/** Answer of create (201), direct, and join. */
+export const ChatResponseSchema = z.object({ chat: ChatSchema });
+export type ChatResponse = z.infer<typeof ChatResponseSchema>;
+
+/** `GET /api/chats/:chatId`. */
+export const ChatDetailResponseSchema = z.object({
+  chat: ChatSchema,
+  members: z.array(MemberSchema),
+});
+export type ChatDetailResponse = z.infer<typeof ChatDetailResponseSchema>;
+
+export const AddMemberBodySchema = z.strictObject({ username: UsernameSchema });
+export type AddMemberBody = z.infer<typeof AddMemberBodySchema>;
+export const MemberResponseSchema = z.object({ member: MemberSchema });
+export type MemberResponse = z.infer<typeof MemberResponseSchema>;
+
+export const ReadBodySchema = z.strictObject({ seq: SeqSchema });
+export type ReadBody = z.infer<typeof ReadBodySchema>;

@@ -1,0 +1,30 @@
+/** PROTOCOL.md › WebSocket: the version a client sees in `hello`. */
+export const PROTOCOL_VERSION = 1 as const;
+
+export const LIMITS = {
+  usernameMin: 3,
+  usernameMax: 32,
+  passwordMin: 8,
+  passwordMax: 128,
+  /** Message body length, counted after trimming. */
+  bodyMin: 1,
+  bodyMax: 4000,
+  /** Raw (untrimmed) body length: bounds whitespace padding. */
+  bodyRawMax: 8000,
+  titleMin: 1,
+  titleMax: 100,
+  searchMax: 100,
+  membersMax: 100,
+  pageDefault: 50,
+  pageMax: 200,
+  /** `subscribe` replies carry at most this many missed messages. */
+  missedMax: 200,
+  /** WebSocket frames over this many bytes close the socket with 1009. */
+  frameMaxBytes: 64 * 1024,
+  /** HTTP request bodies over this many bytes get 413. */
+  httpBodyMaxBytes: 64 * 1024,
+  /** Clients hide a typing indicator after this long without a refresh. */
+  typingTtlMs: 5000,
+  clientIdMax: 64,
+  frameIdMax: 64,
+} as const;

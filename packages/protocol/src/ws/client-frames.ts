@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.js';
+import { ClientIdSchema, IdSchema, MessageBodySchema, SeqSchema } from '../primitives.js';
+
+/** A frame with an `id` gets exactly one reply carrying that id. */
+export const FrameIdSchema = z.union([z.string().min(1).max(LIMITS.frameIdMax), z.number().int().safe()]);
+export type FrameId = z.infer<typeof FrameIdSchema>;
+
+// Client frames are strict: an unknown key is a BAD_REQUEST, so a typo ("chatID") is caught
+// instead of silently meaning something else (docs/PROTOCOL.md › Strictness).
+const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.strictObject({ type: z.literal(type), id: FrameIdSchema.optional(), ...shape });
+
+export const SubscribeFrameSchema = frame('subscribe', {
+  chatId: IdSchema,
+  afterSeq: SeqSchema.optional(),
+});
+export const UnsubscribeFrameSchema = frame('unsubscribe', { chatId: IdSchema });
+export const SendFrameSchema = frame('message.send', {
+  chatId: IdSchema,
+  clientId: ClientIdSchema,
+  body: MessageBodySchema,
+});
+export const EditFrameSchema = frame('message.edit', { messageId: IdSchema, body: MessageBodySchema });
+export const DeleteFrameSchema = frame('message.delete', { messageId: IdSchema });
+export const TypingFrameSchema = frame('typing', { chatId: IdSchema });
+export const ReadFrameSchema = frame('read', { chatId: IdSchema, seq: SeqSchema });
+export const PingFrameSchema = frame('ping', {});
+
+export const ClientFrameSchema = z.discriminatedUnion('type', [
+  SubscribeFrameSchema,
+  UnsubscribeFrameSchema,
+  SendFrameSchema,
+  EditFrameSchema,
+  DeleteFrameSchema,
+  TypingFrameSchema,
+  ReadFrameSchema,
+  PingFrameSchema,
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+export type ClientFrameType = ClientFrame['type'];
+export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
+export const CLIENT_FRAME_TYPES = ClientFrameSchema.options.map((o) => o.shape.type.value);

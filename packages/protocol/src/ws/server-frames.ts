@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { MessageSchema, UserSchema } from '../entities.js';
+import { ErrorInfoSchema } from '../errors.js';
+import { IdSchema, IsoDateSchema, SeqSchema } from '../primitives.js';
+import { FrameIdSchema } from './client-frames.js';
+
+export const HelloFrameSchema = z.object({
+  type: z.literal('hello'),
+  user: UserSchema,
+  protocolVersion: z.number().int(),
+  heartbeatMs: z.number().int().positive(),
+  serverTime: IsoDateSchema,
+});
+
+export const OkReplySchema = z.object({
+  type: z.literal('reply'),
+  id: FrameIdSchema,
+  ok: z.literal(true),
+  data: z.unknown(),
+});
+export const ErrorReplySchema = z.object({
+  type: z.literal('reply'),
+  id: FrameIdSchema,
+  ok: z.literal(false),
+  error: ErrorInfoSchema,
+});
+export const ReplyFrameSchema = z.discriminatedUnion('ok', [OkReplySchema, ErrorReplySchema]);
+export type ReplyFrame = z.infer<typeof ReplyFrameSchema>;
+
+/** A bad frame that carried no id. */
+export const ErrorFrameSchema = z.object({ type: z.literal('error'), error: ErrorInfoSchema });
+
+export const MessageCreatedEventSchema = z.object({
+  type: z.literal('message.created'),
+  message: MessageSchema,
+});
+/** Edits and deletes. */
+export const MessageUpdatedEventSchema = z.object({
+  type: z.literal('message.updated'),
+  message: MessageSchema,
+});
+/**
+ * `active` is an addition to PROTOCOL v1: `false` says the user stopped typing (their message
+ * arrived, or their last socket closed). Absent means `true`. Clients still hide it after 5 s.
+ */
+export const TypingEventSchema = z.object({
+  type: z.literal('typing'),
+  chatId: IdSchema,
+  user: UserSchema,
+  active: z.boolean().optional(),
+});
+export const PresenceEventSchema = z.object({
+  type: z.literal('presence'),
+  user: UserSchema,
+  online: z.boolean(),
+});
+export const MemberJoinedEventSchema = z.object({
+  type: z.literal('member.joined'),
+  chatId: IdSchema,
+  user: UserSchema,
+});
+export const MemberLeftEventSchema = z.object({
+  type: z.literal('member.left'),
+  chatId: IdSchema,
+  user: UserSchema,
+});
+/** To the reader's own other sockets. */
+export const ReadEventSchema = z.object({
+  type: z.literal('read'),
+  chatId: IdSchema,
+  userId: IdSchema,
+  seq: SeqSchema,
+});
+
+export const ServerEventSchema = z.discriminatedUnion('type', [
+  MessageCreatedEventSchema,
+  MessageUpdatedEventSchema,
+  TypingEventSchema,
+  PresenceEventSchema,
+  MemberJoinedEventSchema,
+  MemberLeftEventSchema,
+  ReadEventSchema,
+]);
+export type ServerEvent = z.infer<typeof ServerEventSchema>;
+export type ServerEventType = ServerEvent['type'];
+
+export const ServerFrameSchema = z.union([
+  HelloFrameSchema,
+  ReplyFrameSchema,
+  ErrorFrameSchema,
+  ServerEventSchema,
+]);
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+export type HelloFrame = z.infer<typeof HelloFrameSchema>;
