@@ -1,0 +1,88 @@
+import { LIMITS } from '@chatsockets/protocol';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import authRoutes from './auth/auth.routes.js';
+import { createAuthService } from './auth/auth.service.js';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/client.js';
+import { loggerOptions } from './logger.js';
+import healthRoutes from './ops/health.routes.js';
+import authPlugin from './plugins/auth.js';
+import errorHandler from './plugins/error-handler.js';
+import webApp from './plugins/web-app.js';
+import { createLimiter } from './rate-limit.js';
+import type { Bus } from './realtime/bus/bus.js';
+import { createMemoryBus } from './realtime/bus/memory.js';
+
+export interface AppOverrides {
+  /** A database the caller owns (tests share one per file); otherwise opened from config. */
+  database?: Database;
+  bus?: Bus;
+}
+
+/** The one explicit, ordered list of what the server is made of. */
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.trustProxy,
+    bodyLimit: LIMITS.httpBodyMaxBytes,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // Only JSON bodies: a text/plain or form POST (what a cross-site form can send) gets 415.
+  app.removeContentTypeParser('text/plain');
+
+  const database = overrides.database ?? (await openDatabase(config.db));
+  const bus = overrides.bus ?? createMemoryBus();
+  const { db } = database;
+
+  const auth = createAuthService({ db, bus, config: config.session });
+  const limits = {
+    loginFailures: createLimiter({
+      keyPrefix: 'login-fail',
+      points: config.limits.loginFailures,
+      durationSec: 900,
+    }),
+    register: createLimiter({ keyPrefix: 'register', points: config.limits.registerPerMin, durationSec: 60 }),
+  };
+
+  await app.register(errorHandler);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The app is served over plain http on localhost too; HSTS belongs to the TLS terminator.
+    hsts: false,
+  });
+  await app.register(fastifyCookie);
+  await app.register(authPlugin, {
+    auth,
+    allowedOrigins: config.allowedOrigins,
+    sessionMaxAgeMs: config.session.maxAgeMs,
+  });
+
+  await app.register(authRoutes, { auth, limits });
+  await app.register(healthRoutes, { database, bus });
+  if (config.webDist) await app.register(webApp, { root: config.webDist });
+
+  app.addHook('onClose', async () => {
+    if (!overrides.bus) await bus.close();
+    if (!overrides.database) await database.close();
+  });
+  return app;
+}

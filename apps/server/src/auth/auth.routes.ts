@@ -1,0 +1,85 @@
+import {
+  AuthResponseSchema,
+  CredentialsSchema,
+  ErrorBodySchema,
+  MeResponseSchema,
+} from '@chatsockets/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../plugins/auth.js';
+import type { Limiter } from '../rate-limit.js';
+import type { AuthService } from './auth.service.js';
+
+export interface AuthRoutesOptions {
+  auth: AuthService;
+  limits: { loginFailures: Limiter; register: Limiter };
+}
+
+const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 429: ErrorBodySchema };
+
+export default async function authRoutes(base: FastifyInstance, opts: AuthRoutesOptions) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+
+  // Login CSRF: a foreign page must not sign the browser into the attacker's account.
+  const originIfPresent = async (request: { headers: { origin?: string } }) => {
+    if (request.headers.origin !== undefined) app.checkOrigin(request as never);
+  };
+
+  app.post(
+    '/api/auth/register',
+    {
+      preHandler: originIfPresent,
+      schema: {
+        tags: ['auth'],
+        body: CredentialsSchema,
+        response: { 201: AuthResponseSchema, 409: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await opts.limits.register.consume(request.ip);
+      const result = await opts.auth.register(request.body);
+      app.setSessionCookie(reply, result.token, request);
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      preHandler: originIfPresent,
+      schema: { tags: ['auth'], body: CredentialsSchema, response: { 200: AuthResponseSchema, ...errors } },
+    },
+    async (request, reply) => {
+      // Only failures count, so a user who types their password right is never locked out by others' successes.
+      await opts.limits.loginFailures.check(request.ip);
+      try {
+        const result = await opts.auth.login(request.body);
+        app.setSessionCookie(reply, result.token, request);
+        return result;
+      } catch (err) {
+        await opts.limits.loginFailures.consume(request.ip).catch(() => {});
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { preHandler: app.authenticate, schema: { tags: ['auth'], response: { 204: z.null(), ...errors } } },
+    async (request, reply) => {
+      await opts.auth.logout(actorOf(request));
+      app.clearSessionCookie(reply);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/me',
+    {
+      preHandler: app.authenticate,
+      schema: { tags: ['auth'], response: { 200: MeResponseSchema, ...errors } },
+    },
+    async (request) => ({ user: actorOf(request).user }),
+  );
+}

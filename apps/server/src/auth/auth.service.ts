@@ -1,0 +1,76 @@
+import type { AuthResponse, Credentials, User } from '@chatsockets/protocol';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { conflict, isUniqueViolation, unauthorized } from '../errors.js';
+import type { Bus } from '../realtime/bus/bus.js';
+import { dummyVerify, hashPassword, verifyPassword } from './password.js';
+import { createSessionsRepo } from './sessions.repo.js';
+import { hashToken, newToken } from './tokens.js';
+import { toUser } from './users.mapper.js';
+import { createUsersRepo, USERNAME_KEY } from './users.repo.js';
+
+/** Who is acting: the authenticated user and the session their credentials belong to. */
+export interface Actor {
+  user: User;
+  sessionId: string;
+}
+
+// lastSeenAt is written at most this often per session: authentication stays a read.
+const TOUCH_EVERY_MS = 60_000;
+
+export function createAuthService(deps: { db: Db; bus: Bus; config: Config['session']; now?: () => Date }) {
+  const users = createUsersRepo(deps.db);
+  const sessions = createSessionsRepo(deps.db);
+  const now = deps.now ?? (() => new Date());
+  const idleSince = (at: Date) => new Date(at.getTime() - deps.config.idleTtlMs);
+
+  async function startSession(user: User): Promise<AuthResponse> {
+    const token = newToken();
+    const expiresAt = new Date(now().getTime() + deps.config.maxAgeMs);
+    await sessions.insert(user.id, hashToken(token), expiresAt);
+    return { user, token };
+  }
+
+  return {
+    async register({ username, password }: Credentials): Promise<AuthResponse> {
+      const passwordHash = await hashPassword(password);
+      try {
+        const row = await users.insert(username, passwordHash);
+        return await startSession(toUser(row));
+      } catch (err) {
+        if (isUniqueViolation(err, USERNAME_KEY)) throw conflict('Username is taken');
+        throw err;
+      }
+    },
+
+    async login({ username, password }: Credentials): Promise<AuthResponse> {
+      const row = await users.findByUsername(username);
+      const ok = row ? await verifyPassword(row.passwordHash, password) : await dummyVerify(password);
+      if (!row || !ok) throw unauthorized('Wrong username or password');
+      return startSession(toUser(row));
+    },
+
+    /** Ends the session at once; every instance closes its sockets with 4401. */
+    async logout(actor: Actor): Promise<void> {
+      await sessions.delete(actor.sessionId);
+      await deps.bus.publish({ kind: 'session.revoked', sessionId: actor.sessionId });
+    },
+
+    async authenticate(token: string): Promise<Actor | undefined> {
+      const at = now();
+      const found = await sessions.findLive(hashToken(token), at, idleSince(at));
+      if (!found) return undefined;
+      if (at.getTime() - found.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+        await sessions.touch(found.session.id, at);
+      }
+      return { user: toUser(found.user), sessionId: found.session.id };
+    },
+
+    /** For the periodic re-check of open sockets: a revoke lost in transit is still caught. */
+    isSessionLive(sessionId: string): Promise<boolean> {
+      const at = now();
+      return sessions.isLive(sessionId, at, idleSince(at));
+    },
+  };
+}
+export type AuthService = ReturnType<typeof createAuthService>;

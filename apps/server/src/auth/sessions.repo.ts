@@ -1,0 +1,54 @@
+import { and, eq, gt, lt, or } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { sessionsTable, usersTable } from '../db/schema.js';
+
+export function createSessionsRepo(db: Db) {
+  return {
+    async insert(userId: string, tokenHash: string, expiresAt: Date) {
+      const [row] = await db.insert(sessionsTable).values({ userId, tokenHash, expiresAt }).returning();
+      return row!;
+    },
+    /** The live session for a token hash with its user; expired sessions are not found. */
+    async findLive(tokenHash: string, now: Date, idleSince: Date) {
+      const [row] = await db
+        .select({ session: sessionsTable, user: usersTable })
+        .from(sessionsTable)
+        .innerJoin(usersTable, eq(usersTable.id, sessionsTable.userId))
+        .where(
+          and(
+            eq(sessionsTable.tokenHash, tokenHash),
+            gt(sessionsTable.expiresAt, now),
+            gt(sessionsTable.lastSeenAt, idleSince),
+          ),
+        )
+        .limit(1);
+      return row;
+    },
+    async isLive(sessionId: string, now: Date, idleSince: Date): Promise<boolean> {
+      const [row] = await db
+        .select({ id: sessionsTable.id })
+        .from(sessionsTable)
+        .where(
+          and(
+            eq(sessionsTable.id, sessionId),
+            gt(sessionsTable.expiresAt, now),
+            gt(sessionsTable.lastSeenAt, idleSince),
+          ),
+        )
+        .limit(1);
+      return row !== undefined;
+    },
+    async touch(sessionId: string, now: Date) {
+      await db.update(sessionsTable).set({ lastSeenAt: now }).where(eq(sessionsTable.id, sessionId));
+    },
+    async delete(sessionId: string) {
+      await db.delete(sessionsTable).where(eq(sessionsTable.id, sessionId));
+    },
+    async deleteExpired(now: Date, idleSince: Date) {
+      await db
+        .delete(sessionsTable)
+        .where(or(lt(sessionsTable.expiresAt, now), lt(sessionsTable.lastSeenAt, idleSince)));
+    },
+  };
+}
+export type SessionsRepo = ReturnType<typeof createSessionsRepo>;

@@ -1,0 +1,104 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+// The only reader of process.env (biome: style/noProcessEnv). Everything else receives a Config.
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (def: number) => z.coerce.number().int().min(0).default(def);
+const list = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('localhost'),
+  /** Real Postgres; when absent, PGlite on disk at PGLITE_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Per instance. Rule: instances × DB_POOL_MAX < Postgres max_connections. */
+  DB_POOL_MAX: int(10),
+  /** Off for PgBouncer in transaction mode (no prepared statements). */
+  DB_PREPARE: bool.default(true),
+  /** Fail a query that takes longer than this (ms): a hung database answers UNAVAILABLE, not never. */
+  DB_STATEMENT_TIMEOUT_MS: int(5000),
+  PGLITE_DIR: z.string().default(fileURLToPath(new URL('../.data/pglite', import.meta.url))),
+  REDIS_URL: z.string().url().optional(),
+  ALLOWED_ORIGINS: list,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Off by default: X-Forwarded-For from a direct client must not pick its own rate-limit key. */
+  TRUST_PROXY: bool.default(false),
+  WEB_DIST: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
+  SESSION_IDLE_TTL_MS: int(7 * 24 * 3600_000),
+  SESSION_MAX_AGE_MS: int(30 * 24 * 3600_000),
+  HEARTBEAT_MS: int(30_000),
+  /** Failed logins per address per 15 minutes before RATE_LIMITED. */
+  LOGIN_FAILURES_MAX: int(10),
+  /** Registrations per address per minute. */
+  REGISTER_MAX_PER_MIN: int(20),
+  /** Socket frames per second (sustained) and burst, per socket. */
+  WS_FRAMES_PER_SEC: int(20),
+  WS_FRAMES_BURST: int(60),
+  WS_MAX_SOCKETS_PER_USER: int(20),
+  /** A reader whose unsent bytes pass this is closed with 1013. */
+  WS_SEND_BUFFER_MAX: int(1024 * 1024),
+  SHUTDOWN_GRACE_MS: int(10_000),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.infer<typeof EnvSchema>) {
+  const port = env.PORT;
+  return {
+    env: env.NODE_ENV,
+    port,
+    host: env.HOST,
+    db: env.DATABASE_URL
+      ? ({
+          driver: 'postgres',
+          url: env.DATABASE_URL,
+          poolMax: env.DB_POOL_MAX,
+          prepare: env.DB_PREPARE,
+          statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+        } as const)
+      : ({ driver: 'pglite', dir: env.PGLITE_DIR as string | undefined } as const),
+    redisUrl: env.REDIS_URL,
+    allowedOrigins: env.ALLOWED_ORIGINS ?? [
+      `http://localhost:${port}`,
+      `http://127.0.0.1:${port}`,
+      'http://localhost:5173',
+      'http://127.0.0.1:5173',
+    ],
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
+    /** Serve the built web app (production mode only). */
+    webDist: env.NODE_ENV === 'production' ? env.WEB_DIST : undefined,
+    session: { idleTtlMs: env.SESSION_IDLE_TTL_MS, maxAgeMs: env.SESSION_MAX_AGE_MS },
+    heartbeatMs: env.HEARTBEAT_MS,
+    limits: {
+      loginFailures: env.LOGIN_FAILURES_MAX,
+      registerPerMin: env.REGISTER_MAX_PER_MIN,
+      wsFramesPerSec: env.WS_FRAMES_PER_SEC,
+      wsFramesBurst: env.WS_FRAMES_BURST,
+      wsMaxSocketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
+      wsSendBufferMax: env.WS_SEND_BUFFER_MAX,
+    },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+  };
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${where}`);
+  }
+  return toConfig(parsed.data);
+}

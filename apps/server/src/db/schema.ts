@@ -1,0 +1,110 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+
+export const usersTable = pgTable(
+  'users',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    username: text().notNull(),
+    passwordHash: text().notNull(),
+    createdAt: createdAt(),
+  },
+  // PROTOCOL.md › Authentication: usernames are unique case-insensitively.
+  (t) => [uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`)],
+);
+
+export const sessionsTable = pgTable(
+  'sessions',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the token, hex. The token itself is never stored. */
+    tokenHash: text().notNull().unique('sessions_token_hash_key'),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+export const chatsTable = pgTable(
+  'chats',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    title: text().notNull(),
+    kind: text({ enum: ['group', 'direct'] }).notNull(),
+    visibility: text({ enum: ['public', 'private'] }).notNull(),
+    /** "<lowUserId>:<highUserId>" for direct chats: the unique key makes creation race-free. */
+    directKey: text().unique('chats_direct_key_key'),
+    /** The seq of the newest message; bumped in the send's transaction (gapless, unlike a SEQUENCE). */
+    lastSeq: integer().notNull().default(0),
+    lastActivityAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('chats_public_activity_idx').on(t.visibility, t.lastActivityAt),
+    check('chats_kind_check', sql`${t.kind} in ('group', 'direct')`),
+    check('chats_visibility_check', sql`${t.visibility} in ('public', 'private')`),
+  ],
+);
+
+export const chatMembersTable = pgTable(
+  'chat_members',
+  {
+    chatId: uuid()
+      .notNull()
+      .references(() => chatsTable.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    role: text({ enum: ['owner', 'admin', 'member'] }).notNull(),
+    /** Read watermark: only moves forward. unread = chats.last_seq - read_seq. */
+    readSeq: integer().notNull().default(0),
+    joinedAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chatId, t.userId], name: 'chat_members_pkey' }),
+    index('chat_members_user_id_idx').on(t.userId),
+    check('chat_members_role_check', sql`${t.role} in ('owner', 'admin', 'member')`),
+  ],
+);
+
+export const messagesTable = pgTable(
+  'messages',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    chatId: uuid()
+      .notNull()
+      .references(() => chatsTable.id, { onDelete: 'cascade' }),
+    seq: integer().notNull(),
+    authorId: uuid()
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    clientId: text().notNull(),
+    body: text().notNull(),
+    createdAt: createdAt(),
+    editedAt: timestamp({ withTimezone: true }),
+    deletedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
+    unique('messages_author_chat_client_key').on(t.authorId, t.chatId, t.clientId),
+  ],
+);
+
+export const schema = { usersTable, sessionsTable, chatsTable, chatMembersTable, messagesTable };

@@ -1,0 +1,24 @@
+import type { FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+
+/**
+ * pino options. Never log credentials or message bodies: request bodies are not logged at all,
+ * and the headers that carry tokens are redacted wherever they appear.
+ */
+export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  if (config.logLevel === 'silent') return false;
+  return {
+    level: config.logLevel,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+        '*.token',
+        '*.password',
+        '*.body',
+      ],
+      censor: '[redacted]',
+    },
+  };
+}

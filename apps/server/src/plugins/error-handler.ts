@@ -1,0 +1,53 @@
+import { ERROR_STATUS, type ErrorBody, type ErrorDetail } from '@chatsockets/protocol';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, toErrorInfo } from '../errors.js';
+
+/** Fastify's own errors that are the client's fault, by code. */
+const FASTIFY_CODES: Record<string, AppError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON (application/json)'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: new AppError('BAD_REQUEST', 'Invalid Content-Length'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: new AppError('BAD_REQUEST', 'Body must not be empty JSON'),
+  FST_ERR_CTP_INVALID_JSON_BODY: new AppError('BAD_REQUEST', 'Malformed JSON body'),
+};
+
+function toAppError(err: FastifyError): AppError | undefined {
+  if (err instanceof AppError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const details: ErrorDetail[] = err.validation.map((v) => ({
+      path: `${err.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+      message: v.message ?? 'invalid',
+    }));
+    return new AppError('BAD_REQUEST', 'Request does not match the schema', { details });
+  }
+  if (err.code && FASTIFY_CODES[err.code]) return FASTIFY_CODES[err.code];
+  // JSON.parse failures and secure-json-parse's __proto__ rejection arrive as plain 400s.
+  if (err.statusCode === 400) return new AppError('BAD_REQUEST', 'Malformed request');
+  return undefined;
+}
+
+/** PROTOCOL.md › Errors: every HTTP error leaves as {error: {code, message, details?}}. */
+export default fp(
+  async function errorHandler(app: FastifyInstance) {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      const known = toAppError(err);
+      const info = toErrorInfo(known ?? err);
+      if (info.code === 'INTERNAL') request.log.error({ err }, 'unhandled error');
+      else if (info.code === 'UNAVAILABLE')
+        request.log.warn({ err: { message: err.message, code: err.code } }, 'dependency unavailable');
+      if (known?.retryAfter) void reply.header('retry-after', String(known.retryAfter));
+      const body: ErrorBody = { error: info };
+      return reply.status(ERROR_STATUS[info.code]).send(body);
+    });
+
+    app.setNotFoundHandler((request, reply) => {
+      const body: ErrorBody = {
+        error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+      };
+      return reply.status(404).send(body);
+    });
+  },
+  { name: 'error-handler' },
+);

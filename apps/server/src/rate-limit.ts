@@ -1,0 +1,56 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { rateLimited } from './errors.js';
+
+export interface Limiter {
+  /** Takes `points` for `key`, or throws RATE_LIMITED (with the seconds to wait). */
+  consume(key: string, points?: number): Promise<void>;
+  /** Throws RATE_LIMITED if `key` has no points left, without taking one. */
+  check(key: string): Promise<void>;
+  /** Gives back everything `key` used (e.g. after a successful login). */
+  reset(key: string): Promise<void>;
+}
+
+/**
+ * Counters live in Redis when there is one (shared by every instance), else in memory.
+ * With Redis down the limiter fails open onto a per-instance memory limiter (insurance):
+ * an outage must not lock every user out, and each instance still bounds abuse on its own.
+ */
+export function createLimiter(opts: {
+  keyPrefix: string;
+  points: number;
+  durationSec: number;
+  redis?: Redis;
+}): Limiter {
+  const base = { keyPrefix: opts.keyPrefix, points: opts.points, duration: opts.durationSec };
+  const limiter = opts.redis
+    ? new RateLimiterRedis({
+        ...base,
+        storeClient: opts.redis,
+        insuranceLimiter: new RateLimiterMemory(base),
+        rejectIfRedisNotReady: true,
+      })
+    : new RateLimiterMemory(base);
+
+  const toError = (res: unknown) => {
+    if (res instanceof RateLimiterRes) return rateLimited(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+    return res;
+  };
+
+  return {
+    async consume(key, points = 1) {
+      try {
+        await limiter.consume(key, points);
+      } catch (res) {
+        throw toError(res);
+      }
+    },
+    async check(key) {
+      const res = await limiter.get(key);
+      if (res && res.consumedPoints >= opts.points) throw toError(res);
+    },
+    async reset(key) {
+      await limiter.delete(key);
+    },
+  };
+}

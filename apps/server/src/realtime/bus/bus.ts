@@ -1,0 +1,27 @@
+import type { ServerEvent } from '@chatsockets/protocol';
+
+/**
+ * What services publish after COMMIT, and what every instance's hub receives.
+ * `chat`: to the sockets subscribed to the chat. `user`: to one user's sockets (e.g. `read`).
+ * `session.revoked`: close that session's sockets with 4401 (logout, expiry).
+ * `member.removed`: drop the user's subscription to the chat right after `member.left`.
+ */
+export type BusMessage =
+  | { kind: 'chat'; chatId: string; event: ServerEvent }
+  | { kind: 'user'; userId: string; event: ServerEvent }
+  | { kind: 'session.revoked'; sessionId: string }
+  | { kind: 'member.removed'; chatId: string; userId: string };
+
+export type BusHandler = (message: BusMessage) => void;
+
+export interface Bus {
+  readonly kind: 'memory' | 'redis';
+  /** Resolves once the message is handed to the transport; delivery is best effort. */
+  publish(message: BusMessage): Promise<void>;
+  /** Every message published by any instance, this one included. */
+  subscribe(handler: BusHandler): () => void;
+  /** Called after the transport lost messages (reconnect): hubs catch up from the database. */
+  onResync(handler: () => void): () => void;
+  healthy(): boolean;
+  close(): Promise<void>;
+}

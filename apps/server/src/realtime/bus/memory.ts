@@ -1,0 +1,21 @@
+import type { Bus, BusHandler, BusMessage } from './bus.js';
+
+/** One instance: delivery is a function call, nothing can be lost in transit. */
+export function createMemoryBus(): Bus {
+  const handlers = new Set<BusHandler>();
+  return {
+    kind: 'memory',
+    async publish(message: BusMessage) {
+      for (const handler of handlers) handler(message);
+    },
+    subscribe(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    onResync: () => () => {},
+    healthy: () => true,
+    async close() {
+      handlers.clear();
+    },
+  };
+}

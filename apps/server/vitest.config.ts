@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests never read process.env themselves: the driver matrix is provided here (see test/drivers.ts).
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    provide: {
+      databaseUrl: process.env.DATABASE_URL ?? '',
+      requirePg: process.env.REQUIRE_PG === '1',
+      redisUrl: process.env.REDIS_URL ?? '',
+    },
+  },
+});
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    requirePg: boolean;
+    redisUrl: string;
+  }
+}
