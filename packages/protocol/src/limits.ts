@@ -9,8 +9,6 @@ export const LIMITS = {
   /** Message body length, counted after trimming. */
   bodyMin: 1,
   bodyMax: 4000,
-  /** Raw (untrimmed) body length: bounds whitespace padding. */
-  bodyRawMax: 8000,
   titleMin: 1,
   titleMax: 100,
   searchMax: 100,
@@ -26,5 +24,4 @@ export const LIMITS = {
   /** Clients hide a typing indicator after this long without a refresh. */
   typingTtlMs: 5000,
   clientIdMax: 64,
-  frameIdMax: 64,
 } as const;

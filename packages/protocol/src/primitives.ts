@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 
-/** Ids are opaque to clients (PROTOCOL.md › Identity). */
-export const IdSchema = z.string().min(1).max(64);
+/**
+ * Ids are opaque (PROTOCOL.md › Identity and transport): any non-empty string. No length or
+ * format is assumed, so an id that names nothing is the server's 404, never a schema 400.
+ */
+export const IdSchema = z.string().min(1);
 export const IsoDateSchema = z.iso.datetime({ offset: true });
 
 export const UsernameSchema = z
@@ -15,11 +18,11 @@ export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.pass
 
 /**
  * 1–4000 characters after trimming; stored verbatim (the trim only measures).
- * Length is counted in UTF-16 code units, as JavaScript's `length` does.
+ * Length is counted in UTF-16 code units, as JavaScript's `length` does. Padding is bounded only
+ * by the request/frame size limits (64 KiB), never by the schema.
  */
 export const MessageBodySchema = z
   .string()
-  .max(LIMITS.bodyRawMax)
   .refine((s) => s.trim().length >= LIMITS.bodyMin, 'must not be empty')
   .refine((s) => s.trim().length <= LIMITS.bodyMax, `must be at most ${LIMITS.bodyMax} characters`);
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { LIMITS } from '../limits.js';
 import { ClientIdSchema, IdSchema, MessageBodySchema, SeqSchema } from '../primitives.js';
 
-/** A frame with an `id` gets exactly one reply carrying that id. */
-export const FrameIdSchema = z.union([z.string().min(1).max(LIMITS.frameIdMax), z.number().int().safe()]);
+/** A frame with an `id` (any string or number) gets exactly one reply carrying that id. */
+export const FrameIdSchema = z.union([z.string(), z.number()]);
 export type FrameId = z.infer<typeof FrameIdSchema>;
 
 // Client frames are strict: an unknown key is a BAD_REQUEST, so a typo ("chatID") is caught

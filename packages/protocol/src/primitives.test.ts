@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ChatTitleSchema,
+  ClientIdSchema,
+  IdSchema,
+  IsoDateSchema,
+  MessageBodySchema,
+  PasswordSchema,
+  SeqQuerySchema,
+  SeqSchema,
+  UsernameSchema,
+} from './primitives.js';
+import { UUID } from './test-fixtures.js';
+
+const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) =>
+  schema.safeParse(v).success;
+
+describe('UsernameSchema', () => {
+  it.each(['bob', 'alice_01', 'a.b-c', 'x'.repeat(32), '___', '0.9'])(
+    '[username] accepts %j: 3–32 of a-z0-9_.-',
+    (name) => {
+      expect(UsernameSchema.parse(name)).toBe(name);
+    },
+  );
+
+  it('[username] uniqueness is case-insensitive, a server rule; the schema also accepts A-Z', () => {
+    expect(UsernameSchema.parse('Alice')).toBe('Alice');
+  });
+
+  it.each(['ab', 'x'.repeat(33), ''])('[username] rejects %j: length outside 3–32', (name) => {
+    expect(ok(UsernameSchema, name)).toBe(false);
+  });
+
+  it.each(['al ice', 'alice!', 'al@ce', 'émile', 'ali/ce', 'ali\u0000ce', ' alice'])(
+    '[username] rejects %j: a char outside a-z0-9_.-',
+    (name) => {
+      expect(ok(UsernameSchema, name)).toBe(false);
+    },
+  );
+
+  it('[username] rejects a non-string', () => {
+    expect(ok(UsernameSchema, 12345)).toBe(false);
+  });
+});
+
+describe('PasswordSchema', () => {
+  it('[password] accepts 8 and 128 chars', () => {
+    expect(ok(PasswordSchema, 'p'.repeat(8))).toBe(true);
+    expect(ok(PasswordSchema, 'p'.repeat(128))).toBe(true);
+  });
+
+  it('[password] rejects 7 chars and 129 chars (8–128)', () => {
+    expect(ok(PasswordSchema, 'p'.repeat(7))).toBe(false);
+    expect(ok(PasswordSchema, 'p'.repeat(129))).toBe(false);
+  });
+
+  it('[password] is not trimmed: spaces count and are kept', () => {
+    expect(PasswordSchema.parse('  secret  ')).toBe('  secret  ');
+  });
+});
+
+describe('MessageBodySchema', () => {
+  it('[body] accepts 1 and 4000 characters', () => {
+    expect(ok(MessageBodySchema, 'x')).toBe(true);
+    expect(ok(MessageBodySchema, 'x'.repeat(4000))).toBe(true);
+  });
+
+  it('[body] rejects the empty string and whitespace only (1–4000 after trimming)', () => {
+    for (const body of ['', ' ', '\n\t  \r\n', '\u00a0\u2003\ufeff']) {
+      expect(ok(MessageBodySchema, body)).toBe(false);
+    }
+  });
+
+  it('[body] rejects 4001 characters after trimming, even with surrounding whitespace', () => {
+    expect(ok(MessageBodySchema, 'x'.repeat(4001))).toBe(false);
+    expect(ok(MessageBodySchema, `  ${'x'.repeat(4001)}  `)).toBe(false);
+  });
+
+  it('[body] accepts 4000 characters plus surrounding whitespace, and keeps the body verbatim', () => {
+    const body = ` \n${'x'.repeat(4000)}\t\n `;
+    expect(MessageBodySchema.parse(body)).toBe(body);
+  });
+
+  it('[body] the trimmed length is the only bound: 4000 chars with 5000 chars of padding are accepted', () => {
+    const body = `${' '.repeat(2500)}${'x'.repeat(4000)}${'\n'.repeat(2500)}`;
+    expect(MessageBodySchema.parse(body)).toBe(body);
+  });
+
+  it('[body] inner whitespace counts: 3999 chars around a space are 4000', () => {
+    expect(ok(MessageBodySchema, `${'x'.repeat(2000)} ${'x'.repeat(1999)}`)).toBe(true);
+    expect(ok(MessageBodySchema, `${'x'.repeat(2000)} ${'x'.repeat(2000)}`)).toBe(false);
+  });
+
+  it('[body] length is counted in UTF-16 code units: 2000 emoji fit, 2001 do not', () => {
+    expect(ok(MessageBodySchema, '😀'.repeat(2000))).toBe(true);
+    expect(ok(MessageBodySchema, '😀'.repeat(2001))).toBe(false);
+  });
+
+  it('[body] is plain text: markup is accepted as is', () => {
+    expect(MessageBodySchema.parse('<b>hi</b> & <script>')).toBe('<b>hi</b> & <script>');
+  });
+
+  it('[body] rejects a non-string', () => {
+    expect(ok(MessageBodySchema, 42)).toBe(false);
+    expect(ok(MessageBodySchema, null)).toBe(false);
+  });
+});
+
+describe('ChatTitleSchema', () => {
+  it('[chat title] is trimmed, then 1–100 characters', () => {
+    expect(ChatTitleSchema.parse('  General  ')).toBe('General');
+    expect(ok(ChatTitleSchema, 't'.repeat(100))).toBe(true);
+    expect(ok(ChatTitleSchema, 't'.repeat(101))).toBe(false);
+    expect(ok(ChatTitleSchema, '   ')).toBe(false);
+  });
+});
+
+describe('ClientIdSchema', () => {
+  it('[clientId] accepts a UUID, upper or lower case', () => {
+    expect(ClientIdSchema.parse(UUID)).toBe(UUID);
+    expect(ok(ClientIdSchema, UUID.toUpperCase())).toBe(true);
+  });
+
+  it('[clientId] rejects empty, over 64 chars, and chars outside A-Za-z0-9_-', () => {
+    expect(ok(ClientIdSchema, '')).toBe(false);
+    expect(ok(ClientIdSchema, 'a'.repeat(65))).toBe(false);
+    expect(ok(ClientIdSchema, 'a b')).toBe(false);
+    expect(ok(ClientIdSchema, `{${UUID}}`)).toBe(false);
+  });
+});
+
+describe('IdSchema', () => {
+  it('[ids] are opaque: any non-empty string is accepted', () => {
+    for (const id of ['c_1', '42', 'not-a-uuid', '../../etc', 'ß']) expect(IdSchema.parse(id)).toBe(id);
+  });
+
+  it('[ids] are opaque: no length is assumed (a malformed id is a 404 from the server, not a 400)', () => {
+    const id = 'x'.repeat(200);
+    expect(IdSchema.parse(id)).toBe(id);
+  });
+
+  it('[ids] rejects the empty string and non-strings', () => {
+    expect(ok(IdSchema, '')).toBe(false);
+    expect(ok(IdSchema, 42)).toBe(false);
+    expect(ok(IdSchema, null)).toBe(false);
+  });
+});
+
+describe('IsoDateSchema', () => {
+  it('[times] accepts ISO-8601 UTC strings, with or without fractions', () => {
+    expect(ok(IsoDateSchema, '2026-01-02T03:04:05Z')).toBe(true);
+    expect(ok(IsoDateSchema, '2026-01-02T03:04:05.678Z')).toBe(true);
+  });
+
+  it('[times] rejects dates without a time, epoch numbers and free text', () => {
+    expect(ok(IsoDateSchema, '2026-01-02')).toBe(false);
+    expect(ok(IsoDateSchema, 1767323045000)).toBe(false);
+    expect(ok(IsoDateSchema, 'yesterday')).toBe(false);
+  });
+});
+
+describe('SeqSchema', () => {
+  it('[seq] accepts non-negative safe integers', () => {
+    for (const seq of [0, 1, 42, Number.MAX_SAFE_INTEGER]) expect(SeqSchema.parse(seq)).toBe(seq);
+  });
+
+  it('[seq] rejects negatives, fractions, unsafe integers and numeric strings', () => {
+    for (const seq of [-1, 1.5, Number.MAX_SAFE_INTEGER + 1, '1', Number.NaN]) {
+      expect(ok(SeqSchema, seq)).toBe(false);
+    }
+  });
+});
+
+describe('SeqQuerySchema', () => {
+  it.each([
+    ['0', 0],
+    ['42', 42],
+    ['007', 7],
+    ['999999999999999', 999999999999999],
+  ])('[query seq] accepts %j and turns it into the number %i', (raw, n) => {
+    expect(SeqQuerySchema.parse(raw)).toBe(n);
+  });
+
+  it.each(['-1', '1.5', 'abc', '', ' 1', '1e3', '0x10', '+1', '1234567890123456'])(
+    '[query seq] rejects %j (400 BAD_REQUEST)',
+    (raw) => {
+      expect(ok(SeqQuerySchema, raw)).toBe(false);
+    },
+  );
+});
