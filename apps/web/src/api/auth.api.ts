@@ -1,0 +1,17 @@
+import { AuthResponseSchema, type Credentials, MeResponseSchema, type User } from '@chatsockets/protocol';
+import { isApiError, request, requestNoContent } from './http';
+
+export const authApi = {
+  register: (body: Credentials) => request('POST', '/api/auth/register', AuthResponseSchema, { body }),
+  login: (body: Credentials) => request('POST', '/api/auth/login', AuthResponseSchema, { body }),
+  logout: () => requestNoContent('POST', '/api/auth/logout'),
+  /** The signed-in user, or null when there is no valid session. */
+  me: async (signal?: AbortSignal): Promise<User | null> => {
+    try {
+      return (await request('GET', '/api/me', MeResponseSchema, { signal })).user;
+    } catch (err) {
+      if (isApiError(err, 'UNAUTHORIZED')) return null;
+      throw err;
+    }
+  },
+};

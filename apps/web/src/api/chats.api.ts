@@ -1,0 +1,28 @@
+import {
+  ChatDetailResponseSchema,
+  ChatListResponseSchema,
+  ChatResponseSchema,
+  type CreateChatBody,
+  MemberResponseSchema,
+} from '@chatsockets/protocol';
+import { request, requestNoContent } from './http';
+
+const chatPath = (chatId: string) => `/api/chats/${encodeURIComponent(chatId)}`;
+
+export const chatsApi = {
+  list: (signal?: AbortSignal) => request('GET', '/api/chats', ChatListResponseSchema, { signal }),
+  searchPublic: (q: string, signal?: AbortSignal) =>
+    request('GET', '/api/chats/public', ChatListResponseSchema, { query: { q: q || undefined }, signal }),
+  create: (body: CreateChatBody) => request('POST', '/api/chats', ChatResponseSchema, { body }),
+  direct: (username: string) =>
+    request('POST', '/api/chats/direct', ChatResponseSchema, { body: { username } }),
+  detail: (chatId: string, signal?: AbortSignal) =>
+    request('GET', chatPath(chatId), ChatDetailResponseSchema, { signal }),
+  join: (chatId: string) => request('POST', `${chatPath(chatId)}/join`, ChatResponseSchema),
+  addMember: (chatId: string, username: string) =>
+    request('POST', `${chatPath(chatId)}/members`, MemberResponseSchema, { body: { username } }),
+  removeMember: (chatId: string, userId: string) =>
+    requestNoContent('DELETE', `${chatPath(chatId)}/members/${encodeURIComponent(userId)}`),
+  markRead: (chatId: string, seq: number) =>
+    requestNoContent('POST', `${chatPath(chatId)}/read`, { body: { seq } }),
+};

@@ -1,0 +1,122 @@
+import type { ChatListResponse } from '@chatsockets/protocol';
+import { type QueryClient, queryOptions } from '@tanstack/react-query';
+import { findChat, readSeqOf, reconcileChatLists } from '../features/chats/chats-cache';
+import type { PresenceMap } from '../features/chats/presence-cache';
+import { highestSeq, mergeMessages } from '../features/messages/merge-messages';
+import type { ChatMessages } from '../features/messages/messages-cache';
+import type { TypingMap } from '../features/messages/typing-cache';
+import { authApi } from './auth.api';
+import { chatsApi } from './chats.api';
+import { messagesApi } from './messages.api';
+import { queryKeys } from './query-keys';
+
+export const PAGE_SIZE = 50;
+const CATCH_UP_PAGE = 200;
+/** How far back the first load goes to reach the first unread message. */
+const MAX_INITIAL_MESSAGES = 600;
+
+export const meQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.me(),
+    queryFn: ({ signal }) => authApi.me(signal),
+    staleTime: Infinity,
+  });
+
+/**
+ * The caller's chats. There is no event for "you were added to a chat" (protocol gap), so the
+ * list is also polled while the page is visible.
+ */
+export const chatListQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.chatList(),
+    queryFn: ({ signal }) => chatsApi.list(signal),
+    refetchInterval: 10_000,
+    structuralSharing: (old, next) =>
+      reconcileChatLists(old as ChatListResponse | undefined, next as ChatListResponse),
+  });
+
+export const publicChatsQuery = (q: string) =>
+  queryOptions({
+    queryKey: queryKeys.publicChats(q),
+    queryFn: ({ signal }) => chatsApi.searchPublic(q, signal),
+    staleTime: 5_000,
+  });
+
+export const chatDetailQuery = (chatId: string) =>
+  queryOptions({
+    queryKey: queryKeys.chat(chatId),
+    queryFn: ({ signal }) => chatsApi.detail(chatId, signal),
+  });
+
+async function loadLatestMessages(
+  client: QueryClient,
+  chatId: string,
+  signal: AbortSignal,
+): Promise<ChatMessages> {
+  const first = await messagesApi.page(chatId, { limit: PAGE_SIZE }, signal);
+  let messages = mergeMessages([], first.messages);
+  let hasOlder = first.hasMore;
+  // Reach back to the first unread message, so that opening the chat can jump to it.
+  const chat = findChat(client, chatId);
+  const readSeq = chat ? readSeqOf(chat) : 0;
+  while (hasOlder && (messages[0]?.seq ?? 0) > readSeq + 1 && messages.length < MAX_INITIAL_MESSAGES) {
+    const older = await messagesApi.page(
+      chatId,
+      { beforeSeq: messages[0]!.seq, limit: CATCH_UP_PAGE },
+      signal,
+    );
+    messages = mergeMessages(messages, older.messages);
+    hasOlder = older.hasMore;
+  }
+  // Live events that arrived while this loaded moved the list's lastSeq: fetch up to it.
+  let target = findChat(client, chatId)?.lastSeq ?? 0;
+  while (highestSeq(messages) < target) {
+    const newer = await messagesApi.page(
+      chatId,
+      { afterSeq: highestSeq(messages), limit: CATCH_UP_PAGE },
+      signal,
+    );
+    if (newer.messages.length === 0) break;
+    messages = mergeMessages(messages, newer.messages);
+    target = findChat(client, chatId)?.lastSeq ?? 0;
+  }
+  return { messages, hasOlder };
+}
+
+/**
+ * A chat's messages: loaded once, then kept current by socket events and catch-up, never
+ * refetched wholesale (a refetch would race the live merges).
+ */
+export const messagesQuery = (chatId: string) =>
+  queryOptions({
+    queryKey: queryKeys.messages(chatId),
+    queryFn: ({ client, signal }) => loadLatestMessages(client, chatId, signal),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+  });
+
+export const readersQuery = (chatId: string, messageId: string) =>
+  queryOptions({
+    queryKey: queryKeys.readers(chatId, messageId),
+    queryFn: ({ signal }) => messagesApi.readers(chatId, messageId, signal),
+    // Other members' read markers are not pushed to us (protocol gap): poll while shown.
+    refetchInterval: 5_000,
+  });
+
+// Ephemeral server state that only socket events write (queryFn gives the empty start).
+export const typingQuery = (chatId: string) =>
+  queryOptions({
+    queryKey: queryKeys.typing(chatId),
+    queryFn: (): TypingMap => ({}),
+    staleTime: Infinity,
+    gcTime: Infinity,
+  });
+
+export const presenceQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.presence(),
+    queryFn: (): PresenceMap => ({}),
+    staleTime: Infinity,
+    gcTime: Infinity,
+  });

@@ -1,0 +1,12 @@
+/** Every TanStack Query key the app uses, in one place (ARCHITECTURE › Conventions 8). */
+export const queryKeys = {
+  me: () => ['me'] as const,
+  chats: () => ['chats'] as const,
+  chatList: () => ['chats', 'list'] as const,
+  publicChats: (q: string) => ['chats', 'public', q] as const,
+  chat: (chatId: string) => ['chats', 'detail', chatId] as const,
+  messages: (chatId: string) => ['messages', chatId] as const,
+  readers: (chatId: string, messageId: string) => ['readers', chatId, messageId] as const,
+  typing: (chatId: string) => ['typing', chatId] as const,
+  presence: () => ['presence'] as const,
+};

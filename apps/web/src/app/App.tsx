@@ -1,0 +1,37 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { meQuery } from '../api/queries';
+import { AuthScreen } from '../features/auth/AuthScreen';
+import { useRoute } from '../stores/route.store';
+import { ErrorMessage } from '../ui/ErrorMessage';
+import { RealtimeProvider } from './realtime-context';
+import { Shell } from './Shell';
+
+/** GET /api/me decides: signed in → the shell, otherwise the login or register screen. */
+export function App() {
+  const me = useQuery(meQuery());
+  const route = useRoute((s) => s.route);
+  const navigate = useRoute((s) => s.navigate);
+  const signedOut = me.data === null;
+
+  useEffect(() => {
+    if (signedOut && route.name !== 'login' && route.name !== 'register')
+      navigate({ name: 'login' }, { replace: true });
+    if (me.data && (route.name === 'login' || route.name === 'register'))
+      navigate({ name: 'home' }, { replace: true });
+  }, [signedOut, me.data, route.name, navigate]);
+
+  if (me.data === undefined) {
+    return (
+      <main className="splash" aria-busy={me.isPending}>
+        {me.isError ? <ErrorMessage error={me.error} /> : <p>Loading…</p>}
+      </main>
+    );
+  }
+  if (me.data === null) return <AuthScreen mode={route.name === 'register' ? 'register' : 'login'} />;
+  return (
+    <RealtimeProvider user={me.data}>
+      <Shell user={me.data} />
+    </RealtimeProvider>
+  );
+}

@@ -1,0 +1,92 @@
+import type { Chat, ChatListResponse, Message } from '@chatsockets/protocol';
+import type { QueryClient } from '@tanstack/react-query';
+import { queryKeys } from '../../api/query-keys';
+import { isNewerVersion } from '../messages/merge-messages';
+
+// Live updates to the chat list: unread = lastSeq - readSeq (ARCHITECTURE › The one idea).
+
+export function readSeqOf(chat: Pick<Chat, 'lastSeq' | 'unreadCount'>): number {
+  return Math.max(0, chat.lastSeq - chat.unreadCount);
+}
+
+export function findChat(qc: QueryClient, chatId: string): Chat | undefined {
+  return qc.getQueryData<ChatListResponse>(queryKeys.chatList())?.chats.find((c) => c.id === chatId);
+}
+
+function updateChat(qc: QueryClient, chatId: string, fn: (chat: Chat) => Chat): void {
+  qc.setQueryData<ChatListResponse>(queryKeys.chatList(), (list) => {
+    if (!list) return list;
+    let changed = false;
+    const chats = list.chats.map((c) => {
+      if (c.id !== chatId) return c;
+      const next = fn(c);
+      changed ||= next !== c;
+      return next;
+    });
+    return changed ? { chats } : list;
+  });
+}
+
+/** A created or updated message: moves lastSeq/lastMessage and the unread count. */
+export function applyMessageToChats(qc: QueryClient, message: Message): void {
+  updateChat(qc, message.chatId, (chat) => {
+    if (message.seq > chat.lastSeq || (chat.lastMessage?.seq ?? 0) < message.seq) {
+      const readSeq = readSeqOf(chat);
+      const lastSeq = Math.max(chat.lastSeq, message.seq);
+      return { ...chat, lastSeq, lastMessage: message, unreadCount: Math.max(0, lastSeq - readSeq) };
+    }
+    if (chat.lastMessage?.seq === message.seq && isNewerVersion(message, chat.lastMessage)) {
+      return { ...chat, lastMessage: message };
+    }
+    return chat;
+  });
+}
+
+/** The caller's read marker moved (here or in another tab); it only moves forward. */
+export function applyReadSeq(qc: QueryClient, chatId: string, seq: number): void {
+  updateChat(qc, chatId, (chat) => {
+    if (seq <= readSeqOf(chat)) return chat;
+    return { ...chat, unreadCount: Math.max(0, chat.lastSeq - seq) };
+  });
+}
+
+export function upsertChat(qc: QueryClient, chat: Chat): void {
+  qc.setQueryData<ChatListResponse>(queryKeys.chatList(), (list) => {
+    if (!list) return { chats: [chat] };
+    const others = list.chats.filter((c) => c.id !== chat.id);
+    return { chats: [chat, ...others] };
+  });
+}
+
+export function removeChat(qc: QueryClient, chatId: string): void {
+  qc.setQueryData<ChatListResponse>(queryKeys.chatList(), (list) =>
+    list ? { chats: list.chats.filter((c) => c.id !== chatId) } : list,
+  );
+  qc.removeQueries({ queryKey: queryKeys.chat(chatId) });
+  qc.removeQueries({ queryKey: queryKeys.messages(chatId) });
+}
+
+/** Most recent activity first (PROTOCOL.md › Chats › GET /api/chats). */
+export function sortChats(chats: readonly Chat[]): Chat[] {
+  const activity = (c: Chat) => c.lastMessage?.createdAt ?? c.createdAt;
+  return [...chats].sort((a, b) => activity(b).localeCompare(activity(a)));
+}
+
+/**
+ * A poll of the list must not undo a live update that raced it: per chat, keep whichever copy
+ * has seen more of the chat (used as the list query's structuralSharing).
+ */
+export function reconcileChatLists(
+  previous: ChatListResponse | undefined,
+  next: ChatListResponse,
+): ChatListResponse {
+  if (!previous) return next;
+  const byId = new Map(previous.chats.map((c) => [c.id, c]));
+  return {
+    chats: next.chats.map((c) => {
+      const old = byId.get(c.id);
+      if (!old || old.lastSeq <= c.lastSeq) return c;
+      return { ...c, lastSeq: old.lastSeq, lastMessage: old.lastMessage, unreadCount: old.unreadCount };
+    }),
+  };
+}

@@ -1,0 +1,88 @@
+import type { Message, User } from '@chatsockets/protocol';
+import type { QueryClient } from '@tanstack/react-query';
+import { queryKeys } from '../api/query-keys';
+import { resetPresence } from '../features/chats/presence-cache';
+import { useConnection } from '../stores/connection.store';
+import { syncOutboxAcrossTabs } from '../stores/outbox.store';
+import { applyServerEvent } from './apply-server-event';
+import { catchUp, hasGaps } from './catch-up';
+import { ChatSync } from './chat-sync';
+import { OutboxSender } from './outbox-sender';
+import { markRead } from './read-marker';
+import { ChatSocket, type SocketState, socketUrl } from './socket';
+
+export interface Realtime {
+  socket: ChatSocket;
+  stop(): void;
+}
+
+/**
+ * Wires the socket to the query cache for one signed-in user: events → applyServerEvent, gaps
+ * → catch-up, (re)connect → resubscribe and flush the outbox, 4401 → `onSessionEnded`.
+ */
+export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () => void): Realtime {
+  const connection = useConnection.getState();
+  let generation = 0;
+
+  const onState = (state: SocketState) => {
+    switch (state.kind) {
+      case 'open':
+        void onConnected(++generation);
+        return;
+      case 'waiting':
+        connection.set('reconnecting', state.nextAttemptAt);
+        // A refused upgrade looks like any failed connect; ask HTTP whether the session is still valid.
+        void qc.invalidateQueries({ queryKey: queryKeys.me() });
+        return;
+      case 'offline':
+        connection.set('offline');
+        return;
+      case 'connecting':
+        if (useConnection.getState().status !== 'reconnecting') connection.set('connecting');
+        return;
+      case 'ended':
+        return;
+    }
+  };
+
+  const socket = new ChatSocket({
+    url: socketUrl(),
+    onState,
+    onSessionEnded,
+    onEvent: (event) => {
+      applyServerEvent(qc, event, user.id);
+      if (event.type === 'message.created' && hasGaps(qc, event.message.chatId)) {
+        void catchUp(qc, event.message.chatId);
+      }
+    },
+  });
+  const sync = new ChatSync(socket, qc);
+  const onSent = (message: Message) => markRead(qc, socket, message.chatId, message.seq);
+  const outbox = new OutboxSender(socket, qc, user.id, onSent);
+
+  async function onConnected(gen: number) {
+    connection.set('catching-up');
+    resetPresence(qc);
+    outbox.pump();
+    await sync.resubscribeAll();
+    // The list may have changed while we were away (chats we were added to).
+    await qc.invalidateQueries({ queryKey: queryKeys.chatList() });
+    if (gen === generation && socket.isOpen) connection.set('connected');
+  }
+
+  const unwatchList = qc.getQueryCache().subscribe((e) => {
+    if (e.type === 'updated' && e.query.queryKey.join('/') === queryKeys.chatList().join('/')) sync.sync();
+  });
+  const unsyncTabs = syncOutboxAcrossTabs();
+  socket.connect();
+
+  return {
+    socket,
+    stop() {
+      unwatchList();
+      unsyncTabs();
+      outbox.stop();
+      socket.close();
+    },
+  };
+}

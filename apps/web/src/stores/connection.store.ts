@@ -1,0 +1,19 @@
+import { create } from 'zustand';
+
+/**
+ * What the user sees about the live connection. `catching-up`: connected, re-subscribing and
+ * fetching what was missed; `reconnecting`: waiting `nextAttemptAt` for the next try.
+ */
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'catching-up' | 'offline';
+
+interface ConnectionState {
+  status: ConnectionStatus;
+  nextAttemptAt: number | null;
+  set(status: ConnectionStatus, nextAttemptAt?: number | null): void;
+}
+
+export const useConnection = create<ConnectionState>((set) => ({
+  status: 'connecting',
+  nextAttemptAt: null,
+  set: (status, nextAttemptAt = null) => set({ status, nextAttemptAt }),
+}));

@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+import { attachScreenshot, PASSWORD, registerInUi, uniqueName } from './helpers';
+
+test('[auth] register shows the signed-in shell, logout returns to login, login works again', async ({
+  page,
+}, testInfo) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await attachScreenshot(page, testInfo, 'login screen');
+
+  const username = uniqueName('reg');
+  await registerInUi(page, username);
+  await expect(page).not.toHaveURL(/\/(login|register)$/);
+  await attachScreenshot(page, testInfo, 'signed-in shell');
+
+  // GET /api/me decides after a reload: the cookie keeps the session.
+  await page.reload();
+  await expect(page.getByTestId('current-user')).toHaveText(username);
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('current-user')).toHaveText(username);
+});
+
+test('[auth] errors come from the protocol: taken username and wrong password', async ({ page, browser }) => {
+  const username = uniqueName('dup');
+  await registerInUi(page, username);
+
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  await p2.goto('/register');
+  await p2.getByLabel('Username').fill(username);
+  await p2.getByLabel('Password').fill(PASSWORD);
+  await p2.getByRole('button', { name: 'Create an account' }).click();
+  await expect(p2.getByRole('alert')).toBeVisible();
+  await expect(p2.getByTestId('current-user')).toHaveCount(0);
+
+  await p2.getByRole('button', { name: 'Sign in' }).click();
+  await p2.getByLabel('Username').fill(username);
+  await p2.getByLabel('Password').fill('definitely wrong');
+  await p2.getByRole('button', { name: 'Sign in' }).click();
+  await expect(p2.getByRole('alert')).toBeVisible();
+  await other.close();
+});
