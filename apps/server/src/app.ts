@@ -5,15 +5,19 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import authRoutes from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
+import chatsRoutes from './chats/chats.routes.js';
+import { createChatsService } from './chats/chats.service.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { loggerOptions } from './logger.js';
+import messagesRoutes from './messages/messages.routes.js';
+import { createMessagesService } from './messages/messages.service.js';
 import healthRoutes from './ops/health.routes.js';
 import authPlugin from './plugins/auth.js';
 import errorHandler from './plugins/error-handler.js';
 import webApp from './plugins/web-app.js';
 import { createLimiter } from './rate-limit.js';
-import type { Bus } from './realtime/bus/bus.js';
+import { type Bus, createPublisher } from './realtime/bus/bus.js';
 import { createMemoryBus } from './realtime/bus/memory.js';
 
 export interface AppOverrides {
@@ -30,6 +34,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     bodyLimit: LIMITS.httpBodyMaxBytes,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Long garbage ids reach the route and get a 404 in the protocol's shape instead of a bare 414.
+    routerOptions: { maxParamLength: 1000 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -40,7 +46,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const bus = overrides.bus ?? createMemoryBus();
   const { db } = database;
 
+  const publish = createPublisher(bus, app.log);
   const auth = createAuthService({ db, bus, config: config.session });
+  const chats = createChatsService({ db, publish });
+  const messages = createMessagesService({ db, chats: chats.repo, publish });
   const limits = {
     loginFailures: createLimiter({
       keyPrefix: 'login-fail',
@@ -77,6 +86,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   await app.register(authRoutes, { auth, limits });
+  await app.register(chatsRoutes, { chats });
+  await app.register(messagesRoutes, { messages });
   await app.register(healthRoutes, { database, bus });
   if (config.webDist) await app.register(webApp, { root: config.webDist });
 

@@ -25,3 +25,17 @@ export interface Bus {
   healthy(): boolean;
   close(): Promise<void>;
 }
+
+export type Publish = (message: BusMessage) => void;
+
+/**
+ * Services publish after COMMIT and never wait for or fail on the bus: live delivery is best
+ * effort (PROTOCOL.md › Delivery), the data is already durable, and clients recover by seq.
+ */
+export function createPublisher(bus: Bus, log: { warn(obj: object, msg: string): void }): Publish {
+  return (message) => {
+    bus.publish(message).catch((err: unknown) => {
+      log.warn({ err: { message: (err as Error).message }, kind: message.kind }, 'bus publish failed');
+    });
+  };
+}

@@ -1,0 +1,71 @@
+import { isId } from '../db/ids.js';
+import { forbidden, notFound } from '../errors.js';
+import type { ChatRow, ChatsRepo, MemberRow } from './chats.repo.js';
+
+/**
+ * The one place that decides who may do what in a chat (the Go prototype's TODO). Every
+ * service method, HTTP or WebSocket, goes through here, so the two can never disagree.
+ * PROTOCOL.md › Chats: no such chat → 404; exists but not allowed → 403.
+ */
+export interface ChatAccess {
+  chat: ChatRow;
+  member: MemberRow | undefined;
+}
+
+const isManager = (a: ChatAccess) => a.member?.role === 'owner' || a.member?.role === 'admin';
+
+export const rules = {
+  /** Members read; anyone signed in may read a public chat (to look before joining). */
+  read: (a: ChatAccess) => a.member !== undefined || a.chat.visibility === 'public',
+  post: (a: ChatAccess) => a.member !== undefined,
+  markRead: (a: ChatAccess) => a.member !== undefined,
+  join: (a: ChatAccess) => a.chat.kind === 'group' && a.chat.visibility === 'public',
+  /** Private group: owner or admin. Public group: any member. Direct chats have fixed members. */
+  addMember: (a: ChatAccess) =>
+    a.chat.kind === 'group' && (a.chat.visibility === 'public' ? a.member !== undefined : isManager(a)),
+  /** Owner removes anyone; admin removes plain members; anyone may leave a group chat. */
+  removeMember: (a: ChatAccess, target: MemberRow, actorId: string) => {
+    if (a.chat.kind !== 'group' || !a.member) return false;
+    if (target.userId === actorId) return true;
+    if (a.member.role === 'owner') return true;
+    return a.member.role === 'admin' && target.role === 'member';
+  },
+  editMessage: (a: ChatAccess, authorId: string, actorId: string) =>
+    a.member !== undefined && authorId === actorId,
+  deleteMessage: (a: ChatAccess, authorId: string, actorId: string) =>
+    a.member !== undefined && (authorId === actorId || isManager(a)),
+} as const;
+
+export type Action = keyof typeof rules;
+
+/** Loads the chat and the actor's membership: 404 if there is no such chat. */
+export async function loadAccess(chats: ChatsRepo, chatId: string, userId: string): Promise<ChatAccess> {
+  if (!isId(chatId)) throw notFound('Chat');
+  const row = await chats.findWithMembership(chatId, userId);
+  if (!row) throw notFound('Chat');
+  return { chat: row.chat, member: row.member ?? undefined };
+}
+
+export function assertAllowed(allowed: boolean, message: string): asserts allowed {
+  if (!allowed) throw forbidden(message);
+}
+
+/** Loads access and checks a chat-level action in one call: the common case. */
+export async function authorize(
+  chats: ChatsRepo,
+  chatId: string,
+  userId: string,
+  action: 'read' | 'post' | 'markRead' | 'join' | 'addMember',
+): Promise<ChatAccess> {
+  const access = await loadAccess(chats, chatId, userId);
+  assertAllowed(rules[action](access), `Not allowed to ${ACTION_TEXT[action]} this chat`);
+  return access;
+}
+
+const ACTION_TEXT = {
+  read: 'read',
+  post: 'post in',
+  markRead: 'mark read in',
+  join: 'join',
+  addMember: 'add members to',
+} as const;

@@ -1,0 +1,25 @@
+import type { Chat, Member } from '@chatsockets/protocol';
+import { toUser } from '../auth/users.mapper.js';
+import type { UserRow } from '../auth/users.repo.js';
+import { toMessage } from '../messages/messages.mapper.js';
+import type { ChatViewRow, MemberRow } from './chats.repo.js';
+
+export const toChat = (row: ChatViewRow): Chat => ({
+  id: row.chat.id,
+  title: row.chat.kind === 'direct' ? (row.directTitle ?? row.chat.title) : row.chat.title,
+  kind: row.chat.kind,
+  visibility: row.chat.visibility,
+  createdAt: row.chat.createdAt.toISOString(),
+  lastSeq: row.chat.lastSeq,
+  lastMessage: row.lastMessage && row.lastAuthor ? toMessage(row.lastMessage, row.lastAuthor) : null,
+  // PROTOCOL.md › Chats: unread = lastSeq - readSeq, one watermark per member.
+  unreadCount: row.role ? Math.max(0, row.chat.lastSeq - (row.readSeq ?? 0)) : 0,
+  role: row.role ?? null,
+});
+
+export const toMember = (member: MemberRow, user: UserRow): Member => ({
+  user: toUser(user),
+  role: member.role,
+  joinedAt: member.joinedAt.toISOString(),
+  readSeq: member.readSeq,
+});

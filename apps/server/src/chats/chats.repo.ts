@@ -1,0 +1,196 @@
+import { and, asc, desc, eq, ilike, inArray, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db } from '../db/client.js';
+import { chatMembersTable, chatsTable, messagesTable, usersTable } from '../db/schema.js';
+
+export type ChatRow = typeof chatsTable.$inferSelect;
+export type MemberRow = typeof chatMembersTable.$inferSelect;
+export type Role = MemberRow['role'];
+
+const me = alias(chatMembersTable, 'me');
+const lastMessage = alias(messagesTable, 'last_message');
+const lastAuthor = alias(usersTable, 'last_author');
+
+/**
+ * A chat as one user sees it, in ONE query whatever the number of chats: their membership,
+ * the last message (the row at seq = last_seq) and, for a direct chat, the other user's name.
+ */
+function chatViews(db: Db, userId: string, membersOnly: boolean) {
+  const directTitle = sql<string | null>`(
+    select u.username from chat_members m2 join users u on u.id = m2.user_id
+    where m2.chat_id = ${chatsTable.id} and m2.user_id <> ${userId} limit 1)`;
+  const query = db
+    .select({
+      chat: chatsTable,
+      role: me.role,
+      readSeq: me.readSeq,
+      lastMessage,
+      lastAuthor: { id: lastAuthor.id, username: lastAuthor.username },
+      directTitle,
+    })
+    .from(chatsTable);
+  const joined = membersOnly
+    ? query.innerJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, userId)))
+    : query.leftJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, userId)));
+  return joined
+    .leftJoin(
+      lastMessage,
+      and(eq(lastMessage.chatId, chatsTable.id), eq(lastMessage.seq, chatsTable.lastSeq)),
+    )
+    .leftJoin(lastAuthor, eq(lastAuthor.id, lastMessage.authorId));
+}
+export type ChatViewRow = Awaited<ReturnType<ReturnType<typeof chatViews>['execute']>>[number];
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function createChatsRepo(db: Db) {
+  return {
+    async findWithMembership(chatId: string, userId: string) {
+      const [row] = await db
+        .select({ chat: chatsTable, member: me })
+        .from(chatsTable)
+        .leftJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, userId)))
+        .where(eq(chatsTable.id, chatId))
+        .limit(1);
+      return row;
+    },
+
+    listForUser(userId: string) {
+      return chatViews(db, userId, true).orderBy(desc(chatsTable.lastActivityAt), desc(chatsTable.id));
+    },
+
+    async viewFor(chatId: string, userId: string) {
+      const [row] = await chatViews(db, userId, false).where(eq(chatsTable.id, chatId)).limit(1);
+      return row;
+    },
+
+    searchPublic(userId: string, q: string | undefined, limit = 50) {
+      const where = q
+        ? and(eq(chatsTable.visibility, 'public'), ilike(chatsTable.title, `%${escapeLike(q)}%`))
+        : eq(chatsTable.visibility, 'public');
+      return chatViews(db, userId, false).where(where).orderBy(desc(chatsTable.lastActivityAt)).limit(limit);
+    },
+
+    async createGroup(input: {
+      title: string;
+      visibility: 'public' | 'private';
+      ownerId: string;
+      memberIds: string[];
+    }) {
+      return db.transaction(async (tx) => {
+        const [chat] = await tx
+          .insert(chatsTable)
+          .values({ title: input.title, kind: 'group', visibility: input.visibility })
+          .returning();
+        const members = [
+          { chatId: chat!.id, userId: input.ownerId, role: 'owner' as const },
+          ...input.memberIds.map((userId) => ({ chatId: chat!.id, userId, role: 'member' as const })),
+        ];
+        await tx.insert(chatMembersTable).values(members);
+        return chat!;
+      });
+    },
+
+    /** Exactly one direct chat per pair: the unique direct_key makes concurrent first uses converge. */
+    async getOrCreateDirect(userA: string, userB: string): Promise<{ chat: ChatRow; created: boolean }> {
+      const directKey = [userA, userB].sort().join(':');
+      const created = await db.transaction(async (tx) => {
+        const [chat] = await tx
+          .insert(chatsTable)
+          .values({ title: '', kind: 'direct', visibility: 'private', directKey })
+          .onConflictDoNothing({ target: chatsTable.directKey })
+          .returning();
+        if (!chat) return undefined;
+        await tx.insert(chatMembersTable).values([
+          { chatId: chat.id, userId: userA, role: 'member' },
+          { chatId: chat.id, userId: userB, role: 'member' },
+        ]);
+        return chat;
+      });
+      if (created) return { chat: created, created: true };
+      const [chat] = await db.select().from(chatsTable).where(eq(chatsTable.directKey, directKey)).limit(1);
+      return { chat: chat!, created: false };
+    },
+
+    members(chatId: string) {
+      return db
+        .select({ member: chatMembersTable, user: usersTable })
+        .from(chatMembersTable)
+        .innerJoin(usersTable, eq(usersTable.id, chatMembersTable.userId))
+        .where(eq(chatMembersTable.chatId, chatId))
+        .orderBy(asc(chatMembersTable.joinedAt), asc(usersTable.username));
+    },
+
+    async memberIds(chatId: string): Promise<string[]> {
+      const rows = await db
+        .select({ userId: chatMembersTable.userId })
+        .from(chatMembersTable)
+        .where(eq(chatMembersTable.chatId, chatId));
+      return rows.map((r) => r.userId);
+    },
+
+    /** The new member, or undefined if they already were one. */
+    async addMember(chatId: string, userId: string, role: Role) {
+      const [row] = await db
+        .insert(chatMembersTable)
+        .values({ chatId, userId, role })
+        .onConflictDoNothing()
+        .returning();
+      return row;
+    },
+
+    /**
+     * Removes a member; when the owner leaves, the longest-standing admin (else member)
+     * becomes owner, so a group chat is never left unmanageable.
+     */
+    async removeMember(chatId: string, userId: string) {
+      return db.transaction(async (tx) => {
+        const [removed] = await tx
+          .delete(chatMembersTable)
+          .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
+          .returning();
+        if (removed?.role === 'owner') {
+          const [heir] = await tx
+            .select({ userId: chatMembersTable.userId })
+            .from(chatMembersTable)
+            .where(eq(chatMembersTable.chatId, chatId))
+            .orderBy(
+              sql`case ${chatMembersTable.role} when 'admin' then 0 else 1 end`,
+              asc(chatMembersTable.joinedAt),
+            )
+            .limit(1);
+          if (heir) {
+            await tx
+              .update(chatMembersTable)
+              .set({ role: 'owner' })
+              .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, heir.userId)));
+          }
+        }
+        return removed;
+      });
+    },
+
+    /** Moves the watermark forward only, never past last_seq; the new value if it moved. */
+    async markRead(chatId: string, userId: string, seq: number): Promise<number | undefined> {
+      const target = sql<number>`least(${seq}, (select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId}))`;
+      const [row] = await db
+        .update(chatMembersTable)
+        .set({ readSeq: target })
+        .where(
+          and(
+            eq(chatMembersTable.chatId, chatId),
+            eq(chatMembersTable.userId, userId),
+            lt(chatMembersTable.readSeq, target),
+          ),
+        )
+        .returning({ readSeq: chatMembersTable.readSeq });
+      return row?.readSeq;
+    },
+
+    usersByIds(ids: string[]) {
+      if (ids.length === 0) return Promise.resolve([]);
+      return db.select().from(usersTable).where(inArray(usersTable.id, ids));
+    },
+  };
+}
+export type ChatsRepo = ReturnType<typeof createChatsRepo>;

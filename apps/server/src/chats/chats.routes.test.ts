@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { type Chat, ChatDetailResponseSchema, ChatListResponseSchema } from '@chatsockets/protocol';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
+import { drivers } from '../../test/drivers.js';
+import { registerUser, type TestUser } from '../../test/factories.js';
+import { client } from '../../test/http.js';
+
+describe.each(drivers())('chats on %s', (driver) => {
+  let t: TestContext;
+  const http = client(() => t.app);
+  let alice: TestUser;
+  let bob: TestUser;
+  let mallory: TestUser;
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    [alice, bob, mallory] = await Promise.all([
+      registerUser(t.app, 'alice'),
+      registerUser(t.app, 'bob'),
+      registerUser(t.app, 'mallory'),
+    ]);
+  });
+  afterEach(() => t.truncate());
+
+  const create = async (user: TestUser, body: object) =>
+    (await http.post(user, '/api/chats', body)).json().chat as Chat;
+  const send = (user: TestUser, chatId: string, body = 'hi') =>
+    http.post(user, `/api/chats/${chatId}/messages`, { clientId: randomUUID(), body });
+  const list = async (user: TestUser) =>
+    ChatListResponseSchema.parse((await http.get(user, '/api/chats')).json()).chats;
+
+  it('[create] caller is owner; members by username; unknown username → 404 and nothing created', async () => {
+    const res = await http.post(alice, '/api/chats', {
+      title: '  Team  ',
+      visibility: 'private',
+      members: ['BOB'],
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().chat).toMatchObject({
+      title: 'Team',
+      kind: 'group',
+      visibility: 'private',
+      role: 'owner',
+      lastSeq: 0,
+      unreadCount: 0,
+      lastMessage: null,
+    });
+    const detail = ChatDetailResponseSchema.parse(
+      (await http.get(bob, `/api/chats/${res.json().chat.id}`)).json(),
+    );
+    expect(detail.members.map((m) => [m.user.username, m.role])).toEqual([
+      ['alice', 'owner'],
+      ['bob', 'member'],
+    ]);
+    const bad = await http.post(alice, '/api/chats', { title: 'X', members: ['bob', 'ghost'] });
+    expect(bad.statusCode).toBe(404);
+    expect(bad.json().error.code).toBe('NOT_FOUND');
+    expect(await list(alice)).toHaveLength(1);
+  });
+
+  it('[access] a non-member reading, posting, editing, paging a private chat → 403, nothing leaks', async () => {
+    const chat = await create(alice, { title: 'Secret', members: ['bob'] });
+    const m = (await send(alice, chat.id, 'classified')).json().message;
+    const attempts = [
+      await http.get(mallory, `/api/chats/${chat.id}`),
+      await http.get(mallory, `/api/chats/${chat.id}/messages`),
+      await http.get(mallory, `/api/chats/${chat.id}/messages?afterSeq=0`),
+      await send(mallory, chat.id),
+      await http.patch(mallory, `/api/chats/${chat.id}/messages/${m.id}`, { body: 'pwned' }),
+      await http.del(mallory, `/api/chats/${chat.id}/messages/${m.id}`),
+      await http.get(mallory, `/api/chats/${chat.id}/messages/${m.id}/readers`),
+      await http.post(mallory, `/api/chats/${chat.id}/read`, { seq: 1 }),
+      await http.post(mallory, `/api/chats/${chat.id}/join`),
+      await http.post(mallory, `/api/chats/${chat.id}/members`, { username: 'mallory' }),
+      await http.del(mallory, `/api/chats/${chat.id}/members/${bob.user.id}`),
+    ];
+    for (const res of attempts) {
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.body).not.toContain('classified');
+      expect(res.body).not.toContain('Secret');
+    }
+    expect((await list(mallory)).map((c) => c.id)).not.toContain(chat.id);
+    const detail = ChatDetailResponseSchema.parse((await http.get(bob, `/api/chats/${chat.id}`)).json());
+    expect(detail.members).toHaveLength(2);
+    expect(detail.chat.lastMessage?.body).toBe('classified');
+  });
+
+  it('[access] no such chat → 404; malformed id → 404, never 500; no credentials → 401', async () => {
+    for (const id of [randomUUID(), 'not-a-uuid', "1' or '1'='1", 'x'.repeat(300)]) {
+      const res = await http.get(alice, `/api/chats/${encodeURIComponent(id)}/messages`);
+      expect(res.statusCode, id).toBe(404);
+      expect(res.json().error.code).toBe('NOT_FOUND');
+    }
+    expect((await http.get(undefined, '/api/chats')).statusCode).toBe(401);
+  });
+
+  it('[access] edit by a non-author → 403; delete by owner/admin → ok; member removing others → 403', async () => {
+    const chat = await create(alice, { title: 'Team', members: ['bob', 'mallory'] });
+    const m = (await send(bob, chat.id, 'bob says')).json().message;
+    expect(
+      (await http.patch(alice, `/api/chats/${chat.id}/messages/${m.id}`, { body: 'x' })).statusCode,
+    ).toBe(403);
+    expect((await http.del(mallory, `/api/chats/${chat.id}/messages/${m.id}`)).statusCode).toBe(403);
+    expect((await http.del(alice, `/api/chats/${chat.id}/messages/${m.id}`)).statusCode).toBe(204);
+    expect((await http.del(mallory, `/api/chats/${chat.id}/members/${bob.user.id}`)).statusCode).toBe(403);
+    expect(
+      (await http.post(mallory, `/api/chats/${chat.id}/members`, { username: 'alice' })).statusCode,
+    ).toBe(403);
+  });
+
+  it('[direct] exactly one chat per pair, even when 10 first uses race', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2
+          ? http.post(alice, '/api/chats/direct', { username: 'bob' })
+          : http.post(bob, '/api/chats/direct', { username: 'ALICE' }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(new Set(results.map((r) => r.json().chat.id)).size).toBe(1);
+    const [forAlice] = await list(alice);
+    const [forBob] = await list(bob);
+    expect(forAlice).toMatchObject({ kind: 'direct', title: 'bob', visibility: 'private' });
+    expect(forBob?.title).toBe('alice');
+    expect((await http.post(alice, '/api/chats/direct', { username: 'alice' })).statusCode).toBe(400);
+    expect((await http.post(alice, '/api/chats/direct', { username: 'ghost' })).statusCode).toBe(404);
+    expect(
+      (await http.post(alice, `/api/chats/${forAlice!.id}/members`, { username: 'mallory' })).statusCode,
+    ).toBe(403);
+  });
+
+  it('[public] search by title, preview without joining, join, then post', async () => {
+    const lobby = await create(alice, { title: 'Lobby 100%', visibility: 'public' });
+    await create(alice, { title: 'Hidden lobby', visibility: 'private' });
+    await send(alice, lobby.id, 'welcome');
+    const found = (await http.get(mallory, '/api/chats/public?q=lobby')).json().chats as Chat[];
+    expect(found.map((c) => c.title)).toEqual(['Lobby 100%']);
+    expect(found[0]).toMatchObject({ role: null, unreadCount: 0, lastSeq: 1 });
+    expect((await http.get(mallory, '/api/chats/public?q=%25')).json().chats).toHaveLength(1);
+    expect((await http.get(mallory, `/api/chats/${lobby.id}/messages`)).statusCode).toBe(200);
+    expect((await send(mallory, lobby.id)).statusCode).toBe(403);
+    const joined = await http.post(mallory, `/api/chats/${lobby.id}/join`);
+    expect(joined.json().chat).toMatchObject({ role: 'member', unreadCount: 1 });
+    expect((await http.post(mallory, `/api/chats/${lobby.id}/join`)).statusCode).toBe(200);
+    expect((await send(mallory, lobby.id)).statusCode).toBe(201);
+    // In a public chat any member may add people.
+    expect((await http.post(mallory, `/api/chats/${lobby.id}/members`, { username: 'bob' })).statusCode).toBe(
+      201,
+    );
+    expect((await http.post(mallory, `/api/chats/${lobby.id}/members`, { username: 'bob' })).statusCode).toBe(
+      409,
+    );
+  });
+
+  it('[members] leave, remove by owner, and ownership passes on when the owner leaves', async () => {
+    const chat = await create(alice, { title: 'Team', members: ['bob', 'mallory'] });
+    expect((await http.del(alice, `/api/chats/${chat.id}/members/${mallory.user.id}`)).statusCode).toBe(204);
+    expect((await http.get(mallory, `/api/chats/${chat.id}`)).statusCode).toBe(403);
+    expect((await http.del(alice, `/api/chats/${chat.id}/members/${alice.user.id}`)).statusCode).toBe(204);
+    const detail = (await http.get(bob, `/api/chats/${chat.id}`)).json();
+    expect(detail.members.map((m: { role: string }) => m.role)).toEqual(['owner']);
+    expect((await http.del(bob, `/api/chats/${chat.id}/members/${randomUUID()}`)).statusCode).toBe(404);
+  });
+
+  it('[unread] counts across several users and chats after sends, reads and deletes', async () => {
+    const a = await create(alice, { title: 'A', members: ['bob', 'mallory'] });
+    const b = await create(bob, { title: 'B', members: ['alice'] });
+    for (let i = 0; i < 5; i++) await send(alice, a.id);
+    for (let i = 0; i < 3; i++) await send(bob, b.id);
+    const unread = async (u: TestUser) =>
+      Object.fromEntries((await list(u)).map((c) => [c.title, c.unreadCount]));
+    expect(await unread(alice)).toEqual({ A: 0, B: 3 }); // own messages count as read
+    expect(await unread(bob)).toEqual({ A: 5, B: 0 });
+    expect(await unread(mallory)).toEqual({ A: 5 });
+    await http.post(bob, `/api/chats/${a.id}/read`, { seq: 3 });
+    await http.post(bob, `/api/chats/${a.id}/read`, { seq: 1 }); // only forward
+    expect(await unread(bob)).toEqual({ A: 2, B: 0 });
+    await http.post(mallory, `/api/chats/${a.id}/read`, { seq: 999 }); // never past lastSeq
+    expect(await unread(mallory)).toEqual({ A: 0 });
+    await send(alice, a.id);
+    expect(await unread(mallory)).toEqual({ A: 1 });
+    const last = (await http.get(alice, `/api/chats/${a.id}/messages?limit=1`)).json().messages[0];
+    await http.del(alice, `/api/chats/${a.id}/messages/${last.id}`);
+    expect(await unread(mallory)).toEqual({ A: 1 }); // a deleted message keeps its seq
+    await send(bob, a.id); // sending moves bob's own marker to the newest seq
+    expect(await unread(bob)).toEqual({ A: 0, B: 0 });
+    expect(
+      (await http.get(mallory, `/api/chats/${a.id}`))
+        .json()
+        .members.find((m: { user: { username: string } }) => m.user.username === 'mallory').readSeq,
+    ).toBe(5);
+  });
+
+  it('[list] most recent activity first, with lastMessage, lastSeq and role', async () => {
+    const one = await create(alice, { title: 'one', members: ['bob'] });
+    const two = await create(alice, { title: 'two', members: ['bob'] });
+    await send(bob, one.id, 'latest in one');
+    let chats = await list(alice);
+    expect(chats.map((c) => c.title)).toEqual(['one', 'two']);
+    expect(chats[0]).toMatchObject({
+      lastSeq: 1,
+      role: 'owner',
+      lastMessage: { body: 'latest in one', author: { username: 'bob' } },
+    });
+    await send(bob, two.id);
+    chats = await list(alice);
+    expect(chats.map((c) => c.title)).toEqual(['two', 'one']);
+  });
+});

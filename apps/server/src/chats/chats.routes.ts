@@ -1,0 +1,122 @@
+import {
+  AddMemberBodySchema,
+  ChatDetailResponseSchema,
+  ChatListResponseSchema,
+  ChatParamsSchema,
+  ChatResponseSchema,
+  CreateChatBodySchema,
+  DirectChatBodySchema,
+  ErrorBodySchema,
+  MemberParamsSchema,
+  MemberResponseSchema,
+  PublicChatsQuerySchema,
+  ReadBodySchema,
+} from '@chatsockets/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../plugins/auth.js';
+import type { ChatsService } from './chats.service.js';
+
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+  409: ErrorBodySchema,
+};
+
+export default async function chatsRoutes(base: FastifyInstance, opts: { chats: ChatsService }) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const { chats } = opts;
+  app.addHook('preHandler', app.authenticate);
+  const tags = ['chats'];
+
+  app.get(
+    '/api/chats',
+    { schema: { tags, response: { 200: ChatListResponseSchema, ...errors } } },
+    async (request) => ({
+      chats: await chats.list(actorOf(request)),
+    }),
+  );
+
+  app.get(
+    '/api/chats/public',
+    {
+      schema: {
+        tags,
+        querystring: PublicChatsQuerySchema,
+        response: { 200: ChatListResponseSchema, ...errors },
+      },
+    },
+    async (request) => ({ chats: await chats.searchPublic(actorOf(request), request.query.q) }),
+  );
+
+  app.post(
+    '/api/chats',
+    { schema: { tags, body: CreateChatBodySchema, response: { 201: ChatResponseSchema, ...errors } } },
+    async (request, reply) =>
+      reply.status(201).send({ chat: await chats.create(actorOf(request), request.body) }),
+  );
+
+  app.post(
+    '/api/chats/direct',
+    { schema: { tags, body: DirectChatBodySchema, response: { 200: ChatResponseSchema, ...errors } } },
+    async (request) => ({ chat: await chats.direct(actorOf(request), request.body.username) }),
+  );
+
+  app.get(
+    '/api/chats/:chatId',
+    { schema: { tags, params: ChatParamsSchema, response: { 200: ChatDetailResponseSchema, ...errors } } },
+    async (request) => chats.get(actorOf(request), request.params.chatId),
+  );
+
+  app.post(
+    '/api/chats/:chatId/join',
+    { schema: { tags, params: ChatParamsSchema, response: { 200: ChatResponseSchema, ...errors } } },
+    async (request) => ({ chat: await chats.join(actorOf(request), request.params.chatId) }),
+  );
+
+  app.post(
+    '/api/chats/:chatId/members',
+    {
+      schema: {
+        tags,
+        params: ChatParamsSchema,
+        body: AddMemberBodySchema,
+        response: { 201: MemberResponseSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send({
+          member: await chats.addMember(actorOf(request), request.params.chatId, request.body.username),
+        }),
+  );
+
+  app.delete(
+    '/api/chats/:chatId/members/:userId',
+    { schema: { tags, params: MemberParamsSchema, response: { 204: z.null(), ...errors } } },
+    async (request, reply) => {
+      await chats.removeMember(actorOf(request), request.params.chatId, request.params.userId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/chats/:chatId/read',
+    {
+      schema: {
+        tags,
+        params: ChatParamsSchema,
+        body: ReadBodySchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await chats.markRead(actorOf(request), request.params.chatId, request.body.seq);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,137 @@
+import type { Chat, ChatDetailResponse, Member, User } from '@chatsockets/protocol';
+import type { Actor } from '../auth/auth.service.js';
+import { toUser } from '../auth/users.mapper.js';
+import { createUsersRepo } from '../auth/users.repo.js';
+import type { Db } from '../db/client.js';
+import { isId } from '../db/ids.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import type { Publish } from '../realtime/bus/bus.js';
+import { assertAllowed, authorize, loadAccess, rules } from './access.js';
+import { toChat, toMember } from './chats.mapper.js';
+import { createChatsRepo } from './chats.repo.js';
+
+export function createChatsService(deps: { db: Db; publish: Publish }) {
+  const chats = createChatsRepo(deps.db);
+  const users = createUsersRepo(deps.db);
+  const { publish } = deps;
+
+  async function view(chatId: string, userId: string): Promise<Chat> {
+    const row = await chats.viewFor(chatId, userId);
+    if (!row) throw notFound('Chat');
+    return toChat(row);
+  }
+
+  /** To the chat's subscribers, and to the user's own sockets (so their chat list learns of it). */
+  function announce(type: 'member.joined' | 'member.left', chatId: string, user: User) {
+    const event = { type, chatId, user };
+    publish({ kind: 'chat', chatId, event });
+    publish({ kind: 'user', userId: user.id, event });
+  }
+
+  return {
+    repo: chats,
+
+    async list(actor: Actor): Promise<Chat[]> {
+      return (await chats.listForUser(actor.user.id)).map(toChat);
+    },
+
+    async searchPublic(actor: Actor, q: string | undefined): Promise<Chat[]> {
+      return (await chats.searchPublic(actor.user.id, q || undefined)).map(toChat);
+    },
+
+    async create(
+      actor: Actor,
+      input: { title: string; visibility: 'public' | 'private'; members: string[] },
+    ): Promise<Chat> {
+      const self = actor.user.username.toLowerCase();
+      const wanted = [...new Set(input.members.map((u) => u.toLowerCase()))].filter((u) => u !== self);
+      const found = await users.findByUsernames(wanted);
+      const missing = wanted.find((u) => !found.some((f) => f.username.toLowerCase() === u));
+      if (missing) throw notFound(`User "${missing}"`);
+      const chat = await chats.createGroup({
+        title: input.title,
+        visibility: input.visibility,
+        ownerId: actor.user.id,
+        memberIds: found.map((f) => f.id),
+      });
+      for (const user of found)
+        publish({
+          kind: 'user',
+          userId: user.id,
+          event: { type: 'member.joined', chatId: chat.id, user: toUser(user) },
+        });
+      return view(chat.id, actor.user.id);
+    },
+
+    async direct(actor: Actor, username: string): Promise<Chat> {
+      const other = await users.findByUsername(username);
+      if (!other) throw notFound(`User "${username}"`);
+      if (other.id === actor.user.id) throw badRequest('A direct chat needs another user');
+      const { chat, created } = await chats.getOrCreateDirect(actor.user.id, other.id);
+      if (created)
+        publish({
+          kind: 'user',
+          userId: other.id,
+          event: { type: 'member.joined', chatId: chat.id, user: actor.user },
+        });
+      return view(chat.id, actor.user.id);
+    },
+
+    async get(actor: Actor, chatId: string): Promise<ChatDetailResponse> {
+      await authorize(chats, chatId, actor.user.id, 'read');
+      const [chat, members] = await Promise.all([view(chatId, actor.user.id), chats.members(chatId)]);
+      return { chat, members: members.map((m) => toMember(m.member, m.user)) };
+    },
+
+    async join(actor: Actor, chatId: string): Promise<Chat> {
+      const access = await loadAccess(chats, chatId, actor.user.id);
+      if (!access.member) {
+        assertAllowed(rules.join(access), 'Only public group chats can be joined');
+        if (await chats.addMember(chatId, actor.user.id, 'member'))
+          announce('member.joined', chatId, actor.user);
+      }
+      return view(chatId, actor.user.id);
+    },
+
+    async addMember(actor: Actor, chatId: string, username: string): Promise<Member> {
+      await authorize(chats, chatId, actor.user.id, 'addMember');
+      const user = await users.findByUsername(username);
+      if (!user) throw notFound(`User "${username}"`);
+      const member = await chats.addMember(chatId, user.id, 'member');
+      if (!member) throw conflict(`"${user.username}" is already a member`);
+      announce('member.joined', chatId, toUser(user));
+      return toMember(member, user);
+    },
+
+    /** Leave (self) or remove (owner/admin). The removed user's events stop right after member.left. */
+    async removeMember(actor: Actor, chatId: string, userId: string): Promise<void> {
+      const access = await loadAccess(chats, chatId, actor.user.id);
+      assertAllowed(access.member !== undefined, 'Not a member of this chat');
+      const target = isId(userId)
+        ? (await chats.members(chatId)).find((m) => m.member.userId === userId)
+        : undefined;
+      if (!target) throw notFound('Member');
+      assertAllowed(
+        rules.removeMember(access, target.member, actor.user.id),
+        'Not allowed to remove this member',
+      );
+      if (!(await chats.removeMember(chatId, userId))) return;
+      announce('member.left', chatId, toUser(target.user));
+      publish({ kind: 'member.removed', chatId, userId });
+    },
+
+    /** PROTOCOL.md › Chats: the read marker moves forward only, never past lastSeq. */
+    async markRead(actor: Actor, chatId: string, seq: number): Promise<void> {
+      await authorize(chats, chatId, actor.user.id, 'markRead');
+      const moved = await chats.markRead(chatId, actor.user.id, seq);
+      if (moved !== undefined) {
+        publish({
+          kind: 'user',
+          userId: actor.user.id,
+          event: { type: 'read', chatId, userId: actor.user.id, seq: moved },
+        });
+      }
+    },
+  };
+}
+export type ChatsService = ReturnType<typeof createChatsService>;

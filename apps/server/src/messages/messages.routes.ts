@@ -1,0 +1,99 @@
+import {
+  ChatParamsSchema,
+  EditMessageBodySchema,
+  ErrorBodySchema,
+  MessagePageQuerySchema,
+  MessagePageSchema,
+  MessageParamsSchema,
+  MessageResponseSchema,
+  ReadersResponseSchema,
+  SendMessageBodySchema,
+} from '@chatsockets/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../plugins/auth.js';
+import type { MessagesService } from './messages.service.js';
+
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+  409: ErrorBodySchema,
+  429: ErrorBodySchema,
+};
+
+export default async function messagesRoutes(base: FastifyInstance, opts: { messages: MessagesService }) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const { messages } = opts;
+  app.addHook('preHandler', app.authenticate);
+  const tags = ['messages'];
+
+  app.get(
+    '/api/chats/:chatId/messages',
+    {
+      schema: {
+        tags,
+        params: ChatParamsSchema,
+        querystring: MessagePageQuerySchema,
+        response: { 200: MessagePageSchema, ...errors },
+      },
+    },
+    async (request) => messages.page(actorOf(request), request.params.chatId, request.query),
+  );
+
+  app.post(
+    '/api/chats/:chatId/messages',
+    {
+      schema: {
+        tags,
+        params: ChatParamsSchema,
+        body: SendMessageBodySchema,
+        response: { 200: MessageResponseSchema, 201: MessageResponseSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { message, created } = await messages.send(actorOf(request), request.params.chatId, request.body);
+      // PROTOCOL.md › Messages: 201 for the first send, 200 for an idempotent repeat.
+      return reply.status(created ? 201 : 200).send({ message });
+    },
+  );
+
+  app.patch(
+    '/api/chats/:chatId/messages/:messageId',
+    {
+      schema: {
+        tags,
+        params: MessageParamsSchema,
+        body: EditMessageBodySchema,
+        response: { 200: MessageResponseSchema, ...errors },
+      },
+    },
+    async (request) => ({
+      message: await messages.edit(
+        actorOf(request),
+        request.params.messageId,
+        request.body.body,
+        request.params.chatId,
+      ),
+    }),
+  );
+
+  app.delete(
+    '/api/chats/:chatId/messages/:messageId',
+    { schema: { tags, params: MessageParamsSchema, response: { 204: z.null(), ...errors } } },
+    async (request, reply) => {
+      await messages.delete(actorOf(request), request.params.messageId, request.params.chatId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/chats/:chatId/messages/:messageId/readers',
+    { schema: { tags, params: MessageParamsSchema, response: { 200: ReadersResponseSchema, ...errors } } },
+    async (request) => ({
+      readers: await messages.readers(actorOf(request), request.params.chatId, request.params.messageId),
+    }),
+  );
+}

@@ -1,0 +1,91 @@
+import { LIMITS, type Message, type MessagePage, type UserRef } from '@chatsockets/protocol';
+import type { Actor } from '../auth/auth.service.js';
+import { assertAllowed, authorize, loadAccess, rules } from '../chats/access.js';
+import type { ChatsRepo } from '../chats/chats.repo.js';
+import type { Db } from '../db/client.js';
+import { isId } from '../db/ids.js';
+import { conflict, notFound } from '../errors.js';
+import type { Publish } from '../realtime/bus/bus.js';
+import { toMessage } from './messages.mapper.js';
+import { createMessagesRepo, type PageCursor } from './messages.repo.js';
+
+export function createMessagesService(deps: {
+  db: Db;
+  chats: ChatsRepo;
+  publish: Publish;
+  now?: () => Date;
+}) {
+  const messages = createMessagesRepo(deps.db);
+  const { chats, publish } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** The message, and the actor's access to its chat; 404 if either is absent or they disagree. */
+  async function loadMessage(actor: Actor, messageId: string, chatId?: string) {
+    const found = isId(messageId) ? await messages.findById(messageId) : undefined;
+    if (!found || (chatId !== undefined && found.message.chatId !== chatId)) throw notFound('Message');
+    const access = await loadAccess(chats, found.message.chatId, actor.user.id);
+    assertAllowed(rules.read(access), 'Not allowed to read this chat');
+    return { ...found, access };
+  }
+
+  return {
+    /**
+     * The ONE send path for HTTP and WebSocket. Resolves only after COMMIT (PROTOCOL.md ›
+     * Delivery: ack only when durable); then publishes. A repeat clientId returns the first
+     * message unchanged, whatever its body, with `created: false`, and publishes nothing.
+     */
+    async send(actor: Actor, chatId: string, input: { clientId: string; body: string }) {
+      await authorize(chats, chatId, actor.user.id, 'post');
+      const sent = await messages.send({ chatId, authorId: actor.user.id, ...input });
+      const message = toMessage(sent.message, sent.author);
+      if (sent.created) publish({ kind: 'chat', chatId, event: { type: 'message.created', message } });
+      return { message, created: sent.created };
+    },
+
+    async page(actor: Actor, chatId: string, cursor: Partial<PageCursor>): Promise<MessagePage> {
+      await authorize(chats, chatId, actor.user.id, 'read');
+      const { rows, hasMore } = await messages.page(chatId, {
+        ...cursor,
+        limit: cursor.limit ?? LIMITS.pageDefault,
+      });
+      return { messages: rows.map((r) => toMessage(r.message, r.author)), hasMore };
+    },
+
+    async edit(actor: Actor, messageId: string, body: string, chatId?: string): Promise<Message> {
+      const { message, access } = await loadMessage(actor, messageId, chatId);
+      assertAllowed(
+        rules.editMessage(access, message.authorId, actor.user.id),
+        'Only the author may edit a message',
+      );
+      if (message.deletedAt) throw conflict('The message was deleted');
+      const updated = await messages.update(messageId, { body, editedAt: now() });
+      if (!updated) throw notFound('Message');
+      const dto = toMessage(updated, actor.user);
+      publish({ kind: 'chat', chatId: dto.chatId, event: { type: 'message.updated', message: dto } });
+      return dto;
+    },
+
+    /** The message keeps its seq; its body becomes "" (PROTOCOL.md › Messages). Deleting twice is a no-op. */
+    async delete(actor: Actor, messageId: string, chatId?: string): Promise<void> {
+      const { message, author, access } = await loadMessage(actor, messageId, chatId);
+      assertAllowed(
+        rules.deleteMessage(access, message.authorId, actor.user.id),
+        'Only the author or a chat owner/admin may delete a message',
+      );
+      if (message.deletedAt) return;
+      const updated = await messages.update(messageId, { body: '', deletedAt: now() });
+      if (!updated) return;
+      publish({
+        kind: 'chat',
+        chatId: updated.chatId,
+        event: { type: 'message.updated', message: toMessage(updated, author) },
+      });
+    },
+
+    async readers(actor: Actor, chatId: string, messageId: string): Promise<UserRef[]> {
+      const { message } = await loadMessage(actor, messageId, chatId);
+      return messages.readers(chatId, message.seq, message.authorId);
+    },
+  };
+}
+export type MessagesService = ReturnType<typeof createMessagesService>;
