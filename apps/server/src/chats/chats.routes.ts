@@ -88,11 +88,9 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send({
-          member: await chats.addMember(actorOf(request), request.params.chatId, request.body.username),
-        }),
+      reply.status(201).send({
+        member: await chats.addMember(actorOf(request), request.params.chatId, request.body.username),
+      }),
   );
 
   app.delete(
