@@ -13,17 +13,26 @@ import { loggerOptions } from './logger.js';
 import messagesRoutes from './messages/messages.routes.js';
 import { createMessagesService } from './messages/messages.service.js';
 import healthRoutes from './ops/health.routes.js';
+import { createMetrics } from './ops/metrics.js';
+import opsRoutes from './ops/ops.routes.js';
 import authPlugin from './plugins/auth.js';
+import docs from './plugins/docs.js';
 import errorHandler from './plugins/error-handler.js';
 import webApp from './plugins/web-app.js';
 import { createLimiter } from './rate-limit.js';
 import { type Bus, createPublisher } from './realtime/bus/bus.js';
 import { createMemoryBus } from './realtime/bus/memory.js';
+import { createCommands } from './realtime/commands.js';
+import { createHub } from './realtime/hub.js';
+import { createMemoryPresence, type Presence } from './realtime/presence.js';
+import { createTypingStore } from './realtime/typing.js';
+import gateway from './realtime/ws.routes.js';
 
 export interface AppOverrides {
   /** A database the caller owns (tests share one per file); otherwise opened from config. */
   database?: Database;
   bus?: Bus;
+  presence?: Presence;
 }
 
 /** The one explicit, ordered list of what the server is made of. */
@@ -50,6 +59,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const auth = createAuthService({ db, bus, config: config.session });
   const chats = createChatsService({ db, publish });
   const messages = createMessagesService({ db, chats: chats.repo, publish });
+  const metrics = createMetrics();
+  const presence = overrides.presence ?? createMemoryPresence();
+  const hub = createHub({
+    bus,
+    presence,
+    typing: createTypingStore(),
+    messagesAfter: messages.after,
+    chatIdsOf: chats.repo.chatIdsOf,
+    log: app.log,
+  });
+  const commands = createCommands({ chats, messages, hub, metrics });
   const limits = {
     loginFailures: createLimiter({
       keyPrefix: 'login-fail',
@@ -85,13 +105,30 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     sessionMaxAgeMs: config.session.maxAgeMs,
   });
 
+  await app.register(docs);
   await app.register(authRoutes, { auth, limits });
   await app.register(chatsRoutes, { chats });
   await app.register(messagesRoutes, { messages });
   await app.register(healthRoutes, { database, bus });
+  await app.register(opsRoutes, { metrics });
+  await app.register(gateway, {
+    hub,
+    commands,
+    auth,
+    metrics,
+    heartbeatMs: config.heartbeatMs,
+    sessionCheckMs: config.sessionCheckMs,
+    limits: {
+      framesPerSec: config.limits.wsFramesPerSec,
+      framesBurst: config.limits.wsFramesBurst,
+      maxSocketsPerUser: config.limits.wsMaxSocketsPerUser,
+      sendBufferMax: config.limits.wsSendBufferMax,
+    },
+  });
   if (config.webDist) await app.register(webApp, { root: config.webDist });
 
   app.addHook('onClose', async () => {
+    if (!overrides.presence) await presence.close();
     if (!overrides.bus) await bus.close();
     if (!overrides.database) await database.close();
   });

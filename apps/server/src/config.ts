@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   SESSION_IDLE_TTL_MS: int(7 * 24 * 3600_000),
   SESSION_MAX_AGE_MS: int(30 * 24 * 3600_000),
   HEARTBEAT_MS: int(30_000),
+  SESSION_CHECK_MS: int(30_000),
   /** Failed logins per address per 15 minutes before RATE_LIMITED. */
   LOGIN_FAILURES_MAX: int(10),
   /** Registrations per address per minute. */
@@ -82,6 +83,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     webDist: env.NODE_ENV === 'production' ? env.WEB_DIST : undefined,
     session: { idleTtlMs: env.SESSION_IDLE_TTL_MS, maxAgeMs: env.SESSION_MAX_AGE_MS },
     heartbeatMs: env.HEARTBEAT_MS,
+    sessionCheckMs: env.SESSION_CHECK_MS,
     limits: {
       loginFailures: env.LOGIN_FAILURES_MAX,
       registerPerMin: env.REGISTER_MAX_PER_MIN,

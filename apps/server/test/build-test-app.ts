@@ -15,6 +15,8 @@ export interface TestContext {
   truncate(): Promise<void>;
   /** A fresh app (e.g. with other config) on the same database. */
   rebuild(env?: Record<string, string>, overrides?: AppOverrides): Promise<FastifyInstance>;
+  /** Listens on a free port of 127.0.0.1; resolves with the base URL. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,12 @@ export async function buildTestApp(driver: Driver, env: Record<string, string> =
       ctx.config = configFor({ ...env, ...extra });
       ctx.app = await buildApp(ctx.config, { database, ...overrides });
       return ctx.app;
+    },
+    async listen() {
+      await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+      const address = ctx.app.server.address();
+      if (!address || typeof address === 'string') throw new Error('not listening');
+      return `http://127.0.0.1:${address.port}`;
     },
     async close() {
       await ctx.app.close();

@@ -66,10 +66,10 @@ export function createAuthService(deps: { db: Db; bus: Bus; config: Config['sess
       return { user: toUser(found.user), sessionId: found.session.id };
     },
 
-    /** For the periodic re-check of open sockets: a revoke lost in transit is still caught. */
-    isSessionLive(sessionId: string): Promise<boolean> {
+    /** For the periodic re-check of open sockets: a revoke lost in transit, or an expiry, is still caught. */
+    liveSessions(sessionIds: string[]): Promise<Set<string>> {
       const at = now();
-      return sessions.isLive(sessionId, at, idleSince(at));
+      return sessions.liveIds(sessionIds, at, idleSince(at));
     },
   };
 }

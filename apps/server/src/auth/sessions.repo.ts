@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sessionsTable, usersTable } from '../db/schema.js';
 
@@ -24,19 +24,20 @@ export function createSessionsRepo(db: Db) {
         .limit(1);
       return row;
     },
-    async isLive(sessionId: string, now: Date, idleSince: Date): Promise<boolean> {
-      const [row] = await db
+    /** Which of these sessions are still live: one query for every open socket's session. */
+    async liveIds(sessionIds: string[], now: Date, idleSince: Date): Promise<Set<string>> {
+      if (sessionIds.length === 0) return new Set();
+      const rows = await db
         .select({ id: sessionsTable.id })
         .from(sessionsTable)
         .where(
           and(
-            eq(sessionsTable.id, sessionId),
+            inArray(sessionsTable.id, sessionIds),
             gt(sessionsTable.expiresAt, now),
             gt(sessionsTable.lastSeenAt, idleSince),
           ),
-        )
-        .limit(1);
-      return row !== undefined;
+        );
+      return new Set(rows.map((r) => r.id));
     },
     async touch(sessionId: string, now: Date) {
       await db.update(sessionsTable).set({ lastSeenAt: now }).where(eq(sessionsTable.id, sessionId));

@@ -187,6 +187,14 @@ export function createChatsRepo(db: Db) {
       return row?.readSeq;
     },
 
+    async chatIdsOf(userId: string): Promise<string[]> {
+      const rows = await db
+        .select({ chatId: chatMembersTable.chatId })
+        .from(chatMembersTable)
+        .where(eq(chatMembersTable.userId, userId));
+      return rows.map((r) => r.chatId);
+    },
+
     usersByIds(ids: string[]) {
       if (ids.length === 0) return Promise.resolve([]);
       return db.select().from(usersTable).where(inArray(usersTable.id, ids));

@@ -120,6 +120,18 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
       publish({ kind: 'member.removed', chatId, userId });
     },
 
+    async assertCanRead(actor: Actor, chatId: string): Promise<void> {
+      await authorize(chats, chatId, actor.user.id, 'read');
+    },
+
+    /** Typing is ephemeral: checked like a post, published, never stored. */
+    async startTyping(actor: Actor, chatId: string): Promise<void> {
+      await authorize(chats, chatId, actor.user.id, 'post');
+      publish({ kind: 'chat', chatId, event: { type: 'typing', chatId, user: actor.user } });
+    },
+
+    memberIds: (chatId: string) => chats.memberIds(chatId),
+
     /** PROTOCOL.md › Chats: the read marker moves forward only, never past lastSeq. */
     async markRead(actor: Actor, chatId: string, seq: number): Promise<void> {
       await authorize(chats, chatId, actor.user.id, 'markRead');

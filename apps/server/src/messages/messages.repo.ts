@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
-import { chatMembersTable, messagesTable, usersTable } from '../db/schema.js';
+import { chatMembersTable, chatsTable, messagesTable, usersTable } from '../db/schema.js';
 
 export type MessageRow = typeof messagesTable.$inferSelect;
 export interface MessageWithAuthor {
@@ -112,6 +112,14 @@ export function createMessagesRepo(db: Db) {
     },
 
     findByClientId,
+
+    async lastSeq(chatId: string): Promise<number> {
+      const [row] = await db
+        .select({ lastSeq: chatsTable.lastSeq })
+        .from(chatsTable)
+        .where(eq(chatsTable.id, chatId));
+      return row?.lastSeq ?? 0;
+    },
 
     async findById(messageId: string) {
       const [row] = await selectWithAuthor().where(eq(messagesTable.id, messageId)).limit(1);

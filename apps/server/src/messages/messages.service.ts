@@ -51,6 +51,26 @@ export function createMessagesService(deps: {
       return { messages: rows.map((r) => toMessage(r.message, r.author)), hasMore };
     },
 
+    /**
+     * `subscribe`'s catch-up: messages after `afterSeq` (at most 200, `hasMore` for the rest)
+     * and the chat's lastSeq, read AFTER the live subscription was registered.
+     */
+    async catchUp(actor: Actor, chatId: string, afterSeq: number | undefined) {
+      await authorize(chats, chatId, actor.user.id, 'read');
+      const page =
+        afterSeq === undefined
+          ? { rows: [], hasMore: false }
+          : await messages.page(chatId, { afterSeq, limit: LIMITS.missedMax });
+      const lastSeq = await messages.lastSeq(chatId);
+      return { lastSeq, missed: page.rows.map((r) => toMessage(r.message, r.author)), hasMore: page.hasMore };
+    },
+
+    /** Internal (no access check): what the hub forwards to fill a gap or resync. */
+    async after(chatId: string, afterSeq: number): Promise<Message[]> {
+      const { rows } = await messages.page(chatId, { afterSeq, limit: LIMITS.missedMax });
+      return rows.map((r) => toMessage(r.message, r.author));
+    },
+
     async edit(actor: Actor, messageId: string, body: string, chatId?: string): Promise<Message> {
       const { message, access } = await loadMessage(actor, messageId, chatId);
       assertAllowed(

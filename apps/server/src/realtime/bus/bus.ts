@@ -1,16 +1,18 @@
-import type { ServerEvent } from '@chatsockets/protocol';
+import type { ServerEvent, User } from '@chatsockets/protocol';
 
 /**
  * What services publish after COMMIT, and what every instance's hub receives.
  * `chat`: to the sockets subscribed to the chat. `user`: to one user's sockets (e.g. `read`).
  * `session.revoked`: close that session's sockets with 4401 (logout, expiry).
  * `member.removed`: drop the user's subscription to the chat right after `member.left`.
+ * `presence`: to the sockets subscribed to any of `chatIds` (the user's chats).
  */
 export type BusMessage =
   | { kind: 'chat'; chatId: string; event: ServerEvent }
   | { kind: 'user'; userId: string; event: ServerEvent }
   | { kind: 'session.revoked'; sessionId: string }
-  | { kind: 'member.removed'; chatId: string; userId: string };
+  | { kind: 'member.removed'; chatId: string; userId: string }
+  | { kind: 'presence'; user: User; online: boolean; chatIds: string[] };
 
 export type BusHandler = (message: BusMessage) => void;
 

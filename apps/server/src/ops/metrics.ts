@@ -1,0 +1,51 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** One registry per app (tests build many apps in one process). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    connections: new Gauge({
+      name: 'chatsockets_ws_connections',
+      help: 'Open WebSocket connections',
+      registers: [registry],
+    }),
+    framesIn: new Counter({
+      name: 'chatsockets_ws_frames_in_total',
+      help: 'Client frames received, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    framesOut: new Counter({
+      name: 'chatsockets_ws_frames_out_total',
+      help: 'Frames sent to clients',
+      registers: [registry],
+    }),
+    bytesOut: new Counter({
+      name: 'chatsockets_ws_bytes_out_total',
+      help: 'Bytes sent to clients',
+      registers: [registry],
+    }),
+    messagesSent: new Counter({
+      name: 'chatsockets_messages_sent_total',
+      help: 'Messages durably stored, by transport',
+      labelNames: ['transport'],
+      registers: [registry],
+    }),
+    sendLatency: new Histogram({
+      name: 'chatsockets_send_latency_seconds',
+      help: 'Time from receiving a send to its durable ack',
+      labelNames: ['transport'],
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'chatsockets_errors_total',
+      help: 'Errors answered, by code and transport',
+      labelNames: ['code', 'transport'],
+      registers: [registry],
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { CLOSE_CODES, type ServerFrame } from '@chatsockets/protocol';
+import type { WebSocket } from 'ws';
+import type { Actor } from '../auth/auth.service.js';
+
+/** A subscription's state: while `syncing`, live events wait until the subscribe reply is out. */
+interface Subscription {
+  syncing: boolean;
+  /** Events that arrived while syncing, flushed in order after the reply. */
+  buffered: Array<{ seq?: number; data: string }>;
+  /** Highest message seq this socket has been sent for the chat: never send it again. */
+  sentSeq: number;
+}
+
+// A reader that stops reading is closed with 1013; if it does not even read the close frame,
+// the socket is destroyed after this long so its buffer is freed.
+const SLOW_READER_KILL_MS = 2_000;
+
+/**
+ * One socket, one writer. Every frame goes through `sendRaw`, which writes in call order and
+ * never after close (the Go prototype's "close sent" and concurrent-writer bugs). Its send
+ * buffer is capped: past the cap the reader is too slow and is closed with 1013.
+ */
+export class Connection {
+  readonly id = randomUUID();
+  readonly subscriptions = new Map<string, Subscription>();
+  lastPongAt = Date.now();
+  private closed = false;
+  private killTimer: NodeJS.Timeout | undefined;
+  /** Frames are handled one at a time, in arrival order (so one socket's sends keep their order). */
+  private queue: Promise<void> = Promise.resolve();
+  private pendingAfterReply: Array<() => void> = [];
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly actor: Actor,
+    private readonly sendBufferMax: number,
+    private readonly onSent: (bytes: number) => void,
+  ) {}
+
+  get isOpen(): boolean {
+    return !this.closed && this.socket.readyState === this.socket.OPEN;
+  }
+
+  get userId(): string {
+    return this.actor.user.id;
+  }
+
+  /** Runs `task` after every frame received before it; returns when it is done. */
+  enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task, task);
+    return this.queue;
+  }
+
+  /** Settles when every frame received so far has been handled (graceful shutdown). */
+  drained(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Runs `fn` right after the reply to the frame being handled has been written. */
+  afterReply(fn: () => void): void {
+    this.pendingAfterReply.push(fn);
+  }
+
+  /** Writes a reply (if the frame wanted one), then whatever its handler deferred until after it. */
+  reply(frame: ServerFrame | undefined): void {
+    if (frame) this.send(frame);
+    const pending = this.pendingAfterReply;
+    this.pendingAfterReply = [];
+    for (const fn of pending) fn();
+  }
+
+  send(frame: ServerFrame): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  /** `data` is serialized once by the caller and shared by every socket it goes to. */
+  sendRaw(data: string): void {
+    if (!this.isOpen) return;
+    if (this.socket.bufferedAmount + data.length > this.sendBufferMax) {
+      this.close(CLOSE_CODES.TRY_AGAIN_LATER, 'send buffer overflow: reading too slowly');
+      this.killTimer = setTimeout(() => this.socket.terminate(), SLOW_READER_KILL_MS);
+      return;
+    }
+    this.socket.send(data);
+    this.onSent(data.length);
+  }
+
+  /** Delivers a chat event, holding it while the subscription syncs and dropping seqs already sent. */
+  deliver(chatId: string, data: string, seq?: number): void {
+    const sub = this.subscriptions.get(chatId);
+    if (!sub) return;
+    if (sub.syncing) {
+      sub.buffered.push({ seq, data });
+      return;
+    }
+    if (seq !== undefined) {
+      if (seq <= sub.sentSeq) return;
+      sub.sentSeq = seq;
+    }
+    this.sendRaw(data);
+  }
+
+  close(code: number, reason = ''): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  /** Called once from the socket's `close` event: nothing may outlive the socket. */
+  dispose(): void {
+    this.closed = true;
+    clearTimeout(this.killTimer);
+    this.subscriptions.clear();
+  }
+
+  static readonly CLOSE = CLOSE_CODES;
+}
+export type { Subscription };

@@ -1,0 +1,195 @@
+import {
+  CLOSE_CODES,
+  type ClientFrame,
+  ClientFrameSchema,
+  type ErrorInfo,
+  FrameIdSchema,
+  LIMITS,
+  PROTOCOL_VERSION,
+} from '@chatsockets/protocol';
+import fastifyWebsocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RawData, WebSocket } from 'ws';
+import type { AuthService } from '../auth/auth.service.js';
+import { AppError, badRequest, rateLimited, toErrorInfo, unavailable } from '../errors.js';
+import type { Metrics } from '../ops/metrics.js';
+import { actorOf } from '../plugins/auth.js';
+import type { Commands } from './commands.js';
+import { Connection } from './connection.js';
+import type { Hub } from './hub.js';
+
+export interface GatewayOptions {
+  hub: Hub;
+  commands: Commands;
+  auth: AuthService;
+  metrics: Metrics;
+  heartbeatMs: number;
+  /** How often every open socket's session is re-checked (catches lost revokes and expiry). */
+  sessionCheckMs: number;
+  limits: { framesPerSec: number; framesBurst: number; maxSocketsPerUser: number; sendBufferMax: number };
+}
+
+const issuesToDetails = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) =>
+  issues.map((i) => ({ path: i.path.map(String).join('.') || '(frame)', message: i.message }));
+
+/** PROTOCOL.md › WebSocket, on @fastify/websocket. */
+export default async function gateway(app: FastifyInstance, opts: GatewayOptions) {
+  const { hub, commands, metrics } = opts;
+  let draining = false;
+
+  // Per-socket token bucket: `framesBurst` at once, refilled at `framesPerSec`.
+  const frameLimiter = new RateLimiterMemory({
+    keyPrefix: 'ws-frames',
+    points: opts.limits.framesBurst,
+    duration: Math.max(1, Math.round(opts.limits.framesBurst / opts.limits.framesPerSec)),
+  });
+
+  await app.register(fastifyWebsocket, {
+    options: {
+      maxPayload: LIMITS.frameMaxBytes, // over it: ws closes with 1009
+      perMessageDeflate: false,
+    },
+    // Graceful shutdown: stop taking frames, let in-flight ones finish (their acks go out),
+    // then 1001 to every socket (PROTOCOL.md › close codes: reconnect elsewhere).
+    preClose: async function preClose(this: FastifyInstance) {
+      draining = true;
+      clearInterval(heartbeat);
+      clearInterval(sessionCheck);
+      const open = [...hub.connections()];
+      await Promise.race([
+        Promise.allSettled(open.map((c) => c.drained())),
+        new Promise((r) => setTimeout(r, 3000).unref()),
+      ]);
+      for (const conn of open) conn.close(CLOSE_CODES.GOING_AWAY, 'server shutting down');
+      this.server.removeAllListeners('upgrade');
+      await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+    },
+  });
+
+  // One heartbeat for the whole server (ws README: "detect broken connections"), not a timer
+  // per socket. A socket silent for two intervals is terminated; a closing one is never pinged.
+  const heartbeat = setInterval(() => {
+    const deadline = Date.now() - 2 * opts.heartbeatMs;
+    for (const conn of hub.connections()) {
+      if (conn.lastPongAt < deadline) conn.socket.terminate();
+      else if (conn.isOpen) conn.socket.ping();
+    }
+  }, opts.heartbeatMs);
+  heartbeat.unref();
+
+  const sessionCheck = setInterval(async () => {
+    const ids = [...new Set([...hub.connections()].map((c) => c.actor.sessionId))];
+    if (ids.length === 0) return;
+    try {
+      const live = await opts.auth.liveSessions(ids);
+      for (const conn of hub.connections()) {
+        if (!live.has(conn.actor.sessionId)) conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
+      }
+    } catch (err) {
+      app.log.warn({ err: { message: (err as Error).message } }, 'session re-check failed');
+    }
+  }, opts.sessionCheckMs);
+  sessionCheck.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
+    clearInterval(sessionCheck);
+    hub.close();
+  });
+
+  /** Authenticated before the 101: a refused upgrade is a plain HTTP 401/403/429, no socket. */
+  async function authorizeUpgrade(request: FastifyRequest) {
+    if (draining) throw unavailable('Server is shutting down');
+    await app.authenticate(request);
+    const count = await hub.socketCount(actorOf(request).user.id);
+    if (count >= opts.limits.maxSocketsPerUser) throw rateLimited(5);
+  }
+
+  app.get(
+    '/ws',
+    { websocket: true, preValidation: authorizeUpgrade, schema: { hide: true } },
+    (socket, request) => {
+      const conn = new Connection(socket, actorOf(request), opts.limits.sendBufferMax, (bytes) => {
+        metrics.framesOut.inc();
+        metrics.bytesOut.inc(bytes);
+      });
+      metrics.connections.inc();
+      socket.on('error', (err) => request.log.debug({ err: { message: err.message } }, 'socket error'));
+      socket.on('pong', () => {
+        conn.lastPongAt = Date.now();
+      });
+      socket.on('close', () => {
+        metrics.connections.dec();
+        void hub
+          .remove(conn)
+          .catch((err: unknown) => request.log.error({ err }, 'connection cleanup failed'));
+      });
+      socket.on('message', (data, isBinary) => {
+        void conn
+          .enqueue(() => handleFrame(conn, data, isBinary))
+          .catch((err: unknown) => {
+            request.log.error({ err }, 'frame handler failed');
+          });
+      });
+      void hub
+        .add(conn)
+        .then(() =>
+          conn.send({
+            type: 'hello',
+            user: conn.actor.user,
+            protocolVersion: PROTOCOL_VERSION,
+            heartbeatMs: opts.heartbeatMs,
+            serverTime: new Date().toISOString(),
+          }),
+        )
+        .catch((err: unknown) => {
+          request.log.error({ err }, 'connection setup failed');
+          conn.close(CLOSE_CODES.INTERNAL, 'internal error');
+        });
+    },
+  );
+
+  /** Parse → validate → limit → dispatch → exactly one reply. Never throws, never closes the socket. */
+  async function handleFrame(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
+    let id: string | number | undefined;
+    try {
+      if (isBinary) throw badRequest('Binary frames are not supported; send JSON text');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(data.toString());
+      } catch {
+        throw badRequest('Frame is not valid JSON');
+      }
+      if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'id' in raw) {
+        const parsedId = FrameIdSchema.safeParse(raw.id);
+        if (parsedId.success) id = parsedId.data;
+      }
+      await frameLimiter.consume(conn.id).catch(() => {
+        throw rateLimited(1);
+      });
+      const parsed = ClientFrameSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new AppError('BAD_REQUEST', 'Frame does not match the protocol', {
+          details: issuesToDetails(parsed.error.issues),
+        });
+      }
+      metrics.framesIn.inc({ type: parsed.data.type });
+      if (draining) throw unavailable('Server is shutting down; reconnect elsewhere');
+      const result = await dispatch(conn, parsed.data);
+      // PROTOCOL.md › WebSocket: only a frame with an id gets a reply.
+      conn.reply(id === undefined ? undefined : { type: 'reply', id, ok: true, data: result });
+    } catch (err) {
+      const error: ErrorInfo = toErrorInfo(err);
+      metrics.errors.inc({ code: error.code, transport: 'ws' });
+      if (error.code === 'INTERNAL') app.log.error({ err }, 'frame failed');
+      if (id !== undefined) conn.reply({ type: 'reply', id, ok: false, error });
+      else conn.reply({ type: 'error', error });
+    }
+  }
+
+  function dispatch(conn: Connection, frame: ClientFrame): Promise<unknown> {
+    const handler = commands[frame.type] as (c: Connection, f: ClientFrame) => Promise<unknown>;
+    return handler(conn, frame);
+  }
+}
