@@ -22,8 +22,8 @@ interface ChatRoute {
 }
 
 const index = <K, V>(map: Map<K, Set<V>>, key: K, value: V) => {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
+  const set = map.get(key) ?? new Set<V>();
+  map.set(key, set);
   set.add(value);
 };
 const unindex = <K, V>(map: Map<K, Set<V>>, key: K, value: V) => {
@@ -190,12 +190,12 @@ export function createHub(deps: HubDeps) {
     /** Step 1 of subscribe: live events start buffering BEFORE the catch-up is read. */
     beginSubscription(conn: Connection, chatId: string) {
       conn.subscriptions.set(chatId, { syncing: true, buffered: [], sentSeq: 0 });
-      let r = chats.get(chatId);
-      if (!r)
-        chats.set(
-          chatId,
-          (r = { subscribers: new Set(), forwardedSeq: undefined, chain: Promise.resolve() }),
-        );
+      const r = chats.get(chatId) ?? {
+        subscribers: new Set(),
+        forwardedSeq: undefined,
+        chain: Promise.resolve(),
+      };
+      chats.set(chatId, r);
       r.subscribers.add(conn);
     },
 

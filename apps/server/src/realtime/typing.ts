@@ -10,8 +10,8 @@ export function createTypingStore(ttlMs: number = LIMITS.typingTtlMs, now = () =
 
   return {
     start(chatId: string, user: User) {
-      let chat = byChat.get(chatId);
-      if (!chat) byChat.set(chatId, (chat = new Map()));
+      const chat = byChat.get(chatId) ?? new Map();
+      byChat.set(chatId, chat);
       chat.set(user.id, { user, until: now() + ttlMs });
     },
     /** True if the user was typing there. */
