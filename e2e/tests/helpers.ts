@@ -44,3 +44,76 @@ export async function expectConnected(page: Page): Promise<void> {
 export async function attachScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   await testInfo.attach(name, { body: await page.screenshot(), contentType: 'image/png' });
 }
+
+/** Creates a group chat through the dialog and waits until it is open. */
+export async function createGroup(
+  page: Page,
+  title: string,
+  members: string[],
+  visibility: 'Private' | 'Public' = 'Private',
+): Promise<void> {
+  await page.getByRole('button', { name: 'New group' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New group chat' });
+  await dialog.getByLabel('Title').fill(title);
+  await dialog.getByLabel(visibility).check();
+  await dialog.getByLabel('Members').fill(members.join(', '));
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+}
+
+export function chatLink(page: Page, title: string) {
+  return page.getByTestId('chat-item').filter({ has: page.getByText(title, { exact: true }) });
+}
+
+/** Opens a chat from the list; the list is polled, so a chat someone else created may take a moment. */
+export async function openChat(page: Page, title: string): Promise<void> {
+  await chatLink(page, title).click({ timeout: 20_000 });
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+}
+
+export function composer(page: Page) {
+  return page.getByRole('textbox', { name: 'Message', exact: true });
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+}
+
+export function messages(page: Page) {
+  return page.getByTestId('message');
+}
+
+export function messageWithText(page: Page, text: string) {
+  return messages(page).filter({
+    has: page.locator('.message__body', { hasText: new RegExp(`^${escapeRe(text)}$`) }),
+  });
+}
+
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Bodies of the rendered messages, top to bottom (the list is virtualized: only what is near the view). */
+export async function renderedBodies(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="message"] .message__body').allInnerTexts();
+}
+
+/** The server's view of a chat, read with the page's own session (same origin, cookie). */
+export async function serverMessages(
+  page: Page,
+  chatId: string,
+): Promise<Array<{ seq: number; body: string }>> {
+  return page.evaluate(async (id) => {
+    const res = await fetch(`/api/chats/${id}/messages?limit=200`);
+    const json = (await res.json()) as { messages: Array<{ seq: number; body: string }> };
+    return json.messages.map((m) => ({ seq: m.seq, body: m.body }));
+  }, chatId);
+}
+
+export function currentChatId(page: Page): string {
+  const m = /\/chats\/([^/?#]+)/.exec(page.url());
+  if (!m?.[1]) throw new Error(`not on a chat page: ${page.url()}`);
+  return decodeURIComponent(m[1]);
+}

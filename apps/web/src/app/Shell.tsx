@@ -1,10 +1,16 @@
 import type { User } from '@chatsockets/protocol';
 import { useLogout } from '../features/auth/use-auth';
+import { ChatActions } from '../features/chats/ChatActions';
+import { ChatList } from '../features/chats/ChatList';
+import { ChatScreen } from '../features/chats/ChatScreen';
+import { useRoute } from '../stores/route.store';
 import { ConnectionStatus } from './ConnectionStatus';
 
-/** The signed-in frame: who you are, the connection, and the chat area. */
+/** The signed-in frame: who you are, the connection, your chats, and the open chat. */
 export function Shell({ user }: { user: User }) {
   const logout = useLogout(user);
+  const route = useRoute((s) => s.route);
+  const chatId = route.name === 'chat' ? route.chatId : null;
   return (
     <div className="shell">
       <header className="topbar">
@@ -18,7 +24,19 @@ export function Shell({ user }: { user: User }) {
           Log out
         </button>
       </header>
-      <main className="workspace" />
+      <div className={`workspace${chatId ? ' workspace--chat-open' : ''}`}>
+        <aside className="sidebar" aria-label="Your chats">
+          <ChatActions />
+          <ChatList activeChatId={chatId} />
+        </aside>
+        <main className="chat-pane">
+          {chatId ? (
+            <ChatScreen key={chatId} chatId={chatId} self={user} />
+          ) : (
+            <p className="empty">Pick a chat, or start a new one.</p>
+          )}
+        </main>
+      </div>
     </div>
   );
 }

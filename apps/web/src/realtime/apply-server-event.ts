@@ -18,13 +18,13 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
   switch (event.type) {
     case 'message.created':
       mergeIntoChat(qc, event.message.chatId, [event.message]);
-      applyMessageToChats(qc, event.message);
+      applyMessageToChats(qc, event.message, selfId);
       // Their message arrived, so they are no longer typing it.
       clearTyping(qc, event.message.chatId, event.message.author.id);
       return;
     case 'message.updated':
       mergeIntoChat(qc, event.message.chatId, [event.message]);
-      applyMessageToChats(qc, event.message);
+      applyMessageToChats(qc, event.message, selfId);
       return;
     case 'typing':
       if (event.active === false) clearTyping(qc, event.chatId, event.user.id);

@@ -23,6 +23,7 @@ export class ChatSync {
   constructor(
     private readonly socket: ChatSocket,
     private readonly qc: QueryClient,
+    private readonly selfId: string,
   ) {}
 
   /** Subscribes to every chat of the list; resolves when all are caught up. */
@@ -65,7 +66,7 @@ export class ChatSync {
       setPresence(this.qc, Object.fromEntries(reply.online.map((u) => [u.id, true])));
       for (const user of reply.typing) setTyping(this.qc, chatId, user);
       const loaded = mergeIntoChat(this.qc, chatId, reply.missed);
-      for (const m of reply.missed) applyMessageToChats(this.qc, m);
+      for (const m of reply.missed) applyMessageToChats(this.qc, m, this.selfId);
       if (reply.hasMore && !loaded) await this.qc.invalidateQueries({ queryKey: queryKeys.chatList() });
       if (loaded) await catchUp(this.qc, chatId, { tail: reply.hasMore });
     } catch (err) {

@@ -1,19 +1,27 @@
-import type { Message } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { isApiError } from '../api/http';
+import { messagesApi } from '../api/messages.api';
 import { applyMessageToChats } from '../features/chats/chats-cache';
 import type { PendingMessage } from '../features/messages/merge-messages';
 import { mergeIntoChat } from '../features/messages/messages-cache';
 import { useOutbox } from '../stores/outbox.store';
+import { backoffDelay } from './backoff';
 import type { ChatSocket } from './socket';
 
-const RETRY_MS = 2_000;
-const MAX_TRANSIENT_FAILURES = 3;
+/** After this many transient failures in a row an entry shows "Not sent" with Retry. */
+const MAX_TRANSIENT_FAILURES = 4;
+
+function isTransient(err: unknown): boolean {
+  return (
+    !isApiError(err) || err.code === 'UNAVAILABLE' || err.code === 'RATE_LIMITED' || err.code === 'INTERNAL'
+  );
+}
 
 /**
- * Sends the outbox over the socket: one message in flight per chat so a user's messages keep
- * their order, each with its own clientId so a resend after a lost ack creates nothing new.
- * Queued entries wait for the connection; the server's refusal makes an entry `failed`.
+ * Sends the outbox: one message in flight per chat so a user's messages keep their order, each
+ * with its own clientId so a resend after a lost ack creates nothing new (PROTOCOL.md ›
+ * Messages). Over the socket when it is open, else over HTTP while the browser is online
+ * (both reach subscribers alike). The server's refusal makes an entry `failed`.
  */
 export class OutboxSender {
   private inFlight = new Set<string>();
@@ -25,7 +33,6 @@ export class OutboxSender {
     private readonly socket: ChatSocket,
     private readonly qc: QueryClient,
     private readonly selfId: string,
-    private readonly onSent: (message: Message) => void,
   ) {
     this.unsubscribe = useOutbox.subscribe(() => this.pump());
   }
@@ -35,13 +42,24 @@ export class OutboxSender {
     clearTimeout(this.retryTimer);
   }
 
-  /** Starts a send for every chat that has a queued entry and nothing in flight. */
+  /** The connection is back: entries that failed for want of it are queued again. */
+  onConnected(): void {
+    const outbox = useOutbox.getState();
+    for (const e of outbox.entries) {
+      if (e.authorId === this.selfId && e.status === 'failed' && e.retryable) {
+        this.failures.delete(e.clientId);
+        outbox.update(e.clientId, { status: 'queued', error: undefined, retryable: undefined });
+      }
+    }
+    this.pump();
+  }
+
+  /** Starts a send for every chat whose oldest queued entry is not already in flight. */
   pump(): void {
-    if (!this.socket.isOpen) return;
+    if (!this.socket.isOpen && !navigator.onLine) return;
     const heads = new Map<string, PendingMessage>();
     for (const e of useOutbox.getState().entries) {
-      if (e.authorId !== this.selfId || heads.has(e.chatId)) continue;
-      if (e.status === 'failed') continue;
+      if (e.authorId !== this.selfId || e.status === 'failed' || heads.has(e.chatId)) continue;
       heads.set(e.chatId, e);
     }
     for (const entry of heads.values()) {
@@ -49,52 +67,49 @@ export class OutboxSender {
     }
   }
 
+  private deliver(entry: PendingMessage) {
+    const { chatId, clientId, body } = entry;
+    return this.socket.isOpen
+      ? this.socket.request({ type: 'message.send', chatId, clientId, body })
+      : messagesApi.send(chatId, { clientId, body });
+  }
+
   private async send(entry: PendingMessage): Promise<void> {
     const outbox = useOutbox.getState();
     this.inFlight.add(entry.chatId);
     outbox.update(entry.clientId, { status: 'sending', error: undefined });
-    let retryLater = false;
+    let retryScheduled = false;
     try {
-      const { message } = await this.socket.request({
-        type: 'message.send',
-        chatId: entry.chatId,
-        clientId: entry.clientId,
-        body: entry.body,
-      });
+      const { message } = await this.deliver(entry);
       mergeIntoChat(this.qc, message.chatId, [message]);
-      applyMessageToChats(this.qc, message);
+      applyMessageToChats(this.qc, message, this.selfId);
       this.failures.delete(entry.clientId);
       outbox.remove(entry.clientId);
-      this.onSent(message);
     } catch (err) {
-      retryLater = this.onFailure(entry, err);
+      retryScheduled = this.onFailure(entry, err);
     } finally {
       this.inFlight.delete(entry.chatId);
     }
-    if (!retryLater) this.pump();
+    if (!retryScheduled) this.pump();
   }
 
   /** Returns true when a retry timer will pump again. */
   private onFailure(entry: PendingMessage, err: unknown): boolean {
     const outbox = useOutbox.getState();
-    const transient = isApiError(err, 'UNAVAILABLE') || isApiError(err, 'RATE_LIMITED') || !isApiError(err);
-    if (!transient) {
+    if (!isTransient(err)) {
       const error = err instanceof Error ? err.message : 'The server refused this message';
       outbox.update(entry.clientId, { status: 'failed', error });
       return false;
     }
     const count = (this.failures.get(entry.clientId) ?? 0) + 1;
     this.failures.set(entry.clientId, count);
-    // Lost connection: queued again, sent when the socket is back. Timeouts on a live socket
-    // are retried a few times before the user is asked.
-    if (this.socket.isOpen && count >= MAX_TRANSIENT_FAILURES) {
-      outbox.update(entry.clientId, { status: 'failed', error: 'Could not send. Check your connection.' });
+    if (count >= MAX_TRANSIENT_FAILURES) {
+      outbox.update(entry.clientId, { status: 'failed', error: 'No connection', retryable: true });
       return false;
     }
     outbox.update(entry.clientId, { status: 'queued' });
-    if (!this.socket.isOpen) return false;
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.pump(), RETRY_MS);
+    this.retryTimer = setTimeout(() => this.pump(), backoffDelay(count, { baseMs: 1_000, maxMs: 10_000 }));
     return true;
   }
 }

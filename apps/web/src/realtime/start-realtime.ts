@@ -1,4 +1,4 @@
-import type { Message, User } from '@chatsockets/protocol';
+import type { User } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { queryKeys } from '../api/query-keys';
 import { resetPresence } from '../features/chats/presence-cache';
@@ -8,7 +8,6 @@ import { applyServerEvent } from './apply-server-event';
 import { catchUp, hasGaps } from './catch-up';
 import { ChatSync } from './chat-sync';
 import { OutboxSender } from './outbox-sender';
-import { markRead } from './read-marker';
 import { ChatSocket, type SocketState, socketUrl } from './socket';
 
 export interface Realtime {
@@ -56,14 +55,13 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
       }
     },
   });
-  const sync = new ChatSync(socket, qc);
-  const onSent = (message: Message) => markRead(qc, socket, message.chatId, message.seq);
-  const outbox = new OutboxSender(socket, qc, user.id, onSent);
+  const sync = new ChatSync(socket, qc, user.id);
+  const outbox = new OutboxSender(socket, qc, user.id);
 
   async function onConnected(gen: number) {
     connection.set('catching-up');
     resetPresence(qc);
-    outbox.pump();
+    outbox.onConnected();
     await sync.resubscribeAll();
     // The list may have changed while we were away (chats we were added to).
     await qc.invalidateQueries({ queryKey: queryKeys.chatList() });

@@ -10,7 +10,7 @@ export const OUTBOX_STORAGE_KEY = 'chatsockets.outbox.v1';
 interface OutboxState {
   entries: PendingMessage[];
   add(entry: PendingMessage): void;
-  update(clientId: string, patch: Partial<Pick<PendingMessage, 'status' | 'error'>>): void;
+  update(clientId: string, patch: Partial<Pick<PendingMessage, 'status' | 'error' | 'retryable'>>): void;
   remove(clientId: string): void;
   /** Forget everything a user left behind (logout). */
   clearFor(authorId: string): void;

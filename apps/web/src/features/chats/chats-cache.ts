@@ -27,11 +27,15 @@ function updateChat(qc: QueryClient, chatId: string, fn: (chat: Chat) => Chat): 
   });
 }
 
-/** A created or updated message: moves lastSeq/lastMessage and the unread count. */
-export function applyMessageToChats(qc: QueryClient, message: Message): void {
+/**
+ * A created or updated message: moves lastSeq/lastMessage and the unread count. The author's own
+ * send moves their read marker to it (the server does the same).
+ */
+export function applyMessageToChats(qc: QueryClient, message: Message, selfId: string): void {
   updateChat(qc, message.chatId, (chat) => {
     if (message.seq > chat.lastSeq || (chat.lastMessage?.seq ?? 0) < message.seq) {
-      const readSeq = readSeqOf(chat);
+      const own = message.author.id === selfId;
+      const readSeq = Math.max(readSeqOf(chat), own ? message.seq : 0);
       const lastSeq = Math.max(chat.lastSeq, message.seq);
       return { ...chat, lastSeq, lastMessage: message, unreadCount: Math.max(0, lastSeq - readSeq) };
     }

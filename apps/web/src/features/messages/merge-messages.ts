@@ -14,6 +14,8 @@ export interface PendingMessage {
   /** queued: waiting for a connection; sending: in flight; failed: needs the user's retry. */
   status: 'queued' | 'sending' | 'failed';
   error?: string;
+  /** Failed for want of a connection (not refused): sent again when the socket reconnects. */
+  retryable?: boolean;
 }
 
 export type TimelineItem =

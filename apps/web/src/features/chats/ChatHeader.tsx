@@ -1,0 +1,43 @@
+import type { Chat, Member, User } from '@chatsockets/protocol';
+import { useRoute } from '../../stores/route.store';
+import { useUi } from '../../stores/ui.store';
+import { usePresence } from './use-presence';
+
+function subtitle(chat: Chat, members: Member[] | undefined, self: User, isOnline: (id: string) => boolean) {
+  if (!members) return chat.kind === 'direct' ? 'Direct message' : `${chat.visibility} group`;
+  if (chat.kind === 'direct') {
+    const other = members.find((m) => m.user.id !== self.id);
+    return other && isOnline(other.user.id) ? 'online' : 'offline';
+  }
+  const online = members.filter((m) => m.user.id === self.id || isOnline(m.user.id)).length;
+  const visibility = chat.visibility === 'public' ? 'Public' : 'Private';
+  return `${visibility} group · ${members.length} members · ${online} online`;
+}
+
+export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Member[]; self: User }) {
+  const navigate = useRoute((s) => s.navigate);
+  const membersOpen = useUi((s) => s.membersOpen);
+  const toggleMembers = useUi((s) => s.toggleMembers);
+  const isOnline = usePresence();
+  return (
+    <header className="chat-header">
+      <button
+        type="button"
+        className="icon-button back"
+        aria-label="Back to chats"
+        onClick={() => navigate({ name: 'home' })}
+      >
+        ←
+      </button>
+      <div className="chat-header__titles">
+        <h1>{chat.title}</h1>
+        <div className="chat-header__sub" data-testid="chat-subtitle">
+          {subtitle(chat, members, self, isOnline)}
+        </div>
+      </div>
+      <button type="button" className="button" aria-expanded={membersOpen} onClick={() => toggleMembers()}>
+        Members
+      </button>
+    </header>
+  );
+}

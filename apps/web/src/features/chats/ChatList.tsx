@@ -1,0 +1,24 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { chatListQuery } from '../../api/queries';
+import { ErrorMessage } from '../../ui/ErrorMessage';
+import { ChatListItem } from './ChatListItem';
+import { sortChats } from './chats-cache';
+
+export function ChatList({ activeChatId }: { activeChatId: string | null }) {
+  const list = useQuery(chatListQuery());
+  const chats = useMemo(() => sortChats(list.data?.chats ?? []), [list.data]);
+  return (
+    <nav aria-labelledby="chat-list-title" className="sidebar__list">
+      <h2 id="chat-list-title">Chats</h2>
+      {list.isError && <ErrorMessage error={list.error} />}
+      {list.isPending && <p className="empty">Loading…</p>}
+      {list.isSuccess && chats.length === 0 && <p className="empty">No chats yet. Start one above.</p>}
+      <ul className="chat-list">
+        {chats.map((chat) => (
+          <ChatListItem key={chat.id} chat={chat} active={chat.id === activeChatId} />
+        ))}
+      </ul>
+    </nav>
+  );
+}

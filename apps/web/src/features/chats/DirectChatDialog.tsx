@@ -1,0 +1,40 @@
+import { type FormEvent, useId, useState } from 'react';
+import { Dialog } from '../../ui/Dialog';
+import { ErrorMessage } from '../../ui/ErrorMessage';
+import { useDirectChat } from './use-chat-mutations';
+
+export function DirectChatDialog({ onClose }: { onClose(): void }) {
+  const direct = useDirectChat();
+  const [username, setUsername] = useState('');
+  const id = useId();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    direct.mutate(username.trim(), { onSuccess: onClose });
+  };
+  return (
+    <Dialog title="Direct message" onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor={id}>Username</label>
+          <input
+            id={id}
+            required
+            autoCapitalize="none"
+            spellCheck={false}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+        </div>
+        <ErrorMessage error={direct.error} />
+        <div className="dialog__footer">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={direct.isPending}>
+            Start chat
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,69 @@
+import type { Chat, CreateChatBody } from '@chatsockets/protocol';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { chatsApi } from '../../api/chats.api';
+import { queryKeys } from '../../api/query-keys';
+import { useRoute } from '../../stores/route.store';
+import { removeChat, upsertChat } from './chats-cache';
+
+/** After creating, opening or joining a chat: put it in the list and go there. */
+function useOpenChat() {
+  const qc = useQueryClient();
+  const navigate = useRoute((s) => s.navigate);
+  return (chat: Chat) => {
+    upsertChat(qc, chat);
+    navigate({ name: 'chat', chatId: chat.id });
+  };
+}
+
+export function useCreateChat() {
+  const open = useOpenChat();
+  return useMutation({
+    mutationFn: (body: CreateChatBody) => chatsApi.create(body),
+    onSuccess: (r) => open(r.chat),
+  });
+}
+
+export function useDirectChat() {
+  const open = useOpenChat();
+  return useMutation({
+    mutationFn: (username: string) => chatsApi.direct(username),
+    onSuccess: (r) => open(r.chat),
+  });
+}
+
+export function useJoinChat() {
+  const qc = useQueryClient();
+  const open = useOpenChat();
+  return useMutation({
+    mutationFn: (chatId: string) => chatsApi.join(chatId),
+    onSuccess: (r) => {
+      open(r.chat);
+      void qc.invalidateQueries({ queryKey: queryKeys.chat(r.chat.id) });
+    },
+  });
+}
+
+export function useAddMember(chatId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (username: string) => chatsApi.addMember(chatId, username),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.chat(chatId) }),
+  });
+}
+
+/** Remove someone (owner/admin), or leave when `userId` is the caller. */
+export function useRemoveMember(chatId: string, selfId: string) {
+  const qc = useQueryClient();
+  const navigate = useRoute((s) => s.navigate);
+  return useMutation({
+    mutationFn: (userId: string) => chatsApi.removeMember(chatId, userId),
+    onSuccess: (_r, userId) => {
+      if (userId === selfId) {
+        removeChat(qc, chatId);
+        navigate({ name: 'home' });
+      } else {
+        void qc.invalidateQueries({ queryKey: queryKeys.chat(chatId) });
+      }
+    },
+  });
+}

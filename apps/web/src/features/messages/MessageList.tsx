@@ -1,0 +1,177 @@
+import type { Chat, User } from '@chatsockets/protocol';
+import { useQuery } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { messagesQuery } from '../../api/queries';
+import { useOutbox } from '../../stores/outbox.store';
+import { ErrorMessage } from '../../ui/ErrorMessage';
+import { MessageItem } from './MessageItem';
+import { buildTimeline } from './merge-messages';
+import { buildRows, type Row } from './timeline-rows';
+import { useLoadOlder } from './use-load-older';
+import { useReadTracking } from './use-read-tracking';
+
+const NEAR_TOP_PX = 300;
+
+function lastOwnConfirmedKey(rows: readonly Row[], selfId: string): string | null {
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const r = rows[i]!;
+    if (r.kind === 'item' && r.item.kind === 'confirmed' && r.item.message.author.id === selfId) return r.key;
+  }
+  return null;
+}
+
+export interface MessageListProps {
+  chat: Chat;
+  self: User;
+  /** The read marker when the chat was opened: where the unread divider goes; null = none. */
+  readSeqAtOpen: number | null;
+  canModerate: boolean;
+}
+
+/**
+ * The chat's history, virtualized. Older pages load on scrolling up and keep the reader's
+ * place (anchorTo: 'end'); at the bottom it follows new messages, otherwise it offers a jump.
+ */
+export function MessageList({ chat, self, readSeqAtOpen, canModerate }: MessageListProps) {
+  const messages = useQuery(messagesQuery(chat.id));
+  const pending = useOutbox(
+    useShallow((s) => s.entries.filter((e) => e.chatId === chat.id && e.authorId === self.id)),
+  );
+  const rows = useMemo(
+    () => buildRows(buildTimeline(messages.data?.messages ?? [], pending), self.id, readSeqAtOpen),
+    [messages.data, pending, self.id, readSeqAtOpen],
+  );
+  const seenByKey = lastOwnConfirmedKey(rows, self.id);
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollerRef.current,
+    estimateSize: () => 60,
+    getItemKey: (i) => rows[i]!.key,
+    overscan: 10,
+    paddingStart: 8,
+    paddingEnd: 8,
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: 24,
+  });
+  const older = useLoadOlder(chat.id);
+  const checkRead = useReadTracking({
+    chatId: chat.id,
+    enabled: chat.role !== null,
+    rows,
+    scrollerRef,
+    virtualizer,
+  });
+  const [atEnd, setAtEnd] = useState(true);
+  const [unseenFrom, setUnseenFrom] = useState<number | null>(null);
+  const positioned = useRef(false);
+
+  // Open at the first unread message if there is one, else at the newest.
+  useLayoutEffect(() => {
+    if (positioned.current || !messages.isSuccess || rows.length === 0) return;
+    positioned.current = true;
+    const divider = rows.findIndex((r) => r.kind === 'divider');
+    if (divider >= 0) virtualizer.scrollToIndex(divider, { align: 'start' });
+    else virtualizer.scrollToEnd();
+  }, [messages.isSuccess, rows, virtualizer]);
+
+  // My own new message always brings me down; others' only when I am already there.
+  const lastRow = rows.at(-1);
+  const lastKey = lastRow?.key;
+  const lastIsMinePending = lastRow?.kind === 'item' && lastRow.item.kind === 'pending';
+  const prevLastKey = useRef(lastKey);
+  useLayoutEffect(() => {
+    const appended = prevLastKey.current !== undefined && prevLastKey.current !== lastKey;
+    prevLastKey.current = lastKey;
+    if (!positioned.current || !lastKey || !appended) return;
+    if (lastIsMinePending) virtualizer.scrollToEnd();
+    else if (!virtualizer.isAtEnd()) setUnseenFrom((n) => n ?? rows.length - 1);
+  }, [lastKey, lastIsMinePending, virtualizer, rows.length]);
+
+  const onScroll = () => {
+    const el = scrollerRef.current;
+    if (!el) return;
+    const end = virtualizer.isAtEnd();
+    setAtEnd(end);
+    if (end) setUnseenFrom(null);
+    if (el.scrollTop < NEAR_TOP_PX && messages.data?.hasOlder && !older.isPending && positioned.current) {
+      older.mutate();
+    }
+    checkRead();
+  };
+
+  const unseen = unseenFrom === null ? 0 : rows.slice(unseenFrom).filter((r) => r.kind === 'item').length;
+  const items = virtualizer.getVirtualItems();
+
+  return (
+    <div className="messages">
+      {messages.isError && <ErrorMessage error={messages.error} />}
+      {(older.isPending || messages.isPending) && (
+        <p className="messages__loading" role="status">
+          Loading messages…
+        </p>
+      )}
+      <div
+        ref={scrollerRef}
+        className="messages__scroller"
+        onScroll={onScroll}
+        role="log"
+        aria-label={`Messages in ${chat.title}`}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the scroll region must be keyboard scrollable
+        tabIndex={0}
+        data-testid="message-list"
+      >
+        {messages.isSuccess && rows.length === 0 && <p className="empty">No messages yet. Say hello!</p>}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((v) => {
+            const row = rows[v.index]!;
+            return (
+              <div
+                key={v.key}
+                data-index={v.index}
+                ref={virtualizer.measureElement}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  width: '100%',
+                  transform: `translateY(${v.start}px)`,
+                }}
+              >
+                {row.kind === 'divider' ? (
+                  <div className="unread-divider" data-testid="unread-divider">
+                    Unread messages
+                  </div>
+                ) : (
+                  <MessageItem
+                    chatId={chat.id}
+                    item={row.item}
+                    self={self}
+                    showHeader={row.showHeader}
+                    canModerate={canModerate}
+                    showSeenBy={row.key === seenByKey}
+                  />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {!atEnd && (
+        <button
+          type="button"
+          className="button button--primary jump"
+          onClick={() => {
+            virtualizer.scrollToEnd();
+            setUnseenFrom(null);
+          }}
+        >
+          {unseen > 0 ? `${unseen} new message${unseen === 1 ? '' : 's'} ↓` : 'Jump to latest ↓'}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import type { User } from '@chatsockets/protocol';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { typingQuery } from '../../api/queries';
+import { activeTypists } from './typing-cache';
+
+function describe(users: User[]): string {
+  const [a, b] = users;
+  if (!a) return '';
+  if (!b) return `${a.username} is typing…`;
+  if (users.length === 2) return `${a.username} and ${b.username} are typing…`;
+  return 'Several people are typing…';
+}
+
+/** Who is typing, hidden 5 s after the last signal (PROTOCOL.md › typing). */
+export function TypingIndicator({ chatId, selfId }: { chatId: string; selfId: string }) {
+  const { data } = useQuery(typingQuery(chatId));
+  const [now, setNow] = useState(Date.now);
+  // Re-render at the next expiry, so a silent typist disappears on time.
+  useEffect(() => {
+    const next = Object.values(data ?? {})
+      .map((t) => t.until)
+      .filter((u) => u > now);
+    if (next.length === 0) return;
+    const t = setTimeout(() => setNow(Date.now()), Math.min(...next) - Date.now() + 20);
+    return () => clearTimeout(t);
+  }, [data, now]);
+  const text = describe(activeTypists(data, selfId, now));
+  return (
+    <div className="typing" aria-live="polite" data-testid="typing-indicator">
+      {text}
+    </div>
+  );
+}

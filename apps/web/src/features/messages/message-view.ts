@@ -1,0 +1,42 @@
+import type { TimelineItem } from './merge-messages';
+
+/** What one row shows, whatever its source: a confirmed message or the user's pending copy. */
+export interface MessageView {
+  author: string;
+  mine: boolean;
+  createdAt: string;
+  body: string;
+  status: 'sent' | 'queued' | 'sending' | 'failed';
+  edited: boolean;
+  deleted: boolean;
+  seq: number | null;
+  error?: string;
+}
+
+export function toMessageView(item: TimelineItem, self: { id: string; username: string }): MessageView {
+  if (item.kind === 'pending') {
+    const p = item.pending;
+    return {
+      author: self.username,
+      mine: true,
+      createdAt: p.createdAt,
+      body: p.body,
+      status: p.status,
+      edited: false,
+      deleted: false,
+      seq: null,
+      error: p.error,
+    };
+  }
+  const m = item.message;
+  return {
+    author: m.author.username,
+    mine: m.author.id === self.id,
+    createdAt: m.createdAt,
+    body: m.deletedAt ? '' : m.body,
+    status: 'sent',
+    edited: m.editedAt !== null && m.deletedAt === null,
+    deleted: m.deletedAt !== null,
+    seq: m.seq,
+  };
+}

@@ -1,0 +1,35 @@
+import type { TimelineItem } from './merge-messages';
+
+export type Row =
+  | { kind: 'divider'; key: 'unread-divider' }
+  | { kind: 'item'; key: string; item: TimelineItem; showHeader: boolean };
+
+const GROUP_GAP_MS = 5 * 60_000;
+
+function authorAndTime(item: TimelineItem, selfId: string): [string, number] {
+  return item.kind === 'confirmed'
+    ? [item.message.author.id, Date.parse(item.message.createdAt)]
+    : [selfId, Date.parse(item.pending.createdAt)];
+}
+
+/**
+ * The list's rows: consecutive messages of one author within 5 minutes share a header, and an
+ * "unread" divider goes before the first message from someone else after `readSeq`. Grouping
+ * ignores the divider, so a message looks the same whether the divider is there or not.
+ */
+export function buildRows(items: readonly TimelineItem[], selfId: string, readSeq: number | null): Row[] {
+  const rows: Row[] = [];
+  let dividerPlaced = readSeq === null;
+  let prev: [string, number] | null = null;
+  for (const item of items) {
+    const [author, time] = authorAndTime(item, selfId);
+    if (!dividerPlaced && item.kind === 'confirmed' && item.message.seq > readSeq! && author !== selfId) {
+      rows.push({ kind: 'divider', key: 'unread-divider' });
+      dividerPlaced = true;
+    }
+    const showHeader = !prev || prev[0] !== author || time - prev[1] > GROUP_GAP_MS;
+    rows.push({ kind: 'item', key: item.key, item, showHeader });
+    prev = [author, time];
+  }
+  return rows;
+}

@@ -1,0 +1,41 @@
+import type { Message } from '@chatsockets/protocol';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { messagesApi } from '../../api/messages.api';
+import { useSocket } from '../../app/realtime-context';
+import { useOutbox } from '../../stores/outbox.store';
+import { mergeIntoChat } from './messages-cache';
+
+/** Edit over the socket when connected, else over HTTP; the answer goes through the one merge. */
+export function useEditMessage(chatId: string) {
+  const qc = useQueryClient();
+  const socket = useSocket();
+  return useMutation({
+    mutationFn: ({ messageId, body }: { messageId: string; body: string }) =>
+      socket?.isOpen
+        ? socket.request({ type: 'message.edit', messageId, body })
+        : messagesApi.edit(chatId, messageId, body),
+    onSuccess: ({ message }) => mergeIntoChat(qc, chatId, [message]),
+  });
+}
+
+export function useDeleteMessage(chatId: string) {
+  const qc = useQueryClient();
+  const socket = useSocket();
+  return useMutation({
+    mutationFn: async (message: Message) => {
+      if (socket?.isOpen) await socket.request({ type: 'message.delete', messageId: message.id });
+      else await messagesApi.remove(chatId, message.id);
+    },
+    // The delete answers without the message; show it deleted now, the event confirms it.
+    onSuccess: (_r, message) =>
+      mergeIntoChat(qc, chatId, [{ ...message, body: '', deletedAt: new Date().toISOString() }]),
+  });
+}
+
+export function retryPending(clientId: string): void {
+  useOutbox.getState().update(clientId, { status: 'queued', error: undefined });
+}
+
+export function discardPending(clientId: string): void {
+  useOutbox.getState().remove(clientId);
+}

@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import {
+  attachScreenshot,
+  createGroup,
+  expectConnected,
+  messages,
+  messageWithText,
+  newPerson,
+  openChat,
+  renderedBodies,
+  send,
+} from './helpers';
+
+test('[chat] two users in two browsers create a chat and exchange messages; both see one order', async ({
+  browser,
+}, testInfo) => {
+  const alice = await newPerson(browser, 'alice');
+  const bob = await newPerson(browser, 'bob');
+  await expectConnected(alice.page);
+  await expectConnected(bob.page);
+
+  const title = `Team ${Date.now()}`;
+  await createGroup(alice.page, title, [bob.username]);
+  await openChat(bob.page, title);
+
+  const script: Array<[typeof alice, string]> = [
+    [alice, 'hi bob'],
+    [bob, 'hi alice'],
+    [alice, 'how are you?'],
+    [alice, 'all good here'],
+    [bob, 'great, see https://example.com/docs'],
+  ];
+  for (const [who, text] of script) {
+    await send(who.page, text);
+    // Each message lands for both before the next is sent, so the order is the script's.
+    await expect(messageWithText(alice.page, text)).toHaveAttribute('data-status', 'sent');
+    await expect(messageWithText(bob.page, text)).toHaveAttribute('data-status', 'sent');
+  }
+  const expected = script.map(([, t]) => t);
+  await expect.poll(() => renderedBodies(alice.page)).toEqual(expected);
+  await expect.poll(() => renderedBodies(bob.page)).toEqual(expected);
+  // seqs ascending, each once
+  const seqs = await messages(bob.page).evaluateAll((els) =>
+    els.map((e) => Number(e.getAttribute('data-seq'))),
+  );
+  expect(seqs).toEqual([1, 2, 3, 4, 5]);
+
+  const link = bob.page.getByTestId('message-list').getByRole('link', { name: 'https://example.com/docs' });
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(link).toHaveAttribute('target', '_blank');
+
+  // The other side's latest message shows who has seen it.
+  await expect(alice.page.getByTestId('seen-by')).toContainText(`Seen by ${bob.username}`, {
+    timeout: 15_000,
+  });
+
+  await attachScreenshot(alice.page, testInfo, 'chat view (alice)');
+  await alice.page.getByRole('button', { name: 'Members' }).click();
+  await expect(alice.page.getByRole('complementary', { name: /Members/ })).toBeVisible();
+  await attachScreenshot(alice.page, testInfo, 'members panel');
+  await alice.context.close();
+  await bob.context.close();
+});

@@ -1,0 +1,77 @@
+import { expect, type Locator, test } from '@playwright/test';
+import { createGroup, expectConnected, messageWithText, newPerson, openChat, send } from './helpers';
+
+const STYLE_PROPS = [
+  'display',
+  'position',
+  'color',
+  'background-color',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-style',
+  'line-height',
+  'white-space',
+  'padding',
+  'margin',
+  'border',
+  'border-radius',
+  'max-width',
+  'opacity',
+  'text-decoration-line',
+];
+
+/** Tag, classes and attribute names of every node, with the text, plus computed styles per element. */
+async function fingerprint(message: Locator) {
+  return message.evaluate((root, props) => {
+    const walk = (el: Element): unknown => ({
+      tag: el.tagName,
+      classes: [...el.classList].sort(),
+      attrs: el
+        .getAttributeNames()
+        .filter((n) => n !== 'class')
+        .sort()
+        .map((n) => (n === 'datetime' || n === 'title' ? n : `${n}=${el.getAttribute(n)}`)),
+      style: props.map((p) => `${p}:${getComputedStyle(el).getPropertyValue(p)}`),
+      text: [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent),
+      children: [...el.children].map(walk),
+    });
+    return walk(root);
+  }, STYLE_PROPS);
+}
+
+test('[seed-bug styles] a message received live and the same message after a reload look identical', async ({
+  browser,
+}) => {
+  const alice = await newPerson(browser, 'sa');
+  const bob = await newPerson(browser, 'sb');
+  const title = `Styles ${Date.now()}`;
+  await createGroup(alice.page, title, [bob.username]);
+  await send(alice.page, 'first, so the next one is grouped under a header');
+  await expectConnected(bob.page);
+  await openChat(bob.page, title);
+  await expect(messageWithText(bob.page, 'first, so the next one is grouped under a header')).toBeVisible();
+
+  const text = 'styled the same live and after reload https://example.com/x';
+  await send(alice.page, text);
+  const live = messageWithText(bob.page, text);
+  await expect(live).toHaveAttribute('data-status', 'sent');
+  const liveFingerprint = await fingerprint(live);
+
+  await bob.page.reload();
+  const reloaded = messageWithText(bob.page, text);
+  await expect(reloaded).toHaveAttribute('data-status', 'sent');
+  // Same element tree, same attributes and text, same computed styles: one component, one source of truth.
+  expect(await fingerprint(reloaded)).toEqual(liveFingerprint);
+
+  // And the sender's own copy, which went pending → sent, matches its reloaded self too.
+  const own = messageWithText(alice.page, text);
+  const ownLive = await fingerprint(own);
+  await alice.page.reload();
+  await expect(messageWithText(alice.page, text)).toHaveAttribute('data-status', 'sent');
+  const ownReloaded = await fingerprint(messageWithText(alice.page, text));
+  expect(ownReloaded).toEqual(ownLive);
+
+  await alice.context.close();
+  await bob.context.close();
+});
