@@ -9,7 +9,7 @@ import chatsRoutes from './chats/chats.routes.js';
 import { createChatsService } from './chats/chats.service.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
-import { loggerOptions } from './logger.js';
+import { type LogStream, loggerOptions } from './logger.js';
 import messagesRoutes from './messages/messages.routes.js';
 import { createMessagesService } from './messages/messages.service.js';
 import healthRoutes from './ops/health.routes.js';
@@ -33,12 +33,14 @@ export interface AppOverrides {
   database?: Database;
   bus?: Bus;
   presence?: Presence;
+  /** Where logs go (tests read them); stdout otherwise. */
+  logStream?: LogStream;
 }
 
 /** The one explicit, ordered list of what the server is made of. */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, overrides.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: LIMITS.httpBodyMaxBytes,
     forceCloseConnections: 'idle',
@@ -69,6 +71,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     chatIdsOf: chats.repo.chatIdsOf,
     log: app.log,
   });
+  metrics.observeHub(hub.stats);
   const commands = createCommands({ chats, messages, hub, metrics });
   const limits = {
     loginFailures: createLimiter({

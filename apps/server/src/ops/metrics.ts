@@ -4,8 +4,23 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  let hubStats: () => Record<string, number> = () => ({});
+  new Gauge({
+    name: 'chatsockets_hub_entries',
+    help: 'Entries in the realtime hub indexes (must return to zero when sockets close)',
+    labelNames: ['index'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [index, n] of Object.entries(hubStats())) this.set({ index }, n);
+    },
+  });
   return {
     registry,
+    /** The hub reports its index sizes on each scrape. */
+    observeHub(stats: () => Record<string, number>) {
+      hubStats = stats;
+    },
     connections: new Gauge({
       name: 'chatsockets_ws_connections',
       help: 'Open WebSocket connections',
@@ -25,6 +40,11 @@ export function createMetrics() {
     bytesOut: new Counter({
       name: 'chatsockets_ws_bytes_out_total',
       help: 'Bytes sent to clients',
+      registers: [registry],
+    }),
+    slowReaders: new Counter({
+      name: 'chatsockets_ws_slow_reader_closes_total',
+      help: 'Sockets closed with 1013 because their send buffer passed the cap',
       registers: [registry],
     }),
     messagesSent: new Counter({

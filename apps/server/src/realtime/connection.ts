@@ -14,7 +14,12 @@ interface Subscription {
 
 // A reader that stops reading is closed with 1013; if it does not even read the close frame,
 // the socket is destroyed after this long so its buffer is freed.
-const SLOW_READER_KILL_MS = 2_000;
+const SLOW_READER_KILL_MS = 5_000;
+
+export interface ConnectionEvents {
+  sent(bytes: number): void;
+  slowReader(): void;
+}
 
 /**
  * One socket, one writer. Every frame goes through `sendRaw`, which writes in call order and
@@ -35,7 +40,7 @@ export class Connection {
     readonly socket: WebSocket,
     readonly actor: Actor,
     private readonly sendBufferMax: number,
-    private readonly onSent: (bytes: number) => void,
+    private readonly events: ConnectionEvents,
   ) {}
 
   get isOpen(): boolean {
@@ -78,12 +83,13 @@ export class Connection {
   sendRaw(data: string): void {
     if (!this.isOpen) return;
     if (this.socket.bufferedAmount + data.length > this.sendBufferMax) {
+      this.events.slowReader();
       this.close(CLOSE_CODES.TRY_AGAIN_LATER, 'send buffer overflow: reading too slowly');
       this.killTimer = setTimeout(() => this.socket.terminate(), SLOW_READER_KILL_MS);
       return;
     }
     this.socket.send(data);
-    this.onSent(data.length);
+    this.events.sent(data.length);
   }
 
   /** Delivers a chat event, holding it while the subscription syncs and dropping seqs already sent. */

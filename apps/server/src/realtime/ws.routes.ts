@@ -10,7 +10,7 @@ import {
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { RawData, WebSocket } from 'ws';
+import type { RawData } from 'ws';
 import type { AuthService } from '../auth/auth.service.js';
 import { AppError, badRequest, rateLimited, toErrorInfo, unavailable } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -110,9 +110,12 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     '/ws',
     { websocket: true, preValidation: authorizeUpgrade, schema: { hide: true } },
     (socket, request) => {
-      const conn = new Connection(socket, actorOf(request), opts.limits.sendBufferMax, (bytes) => {
-        metrics.framesOut.inc();
-        metrics.bytesOut.inc(bytes);
+      const conn = new Connection(socket, actorOf(request), opts.limits.sendBufferMax, {
+        sent(bytes) {
+          metrics.framesOut.inc();
+          metrics.bytesOut.inc(bytes);
+        },
+        slowReader: () => metrics.slowReaders.inc(),
       });
       metrics.connections.inc();
       socket.on('error', (err) => request.log.debug({ err: { message: err.message } }, 'socket error'));

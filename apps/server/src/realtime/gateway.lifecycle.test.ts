@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
+import { drivers } from '../../test/drivers.js';
+import { registerUser, type TestUser } from '../../test/factories.js';
+import { client } from '../../test/http.js';
+import { WsClient } from '../../test/ws-client.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+describe.each(drivers())('gateway lifecycle on %s', (driver) => {
+  let t: TestContext;
+  let url: string;
+  const http = client(() => t.app);
+  let alice: TestUser;
+  let bob: TestUser;
+  let chatId: string;
+  const logs: Array<{ level: number; msg: string }> = [];
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+    await t.rebuild(
+      {
+        LOG_LEVEL: 'warn',
+        HEARTBEAT_MS: '100',
+        WS_FRAMES_PER_SEC: '10000',
+        WS_FRAMES_BURST: '10000',
+        WS_MAX_SOCKETS_PER_USER: '10000',
+      },
+      { logStream: { write: (line) => logs.push(JSON.parse(line)) } },
+    );
+    url = await t.listen();
+    alice = await registerUser(t.app, 'alice');
+    bob = await registerUser(t.app, 'bob');
+    chatId = (await http.post(alice, '/api/chats', { title: 'Room', members: ['bob'] })).json().chat.id;
+  });
+  afterAll(() => t.close());
+  afterEach(() => {
+    logs.length = 0;
+  });
+
+  const hubEntries = async () => {
+    const body = (await t.app.inject({ url: '/metrics' })).body;
+    return Object.fromEntries(
+      [...body.matchAll(/chatsockets_hub_entries\{index="(\w+)"\} (\d+)/g)].map((m) => [m[1], Number(m[2])]),
+    );
+  };
+
+  it('[seed-bug close-sent] peers closing during heartbeat ticks and broadcasts: no write after close, no rejection, no error log', async () => {
+    const misuse: string[] = [];
+    const proto = WebSocket.prototype as unknown as Record<'send' | 'ping', (...args: unknown[]) => void>;
+    const original = { send: proto.send, ping: proto.ping };
+    for (const name of ['send', 'ping'] as const) {
+      proto[name] = function (this: WebSocket, ...args: unknown[]) {
+        // Only the server's sockets are watched: they are the ones the heartbeat pings.
+        if ((this as unknown as { _isServer: boolean })._isServer && this.readyState !== WebSocket.OPEN) {
+          misuse.push(`${name} in readyState ${this.readyState}`);
+        }
+        return original[name].apply(this, args);
+      };
+    }
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      for (let round = 0; round < 5; round++) {
+        const clients = await Promise.all(
+          Array.from({ length: 20 }, () => WsClient.connect(url, { token: bob.token })),
+        );
+        await Promise.all(clients.map((c) => c.ok({ type: 'subscribe', chatId })));
+        const broadcasting = Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            http.post(alice, `/api/chats/${chatId}/messages`, {
+              clientId: randomUUID(),
+              body: `tick ${round}.${i}`,
+            }),
+          ),
+        );
+        // Half vanish abruptly (like a dead peer), half close politely, while messages fan out.
+        for (const [i, c] of clients.entries()) {
+          if (i % 2) c.socket.terminate();
+          else c.socket.close();
+        }
+        await broadcasting;
+        await Promise.all(clients.map((c) => c.closed));
+        await sleep(250); // heartbeat ticks over the closed sockets
+      }
+    } finally {
+      proto.send = original.send;
+      proto.ping = original.ping;
+      process.off('unhandledRejection', onRejection);
+    }
+    expect(misuse).toEqual([]);
+    expect(rejections).toEqual([]);
+    expect(logs.filter((l) => l.level >= 50)).toEqual([]);
+    expect(await hubEntries()).toMatchObject({ connections: 0, chats: 0, users: 0, sessions: 0 });
+  });
+
+  it('[lifecycle] 5 000 connect/close cycles leave no listeners, timers or hub entries behind', async () => {
+    const before = {
+      timers: timers(),
+      upgrade: t.app.server.listenerCount('upgrade'),
+      process: process.listenerCount('exit'),
+    };
+    const cycles = 5000;
+    const batch = 50;
+    for (let i = 0; i < cycles; i += batch) {
+      await Promise.all(
+        Array.from({ length: batch }, async (_, j) => {
+          const c = await WsClient.connect(url, { token: (i + j) % 2 ? alice.token : bob.token });
+          if (j % 10 === 0) await c.ok({ type: 'subscribe', chatId });
+          if (j % 3 === 0) c.socket.terminate();
+          else await c.close();
+          await c.closed;
+        }),
+      );
+    }
+    await sleep(100);
+    expect(await hubEntries()).toMatchObject({ connections: 0, chats: 0, users: 0, sessions: 0 });
+    expect(t.app.server.listenerCount('upgrade')).toBe(before.upgrade);
+    expect(process.listenerCount('exit')).toBe(before.process);
+    expect(timers()).toBeLessThanOrEqual(before.timers + 2);
+    expect(logs.filter((l) => l.level >= 50)).toEqual([]);
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/chatsockets_ws_connections 0\b/);
+  }, 120_000);
+});

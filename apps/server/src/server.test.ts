@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createScratchDatabase } from '../test/drivers.js';
+import { type ServerProcess, startServer } from '../test/server-process.js';
+import { WsClient } from '../test/ws-client.js';
+
+/** The process entry (server.ts): graceful shutdown as an operator sees it. */
+describe('server process', () => {
+  let server: ServerProcess;
+  let drop: (() => Promise<void>) | undefined;
+  let dbUrl: string | undefined;
+
+  beforeAll(async () => {
+    const env: Record<string, string> = {
+      WS_MAX_SOCKETS_PER_USER: '1000',
+      WS_FRAMES_PER_SEC: '1000',
+      WS_FRAMES_BURST: '1000',
+    };
+    if (inject('databaseUrl')) {
+      const scratch = await createScratchDatabase();
+      env.DATABASE_URL = scratch.url;
+      dbUrl = scratch.url;
+      drop = scratch.drop;
+    }
+    server = await startServer(env);
+  }, 90_000);
+  afterAll(async () => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    await drop?.();
+  });
+
+  it('[shutdown] SIGTERM → every socket gets 1001, in-flight sends acked-and-stored or failed retriably, exit 0', async () => {
+    const reg = await fetch(`${server.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: 'correct horse battery' }),
+    });
+    const { token } = (await reg.json()) as { token: string };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const chat = (await (
+      await fetch(`${server.url}/api/chats`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ title: 'T' }),
+      })
+    ).json()) as {
+      chat: { id: string };
+    };
+    const sockets = await Promise.all(
+      Array.from({ length: 100 }, () => WsClient.connect(server.url, { token })),
+    );
+    // Sends in flight when the signal lands: each is either acked (and then stored) or fails retriably.
+    const inflight = sockets
+      .slice(0, 20)
+      .map((s) =>
+        s
+          .request(
+            { type: 'message.send', chatId: chat.chat.id, clientId: randomUUID(), body: 'in flight' },
+            10_000,
+          )
+          .catch(() => undefined),
+      );
+    server.child.kill('SIGTERM');
+    const codes = await Promise.all(sockets.map((s) => s.closed.then((c) => c.code)));
+    expect(new Set(codes)).toEqual(new Set([1001]));
+    const replies = await Promise.all(inflight);
+    for (const r of replies) if (r && !r.ok) expect(r.error.code).toBe('UNAVAILABLE');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.output()).not.toMatch(/"level":(50|60)/);
+    if (dbUrl) {
+      // Every acked send is in the database (on PGlite the data dir is gone with the process).
+      const sql = postgres(dbUrl, { max: 1 });
+      const [row] = await sql`select count(*)::int as n from messages`;
+      await sql.end();
+      expect(row?.n).toBe(replies.filter((r) => r?.ok).length);
+    }
+  }, 60_000);
+});
