@@ -65,10 +65,12 @@ test('[seed-bug styles] a message received live and the same message after a rel
   expect(await fingerprint(reloaded)).toEqual(liveFingerprint);
 
   // And the sender's own copy, which went pending → sent, matches its reloaded self too.
+  // (Once bob has read it, so "Seen by" is settled on both sides of the comparison.)
   const own = messageWithText(alice.page, text);
+  await expect(own.getByTestId('seen-by')).toHaveText(`Seen by ${bob.username}`, { timeout: 15_000 });
   const ownLive = await fingerprint(own);
   await alice.page.reload();
-  await expect(messageWithText(alice.page, text)).toHaveAttribute('data-status', 'sent');
+  await expect(messageWithText(alice.page, text).getByTestId('seen-by')).toHaveText(`Seen by ${bob.username}`);
   const ownReloaded = await fingerprint(messageWithText(alice.page, text));
   expect(ownReloaded).toEqual(ownLive);
 
