@@ -9,6 +9,7 @@ import chatsRoutes from './chats/chats.routes.js';
 import { createChatsService } from './chats/chats.service.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
+import { withDeadline } from './deadline.js';
 import { type LogStream, loggerOptions } from './logger.js';
 import messagesRoutes from './messages/messages.routes.js';
 import { createMessagesService } from './messages/messages.service.js';
@@ -52,8 +53,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.setSerializerCompiler(serializerCompiler);
   // Only JSON bodies: a text/plain or form POST (what a cross-site form can send) gets 415.
   app.removeContentTypeParser('text/plain');
+  // Every handler answers within the deadline (UNAVAILABLE past it), whatever hangs beneath it.
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    if (route.websocket) return;
+    route.handler = function deadlined(this: unknown, request, reply) {
+      return withDeadline(
+        Promise.resolve(handler.call(this as never, request, reply)),
+        config.requestDeadlineMs,
+      );
+    };
+  });
 
-  const database = overrides.database ?? (await openDatabase(config.db));
+  const database =
+    overrides.database ?? (await openDatabase(config.db, { waitMs: config.dbStartupWaitMs, log: app.log }));
   const bus = overrides.bus ?? createMemoryBus();
   const { db } = database;
 
@@ -72,7 +85,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     log: app.log,
   });
   metrics.observeHub(hub.stats);
-  const commands = createCommands({ chats, messages, hub, metrics });
+  const commands = createCommands({ chats, messages, hub, metrics, deadlineMs: config.requestDeadlineMs });
   const limits = {
     loginFailures: createLimiter({
       keyPrefix: 'login-fail',
@@ -106,6 +119,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     auth,
     allowedOrigins: config.allowedOrigins,
     sessionMaxAgeMs: config.session.maxAgeMs,
+    deadlineMs: config.requestDeadlineMs,
   });
 
   await app.register(docs);
@@ -120,6 +134,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     auth,
     metrics,
     heartbeatMs: config.heartbeatMs,
+    deadlineMs: config.requestDeadlineMs,
     sessionCheckMs: config.sessionCheckMs,
     limits: {
       framesPerSec: config.limits.wsFramesPerSec,

@@ -29,6 +29,10 @@ const EnvSchema = z.object({
   DB_PREPARE: bool.default(true),
   /** Fail a query that takes longer than this (ms): a hung database answers UNAVAILABLE, not never. */
   DB_STATEMENT_TIMEOUT_MS: int(5000),
+  /** Every HTTP request and socket command answers within this (UNAVAILABLE past it); above the statement timeout. */
+  REQUEST_DEADLINE_MS: int(10_000),
+  /** Start-up waits this long for the database before giving up (it retries meanwhile). */
+  DB_STARTUP_WAIT_MS: int(120_000),
   PGLITE_DIR: z.string().default(fileURLToPath(new URL('../.data/pglite', import.meta.url))),
   REDIS_URL: z.string().url().optional(),
   ALLOWED_ORIGINS: list,
@@ -70,6 +74,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
           statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
         } as const)
       : ({ driver: 'pglite', dir: env.PGLITE_DIR as string | undefined } as const),
+    requestDeadlineMs: env.REQUEST_DEADLINE_MS,
+    dbStartupWaitMs: env.DB_STARTUP_WAIT_MS,
     redisUrl: env.REDIS_URL,
     allowedOrigins: env.ALLOWED_ORIGINS ?? [
       `http://localhost:${port}`,

@@ -101,3 +101,22 @@ export function toErrorInfo(err: unknown): ErrorInfo {
     return { code: 'UNAVAILABLE', message: 'Service temporarily unavailable, retry later' };
   return { code: 'INTERNAL', message: 'Internal error' };
 }
+
+/**
+ * What the log may keep of an unexpected error: its kind, SQLSTATE, constraint and stack, never
+ * the query's parameters (Drizzle puts them, message bodies included, in its message).
+ */
+export function loggableError(err: unknown): Record<string, unknown> {
+  const chain = [...causes(err)] as Array<Error & { code?: unknown; query?: unknown }>;
+  const root = (chain[chain.length - 1] ?? err) as Error & { code?: unknown };
+  const isQueryError = chain.some((e) => typeof e?.query === 'string');
+  return {
+    type: (err as Error)?.constructor?.name ?? typeof err,
+    message: isQueryError
+      ? `query failed: ${root?.message ?? 'unknown'}`
+      : String((err as Error)?.message ?? err),
+    code: sqlState(err) ?? (typeof root?.code === 'string' ? root.code : undefined),
+    constraint: constraintName(err),
+    stack: isQueryError ? undefined : (err as Error)?.stack,
+  };
+}

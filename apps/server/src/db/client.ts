@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
+import { isUnavailable } from '../errors.js';
 import { schema } from './schema.js';
 
 /** One type for postgres-js, PGlite and a transaction: repositories are written against it. */
@@ -26,11 +27,41 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../../drizzle', im
 // Several instances may start at once: one migrates while the others wait on this lock.
 const MIGRATION_LOCK_KEY = 7_204_311;
 
-export async function openDatabase(config: Config['db']): Promise<Database> {
-  return config.driver === 'postgres' ? openPostgres(config) : openPglite(config.dir);
+export interface OpenOptions {
+  /** How long start-up waits for an unreachable Postgres, retrying, before it gives up. */
+  waitMs?: number;
+  log?: { warn(obj: object, msg: string): void };
 }
 
-async function openPostgres(config: Extract<Config['db'], { driver: 'postgres' }>): Promise<Database> {
+export async function openDatabase(config: Config['db'], opts: OpenOptions = {}): Promise<Database> {
+  return config.driver === 'postgres' ? openPostgres(config, opts) : openPglite(config.dir);
+}
+
+/** A server started while Postgres is down waits for it (with backoff) instead of exiting. */
+async function migrateWhenReachable(
+  config: Extract<Config['db'], { driver: 'postgres' }>,
+  opts: OpenOptions,
+) {
+  const giveUpAt = Date.now() + (opts.waitMs ?? 0);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateWithLock(config.url);
+    } catch (err) {
+      if (!isUnavailable(err) || Date.now() >= giveUpAt) throw err;
+      opts.log?.warn(
+        { attempt, err: { message: (err as Error).message } },
+        'database unreachable at start-up; retrying',
+      );
+      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+    }
+  }
+}
+
+async function openPostgres(
+  config: Extract<Config['db'], { driver: 'postgres' }>,
+  opts: OpenOptions,
+): Promise<Database> {
+  await migrateWhenReachable(config, opts);
   const client = postgres(config.url, {
     max: config.poolMax,
     prepare: config.prepare,
@@ -40,8 +71,17 @@ async function openPostgres(config: Extract<Config['db'], { driver: 'postgres' }
     connection: { statement_timeout: config.statementTimeoutMs, application_name: 'chatsockets' },
   });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' });
+  return {
+    db: db as unknown as Db,
+    driver: 'postgres',
+    ping: () => pingWith(db as unknown as Db),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function migrateWithLock(url: string) {
   // One connection holds the lock for the whole migration (a pooled client could hop connections).
-  const migrator = postgres(config.url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const migrator = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
     await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     await migratePostgres(drizzlePostgres(migrator, { schema, casing: 'snake_case' }), {
@@ -50,12 +90,6 @@ async function openPostgres(config: Extract<Config['db'], { driver: 'postgres' }
   } finally {
     await migrator.end({ timeout: 5 });
   }
-  return {
-    db: db as unknown as Db,
-    driver: 'postgres',
-    ping: () => pingWith(db as unknown as Db),
-    close: () => client.end({ timeout: 5 }),
-  };
 }
 
 async function openPglite(dir: string | undefined): Promise<Database> {
@@ -71,11 +105,19 @@ async function openPglite(dir: string | undefined): Promise<Database> {
   };
 }
 
-async function pingWith(db: Db): Promise<boolean> {
+/** Bounded: a hung database is "down" within a second, well inside any request deadline. */
+async function pingWith(db: Db, timeoutMs = 1000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const ping = db.execute(sql`select 1`).then(
+    () => true,
+    () => false,
+  );
   try {
-    await db.execute(sql`select 1`);
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

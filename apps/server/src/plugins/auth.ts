@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor, AuthService } from '../auth/auth.service.js';
+import { withDeadline } from '../deadline.js';
 import { forbidden, unauthorized } from '../errors.js';
 
 export const SESSION_COOKIE = 'cs_session';
@@ -43,7 +44,7 @@ function bearerToken(request: FastifyRequest): string | undefined {
 export default fp(
   async function auth(
     app: FastifyInstance,
-    opts: { auth: AuthService; allowedOrigins: string[]; sessionMaxAgeMs: number },
+    opts: { auth: AuthService; allowedOrigins: string[]; sessionMaxAgeMs: number; deadlineMs: number },
   ) {
     const allowed = new Set(opts.allowedOrigins);
     app.decorateRequest('actor', null);
@@ -59,7 +60,8 @@ export default fp(
       if (!token) throw unauthorized();
       const isUpgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
       if (!bearer && (isUpgrade || !SAFE_METHODS.has(request.method))) app.checkOrigin(request);
-      const actor = await opts.auth.authenticate(token);
+      // Authentication reads the database too, so it is bound by the same deadline as handlers.
+      const actor = await withDeadline(opts.auth.authenticate(token), opts.deadlineMs);
       if (!actor) throw unauthorized('Session expired or revoked');
       request.actor = actor;
     });

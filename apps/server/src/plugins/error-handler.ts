@@ -2,7 +2,7 @@ import { ERROR_STATUS, type ErrorBody, type ErrorDetail } from '@chatsockets/pro
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, toErrorInfo } from '../errors.js';
+import { AppError, loggableError, toErrorInfo } from '../errors.js';
 
 /** Fastify's own errors that are the client's fault, by code. */
 const FASTIFY_CODES: Record<string, AppError> = {
@@ -34,7 +34,7 @@ export default fp(
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const known = toAppError(err);
       const info = toErrorInfo(known ?? err);
-      if (info.code === 'INTERNAL') request.log.error({ err }, 'unhandled error');
+      if (info.code === 'INTERNAL') request.log.error({ err: loggableError(err) }, 'unhandled error');
       else if (info.code === 'UNAVAILABLE')
         request.log.warn({ err: { message: err.message, code: err.code } }, 'dependency unavailable');
       if (known?.retryAfter) void reply.header('retry-after', String(known.retryAfter));

@@ -1,6 +1,7 @@
 import type { ClientFrameOf, ClientFrameType, ReplyData } from '@chatsockets/protocol';
 import { toUser } from '../auth/users.mapper.js';
 import type { ChatsService } from '../chats/chats.service.js';
+import { withDeadline } from '../deadline.js';
 import type { MessagesService } from '../messages/messages.service.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Connection } from './connection.js';
@@ -22,8 +23,9 @@ export function createCommands(deps: {
   messages: MessagesService;
   hub: Hub;
   metrics: Metrics;
+  deadlineMs: number;
 }) {
-  const { chats, messages, hub, metrics } = deps;
+  const { chats, messages, hub, metrics, deadlineMs } = deps;
 
   return {
     /**
@@ -32,12 +34,17 @@ export function createCommands(deps: {
      * reply carried (ARCHITECTURE.md › subscribe).
      */
     async subscribe(conn, { chatId, afterSeq }) {
-      await chats.assertCanRead(conn.actor, chatId); // 403/404 before anything is registered
+      // 403/404 before anything is registered
+      await withDeadline(chats.assertCanRead(conn.actor, chatId), deadlineMs);
       hub.beginSubscription(conn, chatId);
       try {
-        const { lastSeq, missed, hasMore } = await messages.catchUp(conn.actor, chatId, afterSeq);
-        const onlineIds = await hub.onlineAmong(await chats.memberIds(chatId));
-        const online = onlineIds.size ? (await chats.repo.usersByIds([...onlineIds])).map(toUser) : [];
+        const read = async () => {
+          const catchUp = await messages.catchUp(conn.actor, chatId, afterSeq);
+          const onlineIds = await hub.onlineAmong(await chats.memberIds(chatId));
+          const online = onlineIds.size ? (await chats.repo.usersByIds([...onlineIds])).map(toUser) : [];
+          return { ...catchUp, online };
+        };
+        const { lastSeq, missed, hasMore, online } = await withDeadline(read(), deadlineMs);
         const typing = hub.typingIn(chatId);
         const sentSeq = missed.length
           ? missed[missed.length - 1]!.seq

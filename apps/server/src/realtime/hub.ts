@@ -1,4 +1,5 @@
 import { CLOSE_CODES, type Message, type ServerEvent, type User } from '@chatsockets/protocol';
+import { loggableError } from '../errors.js';
 import type { Bus, BusMessage } from './bus/bus.js';
 import type { Connection } from './connection.js';
 import type { Presence } from './presence.js';
@@ -92,7 +93,7 @@ export function createHub(deps: HubDeps) {
     if (!r) return void task();
     r.chain = r.chain
       .then(task)
-      .catch((err: unknown) => deps.log.error({ err, chatId }, 'chat event failed'));
+      .catch((err: unknown) => deps.log.error({ err: loggableError(err), chatId }, 'chat event failed'));
   }
 
   function onBus(message: BusMessage) {

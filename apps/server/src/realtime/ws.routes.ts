@@ -12,7 +12,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RawData } from 'ws';
 import type { AuthService } from '../auth/auth.service.js';
-import { AppError, badRequest, rateLimited, toErrorInfo, unavailable } from '../errors.js';
+import { withDeadline } from '../deadline.js';
+import { AppError, badRequest, loggableError, rateLimited, toErrorInfo, unavailable } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
 import { actorOf } from '../plugins/auth.js';
 import type { Commands } from './commands.js';
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   auth: AuthService;
   metrics: Metrics;
   heartbeatMs: number;
+  /** Every command answers within this (UNAVAILABLE past it). */
+  deadlineMs: number;
   /** How often every open socket's session is re-checked (catches lost revokes and expiry). */
   sessionCheckMs: number;
   limits: { framesPerSec: number; framesBurst: number; maxSocketsPerUser: number; sendBufferMax: number };
@@ -179,13 +182,15 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       }
       metrics.framesIn.inc({ type: parsed.data.type });
       if (draining) throw unavailable('Server is shutting down; reconnect elsewhere');
-      const result = await dispatch(conn, parsed.data);
+      // subscribe bounds its own database work, so a late catch-up cannot leave a subscription half-made.
+      const work = dispatch(conn, parsed.data);
+      const result = await (parsed.data.type === 'subscribe' ? work : withDeadline(work, opts.deadlineMs));
       // PROTOCOL.md › WebSocket: only a frame with an id gets a reply.
       conn.reply(id === undefined ? undefined : { type: 'reply', id, ok: true, data: result });
     } catch (err) {
       const error: ErrorInfo = toErrorInfo(err);
       metrics.errors.inc({ code: error.code, transport: 'ws' });
-      if (error.code === 'INTERNAL') app.log.error({ err }, 'frame failed');
+      if (error.code === 'INTERNAL') app.log.error({ err: loggableError(err) }, 'frame failed');
       if (id !== undefined) conn.reply({ type: 'reply', id, ok: false, error });
       else conn.reply({ type: 'error', error });
     }
