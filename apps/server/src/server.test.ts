@@ -30,7 +30,7 @@ describe('server process', () => {
     await drop?.();
   });
 
-  it('[shutdown] SIGTERM → every socket gets 1001, in-flight sends acked-and-stored or failed retriably, exit 0', async () => {
+  it('[shutdown] SIGTERM with 500 sockets → each gets 1001, in-flight sends acked-and-stored or failed retriably, exit 0', async () => {
     const reg = await fetch(`${server.url}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -48,7 +48,7 @@ describe('server process', () => {
       chat: { id: string };
     };
     const sockets = await Promise.all(
-      Array.from({ length: 100 }, () => WsClient.connect(server.url, { token })),
+      Array.from({ length: 500 }, () => WsClient.connect(server.url, { token })),
     );
     // Sends in flight when the signal lands: each is either acked (and then stored) or fails retriably.
     const inflight = sockets

@@ -1,0 +1,166 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestContext } from '../test/build-test-app.js';
+import { drivers } from '../test/drivers.js';
+import { registerUser } from '../test/factories.js';
+import { WsClient } from '../test/ws-client.js';
+import { rowsOf } from './db/ids.js';
+import { SESSION_COOKIE } from './plugins/auth.js';
+
+const ORIGIN = 'http://localhost:3000';
+
+describe.each(drivers())('security on %s', (driver) => {
+  let t: TestContext;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+    await t.rebuild(
+      { ALLOWED_ORIGINS: ORIGIN, LOG_LEVEL: 'debug' },
+      { logStream: { write: (l) => logs.push(l) } },
+    );
+  });
+  afterAll(() => t.close());
+  afterEach(async () => {
+    logs.length = 0;
+    await t.truncate();
+  });
+  const chatCount = async () =>
+    Number(
+      rowsOf<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from chats`))[0]?.n,
+    );
+
+  it('[csrf] a cookie POST with a foreign, missing, null or lookalike Origin → 403, nothing created; Bearer without Origin → ok', async () => {
+    const u = await registerUser(t.app);
+    for (const origin of [
+      'http://evil.test',
+      'null',
+      `${ORIGIN}.evil.test`,
+      'http://localhost:3000:80',
+      undefined,
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/chats',
+        cookies: { [SESSION_COOKIE]: u.token },
+        headers: origin === undefined ? {} : { origin },
+        payload: { title: 'csrf' },
+      });
+      expect(res.statusCode, String(origin)).toBe(403);
+    }
+    expect(await chatCount()).toBe(0);
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/chats',
+      headers: u.headers,
+      payload: { title: 'fine' },
+    });
+    expect(ok.statusCode).toBe(201);
+    const cookieOk = await t.app.inject({
+      method: 'POST',
+      url: '/api/chats',
+      cookies: { [SESSION_COOKIE]: u.token },
+      headers: { origin: ORIGIN },
+      payload: { title: 'fine too' },
+    });
+    expect(cookieOk.statusCode).toBe(201);
+  });
+
+  it('[csrf] text/plain and form-urlencoded bodies → 415, nothing created', async () => {
+    const u = await registerUser(t.app);
+    for (const [type, payload] of [
+      ['text/plain', '{"title":"x"}'],
+      ['application/x-www-form-urlencoded', 'title=x'],
+      [
+        'multipart/form-data; boundary=x',
+        '--x\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--x--',
+      ],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/chats',
+        headers: { ...u.headers, 'content-type': type },
+        payload,
+      });
+      expect(res.statusCode, type).toBe(415);
+      expect(res.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+    expect(await chatCount()).toBe(0);
+  });
+
+  it('[login] unknown user and wrong password: identical answers and similar timing (dummy verify)', async () => {
+    await registerUser(t.app, 'victim');
+    const time = async (username: string) => {
+      const started = performance.now();
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: 'wrong-password' },
+      });
+      return { ms: performance.now() - started, body: res.body, status: res.statusCode };
+    };
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const a = await time('victim');
+      const b = await time(`ghost_${i}`);
+      expect([a.status, a.body]).toEqual([b.status, b.body]);
+      wrong.push(a.ms);
+      unknown.push(b.ms);
+    }
+    const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    // Without the dummy verify the unknown-user path is ~50x faster (no argon2 at all).
+    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.4);
+  });
+
+  it('[storage] no raw token in the database or the logs; headers and cookie flags right', async () => {
+    const u = await registerUser(t.app);
+    await t.app.inject({ url: '/api/me', headers: u.headers });
+    await t.app.inject({ url: '/api/me', cookies: { [SESSION_COOKIE]: u.token } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: u.user.username, password: 'correct horse battery' },
+    });
+    const token2 = login.json().token as string;
+    const dump =
+      JSON.stringify(await t.database.db.execute(sql`select * from sessions`)) +
+      JSON.stringify(await t.database.db.execute(sql`select * from users`));
+    for (const secret of [u.token, token2, 'correct horse battery']) {
+      expect(dump).not.toContain(secret);
+      expect(logs.join('\n')).not.toContain(secret);
+    }
+    expect(logs.length).toBeGreaterThan(0);
+    expect(login.headers['set-cookie']).toMatch(/HttpOnly/);
+    expect(login.headers['set-cookie']).toMatch(/SameSite=Lax/);
+    const page = await t.app.inject({ url: '/api/health' });
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['x-frame-options']).toBeDefined();
+  });
+
+  it('[session] an idle-expired session’s sockets close with 4401', async () => {
+    const app = await t.rebuild({ SESSION_IDLE_TTL_MS: '400', SESSION_CHECK_MS: '100' });
+    const url = await t.listen();
+    const u = await registerUser(app);
+    const ws = await WsClient.connect(url, { token: u.token });
+    expect((await ws.closed).code).toBe(4401);
+    expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(401);
+    await t.rebuild(
+      { ALLOWED_ORIGINS: ORIGIN, LOG_LEVEL: 'debug' },
+      { logStream: { write: (l) => logs.push(l) } },
+    );
+  });
+
+  it('[session] absolute expiry ends a session even while it is in use', async () => {
+    const app = await t.rebuild({ SESSION_MAX_AGE_MS: '300' });
+    const u = await registerUser(app);
+    expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(200);
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(401);
+    await t.rebuild(
+      { ALLOWED_ORIGINS: ORIGIN, LOG_LEVEL: 'debug' },
+      { logStream: { write: (l) => logs.push(l) } },
+    );
+  });
+});
