@@ -117,3 +117,20 @@ export function currentChatId(page: Page): string {
   if (!m?.[1]) throw new Error(`not on a chat page: ${page.url()}`);
   return decodeURIComponent(m[1]);
 }
+
+/** Posts messages over HTTP from the page (same origin, cookie), one after another. */
+export async function postMessages(page: Page, chatId: string, bodies: string[]): Promise<void> {
+  await page.evaluate(
+    async ({ id, list }) => {
+      for (const body of list) {
+        const res = await fetch(`/api/chats/${id}/messages`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ clientId: crypto.randomUUID(), body }),
+        });
+        if (!res.ok) throw new Error(`send failed: ${res.status}`);
+      }
+    },
+    { id: chatId, list: bodies },
+  );
+}

@@ -70,7 +70,9 @@ test('[seed-bug styles] a message received live and the same message after a rel
   await expect(own.getByTestId('seen-by')).toHaveText(`Seen by ${bob.username}`, { timeout: 15_000 });
   const ownLive = await fingerprint(own);
   await alice.page.reload();
-  await expect(messageWithText(alice.page, text).getByTestId('seen-by')).toHaveText(`Seen by ${bob.username}`);
+  await expect(messageWithText(alice.page, text).getByTestId('seen-by')).toHaveText(
+    `Seen by ${bob.username}`,
+  );
   const ownReloaded = await fingerprint(messageWithText(alice.page, text));
   expect(ownReloaded).toEqual(ownLive);
 

@@ -45,6 +45,15 @@ test('[unread] the badge counts up in one chat while reading another; opening it
   await bob.page.getByRole('button', { name: /Jump to latest|new message/ }).click();
   await expect(messageWithText(bob.page, 'new 25')).toBeInViewport();
   await expect(badge).toHaveCount(0);
+
+  // The same on a reload straight into the chat's URL (the list loads first, then the jump).
+  const busyUrl = bob.page.url();
+  await openChat(bob.page, quiet);
+  for (let i = 1; i <= 12; i++) await send(alice.page, `late ${i}`);
+  await expect(badge).toHaveAttribute('data-count', '12');
+  await bob.page.goto(busyUrl);
+  await expect(bob.page.getByTestId('unread-divider')).toBeInViewport();
+  await expect(messageWithText(bob.page, 'late 1')).toBeInViewport();
   await alice.context.close();
   await bob.context.close();
 });

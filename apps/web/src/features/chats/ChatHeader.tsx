@@ -11,7 +11,7 @@ function subtitle(chat: Chat, members: Member[] | undefined, self: User, isOnlin
   }
   const online = members.filter((m) => m.user.id === self.id || isOnline(m.user.id)).length;
   const visibility = chat.visibility === 'public' ? 'Public' : 'Private';
-  return `${visibility} group · ${members.length} members · ${online} online`;
+  return `${visibility} group · ${members.length} member${members.length === 1 ? '' : 's'} · ${online} online`;
 }
 
 export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Member[]; self: User }) {

@@ -1,4 +1,4 @@
-import type { User } from '@chatsockets/protocol';
+import type { Chat, ChatDetailResponse, User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { chatDetailQuery, chatListQuery } from '../../api/queries';
@@ -12,36 +12,43 @@ import { readSeqOf } from './chats-cache';
 import { MembersPanel } from './MembersPanel';
 import { useJoinChat } from './use-chat-mutations';
 
-/** One open chat: header, history, who is typing, composer, and the members panel. */
+/**
+ * One open chat. Waits for the chat list first (also on a reload of /chats/:id), because the
+ * caller's read marker in it decides where the chat opens.
+ */
 export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
-  const listed = useQuery({ ...chatListQuery(), select: (d) => d.chats.find((c) => c.id === chatId) });
+  const list = useQuery(chatListQuery());
   const detail = useQuery(chatDetailQuery(chatId));
-  const membersOpen = useUi((s) => s.membersOpen);
-  const join = useJoinChat();
   // A public chat can be read before joining; then it is not in the list yet.
-  const chat = listed.data ?? detail.data?.chat;
-  // Where the unread divider goes: fixed when the chat opens, so it does not move while reading.
-  // Only what was unread at that moment; messages arriving while the chat is open are not "unread".
-  const [readSeqAtOpen] = useState(() =>
-    listed.data && listed.data.unreadCount > 0 ? readSeqOf(listed.data) : null,
-  );
-
-  if (!chat) {
+  const chat = list.data?.chats.find((c) => c.id === chatId) ?? detail.data?.chat;
+  if (list.isPending || !chat) {
+    const error = list.error ?? detail.error;
     return (
       <section className="chat-empty">
-        {detail.isError ? <ErrorMessage error={detail.error} /> : <p className="empty">Loading…</p>}
+        {error ? <ErrorMessage error={error} /> : <p className="empty">Loading…</p>}
       </section>
     );
   }
+  return <ChatView chat={chat} detail={detail.data} self={self} />;
+}
+
+function ChatView({ chat, detail, self }: { chat: Chat; detail?: ChatDetailResponse; self: User }) {
+  const membersOpen = useUi((s) => s.membersOpen);
+  const join = useJoinChat();
+  // Where the unread divider goes: what was unread when the chat opened; it stays put while
+  // reading, and messages arriving while the chat is open are not "unread".
+  const [readSeqAtOpen] = useState(() =>
+    chat.role !== null && chat.unreadCount > 0 ? readSeqOf(chat) : null,
+  );
   const member = chat.role !== null;
   return (
     <section className="chat" aria-label={chat.title}>
       <div className="chat__main">
-        <ChatHeader chat={chat} members={detail.data?.members} self={self} />
+        <ChatHeader chat={chat} members={detail?.members} self={self} />
         <MessageList
           chat={chat}
           self={self}
-          readSeqAtOpen={member ? readSeqAtOpen : null}
+          readSeqAtOpen={readSeqAtOpen}
           canModerate={chat.role === 'owner' || chat.role === 'admin'}
         />
         <TypingIndicator chatId={chat.id} selfId={self.id} />
@@ -56,7 +63,7 @@ export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
           </div>
         )}
       </div>
-      {membersOpen && detail.data && <MembersPanel chat={chat} members={detail.data.members} self={self} />}
+      {membersOpen && detail && <MembersPanel chat={chat} members={detail.members} self={self} />}
     </section>
   );
 }

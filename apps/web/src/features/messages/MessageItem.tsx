@@ -119,7 +119,7 @@ export function MessageItem({ chatId, item, self, showHeader, canModerate, showS
                   aria-label="Edit message"
                   onClick={() => setEditing(true)}
                 >
-                  ✎
+                  Edit
                 </button>
               )}
               {canDelete && (
@@ -129,7 +129,7 @@ export function MessageItem({ chatId, item, self, showHeader, canModerate, showS
                   aria-label="Delete message"
                   onClick={() => setConfirmDelete(true)}
                 >
-                  🗑
+                  Delete
                 </button>
               )}
             </>
