@@ -1,7 +1,7 @@
 import type { Chat, User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { messagesQuery } from '../../api/queries';
 import { useOutbox } from '../../stores/outbox.store';
@@ -10,9 +10,8 @@ import { MessageItem } from './MessageItem';
 import { buildTimeline } from './merge-messages';
 import { buildRows, type Row } from './timeline-rows';
 import { useLoadOlder } from './use-load-older';
+import { useMessageScroll } from './use-message-scroll';
 import { useReadTracking } from './use-read-tracking';
-
-const NEAR_TOP_PX = 300;
 
 function lastOwnConfirmedKey(rows: readonly Row[], selfId: string): string | null {
   for (let i = rows.length - 1; i >= 0; i--) {
@@ -65,45 +64,16 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate }: MessageL
     scrollerRef,
     virtualizer,
   });
-  const [atEnd, setAtEnd] = useState(true);
-  const [unseenFrom, setUnseenFrom] = useState<number | null>(null);
-  const positioned = useRef(false);
-
-  // Open at the first unread message if there is one, else at the newest.
-  useLayoutEffect(() => {
-    if (positioned.current || !messages.isSuccess || rows.length === 0) return;
-    positioned.current = true;
-    const divider = rows.findIndex((r) => r.kind === 'divider');
-    if (divider >= 0) virtualizer.scrollToIndex(divider, { align: 'start' });
-    else virtualizer.scrollToEnd();
-  }, [messages.isSuccess, rows, virtualizer]);
-
-  // My own new message always brings me down; others' only when I am already there.
-  const lastRow = rows.at(-1);
-  const lastKey = lastRow?.key;
-  const lastIsMinePending = lastRow?.kind === 'item' && lastRow.item.kind === 'pending';
-  const prevLastKey = useRef(lastKey);
-  useLayoutEffect(() => {
-    const appended = prevLastKey.current !== undefined && prevLastKey.current !== lastKey;
-    prevLastKey.current = lastKey;
-    if (!positioned.current || !lastKey || !appended) return;
-    if (lastIsMinePending) virtualizer.scrollToEnd();
-    else if (!virtualizer.isAtEnd()) setUnseenFrom((n) => n ?? rows.length - 1);
-  }, [lastKey, lastIsMinePending, virtualizer, rows.length]);
-
-  const onScroll = () => {
-    const el = scrollerRef.current;
-    if (!el) return;
-    const end = virtualizer.isAtEnd();
-    setAtEnd(end);
-    if (end) setUnseenFrom(null);
-    if (el.scrollTop < NEAR_TOP_PX && messages.data?.hasOlder && !older.isPending && positioned.current) {
-      older.mutate();
-    }
-    checkRead();
-  };
-
-  const unseen = unseenFrom === null ? 0 : rows.slice(unseenFrom).filter((r) => r.kind === 'item').length;
+  const scroll = useMessageScroll({
+    rows,
+    ready: messages.isSuccess,
+    scrollerRef,
+    virtualizer,
+    onNearTop: () => {
+      if (messages.data?.hasOlder && !older.isPending) older.mutate();
+    },
+    onScrolled: checkRead,
+  });
   const items = virtualizer.getVirtualItems();
 
   return (
@@ -117,7 +87,7 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate }: MessageL
       <div
         ref={scrollerRef}
         className="messages__scroller"
-        onScroll={onScroll}
+        onScroll={scroll.onScroll}
         role="log"
         aria-label={`Messages in ${chat.title}`}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the scroll region must be keyboard scrollable
@@ -160,16 +130,11 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate }: MessageL
           })}
         </div>
       </div>
-      {!atEnd && (
-        <button
-          type="button"
-          className="button button--primary jump"
-          onClick={() => {
-            virtualizer.scrollToEnd();
-            setUnseenFrom(null);
-          }}
-        >
-          {unseen > 0 ? `${unseen} new message${unseen === 1 ? '' : 's'} ↓` : 'Jump to latest ↓'}
+      {!scroll.atEnd && (
+        <button type="button" className="button button--primary jump" onClick={scroll.jumpToEnd}>
+          {scroll.unseen > 0
+            ? `${scroll.unseen} new message${scroll.unseen === 1 ? '' : 's'} ↓`
+            : 'Jump to latest ↓'}
         </button>
       )}
     </div>

@@ -1,0 +1,62 @@
+import type { Virtualizer } from '@tanstack/react-virtual';
+import { type RefObject, useLayoutEffect, useRef, useState } from 'react';
+import type { Row } from './timeline-rows';
+
+const NEAR_TOP_PX = 300;
+
+/**
+ * Where the list stands: it opens at the unread divider (else the newest message), follows
+ * appends only when at the bottom (the virtualizer's followOnAppend) or when the user sends,
+ * counts what arrived below otherwise, and asks for older pages near the top.
+ */
+export function useMessageScroll(opts: {
+  rows: readonly Row[];
+  ready: boolean;
+  scrollerRef: RefObject<HTMLDivElement | null>;
+  virtualizer: Virtualizer<HTMLDivElement, Element>;
+  onNearTop(): void;
+  onScrolled(): void;
+}) {
+  const { rows, ready, virtualizer } = opts;
+  const [atEnd, setAtEnd] = useState(true);
+  const [unseenFrom, setUnseenFrom] = useState<number | null>(null);
+  const positioned = useRef(false);
+
+  useLayoutEffect(() => {
+    if (positioned.current || !ready || rows.length === 0) return;
+    positioned.current = true;
+    const divider = rows.findIndex((r) => r.kind === 'divider');
+    if (divider >= 0) virtualizer.scrollToIndex(divider, { align: 'start' });
+    else virtualizer.scrollToEnd();
+  }, [ready, rows, virtualizer]);
+
+  const lastRow = rows.at(-1);
+  const lastKey = lastRow?.key;
+  const lastIsMinePending = lastRow?.kind === 'item' && lastRow.item.kind === 'pending';
+  const prevLastKey = useRef(lastKey);
+  useLayoutEffect(() => {
+    const appended = prevLastKey.current !== undefined && prevLastKey.current !== lastKey;
+    prevLastKey.current = lastKey;
+    if (!positioned.current || !lastKey || !appended) return;
+    if (lastIsMinePending) virtualizer.scrollToEnd();
+    else if (!virtualizer.isAtEnd()) setUnseenFrom((n) => n ?? rows.length - 1);
+  }, [lastKey, lastIsMinePending, virtualizer, rows.length]);
+
+  const onScroll = () => {
+    const el = opts.scrollerRef.current;
+    if (!el) return;
+    const end = virtualizer.isAtEnd();
+    setAtEnd(end);
+    if (end) setUnseenFrom(null);
+    if (el.scrollTop < NEAR_TOP_PX && positioned.current) opts.onNearTop();
+    opts.onScrolled();
+  };
+
+  const jumpToEnd = () => {
+    virtualizer.scrollToEnd();
+    setUnseenFrom(null);
+  };
+
+  const unseen = unseenFrom === null ? 0 : rows.slice(unseenFrom).filter((r) => r.kind === 'item').length;
+  return { atEnd, unseen, onScroll, jumpToEnd };
+}
