@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['test/faults/**', '**/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -11,6 +12,7 @@ export default defineConfig({
       databaseUrl: process.env.DATABASE_URL ?? '',
       requirePg: process.env.REQUIRE_PG === '1',
       redisUrl: process.env.REDIS_URL ?? '',
+      requireRedis: process.env.REQUIRE_REDIS === '1',
     },
   },
 });
@@ -20,5 +22,6 @@ declare module 'vitest' {
     databaseUrl: string;
     requirePg: boolean;
     redisUrl: string;
+    requireRedis: boolean;
   }
 }

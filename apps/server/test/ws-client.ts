@@ -45,6 +45,7 @@ export class WsClient {
     return new Promise((resolve, reject) => {
       socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       socket.once('error', reject);
+      socket.once('close', (code) => reject(new Error(`closed with ${code} before hello`)));
       client.next((f) => f.type === 'hello').then(() => resolve(client), reject);
     });
   }

@@ -24,7 +24,7 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
     await t.rebuild(
       {
         LOG_LEVEL: 'warn',
-        HEARTBEAT_MS: '100',
+        HEARTBEAT_MS: '300',
         WS_FRAMES_PER_SEC: '10000',
         WS_FRAMES_BURST: '10000',
         WS_MAX_SOCKETS_PER_USER: '10000',
@@ -85,7 +85,7 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
         }
         await broadcasting;
         await Promise.all(clients.map((c) => c.closed));
-        await sleep(250); // heartbeat ticks over the closed sockets
+        await sleep(700); // heartbeat ticks over the closed sockets
       }
     } finally {
       proto.send = original.send;
