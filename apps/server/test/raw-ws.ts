@@ -52,7 +52,7 @@ export class RawWs {
       header.push(maskBit | 127, 0, 0, 0, 0);
       header.push((len >>> 24) & 0xff, (len >>> 16) & 0xff, (len >>> 8) & 0xff, len & 0xff);
     }
-    const parts = [Buffer.from(header)];
+    const parts: Buffer[] = [Buffer.from(header)];
     if (masked) {
       const mask = randomBytes(4);
       const body = Buffer.from(payload);

@@ -10,8 +10,8 @@ import {
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { RawData } from 'ws';
-import type { AuthService } from '../auth/auth.service.js';
+import type { RawData, WebSocket } from 'ws';
+import type { Actor, AuthService } from '../auth/auth.service.js';
 import { withDeadline } from '../deadline.js';
 import { AppError, badRequest, loggableError, rateLimited, toErrorInfo, unavailable } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -109,52 +109,55 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     if (count >= opts.limits.maxSocketsPerUser) throw rateLimited(5);
   }
 
+  // Shared by every connection: a socket's closures must not keep its upgrade request alive.
+  const connectionEvents = {
+    sent(bytes: number) {
+      metrics.framesOut.inc();
+      metrics.bytesOut.inc(bytes);
+    },
+    slowReader: () => metrics.slowReaders.inc(),
+  };
+
   app.get(
     '/ws',
     { websocket: true, preValidation: authorizeUpgrade, schema: { hide: true } },
-    (socket, request) => {
-      const conn = new Connection(socket, actorOf(request), opts.limits.sendBufferMax, {
-        sent(bytes) {
-          metrics.framesOut.inc();
-          metrics.bytesOut.inc(bytes);
-        },
-        slowReader: () => metrics.slowReaders.inc(),
-      });
-      metrics.connections.inc();
-      socket.on('error', (err) => request.log.debug({ err: { message: err.message } }, 'socket error'));
-      socket.on('pong', () => {
-        conn.lastPongAt = Date.now();
-      });
-      socket.on('close', () => {
-        metrics.connections.dec();
-        void hub
-          .remove(conn)
-          .catch((err: unknown) => request.log.error({ err }, 'connection cleanup failed'));
-      });
-      socket.on('message', (data, isBinary) => {
-        void conn
-          .enqueue(() => handleFrame(conn, data, isBinary))
-          .catch((err: unknown) => {
-            request.log.error({ err }, 'frame handler failed');
-          });
-      });
-      void hub
-        .add(conn)
-        .then(() =>
-          conn.send({
-            type: 'hello',
-            user: conn.actor.user,
-            protocolVersion: PROTOCOL_VERSION,
-            heartbeatMs: opts.heartbeatMs,
-            serverTime: new Date().toISOString(),
-          }),
-        )
-        .catch((err: unknown) => {
-          request.log.error({ err }, 'connection setup failed');
-          conn.close(CLOSE_CODES.INTERNAL, 'internal error');
-        });
-    },
+    (socket, request) => attach(socket, actorOf(request)),
   );
+
+  function attach(socket: WebSocket, actor: Actor) {
+    const conn = new Connection(socket, actor, opts.limits.sendBufferMax, connectionEvents);
+    metrics.connections.inc();
+    socket.on('error', (err) => app.log.debug({ err: { message: err.message } }, 'socket error'));
+    socket.on('pong', () => {
+      conn.lastPongAt = Date.now();
+    });
+    socket.on('close', () => {
+      metrics.connections.dec();
+      void hub
+        .remove(conn)
+        .catch((err: unknown) => app.log.error({ err: loggableError(err) }, 'connection cleanup failed'));
+    });
+    socket.on('message', (data, isBinary) => {
+      void conn
+        .enqueue(() => handleFrame(conn, data, isBinary))
+        .catch((err: unknown) => app.log.error({ err: loggableError(err) }, 'frame handler failed'));
+    });
+    void hub
+      .add(conn)
+      .then(() =>
+        conn.send({
+          type: 'hello',
+          user: conn.actor.user,
+          protocolVersion: PROTOCOL_VERSION,
+          heartbeatMs: opts.heartbeatMs,
+          serverTime: new Date().toISOString(),
+        }),
+      )
+      .catch((err: unknown) => {
+        app.log.error({ err: loggableError(err) }, 'connection setup failed');
+        conn.close(CLOSE_CODES.INTERNAL, 'internal error');
+      });
+  }
 
   /** Parse → validate → limit → dispatch → exactly one reply. Never throws, never closes the socket. */
   async function handleFrame(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
