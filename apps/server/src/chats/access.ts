@@ -30,6 +30,9 @@ export const rules = {
     if (a.member.role === 'owner') return true;
     return a.member.role === 'admin' && target.role === 'member';
   },
+  /** Only the owner appoints or demotes admins. */
+  changeRole: (a: ChatAccess, target: MemberRow) =>
+    a.chat.kind === 'group' && a.member?.role === 'owner' && target.role !== 'owner',
   editMessage: (a: ChatAccess, authorId: string, actorId: string) =>
     a.member !== undefined && authorId === actorId,
   deleteMessage: (a: ChatAccess, authorId: string, actorId: string) =>

@@ -170,6 +170,15 @@ export function createChatsRepo(db: Db) {
       });
     },
 
+    async setRole(chatId: string, userId: string, role: Role) {
+      const [row] = await db
+        .update(chatMembersTable)
+        .set({ role })
+        .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
+        .returning();
+      return row;
+    },
+
     /** Moves the watermark forward only, never past last_seq; the new value if it moved. */
     async markRead(chatId: string, userId: string, seq: number): Promise<number | undefined> {
       const target = sql<number>`least(${seq}, (select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId}))`;

@@ -166,6 +166,37 @@ describe.each(drivers())('chats on %s', (driver) => {
     expect((await http.del(bob, `/api/chats/${chat.id}/members/${randomUUID()}`)).statusCode).toBe(404);
   });
 
+  it('[roles] the owner appoints an admin, who may then remove members but not change roles', async () => {
+    const carol = await registerUser(t.app, 'carol');
+    const chat = await create(alice, { title: 'Team', members: ['bob', 'mallory', 'carol'] });
+    const promote = await http.patch(alice, `/api/chats/${chat.id}/members/${bob.user.id}`, {
+      role: 'admin',
+    });
+    expect(promote.statusCode).toBe(200);
+    expect(promote.json().member).toMatchObject({ role: 'admin', user: { username: 'bob' } });
+    expect(
+      (await http.patch(bob, `/api/chats/${chat.id}/members/${mallory.user.id}`, { role: 'admin' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await http.patch(alice, `/api/chats/${chat.id}/members/${alice.user.id}`, { role: 'member' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await http.patch(alice, `/api/chats/${chat.id}/members/${bob.user.id}`, { role: 'owner' })).statusCode,
+    ).toBe(400);
+    expect(
+      (await http.patch(alice, `/api/chats/${chat.id}/members/${randomUUID()}`, { role: 'admin' }))
+        .statusCode,
+    ).toBe(404);
+    expect((await http.del(bob, `/api/chats/${chat.id}/members/${mallory.user.id}`)).statusCode).toBe(204);
+    expect((await http.del(bob, `/api/chats/${chat.id}/members/${alice.user.id}`)).statusCode).toBe(403);
+    const m = (await send(carol, chat.id, 'by carol')).json().message;
+    expect((await http.del(bob, `/api/chats/${chat.id}/messages/${m.id}`)).statusCode).toBe(204);
+    await http.patch(alice, `/api/chats/${chat.id}/members/${bob.user.id}`, { role: 'member' });
+    expect((await http.del(bob, `/api/chats/${chat.id}/members/${carol.user.id}`)).statusCode).toBe(403);
+  });
+
   it('[unread] counts across several users and chats after sends, reads and deletes', async () => {
     const a = await create(alice, { title: 'A', members: ['bob', 'mallory'] });
     const b = await create(bob, { title: 'B', members: ['alice'] });

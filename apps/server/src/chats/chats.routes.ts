@@ -11,6 +11,7 @@ import {
   MemberResponseSchema,
   PublicChatsQuerySchema,
   ReadBodySchema,
+  UpdateMemberBodySchema,
 } from '@chatsockets/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -91,6 +92,26 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
       reply.status(201).send({
         member: await chats.addMember(actorOf(request), request.params.chatId, request.body.username),
       }),
+  );
+
+  app.patch(
+    '/api/chats/:chatId/members/:userId',
+    {
+      schema: {
+        tags,
+        params: MemberParamsSchema,
+        body: UpdateMemberBodySchema,
+        response: { 200: MemberResponseSchema, ...errors },
+      },
+    },
+    async (request) => ({
+      member: await chats.changeRole(
+        actorOf(request),
+        request.params.chatId,
+        request.params.userId,
+        request.body.role,
+      ),
+    }),
   );
 
   app.delete(

@@ -103,6 +103,24 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
       return toMember(member, user);
     },
 
+    async changeRole(
+      actor: Actor,
+      chatId: string,
+      userId: string,
+      role: 'admin' | 'member',
+    ): Promise<Member> {
+      const access = await loadAccess(chats, chatId, actor.user.id);
+      assertAllowed(access.member !== undefined, 'Not a member of this chat');
+      const target = isId(userId)
+        ? (await chats.members(chatId)).find((m) => m.member.userId === userId)
+        : undefined;
+      if (!target) throw notFound('Member');
+      assertAllowed(rules.changeRole(access, target.member), 'Only the owner may change roles');
+      const updated = await chats.setRole(chatId, userId, role);
+      if (!updated) throw notFound('Member');
+      return toMember(updated, target.user);
+    },
+
     /** Leave (self) or remove (owner/admin). The removed user's events stop right after member.left. */
     async removeMember(actor: Actor, chatId: string, userId: string): Promise<void> {
       const access = await loadAccess(chats, chatId, actor.user.id);
@@ -137,11 +155,11 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
       await authorize(chats, chatId, actor.user.id, 'markRead');
       const moved = await chats.markRead(chatId, actor.user.id, seq);
       if (moved !== undefined) {
-        publish({
-          kind: 'user',
-          userId: actor.user.id,
-          event: { type: 'read', chatId, userId: actor.user.id, seq: moved },
-        });
+        // To the reader's own sockets (PROTOCOL), and, an addition, to the chat's subscribers,
+        // so "seen by" is live without per-message rows or polling.
+        const event = { type: 'read' as const, chatId, userId: actor.user.id, seq: moved };
+        publish({ kind: 'user', userId: actor.user.id, event });
+        publish({ kind: 'chat', chatId, event });
       }
     },
   };

@@ -199,6 +199,20 @@ describe.each(drivers())('gateway delivery on %s', (driver) => {
     expect(chats[0].unreadCount).toBe(0);
   });
 
+  it('[read] other subscribers of the chat see the read marker move (live "seen by")', async () => {
+    await sendHttp(alice, 'one');
+    const a = await connect(alice);
+    await a.ok({ type: 'subscribe', chatId });
+    const b = await connect(bob);
+    await b.ok({ type: 'read', chatId, seq: 1 });
+    expect(await a.next((f) => f.type === 'read', 5000, true)).toEqual({
+      type: 'read',
+      chatId,
+      userId: bob.user.id,
+      seq: 1,
+    });
+  });
+
   it('[seed-bug concurrent-send] 20 sockets of one user sending and receiving at once stay open, frames intact, in seq order', async () => {
     const sockets = await Promise.all(range(1, 20).map(() => connect(alice)));
     await Promise.all(sockets.map((s) => s.ok({ type: 'subscribe', chatId, afterSeq: 0 })));

@@ -191,6 +191,17 @@ describe.each(drivers())('gateway frames on %s', (driver) => {
     expect(a.socket.readyState).toBe(WebSocket.OPEN);
   });
 
+  it('[rate-limit] resubscribing to 150 chats after a reconnect fits in one burst', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 150; i++)
+      ids.push((await http.post(alice, '/api/chats', { title: `c${i}` })).json().chat.id);
+    const a = await connect(alice);
+    const replies = await Promise.all(
+      ids.map((id) => a.request({ type: 'subscribe', chatId: id, afterSeq: 0 }, 20_000)),
+    );
+    expect(replies.filter((r) => !r.ok)).toEqual([]);
+  });
+
   it('[limits] a user past the per-user socket cap is refused before the upgrade', async () => {
     await t.rebuild({ WS_MAX_SOCKETS_PER_USER: '3' });
     url = await t.listen();

@@ -33,6 +33,20 @@ export interface GatewayOptions {
   limits: { framesPerSec: number; framesBurst: number; maxSocketsPerUser: number; sendBufferMax: number };
 }
 
+// Frame costs in tenths of the budget: a client resubscribing to every chat after a reconnect
+// (one subscribe per chat) must fit in one burst; everything else, bad frames included, costs 1.
+const FRAME_COST_SCALE = 10;
+const FRAME_COST: Record<ClientFrame['type'], number> = {
+  subscribe: 2,
+  unsubscribe: 1,
+  'message.send': 10,
+  'message.edit': 10,
+  'message.delete': 10,
+  typing: 10,
+  read: 5,
+  ping: 5,
+};
+
 const issuesToDetails = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) =>
   issues.map((i) => ({ path: i.path.map(String).join('.') || '(frame)', message: i.message }));
 
@@ -44,7 +58,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   // Per-socket token bucket: `framesBurst` at once, refilled at `framesPerSec`.
   const frameLimiter = new RateLimiterMemory({
     keyPrefix: 'ws-frames',
-    points: opts.limits.framesBurst,
+    points: opts.limits.framesBurst * FRAME_COST_SCALE,
     duration: Math.max(1, Math.round(opts.limits.framesBurst / opts.limits.framesPerSec)),
   });
 
@@ -174,10 +188,11 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
         const parsedId = FrameIdSchema.safeParse(raw.id);
         if (parsedId.success) id = parsedId.data;
       }
-      await frameLimiter.consume(conn.id).catch(() => {
+      const parsed = ClientFrameSchema.safeParse(raw);
+      const cost = parsed.success ? FRAME_COST[parsed.data.type] : FRAME_COST_SCALE;
+      await frameLimiter.consume(conn.id, cost).catch(() => {
         throw rateLimited(1);
       });
-      const parsed = ClientFrameSchema.safeParse(raw);
       if (!parsed.success) {
         throw new AppError('BAD_REQUEST', 'Frame does not match the protocol', {
           details: issuesToDetails(parsed.error.issues),

@@ -12,6 +12,7 @@ import {
   MemberResponseSchema,
   PublicChatsQuerySchema,
   ReadBodySchema,
+  UpdateMemberBodySchema,
 } from './chats.js';
 
 describe('POST /api/chats body', () => {
@@ -122,5 +123,14 @@ describe('chat responses', () => {
       chat,
       members: [member],
     });
+  });
+});
+
+describe('[roles] UpdateMemberBodySchema', () => {
+  it('accepts admin and member, rejects owner and extra keys', () => {
+    expect(UpdateMemberBodySchema.parse({ role: 'admin' })).toEqual({ role: 'admin' });
+    expect(UpdateMemberBodySchema.safeParse({ role: 'member' }).success).toBe(true);
+    expect(UpdateMemberBodySchema.safeParse({ role: 'owner' }).success).toBe(false);
+    expect(UpdateMemberBodySchema.safeParse({ role: 'admin', extra: 1 }).success).toBe(false);
   });
 });

@@ -38,6 +38,13 @@ export type ChatDetailResponse = z.infer<typeof ChatDetailResponseSchema>;
 export const AddMemberBodySchema = z.strictObject({ username: UsernameSchema });
 export type AddMemberBody = z.infer<typeof AddMemberBodySchema>;
 export const MemberResponseSchema = z.object({ member: MemberSchema });
+
+/**
+ * Addition to PROTOCOL v1: `PATCH /api/chats/:chatId/members/:userId` `{role}` → `{member}`.
+ * The owner makes a member an admin or back; the owner's own role is not changed this way.
+ */
+export const UpdateMemberBodySchema = z.strictObject({ role: z.enum(['admin', 'member']) });
+export type UpdateMemberBody = z.infer<typeof UpdateMemberBodySchema>;
 export type MemberResponse = z.infer<typeof MemberResponseSchema>;
 
 export const ReadBodySchema = z.strictObject({ seq: SeqSchema });
