@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import authRoutes from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
+import { toUser } from './auth/users.mapper.js';
 import chatsRoutes from './chats/chats.routes.js';
 import { createChatsService } from './chats/chats.service.js';
 import type { Config } from './config.js';
@@ -23,11 +24,14 @@ import webApp from './plugins/web-app.js';
 import { createLimiter } from './rate-limit.js';
 import { type Bus, createPublisher } from './realtime/bus/bus.js';
 import { createMemoryBus } from './realtime/bus/memory.js';
+import { createRedisBus } from './realtime/bus/redis.js';
 import { createCommands } from './realtime/commands.js';
 import { createHub } from './realtime/hub.js';
 import { createMemoryPresence, type Presence } from './realtime/presence.js';
+import { createRedisPresence } from './realtime/presence-redis.js';
 import { createTypingStore } from './realtime/typing.js';
 import gateway from './realtime/ws.routes.js';
+import { closeRedis, connectRedis } from './redis.js';
 
 export interface AppOverrides {
   /** A database the caller owns (tests share one per file); otherwise opened from config. */
@@ -67,7 +71,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const database =
     overrides.database ?? (await openDatabase(config.db, { waitMs: config.dbStartupWaitMs, log: app.log }));
-  const bus = overrides.bus ?? createMemoryBus();
+  // REDIS_URL: one deployment of many instances shares the bus, presence and rate limits (docs/SCALING.md).
+  const { redisPrefix: prefix, instanceId } = config;
+  const redis = config.redisUrl
+    ? connectRedis(config.redisUrl, { name: `${prefix}:cmd:${instanceId}`, log: app.log })
+    : undefined;
+  const bus =
+    overrides.bus ??
+    (redis
+      ? createRedisBus({ redis, channel: `${prefix}:bus`, instanceId, log: app.log })
+      : createMemoryBus());
   const { db } = database;
 
   const publish = createPublisher(bus, app.log);
@@ -75,24 +88,35 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const chats = createChatsService({ db, publish });
   const messages = createMessagesService({ db, chats: chats.repo, publish });
   const metrics = createMetrics();
-  const presence = overrides.presence ?? createMemoryPresence();
+  const presence =
+    overrides.presence ??
+    (redis
+      ? createRedisPresence({ redis, prefix, instanceId, ttlMs: config.presenceTtlMs, log: app.log })
+      : createMemoryPresence());
   const hub = createHub({
     bus,
     presence,
     typing: createTypingStore(),
     messagesAfter: messages.after,
     chatIdsOf: chats.repo.chatIdsOf,
+    usersByIds: async (ids) => (await chats.repo.usersByIds(ids)).map(toUser),
     log: app.log,
   });
   metrics.observeHub(hub.stats);
   const commands = createCommands({ chats, messages, hub, metrics, deadlineMs: config.requestDeadlineMs });
   const limits = {
     loginFailures: createLimiter({
-      keyPrefix: 'login-fail',
+      keyPrefix: `${prefix}:login-fail`,
       points: config.limits.loginFailures,
       durationSec: 900,
+      redis,
     }),
-    register: createLimiter({ keyPrefix: 'register', points: config.limits.registerPerMin, durationSec: 60 }),
+    register: createLimiter({
+      keyPrefix: `${prefix}:register`,
+      points: config.limits.registerPerMin,
+      durationSec: 60,
+      redis,
+    }),
   };
 
   await app.register(errorHandler);
@@ -146,8 +170,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   if (config.webDist) await app.register(webApp, { root: config.webDist });
 
   app.addHook('onClose', async () => {
+    await hub.settled(); // sockets closed in preClose still announce their users offline
     if (!overrides.presence) await presence.close();
     if (!overrides.bus) await bus.close();
+    if (redis) await closeRedis(redis);
     if (!overrides.database) await database.close();
   });
   return app;

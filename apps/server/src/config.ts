@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -34,7 +36,20 @@ const EnvSchema = z.object({
   /** Start-up waits this long for the database before giving up (it retries meanwhile). */
   DB_STARTUP_WAIT_MS: int(120_000),
   PGLITE_DIR: z.string().default(fileURLToPath(new URL('../.data/pglite', import.meta.url))),
+  /** Set: the bus, presence and rate limits are shared through Redis by every instance (docs/SCALING.md). */
   REDIS_URL: z.string().url().optional(),
+  /** Prefix of every Redis key and channel: instances with the same prefix form one deployment. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/)
+    .default('chatsockets'),
+  /** This process among the instances (presence bookkeeping); unique per process, random by default. */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/)
+    .default(() => `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
+  /** An instance silent this long is dead; its users go offline within 4/3 of it. */
+  PRESENCE_TTL_MS: z.coerce.number().int().min(300).default(15_000),
   ALLOWED_ORIGINS: list,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Off by default: X-Forwarded-For from a direct client must not pick its own rate-limit key. */
@@ -77,6 +92,9 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     dbStartupWaitMs: env.DB_STARTUP_WAIT_MS,
     redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    instanceId: env.INSTANCE_ID,
+    presenceTtlMs: env.PRESENCE_TTL_MS,
     allowedOrigins: env.ALLOWED_ORIGINS ?? [
       `http://localhost:${port}`,
       `http://127.0.0.1:${port}`,

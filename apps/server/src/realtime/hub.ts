@@ -12,6 +12,8 @@ export interface HubDeps {
   /** Committed messages of a chat after `afterSeq`, ascending (gap fill and resync). */
   messagesAfter(chatId: string, afterSeq: number): Promise<Message[]>;
   chatIdsOf(userId: string): Promise<string[]>;
+  /** For presence changes reported by another instance's death (Presence.onExternalChange). */
+  usersByIds(userIds: string[]): Promise<User[]>;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -44,6 +46,7 @@ export function createHub(deps: HubDeps) {
   const chats = new Map<string, ChatRoute>();
   const byUser = new Map<string, Set<Connection>>();
   const bySession = new Map<string, Set<Connection>>();
+  const leavings = new Set<Promise<void>>();
 
   function route(chatId: string): ChatRoute | undefined {
     return chats.get(chatId);
@@ -64,15 +67,23 @@ export function createHub(deps: HubDeps) {
       forward(chatId, r, { type: 'message.created', message }, message.seq); // late, but a new socket may lack it
       return;
     }
-    if (r.forwardedSeq !== undefined && message.seq > r.forwardedSeq + 1) {
-      const missing = await deps.messagesAfter(chatId, r.forwardedSeq);
-      for (const m of missing) {
-        if (m.seq >= message.seq) break;
+    if (r.forwardedSeq !== undefined && message.seq > r.forwardedSeq + 1)
+      await catchUp(chatId, r, message.seq);
+    r.forwardedSeq = Math.max(r.forwardedSeq ?? 0, message.seq);
+    forward(chatId, r, { type: 'message.created', message }, message.seq);
+  }
+
+  /** Forwards the committed messages after the route's position and below `beforeSeq`, page by page. */
+  async function catchUp(chatId: string, r: ChatRoute, beforeSeq = Number.POSITIVE_INFINITY) {
+    while (r.forwardedSeq !== undefined && r.forwardedSeq < beforeSeq - 1) {
+      const page = await deps.messagesAfter(chatId, r.forwardedSeq);
+      if (page.length === 0) return;
+      for (const m of page) {
+        if (m.seq >= beforeSeq) return;
+        r.forwardedSeq = Math.max(r.forwardedSeq, m.seq);
         forward(chatId, r, { type: 'message.created', message: m }, m.seq);
       }
     }
-    r.forwardedSeq = Math.max(r.forwardedSeq ?? 0, message.seq);
-    forward(chatId, r, { type: 'message.created', message }, message.seq);
   }
 
   async function onChatEvent(chatId: string, event: ServerEvent) {
@@ -134,13 +145,7 @@ export function createHub(deps: HubDeps) {
   // After the bus lost messages, every subscribed chat catches up from the database.
   const unsubscribeResync = deps.bus.onResync(() => {
     for (const [chatId, r] of chats) {
-      enqueueChat(chatId, async () => {
-        if (r.forwardedSeq === undefined) return;
-        for (const m of await deps.messagesAfter(chatId, r.forwardedSeq)) {
-          r.forwardedSeq = Math.max(r.forwardedSeq, m.seq);
-          forward(chatId, r, { type: 'message.created', message: m }, m.seq);
-        }
-      });
+      enqueueChat(chatId, () => (route(chatId) === r ? catchUp(chatId, r) : undefined));
     }
   });
 
@@ -161,6 +166,15 @@ export function createHub(deps: HubDeps) {
       deps.log.warn({ err: { message: (err as Error).message } }, 'presence announcement failed');
     }
   }
+
+  // Users no local socket event covers (a crashed instance's, or ours after Redis lost them).
+  const unsubscribePresence = deps.presence.onExternalChange?.(async ({ userIds, online }) => {
+    try {
+      for (const user of await deps.usersByIds(userIds)) await announcePresence(user, online);
+    } catch (err) {
+      deps.log.warn({ err: { message: (err as Error).message } }, 'presence change announcement failed');
+    }
+  });
 
   function unsubscribe(conn: Connection, chatId: string) {
     conn.subscriptions.delete(chatId);
@@ -185,7 +199,16 @@ export function createHub(deps: HubDeps) {
       unindex(byUser, conn.userId, conn);
       unindex(bySession, conn.actor.sessionId, conn);
       conn.dispose();
-      if (await deps.presence.disconnected(conn.userId)) await announcePresence(conn.actor.user, false);
+      const leaving = (async () => {
+        if (await deps.presence.disconnected(conn.userId)) await announcePresence(conn.actor.user, false);
+      })();
+      leavings.add(leaving);
+      await leaving.finally(() => leavings.delete(leaving));
+    },
+
+    /** Settles when every removal begun so far has announced its presence: shutdown waits for it. */
+    async settled() {
+      await Promise.allSettled([...leavings]);
     },
 
     /** Step 1 of subscribe: live events start buffering BEFORE the catch-up is read. */
@@ -239,6 +262,7 @@ export function createHub(deps: HubDeps) {
     close() {
       unsubscribeBus();
       unsubscribeResync();
+      unsubscribePresence?.();
     },
   };
 }

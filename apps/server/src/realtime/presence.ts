@@ -9,7 +9,18 @@ export interface Presence {
   onlineAmong(userIds: string[]): Promise<Set<string>>;
   /** Sockets this user has open (on every instance), for the per-user cap. */
   socketCount(userId: string): Promise<number>;
+  /**
+   * Changes no local socket caused, for the hub to announce: users of a crashed instance
+   * going offline, or this instance's users coming back after Redis lost their state. Only
+   * the cross-instance implementation has them.
+   */
+  onExternalChange?(handler: (change: PresenceChange) => Promise<void> | void): () => void;
   close(): Promise<void>;
+}
+
+export interface PresenceChange {
+  userIds: string[];
+  online: boolean;
 }
 
 export function createMemoryPresence(): Presence {
