@@ -141,6 +141,9 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   function attach(socket: WebSocket, actor: Actor) {
     const conn = new Connection(socket, actor, opts.limits.sendBufferMax, connectionEvents);
     metrics.connections.inc();
+    // @fastify/websocket's own error listener closes over the upgrade request and reply, keeping
+    // them alive as long as the socket; ours replaces it and holds nothing but the log.
+    socket.removeAllListeners('error');
     socket.on('error', (err) => app.log.debug({ err: { message: err.message } }, 'socket error'));
     socket.on('pong', () => {
       conn.lastPongAt = Date.now();
