@@ -84,7 +84,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const { db } = database;
 
   const publish = createPublisher(bus, app.log);
-  const auth = createAuthService({ db, bus, config: config.session });
+  const auth = createAuthService({ db, publish, config: config.session });
   const chats = createChatsService({ db, publish });
   const messages = createMessagesService({ db, chats: chats.repo, publish });
   const metrics = createMetrics();

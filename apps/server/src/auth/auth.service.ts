@@ -2,7 +2,7 @@ import type { AuthResponse, Credentials, User } from '@chatsockets/protocol';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { conflict, isUniqueViolation, unauthorized } from '../errors.js';
-import type { Bus } from '../realtime/bus/bus.js';
+import type { Publish } from '../realtime/bus/bus.js';
 import { dummyVerify, hashPassword, verifyPassword } from './password.js';
 import { createSessionsRepo } from './sessions.repo.js';
 import { hashToken, newToken } from './tokens.js';
@@ -18,7 +18,12 @@ export interface Actor {
 // lastSeenAt is written at most this often per session: authentication stays a read.
 const TOUCH_EVERY_MS = 60_000;
 
-export function createAuthService(deps: { db: Db; bus: Bus; config: Config['session']; now?: () => Date }) {
+export function createAuthService(deps: {
+  db: Db;
+  publish: Publish;
+  config: Config['session'];
+  now?: () => Date;
+}) {
   const users = createUsersRepo(deps.db);
   const sessions = createSessionsRepo(deps.db);
   const now = deps.now ?? (() => new Date());
@@ -53,7 +58,9 @@ export function createAuthService(deps: { db: Db; bus: Bus; config: Config['sess
     /** Ends the session at once; every instance closes its sockets with 4401. */
     async logout(actor: Actor): Promise<void> {
       await sessions.delete(actor.sessionId);
-      await deps.bus.publish({ kind: 'session.revoked', sessionId: actor.sessionId });
+      // The session row is gone, so the token is dead everywhere already; if the bus is down the
+      // sockets still close at the next periodic session re-check.
+      deps.publish({ kind: 'session.revoked', sessionId: actor.sessionId });
     },
 
     async authenticate(token: string): Promise<Actor | undefined> {

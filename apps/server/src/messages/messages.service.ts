@@ -32,13 +32,15 @@ export function createMessagesService(deps: {
     /**
      * The ONE send path for HTTP and WebSocket. Resolves only after COMMIT (PROTOCOL.md ›
      * Delivery: ack only when durable); then publishes. A repeat clientId returns the first
-     * message unchanged, whatever its body, with `created: false`, and publishes nothing.
+     * message unchanged, whatever its body, with `created: false`.
      */
     async send(actor: Actor, chatId: string, input: { clientId: string; body: string }) {
       await authorize(chats, chatId, actor.user.id, 'post');
       const sent = await messages.send({ chatId, authorId: actor.user.id, ...input });
       const message = toMessage(sent.message, sent.author);
-      if (sent.created) publish({ kind: 'chat', chatId, event: { type: 'message.created', message } });
+      // A repeat is published again: if the first attempt's instance died between COMMIT and
+      // publish, this is what delivers it live. Sockets drop seqs they already have.
+      publish({ kind: 'chat', chatId, event: { type: 'message.created', message } });
       return { message, created: sent.created };
     },
 
