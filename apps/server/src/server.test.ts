@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createScratchDatabase } from '../test/drivers.js';
@@ -76,4 +79,32 @@ describe('server process', () => {
       expect(row?.n).toBe(replies.filter((r) => r?.ok).length);
     }
   }, 60_000);
+});
+
+describe('server process on PGlite', () => {
+  it('[pglite] data survives a restart: the account made before it still logs in after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatsockets-restart-'));
+    const credentials = JSON.stringify({ username: 'persistent', password: 'correct horse battery' });
+    const post = (url: string, path: string) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: credentials,
+      });
+    const first = await startServer({ PGLITE_DIR: dir });
+    try {
+      expect((await post(first.url, '/api/auth/register')).status).toBe(201);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    expect((await first.exited).code).toBe(0);
+    const second = await startServer({ PGLITE_DIR: dir });
+    try {
+      expect((await post(second.url, '/api/auth/login')).status).toBe(200);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
