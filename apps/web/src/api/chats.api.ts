@@ -4,6 +4,7 @@ import {
   ChatResponseSchema,
   type CreateChatBody,
   MemberResponseSchema,
+  type UpdateMemberBody,
 } from '@chatsockets/protocol';
 import { request, requestNoContent } from './http';
 
@@ -21,6 +22,10 @@ export const chatsApi = {
   join: (chatId: string) => request('POST', `${chatPath(chatId)}/join`, ChatResponseSchema),
   addMember: (chatId: string, username: string) =>
     request('POST', `${chatPath(chatId)}/members`, MemberResponseSchema, { body: { username } }),
+  setRole: (chatId: string, userId: string, body: UpdateMemberBody) =>
+    request('PATCH', `${chatPath(chatId)}/members/${encodeURIComponent(userId)}`, MemberResponseSchema, {
+      body,
+    }),
   removeMember: (chatId: string, userId: string) =>
     requestNoContent('DELETE', `${chatPath(chatId)}/members/${encodeURIComponent(userId)}`),
   markRead: (chatId: string, seq: number) =>

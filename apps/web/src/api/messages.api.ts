@@ -1,9 +1,4 @@
-import {
-  MessagePageSchema,
-  MessageResponseSchema,
-  ReadersResponseSchema,
-  type SendMessageBody,
-} from '@chatsockets/protocol';
+import { MessagePageSchema, MessageResponseSchema, type SendMessageBody } from '@chatsockets/protocol';
 import { request, requestNoContent } from './http';
 
 const messagesPath = (chatId: string) => `/api/chats/${encodeURIComponent(chatId)}/messages`;
@@ -24,6 +19,4 @@ export const messagesApi = {
   edit: (chatId: string, messageId: string, body: string) =>
     request('PATCH', messagePath(chatId, messageId), MessageResponseSchema, { body: { body } }),
   remove: (chatId: string, messageId: string) => requestNoContent('DELETE', messagePath(chatId, messageId)),
-  readers: (chatId: string, messageId: string, signal?: AbortSignal) =>
-    request('GET', `${messagePath(chatId, messageId)}/readers`, ReadersResponseSchema, { signal }),
 };

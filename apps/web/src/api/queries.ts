@@ -1,7 +1,9 @@
-import type { ChatListResponse } from '@chatsockets/protocol';
-import { type QueryClient, queryOptions } from '@tanstack/react-query';
+import type { ChatDetailResponse, ChatListResponse } from '@chatsockets/protocol';
+import { type QueryClient, queryOptions, replaceEqualDeep } from '@tanstack/react-query';
 import { findChat, readSeqOf, reconcileChatLists } from '../features/chats/chats-cache';
+import { reconcileDetail } from '../features/chats/members-cache';
 import type { PresenceMap } from '../features/chats/presence-cache';
+import type { RemovedMap } from '../features/chats/removed-cache';
 import { highestSeq, mergeMessages } from '../features/messages/merge-messages';
 import type { ChatMessages } from '../features/messages/messages-cache';
 import type { TypingMap } from '../features/messages/typing-cache';
@@ -23,14 +25,15 @@ export const meQuery = () =>
   });
 
 /**
- * The caller's chats. There is no event for "you were added to a chat" (protocol gap), so the
- * list is also polled while the page is visible.
+ * The caller's chats. `member.joined`/`member.left` events for the caller change it at once
+ * (docs/PROTOCOL.md › Additions); the slow poll is only a safety net for an event lost while the
+ * socket was down between a reconnect's resubscribe and its list refetch.
  */
 export const chatListQuery = () =>
   queryOptions({
     queryKey: queryKeys.chatList(),
     queryFn: ({ signal }) => chatsApi.list(signal),
-    refetchInterval: 10_000,
+    refetchInterval: 60_000,
     structuralSharing: (old, next) =>
       reconcileChatLists(old as ChatListResponse | undefined, next as ChatListResponse),
   });
@@ -42,10 +45,21 @@ export const publicChatsQuery = (q: string) =>
     staleTime: 5_000,
   });
 
+const isDetail = (value: unknown): value is ChatDetailResponse =>
+  typeof value === 'object' && value !== null && Array.isArray((value as ChatDetailResponse).members);
+
+/**
+ * A chat and its members. Kept current by member and read events; refetched on focus and when
+ * the members panel opens (role changes are not pushed). A refetch keeps the newer watermarks.
+ */
 export const chatDetailQuery = (chatId: string) =>
   queryOptions({
     queryKey: queryKeys.chat(chatId),
     queryFn: ({ signal }) => chatsApi.detail(chatId, signal),
+    // Also applied to what an observer's `select` returns (SeenBy's names): only a whole
+    // detail is reconciled.
+    structuralSharing: (old, next) =>
+      replaceEqualDeep(old, isDetail(old) && isDetail(next) ? reconcileDetail(old, next) : next),
   });
 
 async function loadLatestMessages(
@@ -96,15 +110,7 @@ export const messagesQuery = (chatId: string) =>
     refetchOnReconnect: false,
   });
 
-export const readersQuery = (chatId: string, messageId: string) =>
-  queryOptions({
-    queryKey: queryKeys.readers(chatId, messageId),
-    queryFn: ({ signal }) => messagesApi.readers(chatId, messageId, signal),
-    // Other members' read markers are not pushed to us (protocol gap): poll while shown.
-    refetchInterval: 5_000,
-  });
-
-// Ephemeral server state that only socket events write (queryFn gives the empty start).
+// Ephemeral state that only socket events (and the caller's own leave) write; queryFn gives the empty start.
 export const typingQuery = (chatId: string) =>
   queryOptions({
     queryKey: queryKeys.typing(chatId),
@@ -117,6 +123,14 @@ export const presenceQuery = () =>
   queryOptions({
     queryKey: queryKeys.presence(),
     queryFn: (): PresenceMap => ({}),
+    staleTime: Infinity,
+    gcTime: Infinity,
+  });
+
+export const removedChatsQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.removed(),
+    queryFn: (): RemovedMap => ({}),
     staleTime: Infinity,
     gcTime: Infinity,
   });

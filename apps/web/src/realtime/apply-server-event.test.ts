@@ -1,14 +1,24 @@
-import type { Chat, ChatListResponse, Message } from '@chatsockets/protocol';
+import type { Chat, ChatDetailResponse, ChatListResponse, Member, Message } from '@chatsockets/protocol';
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { queryKeys } from '../api/query-keys';
+import { reconcileDetail, roleIn, seenBy } from '../features/chats/members-cache';
 import type { PresenceMap } from '../features/chats/presence-cache';
+import type { RemovedMap } from '../features/chats/removed-cache';
 import type { ChatMessages } from '../features/messages/messages-cache';
 import type { TypingMap } from '../features/messages/typing-cache';
 import { applyServerEvent } from './apply-server-event';
 
 const me = { id: 'me', username: 'me', createdAt: '2030-01-01T00:00:00.000Z' };
 const you = { id: 'you', username: 'you', createdAt: '2030-01-01T00:00:00.000Z' };
+const them = { id: 'them', username: 'them', createdAt: '2030-01-01T00:00:00.000Z' };
+
+const member = (user: typeof me, readSeq: number, role: Member['role'] = 'member'): Member => ({
+  user,
+  role,
+  joinedAt: '2030-01-01T00:00:00.000Z',
+  readSeq,
+});
 
 const msg = (seq: number, author = you, over: Partial<Message> = {}): Message => ({
   id: `m${seq}`,
@@ -44,8 +54,14 @@ function setup(loaded = true) {
   if (loaded)
     qc.setQueryData<ChatMessages>(queryKeys.messages('c1'), { messages: [msg(1), msg(2)], hasOlder: false });
   const listed = () => qc.getQueryData<ChatListResponse>(queryKeys.chatList())!.chats[0]!;
+  qc.setQueryData<ChatDetailResponse>(queryKeys.chat('c1'), {
+    chat: chat(),
+    members: [member(me, 1, 'owner'), member(you, 2)],
+  });
   const held = () => qc.getQueryData<ChatMessages>(queryKeys.messages('c1'))?.messages.map((m) => m.seq);
-  return { qc, listed, held };
+  const members = () => qc.getQueryData<ChatDetailResponse>(queryKeys.chat('c1'))?.members;
+  const listInvalidated = () => qc.getQueryState(queryKeys.chatList())?.isInvalidated ?? false;
+  return { qc, listed, held, members, listInvalidated };
 }
 
 describe('applyServerEvent', () => {
@@ -128,5 +144,69 @@ describe('applyServerEvent', () => {
     applyServerEvent(qc, { type: 'member.left', chatId: 'c1', user: me }, me.id);
     expect(qc.getQueryData<ChatListResponse>(queryKeys.chatList())!.chats).toEqual([]);
     expect(held()).toBeUndefined();
+  });
+
+  it('[members] someone else leaving or joining keeps the members list in sync; the list stays', () => {
+    const { qc, members, listInvalidated } = setup();
+    applyServerEvent(qc, { type: 'member.joined', chatId: 'c1', user: them }, me.id);
+    expect(members()?.map((m) => m.user.id)).toEqual(['me', 'you', 'them']);
+    expect(listInvalidated()).toBe(false);
+    applyServerEvent(qc, { type: 'member.left', chatId: 'c1', user: you }, me.id);
+    expect(members()?.map((m) => m.user.id)).toEqual(['me', 'them']);
+    expect(qc.getQueryData<ChatListResponse>(queryKeys.chatList())!.chats).toHaveLength(1);
+  });
+
+  it('[members] added to a chat, or a direct chat started with me (user = the starter): the list refetches', () => {
+    const direct = setup();
+    applyServerEvent(direct.qc, { type: 'member.joined', chatId: 'new', user: you }, me.id);
+    expect(direct.listInvalidated()).toBe(true);
+    const added = setup();
+    applyServerEvent(added.qc, { type: 'member.joined', chatId: 'c1', user: me }, me.id);
+    expect(added.listInvalidated()).toBe(true);
+  });
+
+  it('[members] removed: the open chat can say so; joining again clears it', () => {
+    const { qc } = setup();
+    const removed = () => qc.getQueryData<RemovedMap>(queryKeys.removed());
+    applyServerEvent(qc, { type: 'member.left', chatId: 'c1', user: me }, me.id);
+    expect(removed()).toEqual({ c1: 'removed' });
+    applyServerEvent(qc, { type: 'member.joined', chatId: 'c1', user: me }, me.id);
+    expect(removed()).toEqual({});
+  });
+
+  it("[seen by] another member's read moves their watermark, not my badge; only forward", () => {
+    const { qc, listed, members } = setup();
+    applyServerEvent(qc, { type: 'message.created', message: msg(3, me) }, me.id);
+    expect(seenBy(members()!, 3, me.id)).toEqual([]);
+    applyServerEvent(qc, { type: 'read', chatId: 'c1', userId: you.id, seq: 3 }, me.id);
+    expect(listed().unreadCount).toBe(0);
+    expect(seenBy(members()!, 3, me.id)).toEqual(['you']);
+    applyServerEvent(qc, { type: 'read', chatId: 'c1', userId: you.id, seq: 1 }, me.id);
+    expect(members()!.find((m) => m.user.id === you.id)!.readSeq).toBe(3);
+    // The author is never a reader of their own message.
+    expect(seenBy(members()!, 1, me.id)).toEqual(['you']);
+  });
+
+  it('[seen by] a reply moves its author’s watermark (sending marks read, as on the server)', () => {
+    const { qc, members } = setup();
+    applyServerEvent(qc, { type: 'message.created', message: msg(3, me) }, me.id);
+    applyServerEvent(qc, { type: 'message.created', message: msg(4, you) }, me.id);
+    expect(seenBy(members()!, 3, me.id)).toEqual(['you']);
+  });
+
+  it('[seen by] a refetch that raced a read event keeps the newer watermark', () => {
+    const prev: ChatDetailResponse = { chat: chat(), members: [member(me, 5), member(you, 4)] };
+    const next: ChatDetailResponse = { chat: chat(), members: [member(me, 5), member(you, 2, 'admin')] };
+    const merged = reconcileDetail(prev, next);
+    expect(merged.members.map((m) => [m.readSeq, m.role])).toEqual([
+      [5, 'member'],
+      [4, 'admin'],
+    ]);
+  });
+
+  it('[roles] the members list decides my role once loaded', () => {
+    expect(roleIn([member(me, 0, 'admin')], me.id, 'member')).toBe('admin');
+    expect(roleIn(undefined, me.id, 'member')).toBe('member');
+    expect(roleIn([member(you, 0)], me.id, null)).toBe(null);
   });
 });

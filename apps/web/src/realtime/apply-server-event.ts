@@ -1,8 +1,10 @@
 import type { ServerEvent } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { queryKeys } from '../api/query-keys';
-import { applyMessageToChats, applyReadSeq, removeChat } from '../features/chats/chats-cache';
+import { applyMessageToChats, applyReadSeq, findChat, removeChat } from '../features/chats/chats-cache';
+import { addMember, applyMemberReadSeq, removeMember } from '../features/chats/members-cache';
 import { setPresence } from '../features/chats/presence-cache';
+import { clearRemoved, markRemoved } from '../features/chats/removed-cache';
 import { mergeIntoChat } from '../features/messages/messages-cache';
 import { clearTyping, setTyping } from '../features/messages/typing-cache';
 
@@ -19,6 +21,8 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
     case 'message.created':
       mergeIntoChat(qc, event.message.chatId, [event.message]);
       applyMessageToChats(qc, event.message, selfId);
+      // Sending moves the author's own watermark to their message (the server does the same).
+      applyMemberReadSeq(qc, event.message.chatId, event.message.author.id, event.message.seq);
       // Their message arrived, so they are no longer typing it.
       clearTyping(qc, event.message.chatId, event.message.author.id);
       return;
@@ -34,16 +38,30 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       setPresence(qc, { [event.user.id]: event.online });
       return;
     case 'member.joined':
+      // Also sent to the caller's own sockets when they were added, or a direct chat was started
+      // with them (then `user` is the one who started it): a chat we do not list yet is new to us.
+      if (event.user.id === selfId) clearRemoved(qc, event.chatId);
+      if (event.user.id === selfId || !findChat(qc, event.chatId)) {
+        void qc.invalidateQueries({ queryKey: queryKeys.chatList() });
+      }
+      if (event.user.id !== selfId) addMember(qc, event.chatId, event.user);
+      // Role, joinedAt and watermark come from the server.
       void qc.invalidateQueries({ queryKey: queryKeys.chat(event.chatId) });
-      if (event.user.id === selfId) void qc.invalidateQueries({ queryKey: queryKeys.chatList() });
       return;
     case 'member.left':
-      if (event.user.id === selfId) removeChat(qc, event.chatId);
-      else void qc.invalidateQueries({ queryKey: queryKeys.chat(event.chatId) });
+      if (event.user.id === selfId) {
+        // Dropping it from the list also drops its subscription (ChatSync follows the list).
+        markRemoved(qc, event.chatId, 'removed');
+        removeChat(qc, event.chatId);
+      } else {
+        removeMember(qc, event.chatId, event.user.id);
+      }
       return;
     case 'read':
+      // Now also sent to the chat's subscribers: only our own moves our marker and badge; any
+      // user's moves their watermark, from which "Seen by" is computed.
       if (event.userId === selfId) applyReadSeq(qc, event.chatId, event.seq);
-      void qc.invalidateQueries({ queryKey: ['readers', event.chatId] });
+      applyMemberReadSeq(qc, event.chatId, event.userId, event.seq);
       return;
     default:
       assertNever(event);

@@ -37,6 +37,8 @@ export class ChatSync {
   sync(): void {
     if (!this.socket.isOpen) return;
     const ids = new Set(this.listIds());
+    // A refused chat that left the list may come back (added again): then it is tried afresh.
+    for (const id of this.refused) if (!ids.has(id)) this.refused.delete(id);
     for (const id of ids) if (!this.subscribed.has(id) && !this.refused.has(id)) void this.subscribe(id);
     for (const id of this.subscribed) {
       if (ids.has(id)) continue;

@@ -1,7 +1,8 @@
 import type { Chat, ChatDetailResponse, User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { chatDetailQuery, chatListQuery } from '../../api/queries';
+import { chatDetailQuery, chatListQuery, removedChatsQuery } from '../../api/queries';
+import { useRoute } from '../../stores/route.store';
 import { useUi } from '../../stores/ui.store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { Composer } from '../messages/Composer';
@@ -10,6 +11,7 @@ import { TypingIndicator } from '../messages/TypingIndicator';
 import { ChatHeader } from './ChatHeader';
 import { readSeqOf } from './chats-cache';
 import { MembersPanel } from './MembersPanel';
+import { roleIn } from './members-cache';
 import { useJoinChat } from './use-chat-mutations';
 
 /**
@@ -18,9 +20,14 @@ import { useJoinChat } from './use-chat-mutations';
  */
 export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
   const list = useQuery(chatListQuery());
-  const detail = useQuery(chatDetailQuery(chatId));
+  const removed = useQuery(removedChatsQuery()).data?.[chatId];
+  const listed = list.data?.chats.find((c) => c.id === chatId);
+  // Removed (or left) while here: say so, rather than fetching into a 403.
+  const gone = removed !== undefined && !listed;
+  const detail = useQuery({ ...chatDetailQuery(chatId), enabled: !gone });
+  if (gone) return <NoLongerMember how={removed} />;
   // A public chat can be read before joining; then it is not in the list yet.
-  const chat = list.data?.chats.find((c) => c.id === chatId) ?? detail.data?.chat;
+  const chat = listed ?? detail.data?.chat;
   if (list.isPending || !chat) {
     const error = list.error ?? detail.error;
     return (
@@ -32,7 +39,26 @@ export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
   return <ChatView chat={chat} detail={detail.data} self={self} />;
 }
 
-function ChatView({ chat, detail, self }: { chat: Chat; detail?: ChatDetailResponse; self: User }) {
+function NoLongerMember({ how }: { how: 'removed' | 'left' }) {
+  const navigate = useRoute((s) => s.navigate);
+  return (
+    <section className="chat-empty" data-testid="no-longer-member">
+      <p className="empty" role="status">
+        {how === 'removed' ? 'You were removed from this chat.' : 'You left this chat.'}
+      </p>
+      <button type="button" className="button" onClick={() => navigate({ name: 'home' })}>
+        Back to chats
+      </button>
+    </section>
+  );
+}
+
+function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }) {
+  const { detail, self } = props;
+  // The members list is refetched on focus and when the panel opens, so its copy of the caller's
+  // role (the owner may have changed it; no event says so) wins over the chat list's.
+  const role = roleIn(detail?.members, self.id, props.chat.role);
+  const chat = role === props.chat.role ? props.chat : { ...props.chat, role };
   const membersOpen = useUi((s) => s.membersOpen);
   const join = useJoinChat();
   // Where the unread divider goes: what was unread when the chat opened; it stays put while
@@ -63,7 +89,7 @@ function ChatView({ chat, detail, self }: { chat: Chat; detail?: ChatDetailRespo
           </div>
         )}
       </div>
-      {membersOpen && detail && <MembersPanel chat={chat} members={detail.members} self={self} />}
+      {membersOpen && detail && <MembersPanel chat={chat} self={self} />}
     </section>
   );
 }

@@ -1,8 +1,10 @@
 import type { Chat, Member, User } from '@chatsockets/protocol';
+import { useQuery } from '@tanstack/react-query';
+import { chatDetailQuery } from '../../api/queries';
 import { useUi } from '../../stores/ui.store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { AddMemberForm } from './AddMemberForm';
-import { useRemoveMember } from './use-chat-mutations';
+import { useChangeRole, useRemoveMember } from './use-chat-mutations';
 import { usePresence } from './use-presence';
 
 const isManager = (chat: Chat) => chat.role === 'owner' || chat.role === 'admin';
@@ -13,12 +15,28 @@ export function canAddMembers(chat: Chat): boolean {
   return chat.visibility === 'public' || isManager(chat);
 }
 
+/** The owner removes anyone but themselves; an admin only plain members (leaving is separate). */
 export function canRemove(chat: Chat, member: Member, self: User): boolean {
-  return isManager(chat) && member.user.id !== self.id && member.role !== 'owner';
+  if (chat.kind !== 'group' || member.user.id === self.id || member.role === 'owner') return false;
+  if (chat.role === 'owner') return true;
+  return chat.role === 'admin' && member.role === 'member';
 }
 
-export function MembersPanel({ chat, members, self }: { chat: Chat; members: Member[]; self: User }) {
+/** Only the owner appoints or demotes admins, in group chats (docs/PROTOCOL.md › Additions). */
+export function canChangeRole(chat: Chat, member: Member, self: User): boolean {
+  return (
+    chat.kind === 'group' && chat.role === 'owner' && member.role !== 'owner' && member.user.id !== self.id
+  );
+}
+
+const ROLE_LABEL: Record<Member['role'], string> = { owner: 'owner', admin: 'admin', member: 'member' };
+
+export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
+  // Its own observer: opening the panel refetches, which is how a role change shows up.
+  const detail = useQuery(chatDetailQuery(chat.id));
+  const members = detail.data?.members ?? [];
   const remove = useRemoveMember(chat.id, self.id);
+  const changeRole = useChangeRole(chat.id);
   const close = useUi((s) => s.toggleMembers);
   const isOnline = usePresence();
   return (
@@ -34,32 +52,60 @@ export function MembersPanel({ chat, members, self }: { chat: Chat; members: Mem
       <ul className="member-list">
         {members.map((m) => {
           const online = m.user.id === self.id || isOnline(m.user.id);
+          const changing = changeRole.isPending && changeRole.variables?.userId === m.user.id;
           return (
-            <li key={m.user.id} className="member" data-testid="member" data-username={m.user.username}>
+            <li
+              key={m.user.id}
+              className="member"
+              data-testid="member"
+              data-username={m.user.username}
+              data-role={m.role}
+            >
               <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} aria-hidden="true" />
               <span className="member__name">
                 {m.user.username}
                 {m.user.id === self.id && ' (you)'}
               </span>
               <span className="member__role">
-                {m.role} · <span data-testid="presence">{online ? 'online' : 'offline'}</span>
+                <span data-testid="member-role">{ROLE_LABEL[m.role]}</span> ·{' '}
+                <span data-testid="presence">{online ? 'online' : 'offline'}</span>
               </span>
-              {canRemove(chat, m, self) && (
-                <button
-                  type="button"
-                  className="button button--small"
-                  aria-label={`Remove ${m.user.username}`}
-                  disabled={remove.isPending}
-                  onClick={() => remove.mutate(m.user.id)}
-                >
-                  Remove
-                </button>
+              {(canChangeRole(chat, m, self) || canRemove(chat, m, self)) && (
+                <span className="member__actions">
+                  {canChangeRole(chat, m, self) && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      aria-label={`${m.role === 'admin' ? 'Revoke admin' : 'Make admin'}: ${m.user.username}`}
+                      disabled={changing}
+                      onClick={() =>
+                        changeRole.mutate({
+                          userId: m.user.id,
+                          role: m.role === 'admin' ? 'member' : 'admin',
+                        })
+                      }
+                    >
+                      {m.role === 'admin' ? 'Revoke admin' : 'Make admin'}
+                    </button>
+                  )}
+                  {canRemove(chat, m, self) && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      aria-label={`Remove ${m.user.username}`}
+                      disabled={remove.isPending}
+                      onClick={() => remove.mutate(m.user.id)}
+                    >
+                      Remove
+                    </button>
+                  )}
+                </span>
               )}
             </li>
           );
         })}
       </ul>
-      <ErrorMessage error={remove.error} />
+      <ErrorMessage error={remove.error ?? changeRole.error} />
       {canAddMembers(chat) && <AddMemberForm chatId={chat.id} />}
       {chat.kind === 'group' && chat.role !== null && (
         <button

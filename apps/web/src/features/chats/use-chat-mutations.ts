@@ -1,15 +1,18 @@
-import type { Chat, CreateChatBody } from '@chatsockets/protocol';
+import type { Chat, CreateChatBody, UpdateMemberBody } from '@chatsockets/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { chatsApi } from '../../api/chats.api';
 import { queryKeys } from '../../api/query-keys';
 import { useRoute } from '../../stores/route.store';
 import { removeChat, upsertChat } from './chats-cache';
+import { putMember, removeMember } from './members-cache';
+import { clearRemoved, markRemoved } from './removed-cache';
 
 /** After creating, opening or joining a chat: put it in the list and go there. */
 function useOpenChat() {
   const qc = useQueryClient();
   const navigate = useRoute((s) => s.navigate);
   return (chat: Chat) => {
+    clearRemoved(qc, chat.id);
     upsertChat(qc, chat);
     navigate({ name: 'chat', chatId: chat.id });
   };
@@ -47,7 +50,17 @@ export function useAddMember(chatId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (username: string) => chatsApi.addMember(chatId, username),
-    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.chat(chatId) }),
+    onSuccess: ({ member }) => putMember(qc, chatId, member),
+  });
+}
+
+/** The owner makes a member an admin, or an admin a plain member again. */
+export function useChangeRole(chatId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, role }: { userId: string } & UpdateMemberBody) =>
+      chatsApi.setRole(chatId, userId, { role }),
+    onSuccess: ({ member }) => putMember(qc, chatId, member),
   });
 }
 
@@ -59,10 +72,11 @@ export function useRemoveMember(chatId: string, selfId: string) {
     mutationFn: (userId: string) => chatsApi.removeMember(chatId, userId),
     onSuccess: (_r, userId) => {
       if (userId === selfId) {
+        markRemoved(qc, chatId, 'left');
         removeChat(qc, chatId);
         navigate({ name: 'home' });
       } else {
-        void qc.invalidateQueries({ queryKey: queryKeys.chat(chatId) });
+        removeMember(qc, chatId, userId);
       }
     },
   });

@@ -13,7 +13,7 @@ export function MessageStatus(props: {
   showSeenBy: boolean;
 }) {
   const { item, view: v } = props;
-  const seenBy = props.showSeenBy && item.kind === 'confirmed' ? item.message.id : null;
+  const seenBy = props.showSeenBy && item.kind === 'confirmed' ? item.message : null;
   if (!v.edited && v.status === 'sent' && !seenBy) return null;
   return (
     <div className="message__status" role={v.status === 'failed' ? 'alert' : undefined}>
@@ -31,7 +31,7 @@ export function MessageStatus(props: {
           </button>
         </>
       )}
-      {seenBy && <SeenBy chatId={props.chatId} messageId={seenBy} />}
+      {seenBy && <SeenBy chatId={props.chatId} seq={seenBy.seq} authorId={seenBy.author.id} />}
     </div>
   );
 }

@@ -1,9 +1,25 @@
+import type { ChatDetailResponse } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
-import { readersQuery } from '../../api/queries';
+import { useCallback } from 'react';
+import { chatDetailQuery } from '../../api/queries';
+import { seenBy } from '../chats/members-cache';
 
-/** "Seen by …" under the user's latest message (readers endpoint, polled while shown). */
-export function SeenBy({ chatId, messageId }: { chatId: string; messageId: string }) {
-  const readers = useQuery(readersQuery(chatId, messageId));
-  const names = readers.data?.readers.map((r) => r.username) ?? [];
-  return <span data-testid="seen-by">{names.length > 0 ? `Seen by ${names.join(', ')}` : 'Sent'}</span>;
+/**
+ * "Seen by …" under the user's latest message, computed from the members' read watermarks
+ * (`Member.readSeq`), which `read` events keep live: no polling, no per-message request.
+ */
+export function SeenBy({ chatId, seq, authorId }: { chatId: string; seq: number; authorId: string }) {
+  const select = useCallback((d: ChatDetailResponse) => seenBy(d.members, seq, authorId), [seq, authorId]);
+  // The chat screen owns fetching the detail; this row only reads it (it mounts and unmounts
+  // as the list virtualizes, which must not refetch).
+  const names = useQuery({
+    ...chatDetailQuery(chatId),
+    select,
+    refetchOnMount: false,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+  }).data;
+  return (
+    <span data-testid="seen-by">{names && names.length > 0 ? `Seen by ${names.join(', ')}` : 'Sent'}</span>
+  );
 }
