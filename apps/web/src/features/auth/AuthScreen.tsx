@@ -8,6 +8,8 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
   const login = useLogin();
   const register = useRegister();
   const navigate = useRoute((s) => s.navigate);
+  const route = useRoute((s) => s.route);
+  const next = route.name === 'login' || route.name === 'register' ? route.next : undefined;
   const mutation = mode === 'login' ? login : register;
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -19,10 +21,10 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
     mutation.mutate({ username: username.trim(), password });
   };
 
-  const switchTo = (next: 'login' | 'register') => {
+  const switchTo = (to: 'login' | 'register') => {
     login.reset();
     register.reset();
-    navigate({ name: next });
+    navigate({ name: to, next });
   };
 
   return (

@@ -4,7 +4,7 @@ import { useCallback } from 'react';
 import { authApi } from '../../api/auth.api';
 import { queryKeys } from '../../api/query-keys';
 import { useOutbox } from '../../stores/outbox.store';
-import { useRoute } from '../../stores/route.store';
+import { afterSignIn, useRoute } from '../../stores/route.store';
 
 /** Signed out (logout here, 4401 from another tab, or a 401): forget the user's data. */
 export function useEndSession(): (userId?: string) => void {
@@ -26,7 +26,8 @@ function useSignIn(call: (c: Credentials) => Promise<{ user: User }>) {
     mutationFn: call,
     onSuccess: ({ user }) => {
       qc.setQueryData<User | null>(queryKeys.me(), user);
-      useRoute.getState().navigate({ name: 'home' }, { replace: true });
+      const { route, navigate } = useRoute.getState();
+      navigate(afterSignIn(route), { replace: true });
     },
   });
 }
