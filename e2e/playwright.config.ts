@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 // The only file in e2e/ that reads the environment (biome: noProcessEnv).
@@ -5,10 +8,16 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-// Real Postgres when DATABASE_URL is set, else a fresh PGlite directory for every run.
+// Real Postgres when DATABASE_URL is set (CI), else a fresh PGlite directory for every run, under
+// the OS temp dir, removed by global-teardown.ts. Playwright loads this file again in each worker:
+// the runner's choice travels to them in the environment, so a run makes exactly one directory.
+if (!process.env.DATABASE_URL && !process.env.E2E_PGLITE_DIR) {
+  process.env.E2E_PGLITE_DIR = mkdtempSync(join(tmpdir(), 'chatsockets-e2e-'));
+}
+const pgliteDir = process.env.DATABASE_URL ? undefined : process.env.E2E_PGLITE_DIR;
 const database: Record<string, string> = process.env.DATABASE_URL
   ? { DATABASE_URL: process.env.DATABASE_URL }
-  : { PGLITE_DIR: `.data/e2e-${Date.now()}` };
+  : { PGLITE_DIR: pgliteDir as string };
 
 export default defineConfig({
   testDir: './tests',
@@ -19,6 +28,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   forbidOnly: !!process.env.CI,
   reporter: [['list'], ['html', { open: 'never' }]],
+  globalTeardown: './global-teardown.ts',
+  // For global-teardown.ts, which must not read the environment itself.
+  metadata: { pgliteDir },
   use: {
     ...devices['Desktop Chrome'],
     baseURL,
