@@ -66,9 +66,12 @@ export function chatLink(page: Page, title: string) {
   return page.getByTestId('chat-item').filter({ has: page.getByText(title, { exact: true }) });
 }
 
-/** Opens a chat from the list; the list is polled, so a chat someone else created may take a moment. */
+/**
+ * Opens a chat from the list. A chat someone else created with us arrives by a `member.joined`
+ * event, not by polling (that is 60 s away), so the default timeout is plenty.
+ */
 export async function openChat(page: Page, title: string): Promise<void> {
-  await chatLink(page, title).click({ timeout: 20_000 });
+  await chatLink(page, title).click({ timeout: 10_000 });
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
 }
 
