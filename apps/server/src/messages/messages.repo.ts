@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, gte, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import { chatMembersTable, chatsTable, messagesTable, usersTable } from '../db/schema.js';
+import { notFound, sqlState } from '../errors.js';
 
 export type MessageRow = typeof messagesTable.$inferSelect;
 export interface MessageWithAuthor {
@@ -14,9 +15,6 @@ export interface PageCursor {
   afterSeq?: number;
   limit: number;
 }
-
-/** Thrown inside the send transaction to roll it back when the clientId was already used. */
-class DuplicateSend extends Error {}
 
 interface SentRow {
   id: string;
@@ -56,10 +54,11 @@ export function createMessagesRepo(db: Db) {
 
   return {
     /**
-     * The send path (ARCHITECTURE.md › The one idea). One statement inside one transaction:
-     * bump chats.last_seq (the row lock orders a chat's sends; a rollback un-bumps it, so no gap,
-     * unlike a SEQUENCE), insert at that seq, move the author's read marker. If the clientId
-     * was used before, the insert does nothing and we roll back: a repeat burns no seq.
+     * The send path (ARCHITECTURE.md › The one idea), one round trip: the `send_message`
+     * function (drizzle/0001_send_message_fn.sql) bumps chats.last_seq under the chat's row lock,
+     * inserts at that seq and moves the author's marker, all in the statement's transaction, so
+     * a failure anywhere rolls the bump back (no gap, unlike a SEQUENCE). A clientId used before
+     * raises CSDUP, which also rolls back: a repeat burns no seq and returns the first message.
      */
     async send(input: {
       chatId: string;
@@ -68,26 +67,11 @@ export function createMessagesRepo(db: Db) {
       body: string;
     }): Promise<MessageWithAuthor & { created: boolean }> {
       try {
-        const row = await db.transaction(async (tx) => {
-          const result = await tx.execute(sql`
-            with c as (
-              update chats set last_seq = last_seq + 1, last_activity_at = now()
-              where id = ${input.chatId} returning id, last_seq
-            ), m as (
-              insert into messages (chat_id, seq, author_id, client_id, body)
-              select c.id, c.last_seq, ${input.authorId}, ${input.clientId}, ${input.body} from c
-              on conflict (author_id, chat_id, client_id) do nothing
-              returning id, chat_id, seq, author_id, client_id, body, created_at
-            ), r as (
-              update chat_members set read_seq = m.seq from m
-              where chat_members.chat_id = m.chat_id and chat_members.user_id = m.author_id
-                and chat_members.read_seq < m.seq
-            )
-            select m.*, u.username from m join users u on u.id = m.author_id`);
-          const [sent] = rowsOf<SentRow>(result);
-          if (!sent) throw new DuplicateSend();
-          return sent;
-        });
+        const result = await db.execute(
+          sql`select * from send_message(${input.chatId}, ${input.authorId}, ${input.clientId}, ${input.body})`,
+        );
+        const [row] = rowsOf<SentRow>(result);
+        if (!row) throw new Error('send_message returned no row');
         return {
           created: true,
           message: {
@@ -104,7 +88,9 @@ export function createMessagesRepo(db: Db) {
           author: { id: row.author_id, username: row.username },
         };
       } catch (err) {
-        if (!(err instanceof DuplicateSend)) throw err;
+        const state = sqlState(err);
+        if (state === 'CS404') throw notFound('Chat');
+        if (state !== 'CSDUP') throw err;
         const first = await findByClientId(input.authorId, input.chatId, input.clientId);
         if (!first) throw new Error('duplicate send without a first message');
         return { ...first, created: false };
