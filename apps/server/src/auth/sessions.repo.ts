@@ -1,8 +1,23 @@
-import { and, eq, gt, inArray, lt, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sessionsTable, usersTable } from '../db/schema.js';
 
 export function createSessionsRepo(db: Db) {
+  // Every authenticated request runs this: built once, not per call.
+  const live = db
+    .select({ session: sessionsTable, user: usersTable })
+    .from(sessionsTable)
+    .innerJoin(usersTable, eq(usersTable.id, sessionsTable.userId))
+    .where(
+      and(
+        eq(sessionsTable.tokenHash, sql.placeholder('tokenHash')),
+        gt(sessionsTable.expiresAt, sql.placeholder('now')),
+        gt(sessionsTable.lastSeenAt, sql.placeholder('idleSince')),
+      ),
+    )
+    .limit(1)
+    .prepare('session_live');
+
   return {
     async insert(userId: string, tokenHash: string, expiresAt: Date) {
       const [row] = await db.insert(sessionsTable).values({ userId, tokenHash, expiresAt }).returning();
@@ -10,18 +25,12 @@ export function createSessionsRepo(db: Db) {
     },
     /** The live session for a token hash with its user; expired sessions are not found. */
     async findLive(tokenHash: string, now: Date, idleSince: Date) {
-      const [row] = await db
-        .select({ session: sessionsTable, user: usersTable })
-        .from(sessionsTable)
-        .innerJoin(usersTable, eq(usersTable.id, sessionsTable.userId))
-        .where(
-          and(
-            eq(sessionsTable.tokenHash, tokenHash),
-            gt(sessionsTable.expiresAt, now),
-            gt(sessionsTable.lastSeenAt, idleSince),
-          ),
-        )
-        .limit(1);
+      // Placeholders skip the column's Date encoding: pass what the driver takes on both drivers.
+      const [row] = await live.execute({
+        tokenHash,
+        now: now.toISOString(),
+        idleSince: idleSince.toISOString(),
+      });
       return row;
     },
     /** Which of these sessions are still live: one query for every open socket's session. */

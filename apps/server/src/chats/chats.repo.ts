@@ -44,14 +44,18 @@ export type ChatViewRow = Awaited<ReturnType<ReturnType<typeof chatViews>['execu
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function createChatsRepo(db: Db) {
+  // Every command's access check runs this: built once, not per call.
+  const withMembership = db
+    .select({ chat: chatsTable, member: me })
+    .from(chatsTable)
+    .leftJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, sql.placeholder('userId'))))
+    .where(eq(chatsTable.id, sql.placeholder('chatId')))
+    .limit(1)
+    .prepare('chat_with_membership');
+
   return {
     async findWithMembership(chatId: string, userId: string) {
-      const [row] = await db
-        .select({ chat: chatsTable, member: me })
-        .from(chatsTable)
-        .leftJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, userId)))
-        .where(eq(chatsTable.id, chatId))
-        .limit(1);
+      const [row] = await withMembership.execute({ chatId, userId });
       return row;
     },
 
