@@ -21,6 +21,17 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
     return toChat(row);
   }
 
+  /** For actions on another member: the actor must be a member (403); the target must be one (404). */
+  async function loadMemberAction(actor: Actor, chatId: string, userId: string) {
+    const access = await loadAccess(chats, chatId, actor.user.id);
+    assertAllowed(access.member !== undefined, 'Not a member of this chat');
+    const target = isId(userId)
+      ? (await chats.members(chatId)).find((m) => m.member.userId === userId)
+      : undefined;
+    if (!target) throw notFound('Member');
+    return { access, target };
+  }
+
   /** To the chat's subscribers, and to the user's own sockets (so their chat list learns of it). */
   function announce(type: 'member.joined' | 'member.left', chatId: string, user: User) {
     const event = { type, chatId, user };
@@ -109,12 +120,7 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
       userId: string,
       role: 'admin' | 'member',
     ): Promise<Member> {
-      const access = await loadAccess(chats, chatId, actor.user.id);
-      assertAllowed(access.member !== undefined, 'Not a member of this chat');
-      const target = isId(userId)
-        ? (await chats.members(chatId)).find((m) => m.member.userId === userId)
-        : undefined;
-      if (!target) throw notFound('Member');
+      const { access, target } = await loadMemberAction(actor, chatId, userId);
       assertAllowed(rules.changeRole(access, target.member), 'Only the owner may change roles');
       const updated = await chats.setRole(chatId, userId, role);
       if (!updated) throw notFound('Member');
@@ -123,12 +129,7 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
 
     /** Leave (self) or remove (owner/admin). The removed user's events stop right after member.left. */
     async removeMember(actor: Actor, chatId: string, userId: string): Promise<void> {
-      const access = await loadAccess(chats, chatId, actor.user.id);
-      assertAllowed(access.member !== undefined, 'Not a member of this chat');
-      const target = isId(userId)
-        ? (await chats.members(chatId)).find((m) => m.member.userId === userId)
-        : undefined;
-      if (!target) throw notFound('Member');
+      const { access, target } = await loadMemberAction(actor, chatId, userId);
       assertAllowed(
         rules.removeMember(access, target.member, actor.user.id),
         'Not allowed to remove this member',
