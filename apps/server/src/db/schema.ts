@@ -56,8 +56,9 @@ export const chatsTable = pgTable(
     lastActivityAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
   },
+  // No index covers last_seq or last_activity_at: every send updates both, and an indexed
+  // column would make each of those updates write index entries instead of a HOT update.
   (t) => [
-    index('chats_public_activity_idx').on(t.visibility, t.lastActivityAt),
     check('chats_kind_check', sql`${t.kind} in ('group', 'direct')`),
     check('chats_visibility_check', sql`${t.visibility} in ('public', 'private')`),
   ],

@@ -1,0 +1,1 @@
+DROP INDEX "chats_public_activity_idx";
