@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import { chatMembersTable, chatsTable, messagesTable, usersTable } from '../db/schema.js';
-import { notFound, sqlState } from '../errors.js';
+import { sqlState } from '../errors.js';
 
 export type MessageRow = typeof messagesTable.$inferSelect;
 export interface MessageWithAuthor {
@@ -55,17 +55,18 @@ export function createMessagesRepo(db: Db) {
   return {
     /**
      * The send path (ARCHITECTURE.md › The one idea), one round trip: the `send_message`
-     * function (drizzle/0001_send_message_fn.sql) bumps chats.last_seq under the chat's row lock,
+     * function (drizzle/0001, 0004) bumps chats.last_seq under the chat's row lock,
      * inserts at that seq and moves the author's marker, all in the statement's transaction, so
      * a failure anywhere rolls the bump back (no gap, unlike a SEQUENCE). A clientId used before
      * raises CSDUP, which also rolls back: a repeat burns no seq and returns the first message.
      */
+    /** `undefined` when the author is not a member of the chat (or there is no such chat). */
     async send(input: {
       chatId: string;
       authorId: string;
       clientId: string;
       body: string;
-    }): Promise<MessageWithAuthor & { created: boolean }> {
+    }): Promise<(MessageWithAuthor & { created: boolean }) | undefined> {
       try {
         const result = await db.execute(
           sql`select * from send_message(${input.chatId}, ${input.authorId}, ${input.clientId}, ${input.body})`,
@@ -89,7 +90,7 @@ export function createMessagesRepo(db: Db) {
         };
       } catch (err) {
         const state = sqlState(err);
-        if (state === 'CS404') throw notFound('Chat');
+        if (state === 'CS403' || state === 'CS404') return undefined;
         if (state !== 'CSDUP') throw err;
         const first = await findByClientId(input.authorId, input.chatId, input.clientId);
         if (!first) throw new Error('duplicate send without a first message');

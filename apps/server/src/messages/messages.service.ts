@@ -4,7 +4,7 @@ import { assertAllowed, authorize, loadAccess, rules } from '../chats/access.js'
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import type { Db } from '../db/client.js';
 import { isId } from '../db/ids.js';
-import { conflict, notFound } from '../errors.js';
+import { conflict, forbidden, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { toMessage } from './messages.mapper.js';
 import { createMessagesRepo, type PageCursor } from './messages.repo.js';
@@ -35,8 +35,14 @@ export function createMessagesService(deps: {
      * message unchanged, whatever its body, with `created: false`.
      */
     async send(actor: Actor, chatId: string, input: { clientId: string; body: string }) {
-      await authorize(chats, chatId, actor.user.id, 'post');
+      if (!isId(chatId)) throw notFound('Chat');
+      // send_message() checks membership itself (one round trip per send); when it refuses,
+      // access.ts says why, in its own words.
       const sent = await messages.send({ chatId, authorId: actor.user.id, ...input });
+      if (!sent) {
+        await authorize(chats, chatId, actor.user.id, 'post');
+        throw forbidden('Not allowed to post in this chat');
+      }
       const message = toMessage(sent.message, sent.author);
       // A repeat is published again: if the first attempt's instance died between COMMIT and
       // publish, this is what delivers it live. Sockets drop seqs they already have.
