@@ -1,0 +1,209 @@
+import type { AuthResponse } from '@chatsockets/protocol';
+import { Api } from './api.js';
+import { type BenchClient, SocketIoClient, WsProtocolClient } from './clients.js';
+import type { ThrowawayDb } from './db.js';
+import { BENCH_DIR, SERVER_DIR, type Started, startNode } from './spawn.js';
+import { mapLimit } from './stats.js';
+
+/**
+ * Where sockets go: `sockets` spread evenly over `chats`; every `socketsPerUser` consecutive
+ * sockets belong to one user, and all of a chat's users are its members.
+ */
+export interface Layout {
+  chats: number;
+  sockets: number;
+  socketsPerUser: number;
+}
+
+export const socketsPerChat = (l: Layout) => l.sockets / l.chats;
+export const chatOfSocket = (l: Layout, i: number) => Math.floor(i / socketsPerChat(l));
+
+export interface Prepared {
+  chatIds: string[];
+  /** Opens socket `i` of the layout (not yet subscribed). */
+  connect(i: number): Promise<BenchClient>;
+}
+
+/** A server under test: a fresh process per scenario, the same harness for all. */
+export interface Target {
+  readonly name: string;
+  readonly pid: number;
+  /** For a server on Postgres: which Postgres processes work for it (CPU is counted for them too). */
+  readonly postgresPids?: () => Promise<Set<number>>;
+  start(): Promise<void>;
+  prepare(layout: Layout, tag: string): Promise<Prepared>;
+  heapUsed(): Promise<number>;
+  /** The server's own send-latency histogram, where it has one (ours). */
+  sendLatencyBuckets?(): Promise<Map<number, number>>;
+  gc(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function checkLayout(l: Layout) {
+  if (l.sockets % l.chats !== 0 || socketsPerChat(l) % l.socketsPerUser !== 0) {
+    throw new Error(`layout does not divide evenly: ${JSON.stringify(l)}`);
+  }
+}
+
+abstract class ProcessTarget {
+  protected started: Started | undefined;
+  get pid(): number {
+    if (!this.started) throw new Error('not started');
+    return this.started.pid;
+  }
+  /** The port of the running process (a free one is picked at every start). */
+  get port(): number {
+    if (!this.started) throw new Error('not started');
+    return this.started.port;
+  }
+  async gc() {
+    await this.started?.gc();
+  }
+  async stop() {
+    await this.started?.stop();
+    this.started = undefined;
+  }
+}
+
+/** The real server (apps/server) on the throwaway Postgres database. */
+export class ChatsocketsTarget extends ProcessTarget implements Target {
+  readonly name = 'chatsockets';
+  /** Registered once per run (the database outlives each server process). */
+  readonly users: AuthResponse[] = [];
+  registerSeconds = 0;
+
+  readonly postgresPids: () => Promise<Set<number>>;
+
+  constructor(
+    private readonly db: ThrowawayDb,
+    private readonly extraEnv: Record<string, string> = {},
+  ) {
+    super();
+    this.postgresPids = () => db.postgresPids();
+  }
+
+  get api(): Api {
+    return new Api(`http://127.0.0.1:${this.port}`);
+  }
+
+  async start() {
+    this.started = await startNode({
+      name: this.name,
+      entry: 'src/server.ts',
+      cwd: SERVER_DIR,
+      readyPath: '/api/health',
+      env: {
+        DATABASE_URL: this.db.url,
+        DB_POOL_MAX: '20',
+        LOG_LEVEL: 'warn',
+        REGISTER_MAX_PER_MIN: '100000',
+        LOGIN_FAILURES_MAX: '100000',
+        WS_FRAMES_PER_SEC: '100000',
+        WS_FRAMES_BURST: '100000',
+        WS_MAX_SOCKETS_PER_USER: '100000',
+        ...this.extraEnv,
+      },
+    });
+  }
+
+  /** Registers users up to `count` (bench_u00000, …), in parallel batches. */
+  async ensureUsers(count: number) {
+    if (this.users.length >= count) return;
+    const t0 = performance.now();
+    const names = Array.from({ length: count - this.users.length }, (_, k) => {
+      return `bench_u${String(this.users.length + k).padStart(5, '0')}`;
+    });
+    this.users.push(...(await this.api.registerMany(names, 'bench-password-1')));
+    this.registerSeconds += (performance.now() - t0) / 1000;
+  }
+
+  async prepare(layout: Layout, tag: string): Promise<Prepared> {
+    checkLayout(layout);
+    const users = layout.sockets / layout.socketsPerUser;
+    await this.ensureUsers(users);
+    const usersPerChat = users / layout.chats;
+    const chats = await mapLimit(
+      Array.from({ length: layout.chats }, (_, c) => c),
+      4,
+      (c) => {
+        const members = this.users.slice(c * usersPerChat, (c + 1) * usersPerChat);
+        return this.api.createChat(
+          members[0]!.token,
+          `${tag} ${c}`,
+          members.slice(1).map((m) => m.user.username),
+        );
+      },
+    );
+    const url = `ws://127.0.0.1:${this.port}/ws`;
+    return {
+      chatIds: chats.map((c) => c.id),
+      connect: (i) => {
+        const user = this.users[Math.floor(i / layout.socketsPerUser)]!;
+        return WsProtocolClient.connect(url, { authorization: `Bearer ${user.token}` });
+      },
+    };
+  }
+
+  heapUsed() {
+    return this.api.heapUsed();
+  }
+
+  sendLatencyBuckets() {
+    return this.api.sendLatencyBuckets();
+  }
+}
+
+async function statsHeap(port: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/stats`);
+  return ((await res.json()) as { heapUsed: number }).heapUsed;
+}
+
+/** bench/servers/raw-ws.ts: bare `ws`, same frames, no DB. */
+export class RawWsTarget extends ProcessTarget implements Target {
+  readonly name = 'raw-ws';
+  async start() {
+    this.started = await startNode({
+      name: this.name,
+      entry: 'servers/raw-ws.ts',
+      cwd: BENCH_DIR,
+      readyPath: '/stats',
+      env: {},
+    });
+  }
+  async prepare(layout: Layout, tag: string): Promise<Prepared> {
+    checkLayout(layout);
+    const url = `ws://127.0.0.1:${this.port}/ws`;
+    return {
+      chatIds: Array.from({ length: layout.chats }, (_, c) => `${tag}-${c}`),
+      connect: (i) => WsProtocolClient.connect(`${url}?user=u${Math.floor(i / layout.socketsPerUser)}`),
+    };
+  }
+  heapUsed() {
+    return statsHeap(this.port);
+  }
+}
+
+/** bench/servers/socketio.ts: Socket.IO 4 rooms, same job, no DB. */
+export class SocketIoTarget extends ProcessTarget implements Target {
+  readonly name = 'socket.io';
+  async start() {
+    this.started = await startNode({
+      name: this.name,
+      entry: 'servers/socketio.ts',
+      cwd: BENCH_DIR,
+      readyPath: '/stats',
+      env: {},
+    });
+  }
+  async prepare(layout: Layout, tag: string): Promise<Prepared> {
+    checkLayout(layout);
+    const url = `http://127.0.0.1:${this.port}`;
+    return {
+      chatIds: Array.from({ length: layout.chats }, (_, c) => `${tag}-${c}`),
+      connect: (i) => SocketIoClient.connect(url, `u${Math.floor(i / layout.socketsPerUser)}`),
+    };
+  }
+  heapUsed() {
+    return statsHeap(this.port);
+  }
+}
