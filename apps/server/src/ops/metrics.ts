@@ -5,6 +5,25 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let hubStats: () => Record<string, number> = () => ({});
+  const outbound = { frames: 0, bytes: 0 };
+  new Counter({
+    name: 'chatsockets_ws_frames_out_total',
+    help: 'Frames sent to clients',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(outbound.frames);
+    },
+  });
+  new Counter({
+    name: 'chatsockets_ws_bytes_out_total',
+    help: 'Bytes sent to clients',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(outbound.bytes);
+    },
+  });
   new Gauge({
     name: 'chatsockets_hub_entries',
     help: 'Entries in the realtime hub indexes (must return to zero when sockets close)',
@@ -32,16 +51,11 @@ export function createMetrics() {
       labelNames: ['type'],
       registers: [registry],
     }),
-    framesOut: new Counter({
-      name: 'chatsockets_ws_frames_out_total',
-      help: 'Frames sent to clients',
-      registers: [registry],
-    }),
-    bytesOut: new Counter({
-      name: 'chatsockets_ws_bytes_out_total',
-      help: 'Bytes sent to clients',
-      registers: [registry],
-    }),
+    /**
+     * Counted as plain numbers on the hot path (a fanout writes to every socket) and handed
+     * to Prometheus on scrape: one addition per frame instead of two counter updates.
+     */
+    outbound,
     slowReaders: new Counter({
       name: 'chatsockets_ws_slow_reader_closes_total',
       help: 'Sockets closed with 1013 because their send buffer passed the cap',

@@ -126,8 +126,8 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   // Shared by every connection: a socket's closures must not keep its upgrade request alive.
   const connectionEvents = {
     sent(bytes: number) {
-      metrics.framesOut.inc();
-      metrics.bytesOut.inc(bytes);
+      metrics.outbound.frames++;
+      metrics.outbound.bytes += bytes;
     },
     slowReader: () => metrics.slowReaders.inc(),
   };
