@@ -7,7 +7,7 @@ import type { Actor } from '../auth/auth.service.js';
 interface Subscription {
   syncing: boolean;
   /** Events that arrived while syncing, flushed in order after the reply. */
-  buffered: Array<{ seq?: number; data: string }>;
+  buffered: Array<{ seq?: number; data: Frame }>;
   /** Highest message seq this socket has been sent for the chat: never send it again. */
   sentSeq: number;
 }
@@ -15,6 +15,10 @@ interface Subscription {
 // A reader that stops reading is closed with 1013; if it does not even read the close frame,
 // the socket is destroyed after this long so its buffer is freed.
 const SLOW_READER_KILL_MS = 5_000;
+
+/** A serialized server frame: JSON text, or the same already UTF-8 encoded. */
+export type Frame = string | Buffer;
+const TEXT = { binary: false } as const;
 
 export interface ConnectionEvents {
   sent(bytes: number): void;
@@ -80,7 +84,7 @@ export class Connection {
   }
 
   /** `data` is serialized once by the caller and shared by every socket it goes to. */
-  sendRaw(data: string): void {
+  sendRaw(data: Frame): void {
     if (!this.isOpen) return;
     if (this.socket.bufferedAmount + data.length > this.sendBufferMax) {
       this.events.slowReader();
@@ -88,12 +92,13 @@ export class Connection {
       this.killTimer = setTimeout(() => this.socket.terminate(), SLOW_READER_KILL_MS);
       return;
     }
-    this.socket.send(data);
+    // Always a text frame, whether the JSON comes as a string or already encoded.
+    this.socket.send(data, TEXT);
     this.events.sent(data.length);
   }
 
   /** Delivers a chat event, holding it while the subscription syncs and dropping seqs already sent. */
-  deliver(chatId: string, data: string, seq?: number): void {
+  deliver(chatId: string, data: Frame, seq?: number): void {
     const sub = this.subscriptions.get(chatId);
     if (!sub) return;
     if (sub.syncing) {

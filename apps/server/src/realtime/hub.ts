@@ -24,6 +24,12 @@ interface ChatRoute {
   chain: Promise<void>;
 }
 
+/**
+ * One event, serialized and UTF-8 encoded once, then written as-is to every socket it goes to
+ * (a string would be encoded again for each socket).
+ */
+const encode = (event: ServerEvent) => Buffer.from(JSON.stringify(event));
+
 const index = <K, V>(map: Map<K, Set<V>>, key: K, value: V) => {
   const set = map.get(key) ?? new Set<V>();
   map.set(key, set);
@@ -53,7 +59,7 @@ export function createHub(deps: HubDeps) {
   }
 
   function forward(chatId: string, r: ChatRoute, event: ServerEvent, seq?: number, skipUser?: string) {
-    const data = JSON.stringify(event);
+    const data = encode(event);
     for (const conn of r.subscribers) if (conn.userId !== skipUser) conn.deliver(chatId, data, seq);
   }
 
@@ -112,7 +118,7 @@ export function createHub(deps: HubDeps) {
       case 'chat':
         return enqueueChat(message.chatId, () => onChatEvent(message.chatId, message.event));
       case 'user': {
-        const data = JSON.stringify(message.event);
+        const data = encode(message.event);
         for (const conn of byUser.get(message.userId) ?? []) conn.sendRaw(data);
         return;
       }
@@ -125,7 +131,7 @@ export function createHub(deps: HubDeps) {
           conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
         return;
       case 'presence': {
-        const data = JSON.stringify({ type: 'presence', user: message.user, online: message.online });
+        const data = encode({ type: 'presence', user: message.user, online: message.online });
         const sent = new Set<Connection>();
         for (const chatId of message.chatIds) {
           for (const conn of route(chatId)?.subscribers ?? []) {
