@@ -136,3 +136,73 @@ export async function waitForQuiet(maxWaitS: number, busyBelow = 0.25): Promise<
   }
   return busy;
 }
+
+/** CPU seconds per named process over a window (several servers, Redis, …), plus Postgres as CpuMeter counts it. */
+export interface MultiCpuWindow {
+  wallS: number;
+  /** Named processes (e.g. `instance A`, `redis-server`) → CPU seconds in the window. */
+  procs: Record<string, number>;
+  postgresCpuS: number | undefined;
+  generatorCpuS: number;
+  /** Everything else on the machine: a noise gauge. */
+  otherCpuS: number;
+}
+
+interface MultiSnapshot {
+  at: number;
+  procs: Record<string, number>;
+  postgres: Map<number, number>;
+  machine: number;
+  self: number;
+}
+
+/** CpuMeter for more than one process under test. */
+export class MultiCpuMeter {
+  private readonly start: MultiSnapshot;
+
+  constructor(
+    private readonly pids: Record<string, number>,
+    private readonly postgresPids?: () => Promise<Set<number>>,
+  ) {
+    this.start = this.snap();
+  }
+
+  snap(): MultiSnapshot {
+    return {
+      at: performance.now(),
+      procs: Object.fromEntries(Object.entries(this.pids).map(([name, pid]) => [name, cpuSeconds(pid)])),
+      postgres: this.postgresPids ? cpuByComm('postgres') : new Map(),
+      machine: machineBusySeconds(),
+      self: selfCpuSeconds(),
+    };
+  }
+
+  async result(end: MultiSnapshot = this.snap()): Promise<MultiCpuWindow> {
+    const procs = Object.fromEntries(
+      Object.keys(this.pids).map((name) => [name, end.procs[name]! - this.start.procs[name]!]),
+    );
+    let postgresCpuS: number | undefined;
+    if (this.postgresPids) {
+      const pids = await this.postgresPids();
+      postgresCpuS = 0;
+      for (const [pid, s] of end.postgres)
+        if (pids.has(pid)) postgresCpuS += s - (this.start.postgres.get(pid) ?? 0);
+    }
+    const generatorCpuS = end.self - this.start.self;
+    const machine = end.machine - this.start.machine;
+    const measured = Object.values(procs).reduce((a, b) => a + b, 0) + (postgresCpuS ?? 0) + generatorCpuS;
+    return {
+      wallS: (end.at - this.start.at) / 1000,
+      procs,
+      postgresCpuS,
+      generatorCpuS,
+      otherCpuS: Math.max(0, machine - measured),
+    };
+  }
+}
+
+/** The pid of the one process named `comm` (e.g. `redis-server`), or undefined if none or several. */
+export function pidOfComm(comm: string): number | undefined {
+  const pids = [...cpuByComm(comm).keys()];
+  return pids.length === 1 ? pids[0] : undefined;
+}

@@ -117,7 +117,11 @@ export class ChatsocketsTarget extends ProcessTarget implements Target {
     this.registerSeconds += (performance.now() - t0) / 1000;
   }
 
-  async prepare(layout: Layout, tag: string): Promise<Prepared> {
+  /**
+   * Users and chats through this instance's HTTP API. `wsPortFor(i)`, if given, picks the port
+   * socket `i` connects to: another instance on the same database and Redis (bench/scale-out.ts).
+   */
+  async prepare(layout: Layout, tag: string, wsPortFor?: (i: number) => number): Promise<Prepared> {
     checkLayout(layout);
     const users = layout.sockets / layout.socketsPerUser;
     await this.ensureUsers(users);
@@ -134,11 +138,12 @@ export class ChatsocketsTarget extends ProcessTarget implements Target {
         );
       },
     );
-    const url = `ws://127.0.0.1:${this.port}/ws`;
+    const port = this.port;
     return {
       chatIds: chats.map((c) => c.id),
       connect: (i) => {
         const user = this.users[Math.floor(i / layout.socketsPerUser)]!;
+        const url = `ws://127.0.0.1:${wsPortFor?.(i) ?? port}/ws`;
         return WsProtocolClient.connect(url, { authorization: `Bearer ${user.token}` });
       },
     };
