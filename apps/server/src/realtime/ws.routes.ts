@@ -135,8 +135,22 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   app.get(
     '/ws',
     { websocket: true, preValidation: authorizeUpgrade, schema: { hide: true } },
-    (socket, request) => attach(socket, actorOf(request)),
+    (socket, request) => {
+      releaseUpgradeResponse(request);
+      attach(socket, actorOf(request));
+    },
   );
+
+  /**
+   * @fastify/websocket answers the upgrade through a ServerResponse assigned to the socket; the
+   * socket keeps it (and, through it, the upgrade request) for as long as it lives. Detaching it
+   * frees both: several KiB per idle socket.
+   */
+  function releaseUpgradeResponse(request: FastifyRequest) {
+    const socket = request.raw.socket as (typeof request.raw.socket & { _httpMessage?: unknown }) | null;
+    const response = socket?._httpMessage as { detachSocket?: (s: unknown) => void } | undefined;
+    if (socket && response?.detachSocket) response.detachSocket(socket);
+  }
 
   function attach(socket: WebSocket, actor: Actor) {
     const conn = new Connection(socket, actor, opts.limits.sendBufferMax, connectionEvents);
