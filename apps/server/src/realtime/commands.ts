@@ -39,7 +39,7 @@ export function createCommands(deps: {
       hub.beginSubscription(conn, chatId);
       try {
         const read = async () => {
-          const catchUp = await messages.catchUp(conn.actor, chatId, afterSeq);
+          const catchUp = await messages.catchUp(chatId, afterSeq);
           const onlineIds = await hub.onlineAmong(await chats.memberIds(chatId));
           const online = onlineIds.size ? (await chats.repo.usersByIds([...onlineIds])).map(toUser) : [];
           return { ...catchUp, online };
