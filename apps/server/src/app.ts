@@ -86,8 +86,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const publish = createPublisher(bus, app.log);
   const auth = createAuthService({ db, publish, config: config.session });
   const chats = createChatsService({ db, publish });
-  const messages = createMessagesService({ db, chats: chats.repo, publish });
   const metrics = createMetrics();
+  const messages = createMessagesService({
+    db,
+    chats: chats.repo,
+    publish,
+    groupCommit: { ...config.groupCommit, onBatch: (size) => metrics.sendBatchSize.observe(size) },
+  });
   const presence =
     overrides.presence ??
     (redis

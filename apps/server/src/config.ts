@@ -27,6 +27,11 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Per instance. Rule: instances × DB_POOL_MAX < Postgres max_connections. */
   DB_POOL_MAX: int(10),
+  /**
+   * Sends stored together in one transaction at most (group commit, ARCHITECTURE.md); 1 turns
+   * it off. Batches form only while the database is busy, so an idle server adds no latency.
+   */
+  SEND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(100),
   /** Off for PgBouncer in transaction mode (no prepared statements). */
   DB_PREPARE: bool.default(true),
   /** Fail a query that takes longer than this (ms): a hung database answers UNAVAILABLE, not never. */
@@ -89,6 +94,11 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
           statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
         } as const)
       : ({ driver: 'pglite', dir: env.PGLITE_DIR as string | undefined } as const),
+    groupCommit: {
+      // Half the pool, leaving the rest to reads and sessions; PGlite runs one query at a time.
+      concurrency: env.DATABASE_URL ? Math.max(1, Math.floor(env.DB_POOL_MAX / 2)) : 1,
+      maxBatch: env.SEND_BATCH_MAX,
+    },
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     dbStartupWaitMs: env.DB_STARTUP_WAIT_MS,
     redisUrl: env.REDIS_URL,

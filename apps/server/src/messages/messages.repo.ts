@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import { chatMembersTable, chatsTable, messagesTable, usersTable } from '../db/schema.js';
 import { sqlState } from '../errors.js';
+import { createGroupCommit } from './group-commit.js';
 
 export type MessageRow = typeof messagesTable.$inferSelect;
 export interface MessageWithAuthor {
@@ -16,7 +17,27 @@ export interface PageCursor {
   limit: number;
 }
 
-interface SentRow {
+export interface SendInput {
+  chatId: string;
+  authorId: string;
+  clientId: string;
+  body: string;
+}
+/** `undefined` when the author may not post there (not a member, or no such chat). */
+export type SendOutcome = (MessageWithAuthor & { created: boolean }) | undefined;
+
+export interface GroupCommitOptions {
+  /** Batches in flight at once (each holds one pooled connection while it runs). */
+  concurrency: number;
+  /** Sends per batch at most; 1 turns group commit off. */
+  maxBatch: number;
+  onBatch?: (size: number) => void;
+}
+
+/** A row of `send_messages()` (drizzle/0005): one per item, `ord` its 1-based position. */
+interface StoredRow {
+  ord: number;
+  status: 'created' | 'duplicate' | 'refused';
   id: string;
   chat_id: string;
   seq: number;
@@ -24,7 +45,30 @@ interface SentRow {
   client_id: string;
   body: string;
   created_at: Date | string;
+  edited_at: Date | string | null;
+  deleted_at: Date | string | null;
   username: string;
+}
+
+const toDate = (v: Date | string | null) => (v === null ? null : new Date(v));
+
+function toOutcome(row: StoredRow): SendOutcome {
+  if (row.status === 'refused') return undefined;
+  return {
+    created: row.status === 'created',
+    message: {
+      id: row.id,
+      chatId: row.chat_id,
+      seq: Number(row.seq),
+      authorId: row.author_id,
+      clientId: row.client_id,
+      body: row.body,
+      createdAt: new Date(row.created_at),
+      editedAt: toDate(row.edited_at),
+      deletedAt: toDate(row.deleted_at),
+    },
+    author: { id: row.author_id, username: row.username },
+  };
 }
 
 const withAuthor = {
@@ -32,73 +76,62 @@ const withAuthor = {
   author: { id: usersTable.id, username: usersTable.username },
 };
 
-export function createMessagesRepo(db: Db) {
+export function createMessagesRepo(
+  db: Db,
+  groupCommit: GroupCommitOptions = { concurrency: 1, maxBatch: 1 },
+) {
   const selectWithAuthor = () =>
     db
       .select(withAuthor)
       .from(messagesTable)
       .innerJoin(usersTable, eq(usersTable.id, messagesTable.authorId));
 
-  async function findByClientId(authorId: string, chatId: string, clientId: string) {
-    const [row] = await selectWithAuthor()
-      .where(
-        and(
-          eq(messagesTable.authorId, authorId),
-          eq(messagesTable.chatId, chatId),
-          eq(messagesTable.clientId, clientId),
-        ),
-      )
-      .limit(1);
-    return row;
+  /**
+   * One statement, one transaction, one COMMIT for the whole batch: `send_messages()` (drizzle/0005)
+   * bumps each chat's last_seq under its row lock, inserts at that seq and moves the author's
+   * marker, so a failure rolls every bump back (no gap, unlike a SEQUENCE). A clientId used
+   * before burns no seq and comes back as the first message.
+   */
+  async function storeBatch(items: SendInput[]): Promise<SendOutcome[]> {
+    const result = await db.execute(sql`select * from send_messages(${JSON.stringify(items)}::jsonb)`);
+    const rows = rowsOf<StoredRow>(result);
+    if (rows.length !== items.length) throw new Error('send_messages: one row per item expected');
+    const outcomes: SendOutcome[] = new Array(items.length);
+    for (const row of rows) outcomes[Number(row.ord) - 1] = toOutcome(row);
+    return outcomes;
   }
 
-  return {
-    /**
-     * The send path (ARCHITECTURE.md › The one idea), one round trip: the `send_message`
-     * function (drizzle/0001, 0004) bumps chats.last_seq under the chat's row lock,
-     * inserts at that seq and moves the author's marker, all in the statement's transaction, so
-     * a failure anywhere rolls the bump back (no gap, unlike a SEQUENCE). A clientId used before
-     * raises CSDUP, which also rolls back: a repeat burns no seq and returns the first message.
-     */
-    /** `undefined` when the author is not a member of the chat (or there is no such chat). */
-    async send(input: {
-      chatId: string;
-      authorId: string;
-      clientId: string;
-      body: string;
-    }): Promise<(MessageWithAuthor & { created: boolean }) | undefined> {
-      try {
-        const result = await db.execute(
-          sql`select * from send_message(${input.chatId}, ${input.authorId}, ${input.clientId}, ${input.body})`,
-        );
-        const [row] = rowsOf<SentRow>(result);
-        if (!row) throw new Error('send_message returned no row');
-        return {
-          created: true,
-          message: {
-            id: row.id,
-            chatId: row.chat_id,
-            seq: Number(row.seq),
-            authorId: row.author_id,
-            clientId: row.client_id,
-            body: row.body,
-            createdAt: new Date(row.created_at),
-            editedAt: null,
-            deletedAt: null,
-          },
-          author: { id: row.author_id, username: row.username },
-        };
-      } catch (err) {
-        const state = sqlState(err);
-        if (state === 'CS403' || state === 'CS404') return undefined;
-        if (state !== 'CSDUP') throw err;
-        const first = await findByClientId(input.authorId, input.chatId, input.clientId);
-        if (!first) throw new Error('duplicate send without a first message');
-        return { ...first, created: false };
-      }
-    },
+  async function storeOne(item: SendInput): Promise<SendOutcome> {
+    try {
+      const [outcome] = await storeBatch([item]);
+      return outcome;
+    } catch (err) {
+      // Another transaction committed the same clientId between our check and our insert: it
+      // is committed now, so the second attempt finds it and returns it.
+      if (sqlState(err) !== 'CSDUP') throw err;
+      const [outcome] = await storeBatch([item]);
+      return outcome;
+    }
+  }
 
-    findByClientId,
+  const sends = createGroupCommit<SendInput, SendOutcome>({
+    ...groupCommit,
+    async run(items) {
+      if (items.length > 1) {
+        try {
+          return (await storeBatch(items)).map((value) => ({ status: 'fulfilled', value }));
+        } catch {
+          // One bad item must not fail the others: each again on its own. Safe even if the
+          // batch did commit (a lost connection after COMMIT): a repeat returns the first message.
+        }
+      }
+      return Promise.allSettled(items.map(storeOne));
+    },
+  });
+
+  return {
+    /** The send path (ARCHITECTURE.md › The one idea, › Group commit); resolves after COMMIT. */
+    send: (input: SendInput): Promise<SendOutcome> => sends.submit(input),
 
     async lastSeq(chatId: string): Promise<number> {
       const [row] = await db

@@ -7,15 +7,16 @@ import { isId } from '../db/ids.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { toMessage } from './messages.mapper.js';
-import { createMessagesRepo, type PageCursor } from './messages.repo.js';
+import { createMessagesRepo, type GroupCommitOptions, type PageCursor } from './messages.repo.js';
 
 export function createMessagesService(deps: {
   db: Db;
   chats: ChatsRepo;
   publish: Publish;
+  groupCommit?: GroupCommitOptions;
   now?: () => Date;
 }) {
-  const messages = createMessagesRepo(deps.db);
+  const messages = createMessagesRepo(deps.db, deps.groupCommit);
   const { chats, publish } = deps;
   const now = deps.now ?? (() => new Date());
 

@@ -74,6 +74,12 @@ export function createMetrics() {
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    sendBatchSize: new Histogram({
+      name: 'chatsockets_send_batch_size',
+      help: 'Sends stored per transaction (group commit): above 1 only while the database is busy',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers: [registry],
+    }),
     errors: new Counter({
       name: 'chatsockets_errors_total',
       help: 'Errors answered, by code and transport',
