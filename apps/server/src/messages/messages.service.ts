@@ -37,7 +37,7 @@ export function createMessagesService(deps: {
      */
     async send(actor: Actor, chatId: string, input: { clientId: string; body: string }) {
       if (!isId(chatId)) throw notFound('Chat');
-      // send_message() checks membership itself (one round trip per send); when it refuses,
+      // send_messages() checks membership itself (no access query per send); when it refuses,
       // access.ts says why, in its own words.
       const sent = await messages.send({ chatId, authorId: actor.user.id, ...input });
       if (!sent) {
