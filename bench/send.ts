@@ -49,6 +49,8 @@ interface RunResult {
   latency: Samples;
   cpu: CpuWindow;
   offeredRate?: number;
+  /** Mean sends stored per transaction (group commit), warm-up included. */
+  sendsPerTx?: number;
 }
 
 function record(message: Message) {
@@ -259,8 +261,21 @@ async function main() {
   );
 
   const results: RunResult[] = [];
+  const withBatches = async (r: () => Promise<RunResult>): Promise<RunResult> => {
+    const before = await api.sendBatches();
+    const result = await r();
+    const after = await api.sendBatches();
+    return {
+      ...result,
+      sendsPerTx: (after.sends - before.sends) / (after.transactions - before.transactions),
+    };
+  };
   const run = async (r: () => Promise<RunResult>) => {
-    const result = await quietest('send', r, (x) => x.cpu.otherCpuS / x.cpu.wallS);
+    const result = await quietest(
+      'send',
+      () => withBatches(r),
+      (x) => x.cpu.otherCpuS / x.cpu.wallS,
+    );
     results.push(result);
     console.log(
       `[${result.name}] ${fmtInt(result.sends / result.wallS)} sends/s, p50 ${fmt(result.latency.percentile(50), 2)} ms, p99 ${fmt(result.latency.percentile(99), 2)} ms, errors ${result.errors}`,
@@ -314,6 +329,7 @@ async function main() {
     fmt(r.latency.percentile(99), 2),
     fmt(r.latency.max(), 1),
     r.errors,
+    r.sendsPerTx === undefined ? '–' : fmt(r.sendsPerTx, 1),
     pct(r.cpu.serverCpuS, r.cpu.wallS),
     fmtInt(r.sends / r.cpu.serverCpuS),
     pct(r.cpu.postgresCpuS, r.cpu.wallS),
@@ -333,6 +349,7 @@ async function main() {
         'p99 ms',
         'max ms',
         'errors',
+        'sends per tx',
         'server CPU',
         'sends per server CPU-s',
         'Postgres CPU',
@@ -388,6 +405,7 @@ async function main() {
           p99: r.latency.percentile(99),
           max: r.latency.max(),
           errors: r.errors,
+          sendsPerTx: r.sendsPerTx,
           wallS: r.wallS,
           cpu: r.cpu,
         })),

@@ -71,6 +71,17 @@ export class Api {
     return out;
   }
 
+  /** Group commit so far (`chatsockets_send_batch_size`): transactions and the sends they stored. */
+  async sendBatches(): Promise<{ transactions: number; sends: number }> {
+    const text = await (await fetch(`${this.base}/metrics`)).text();
+    const read = (name: string) =>
+      Number(new RegExp(`^${name}\\s+(\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+    return {
+      transactions: read('chatsockets_send_batch_size_count'),
+      sends: read('chatsockets_send_batch_size_sum'),
+    };
+  }
+
   /** `nodejs_heap_size_used_bytes` from the server's Prometheus endpoint. */
   async heapUsed(): Promise<number> {
     const res = await fetch(`${this.base}/metrics`);
