@@ -32,6 +32,12 @@ const EnvSchema = z.object({
    * it off. Batches form only while the database is busy, so an idle server adds no latency.
    */
   SEND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(100),
+  /**
+   * Send transactions in flight at once per instance. More only queue on Postgres' CPUs and
+   * shrink the batches: about its core count (measured in docs/BENCHMARKS.md). Capped below
+   * DB_POOL_MAX so reads always find a connection.
+   */
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).default(4),
   /** Off for PgBouncer in transaction mode (no prepared statements). */
   DB_PREPARE: bool.default(true),
   /** Fail a query that takes longer than this (ms): a hung database answers UNAVAILABLE, not never. */
@@ -95,8 +101,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
         } as const)
       : ({ driver: 'pglite', dir: env.PGLITE_DIR as string | undefined } as const),
     groupCommit: {
-      // Half the pool, leaving the rest to reads and sessions; PGlite runs one query at a time.
-      concurrency: env.DATABASE_URL ? Math.max(1, Math.floor(env.DB_POOL_MAX / 2)) : 1,
+      // PGlite runs one query at a time.
+      concurrency: env.DATABASE_URL ? Math.max(1, Math.min(env.SEND_CONCURRENCY, env.DB_POOL_MAX - 1)) : 1,
       maxBatch: env.SEND_BATCH_MAX,
     },
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
