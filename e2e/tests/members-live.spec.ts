@@ -134,10 +134,9 @@ test('[roles] the owner appoints an admin (keyboard), who may then remove plain 
   await expect(messageWithText(admin.page, 'moderate me')).toBeVisible();
 
   // A plain member: no remove controls and no delete on someone else's message.
-  let adminPanel = await openMembers(admin.page);
+  const adminPanel = await openMembers(admin.page);
   await expect(adminPanel.getByTestId('member')).toHaveCount(3);
   await expect(adminPanel.getByRole('button', { name: /^(Remove|Make admin|Revoke admin)/ })).toHaveCount(0);
-  await admin.page.getByRole('button', { name: 'Close members' }).click();
   await messageWithText(admin.page, 'moderate me').hover();
   await expect(messageWithText(admin.page, 'moderate me').getByRole('button')).toHaveCount(0);
 
@@ -153,8 +152,11 @@ test('[roles] the owner appoints an admin (keyboard), who may then remove plain 
   await expect(ownerPanel.getByRole('button', { name: `Revoke admin: ${admin.username}` })).toBeVisible();
   await expect(ownerPanel.getByRole('button', { name: `Make admin: ${plain.username}` })).toBeVisible();
 
-  // No event announces a role change: opening the panel refetches the members.
-  adminPanel = await openMembers(admin.page);
+  // The new admin's panel, open all along, follows live (member.updated): no reload, no reopen.
+  const selfRow = adminPanel
+    .getByTestId('member')
+    .and(admin.page.locator(`[data-username="${admin.username}"]`));
+  await expect(selfRow).toHaveAttribute('data-role', 'admin');
   await expect(adminPanel.getByRole('button', { name: `Remove ${plain.username}` })).toBeVisible();
   await expect(adminPanel.getByRole('button', { name: `Remove ${owner.username}` })).toHaveCount(0);
   await expect(adminPanel.getByRole('button', { name: /^(Make admin|Revoke admin)/ })).toHaveCount(0);
@@ -168,16 +170,12 @@ test('[roles] the owner appoints an admin (keyboard), who may then remove plain 
   await expect(owner.page.getByText('This message was deleted')).toHaveCount(1);
   await expect(messageWithText(plain.page, 'moderate me')).toHaveCount(0);
 
-  // And back: the owner revokes (keyboard again); the admin's controls go with it.
+  // And back: the owner revokes (keyboard again); the admin's controls go with it, live.
   const revoke = ownerPanel.getByRole('button', { name: `Revoke admin: ${admin.username}` });
   await revoke.focus();
   await owner.page.keyboard.press('Enter');
   await expect(adminRow).toHaveAttribute('data-role', 'member');
-  await admin.page.getByRole('button', { name: 'Close members' }).click();
-  adminPanel = await openMembers(admin.page);
-  await expect(adminPanel.getByTestId('member').and(admin.page.locator('[data-role="member"]'))).toHaveCount(
-    2,
-  );
+  await expect(selfRow).toHaveAttribute('data-role', 'member');
   await expect(adminPanel.getByRole('button', { name: `Remove ${plain.username}` })).toHaveCount(0);
   for (const p of [owner, admin, plain]) await p.context.close();
 });

@@ -1,4 +1,4 @@
-import type { Chat, ChatDetailResponse, Member, User } from '@chatsockets/protocol';
+import type { Chat, ChatDetailResponse, Member, ServerEvent, User } from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
 import { toUser } from '../auth/users.mapper.js';
 import { createUsersRepo } from '../auth/users.repo.js';
@@ -32,12 +32,13 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
     return { access, target };
   }
 
-  /** To the chat's subscribers, and to the user's own sockets (so their chat list learns of it). */
-  function announce(type: 'member.joined' | 'member.left', chatId: string, user: User) {
-    const event = { type, chatId, user };
+  /** To the chat's subscribers, and to the member's own sockets (so their chat list learns of it). */
+  function announce(chatId: string, userId: string, event: ServerEvent) {
     publish({ kind: 'chat', chatId, event });
-    publish({ kind: 'user', userId: user.id, event });
+    publish({ kind: 'user', userId, event });
   }
+  const announceMember = (type: 'member.joined' | 'member.left', chatId: string, user: User) =>
+    announce(chatId, user.id, { type, chatId, user });
 
   return {
     repo: chats,
@@ -99,7 +100,7 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
       if (!access.member) {
         assertAllowed(rules.join(access), 'Only public group chats can be joined');
         if (await chats.addMember(chatId, actor.user.id, 'member'))
-          announce('member.joined', chatId, actor.user);
+          announceMember('member.joined', chatId, actor.user);
       }
       return view(chatId, actor.user.id);
     },
@@ -110,7 +111,7 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
       if (!user) throw notFound(`User "${username}"`);
       const member = await chats.addMember(chatId, user.id, 'member');
       if (!member) throw conflict(`"${user.username}" is already a member`);
-      announce('member.joined', chatId, toUser(user));
+      announceMember('member.joined', chatId, toUser(user));
       return toMember(member, user);
     },
 
@@ -124,7 +125,9 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
       assertAllowed(rules.changeRole(access, target.member), 'Only the owner may change roles');
       const updated = await chats.setRole(chatId, userId, role);
       if (!updated) throw notFound('Member');
-      return toMember(updated, target.user);
+      const member = toMember(updated, target.user);
+      announce(chatId, userId, { type: 'member.updated', chatId, member });
+      return member;
     },
 
     /** Leave (self) or remove (owner/admin). The removed user's events stop right after member.left. */
@@ -135,7 +138,7 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
         'Not allowed to remove this member',
       );
       if (!(await chats.removeMember(chatId, userId))) return;
-      announce('member.left', chatId, toUser(target.user));
+      announceMember('member.left', chatId, toUser(target.user));
       publish({ kind: 'member.removed', chatId, userId });
     },
 

@@ -137,6 +137,27 @@ describe.each(drivers())('gateway delivery on %s', (driver) => {
     expect(again).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
+  it('[roles] a role change reaches the chat subscribers and, unsubscribed, the member themself', async () => {
+    const carol = await registerUser(t.app, 'carol');
+    await http.post(alice, `/api/chats/${chatId}/members`, { username: 'carol' });
+    const c = await connect(carol);
+    await c.ok({ type: 'subscribe', chatId });
+    const b = await connect(bob); // not subscribed: hears of it as the member concerned
+    const promote = await http.patch(alice, `/api/chats/${chatId}/members/${bob.user.id}`, { role: 'admin' });
+    const member = promote.json().member;
+    for (const socket of [c, b]) {
+      const event = await socket.next((f) => f.type === 'member.updated', 5000, true);
+      expect(event).toEqual({ type: 'member.updated', chatId, member });
+    }
+    expect(member).toMatchObject({ role: 'admin', user: { id: bob.user.id } });
+    // A refused change announces nothing.
+    await http.patch(bob, `/api/chats/${chatId}/members/${carol.user.id}`, { role: 'admin' });
+    await http.patch(alice, `/api/chats/${chatId}/members/${bob.user.id}`, { role: 'member' });
+    const back = await c.next((f) => f.type === 'member.updated' && f.member.role === 'member', 5000, true);
+    expect(back).toMatchObject({ member: { user: { id: bob.user.id } } });
+    expect(c.events('member.updated')).toHaveLength(2);
+  });
+
   it('[typing] reaches the other members (not the typer), shows in a late subscribe, ends with their message', async () => {
     const a = await connect(alice);
     const b = await connect(bob);

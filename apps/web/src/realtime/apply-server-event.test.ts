@@ -174,6 +174,16 @@ describe('applyServerEvent', () => {
     expect(removed()).toEqual({});
   });
 
+  it('[roles] a role change updates that member at once; a change of mine also my role in the list', () => {
+    const { qc, listed, members } = setup();
+    applyServerEvent(qc, { type: 'member.updated', chatId: 'c1', member: member(you, 0, 'admin') }, me.id);
+    expect(members()!.find((m) => m.user.id === you.id)).toMatchObject({ role: 'admin', readSeq: 2 });
+    expect(listed().role).toBe('member');
+    applyServerEvent(qc, { type: 'member.updated', chatId: 'c1', member: member(me, 1, 'admin') }, me.id);
+    expect(listed().role).toBe('admin');
+    expect(roleIn(members(), me.id, listed().role)).toBe('admin');
+  });
+
   it("[seen by] another member's read moves their watermark, not my badge; only forward", () => {
     const { qc, listed, members } = setup();
     applyServerEvent(qc, { type: 'message.created', message: msg(3, me) }, me.id);

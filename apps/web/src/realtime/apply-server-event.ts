@@ -1,8 +1,14 @@
 import type { ServerEvent } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { queryKeys } from '../api/query-keys';
-import { applyMessageToChats, applyReadSeq, findChat, removeChat } from '../features/chats/chats-cache';
-import { addMember, applyMemberReadSeq, removeMember } from '../features/chats/members-cache';
+import {
+  applyMessageToChats,
+  applyReadSeq,
+  applyRole,
+  findChat,
+  removeChat,
+} from '../features/chats/chats-cache';
+import { addMember, applyMemberReadSeq, putMember, removeMember } from '../features/chats/members-cache';
 import { setPresence } from '../features/chats/presence-cache';
 import { clearRemoved, markRemoved } from '../features/chats/removed-cache';
 import { mergeIntoChat } from '../features/messages/messages-cache';
@@ -56,6 +62,11 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       } else {
         removeMember(qc, event.chatId, event.user.id);
       }
+      return;
+    case 'member.updated':
+      // A role change: the members panel, and what the caller may do, follow at once.
+      putMember(qc, event.chatId, event.member);
+      if (event.member.user.id === selfId) applyRole(qc, event.chatId, event.member.role);
       return;
     case 'read':
       // Now also sent to the chat's subscribers: only our own moves our marker and badge; any

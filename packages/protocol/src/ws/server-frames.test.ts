@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../limits.js';
-import { alice, message, T0 } from '../test-fixtures.js';
+import { alice, member, message, T0 } from '../test-fixtures.js';
 import {
   ErrorFrameSchema,
   HelloFrameSchema,
@@ -26,6 +26,7 @@ const EVENTS = {
   presence: { type: 'presence', user: alice, online: true },
   'member.joined': { type: 'member.joined', chatId: 'c_1', user: alice },
   'member.left': { type: 'member.left', chatId: 'c_1', user: alice },
+  'member.updated': { type: 'member.updated', chatId: 'c_1', member: { ...member, role: 'admin' } },
   read: { type: 'read', chatId: 'c_1', userId: alice.id, seq: 42 },
 } as const;
 
@@ -111,6 +112,7 @@ describe('ServerEventSchema', () => {
     ['typing', 'user'],
     ['presence', 'online'],
     ['member.joined', 'chatId'],
+    ['member.updated', 'member'],
     ['read', 'seq'],
   ] as const)('[WebSocket] rejects a %s event without %s', (type, key) => {
     const { [key]: _omitted, ...rest } = EVENTS[type] as Record<string, unknown>;

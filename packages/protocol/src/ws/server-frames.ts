@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MessageSchema, UserSchema } from '../entities.js';
+import { MemberSchema, MessageSchema, UserSchema } from '../entities.js';
 import { ErrorInfoSchema } from '../errors.js';
 import { IdSchema, IsoDateSchema, SeqSchema } from '../primitives.js';
 import { FrameIdSchema } from './client-frames.js';
@@ -64,6 +64,16 @@ export const MemberLeftEventSchema = z.object({
   chatId: IdSchema,
   user: UserSchema,
 });
+/**
+ * An addition to PROTOCOL v1: a member's role changed (`PATCH …/members/:userId`). To the chat's
+ * subscribers and to that member's own sockets, like `member.joined`; `member` is the same entry
+ * as the PATCH answers.
+ */
+export const MemberUpdatedEventSchema = z.object({
+  type: z.literal('member.updated'),
+  chatId: IdSchema,
+  member: MemberSchema,
+});
 /** To the reader's own other sockets. */
 export const ReadEventSchema = z.object({
   type: z.literal('read'),
@@ -79,6 +89,7 @@ export const ServerEventSchema = z.discriminatedUnion('type', [
   PresenceEventSchema,
   MemberJoinedEventSchema,
   MemberLeftEventSchema,
+  MemberUpdatedEventSchema,
   ReadEventSchema,
 ]);
 export type ServerEvent = z.infer<typeof ServerEventSchema>;

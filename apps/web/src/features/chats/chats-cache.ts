@@ -54,6 +54,11 @@ export function applyReadSeq(qc: QueryClient, chatId: string, seq: number): void
   });
 }
 
+/** The caller's role in a chat changed (a `member.updated` event about them). */
+export function applyRole(qc: QueryClient, chatId: string, role: Chat['role']): void {
+  updateChat(qc, chatId, (chat) => (chat.role === role ? chat : { ...chat, role }));
+}
+
 export function upsertChat(qc: QueryClient, chat: Chat): void {
   qc.setQueryData<ChatListResponse>(queryKeys.chatList(), (list) => {
     if (!list) return { chats: [chat] };
