@@ -50,6 +50,9 @@ interface StoredRow {
   username: string;
 }
 
+/** An error the database answered with, other than connection (08), resources (53), or cancel/shutdown (57). */
+const refusedByDatabase = (err: unknown) => /^(?!08|53|57)[0-9A-Z]{5}$/.test(sqlState(err) ?? '');
+
 const toDate = (v: Date | string | null) => (v === null ? null : new Date(v));
 
 function toOutcome(row: StoredRow): SendOutcome {
@@ -114,18 +117,33 @@ export function createMessagesRepo(
     }
   }
 
+  /** Each item alone, in arrival order, each with its own outcome. */
+  async function storeEach(items: SendInput[]): Promise<Array<PromiseSettledResult<SendOutcome>>> {
+    const outcomes: Array<PromiseSettledResult<SendOutcome>> = [];
+    for (const item of items) {
+      try {
+        outcomes.push({ status: 'fulfilled', value: await storeOne(item) });
+      } catch (reason) {
+        outcomes.push({ status: 'rejected', reason });
+      }
+    }
+    return outcomes;
+  }
+
   const sends = createGroupCommit<SendInput, SendOutcome>({
     ...groupCommit,
     async run(items) {
-      if (items.length > 1) {
-        try {
-          return (await storeBatch(items)).map((value) => ({ status: 'fulfilled', value }));
-        } catch {
-          // One bad item must not fail the others: each again on its own. Safe even if the
-          // batch did commit (a lost connection after COMMIT): a repeat returns the first message.
-        }
+      if (items.length === 1) return storeEach(items);
+      try {
+        return (await storeBatch(items)).map((value) => ({ status: 'fulfilled', value }));
+      } catch (err) {
+        // The database refused the batch (an item's data, a trigger, a deadlock): one bad item
+        // must not fail the others, so each goes again alone. Not when the database is
+        // unreachable, overloaded or timed out: every item would fail again, one by one, so they
+        // all get UNAVAILABLE now, and a client's resend with the same clientId is safe.
+        if (!refusedByDatabase(err)) throw err;
+        return storeEach(items);
       }
-      return Promise.allSettled(items.map(storeOne));
     },
   });
 
