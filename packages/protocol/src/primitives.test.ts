@@ -96,6 +96,22 @@ describe('MessageBodySchema', () => {
     expect(ok(MessageBodySchema, '😀'.repeat(2001))).toBe(false);
   });
 
+  it('[body] must be storable as sent: NUL and unpaired surrogates → 400, paired ones (emoji) fine', () => {
+    for (const body of ['a\u0000b', '\u0000', 'x\uD800y', 'x\uDC00', 'end \uD83D']) {
+      expect(ok(MessageBodySchema, body), JSON.stringify(body)).toBe(false);
+    }
+    expect(MessageBodySchema.safeParse('a\u0000b').error?.issues[0]?.message).toMatch(/NUL/);
+    for (const body of ['😀', '\uD83D\uDE00 pair', 'tab\tnewline\n', '\u0001 control', '\uFFFF']) {
+      expect(ok(MessageBodySchema, body), JSON.stringify(body)).toBe(true);
+    }
+  });
+
+  it('[title] chat titles follow the same rule', () => {
+    expect(ok(ChatTitleSchema, 'a\u0000b')).toBe(false);
+    expect(ok(ChatTitleSchema, 'x\uD800')).toBe(false);
+    expect(ok(ChatTitleSchema, 'Team 😀')).toBe(true);
+  });
+
   it('[body] is plain text: markup is accepted as is', () => {
     expect(MessageBodySchema.parse('<b>hi</b> & <script>')).toBe('<b>hi</b> & <script>');
   });

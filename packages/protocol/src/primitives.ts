@@ -16,6 +16,15 @@ export const UsernameSchema = z
 
 export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
 
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Text that can be stored exactly as sent: no NUL character (Postgres text cannot hold one) and
+ * no unpaired UTF-16 surrogate (not Unicode; UTF-8 would turn it into U+FFFD, so not verbatim).
+ * A client gets 400 BAD_REQUEST for either, instead of a 500 or a silently altered message.
+ */
+export const isStorableText = (s: string) => !s.includes('\u0000') && !UNPAIRED_SURROGATE.test(s);
+export const STORABLE_TEXT_MESSAGE = 'must be valid text (no NUL characters, no unpaired surrogates)';
+
 /**
  * 1–4000 characters after trimming; stored verbatim (the trim only measures).
  * Length is counted in UTF-16 code units, as JavaScript's `length` does. Padding is bounded only
@@ -23,10 +32,16 @@ export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.pass
  */
 export const MessageBodySchema = z
   .string()
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE)
   .refine((s) => s.trim().length >= LIMITS.bodyMin, 'must not be empty')
   .refine((s) => s.trim().length <= LIMITS.bodyMax, `must be at most ${LIMITS.bodyMax} characters`);
 
-export const ChatTitleSchema = z.string().trim().min(LIMITS.titleMin).max(LIMITS.titleMax);
+export const ChatTitleSchema = z
+  .string()
+  .trim()
+  .min(LIMITS.titleMin)
+  .max(LIMITS.titleMax)
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE);
 
 /** A client-chosen idempotency key; a UUID is recommended, any short token is accepted. */
 export const ClientIdSchema = z

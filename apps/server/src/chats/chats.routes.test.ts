@@ -141,6 +141,10 @@ describe.each(drivers())('chats on %s', (driver) => {
     expect(found.map((c) => c.title)).toEqual(['Lobby 100%']);
     expect(found[0]).toMatchObject({ role: null, unreadCount: 0, lastSeq: 1 });
     expect((await http.get(mallory, '/api/chats/public?q=%25')).json().chats).toHaveLength(1);
+    // Text Postgres cannot hold is the client's error, in the title and in the search alike.
+    expect((await http.get(mallory, '/api/chats/public?q=a%00')).statusCode).toBe(400);
+    expect((await http.post(alice, '/api/chats', { title: 'nul\u0000' })).statusCode).toBe(400);
+    expect((await http.post(alice, '/api/chats', { title: 'half \uD83D' })).statusCode).toBe(400);
     expect((await http.get(mallory, `/api/chats/${lobby.id}/messages`)).statusCode).toBe(200);
     expect((await send(mallory, lobby.id)).statusCode).toBe(403);
     const joined = await http.post(mallory, `/api/chats/${lobby.id}/join`);

@@ -121,6 +121,20 @@ describe.each(drivers())('messages on %s', (driver) => {
     expect((await send(alice, html)).json().message.body).toBe(html);
   });
 
+  it('[body] text that cannot be stored as sent (NUL, unpaired surrogate) → 400 for send and edit, nothing stored', async () => {
+    for (const body of ['a\u0000b', 'cut emoji \uD83D']) {
+      const res = await send(alice, body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'BAD_REQUEST', message: expect.any(String) });
+    }
+    expect(await seqsInDb()).toEqual([]);
+    const m = (await send(alice, 'fine 😀')).json().message as Message;
+    expect(m.body).toBe('fine 😀');
+    const edit = await http.patch(alice, `/api/chats/${chatId}/messages/${m.id}`, { body: 'x\u0000' });
+    expect(edit.statusCode).toBe(400);
+    expect(await seqsInDb()).toEqual([1]);
+  });
+
   it('[edit/delete] author edits; owner deletes; deleted keeps seq with body ""; events after commit', async () => {
     const m = (await send(bob, 'hello')).json().message as Message;
     const url = `/api/chats/${chatId}/messages/${m.id}`;

@@ -131,6 +131,8 @@ describe.each(drivers())('gateway frames on %s', (driver) => {
       [{ type: 'message.edit', messageId: randomUUID(), body: 'x' }, 'NOT_FOUND'],
       [{ type: 'message.send', chatId, clientId: 'c3', body: ' ' }, 'BAD_REQUEST'],
       [{ type: 'message.send', chatId, clientId: 'c3', body: 'x'.repeat(4001) }, 'BAD_REQUEST'],
+      [{ type: 'message.send', chatId, clientId: 'c3', body: 'nul \u0000' }, 'BAD_REQUEST'],
+      [{ type: 'message.send', chatId, clientId: 'c3', body: 'half \uD83D' }, 'BAD_REQUEST'],
       [{ type: 'no.such.type' }, 'BAD_REQUEST'],
       [{ type: 'subscribe' }, 'BAD_REQUEST'],
       [{ type: 'ping', extra: true }, 'BAD_REQUEST'],

@@ -81,6 +81,7 @@ describe('GET /api/chats/public query', () => {
   it('[Strictness] rejects unknown query parameters and a q over 100 chars', () => {
     expect(PublicChatsQuerySchema.safeParse({ q: 'gen', page: '2' }).success).toBe(false);
     expect(PublicChatsQuerySchema.safeParse({ q: 'q'.repeat(101) }).success).toBe(false);
+    expect(PublicChatsQuerySchema.safeParse({ q: 'a\u0000' }).success).toBe(false);
   });
 });
 

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { ChatSchema, MemberSchema, VisibilitySchema } from '../entities.js';
 import { LIMITS } from '../limits.js';
-import { ChatTitleSchema, IdSchema, SeqSchema, UsernameSchema } from '../primitives.js';
+import {
+  ChatTitleSchema,
+  IdSchema,
+  isStorableText,
+  SeqSchema,
+  STORABLE_TEXT_MESSAGE,
+  UsernameSchema,
+} from '../primitives.js';
 
 export const ChatParamsSchema = z.strictObject({ chatId: IdSchema });
 export const MemberParamsSchema = z.strictObject({ chatId: IdSchema, userId: IdSchema });
@@ -11,7 +18,7 @@ export const ChatListResponseSchema = z.object({ chats: z.array(ChatSchema) });
 export type ChatListResponse = z.infer<typeof ChatListResponseSchema>;
 
 export const PublicChatsQuerySchema = z.strictObject({
-  q: z.string().trim().max(LIMITS.searchMax).optional(),
+  q: z.string().trim().max(LIMITS.searchMax).refine(isStorableText, STORABLE_TEXT_MESSAGE).optional(),
 });
 
 export const CreateChatBodySchema = z.strictObject({
