@@ -152,6 +152,29 @@ describe.each(drivers())('security on %s', (driver) => {
     );
   });
 
+  it('[session] a live session is never closed: sockets opened while the re-check is in flight stay open', async () => {
+    // The re-check reads which sessions are live; a socket that registered while that read was
+    // in flight was not in it, and must not be taken for ended (it was: 4401, signed out).
+    const app = await t.rebuild({ SESSION_CHECK_MS: '5' });
+    const url = await t.listen();
+    const closes: number[] = [];
+    const deadline = Date.now() + 1500;
+    for (let i = 0; Date.now() < deadline; i++) {
+      const u = await registerUser(app);
+      const sockets = await Promise.all(
+        Array.from({ length: 5 }, () => WsClient.connect(url, { token: u.token })),
+      );
+      await new Promise((r) => setTimeout(r, 10));
+      for (const ws of sockets) closes.push((await ws.close()).code);
+    }
+    expect(closes.filter((c) => c === 4401)).toEqual([]);
+    expect(closes.length).toBeGreaterThan(50);
+    await t.rebuild(
+      { ALLOWED_ORIGINS: ORIGIN, LOG_LEVEL: 'debug' },
+      { logStream: { write: (l) => logs.push(l) } },
+    );
+  });
+
   it('[session] absolute expiry ends a session even while it is in use', async () => {
     const app = await t.rebuild({ SESSION_MAX_AGE_MS: '300' });
     const u = await registerUser(app);

@@ -96,11 +96,14 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   heartbeat.unref();
 
   const sessionCheck = setInterval(async () => {
-    const ids = [...new Set([...hub.connections()].map((c) => c.actor.sessionId))];
+    // Only the connections asked about: one that opened while the query ran is not in `live`,
+    // and closing it would sign a live session out (4401).
+    const checked = [...hub.connections()];
+    const ids = [...new Set(checked.map((c) => c.actor.sessionId))];
     if (ids.length === 0) return;
     try {
       const live = await opts.auth.liveSessions(ids);
-      for (const conn of hub.connections()) {
+      for (const conn of checked) {
         if (!live.has(conn.actor.sessionId)) conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
       }
     } catch (err) {
