@@ -179,8 +179,9 @@ describe.each(drivers())('[group commit] sends on %s', (driver) => {
   });
 
   // Two instances racing on the same clientId: the other transaction holds the chat's row lock
-  // with the row inserted but not yet committed, so our duplicate check cannot see it; our insert
-  // then conflicts (CSDUP) and the retry must return that message. Needs a second connection.
+  // with the row inserted but not yet committed. Ours waits for the lock, and only then looks
+  // the clientId up, so it finds their committed message instead of inserting a second one.
+  // Needs a second connection.
   describe.runIf(driver === 'postgres')('racing another transaction', () => {
     async function racing(run: () => Promise<unknown>, clientId: string) {
       const url = t.config.db.driver === 'postgres' ? t.config.db.url : '';
@@ -219,14 +220,14 @@ describe.each(drivers())('[group commit] sends on %s', (driver) => {
       return { ours: await ours, theirs };
     }
 
-    it('a single send: the retry returns their message, no seq burned', async () => {
+    it('a single send returns their message, no seq burned', async () => {
       const messages = repo();
       const { ours, theirs } = await racing(() => messages.send(input(alice, room, 'K', 'ours')), 'K');
       expect(ours).toMatchObject({ created: false, message: { id: theirs.id, seq: 1, body: 'theirs' } });
       expect((await messages.send(input(alice, room)))?.message.seq).toBe(2);
     });
 
-    it('inside a batch: the batch rolls back, each send retried alone, no gap anywhere', async () => {
+    it('inside a batch: their message for that send, the others stored, no gap anywhere', async () => {
       const messages = repo();
       const { ours, theirs } = await racing(async () => {
         const filler = messages.send(input(alice, spare)); // takes the slot; the next two batch

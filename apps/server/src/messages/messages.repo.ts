@@ -90,9 +90,9 @@ export function createMessagesRepo(
       .innerJoin(usersTable, eq(usersTable.id, messagesTable.authorId));
 
   /**
-   * One statement, one transaction, one COMMIT for the whole batch: `send_messages()` (drizzle/0005)
-   * bumps each chat's last_seq under its row lock, inserts at that seq and moves the author's
-   * marker, so a failure rolls every bump back (no gap, unlike a SEQUENCE). A clientId used
+   * One call, one transaction, one COMMIT for the whole batch: `send_messages()` (drizzle/0006)
+   * locks the batch's chats, then bumps each chat's last_seq and inserts at those seqs in one
+   * statement, so a failure rolls every bump back (no gap, unlike a SEQUENCE). A clientId used
    * before burns no seq and comes back as the first message.
    */
   async function storeBatch(items: SendInput[]): Promise<SendOutcome[]> {
@@ -104,25 +104,12 @@ export function createMessagesRepo(
     return outcomes;
   }
 
-  async function storeOne(item: SendInput): Promise<SendOutcome> {
-    try {
-      const [outcome] = await storeBatch([item]);
-      return outcome;
-    } catch (err) {
-      // Another transaction committed the same clientId between our check and our insert: it
-      // is committed now, so the second attempt finds it and returns it.
-      if (sqlState(err) !== 'CSDUP') throw err;
-      const [outcome] = await storeBatch([item]);
-      return outcome;
-    }
-  }
-
   /** Each item alone, in arrival order, each with its own outcome. */
   async function storeEach(items: SendInput[]): Promise<Array<PromiseSettledResult<SendOutcome>>> {
     const outcomes: Array<PromiseSettledResult<SendOutcome>> = [];
     for (const item of items) {
       try {
-        outcomes.push({ status: 'fulfilled', value: await storeOne(item) });
+        outcomes.push({ status: 'fulfilled', value: (await storeBatch([item]))[0] });
       } catch (reason) {
         outcomes.push({ status: 'rejected', reason });
       }
