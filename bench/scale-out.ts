@@ -6,32 +6,22 @@
 //   pnpm --filter @chatsockets/bench scale-out [--quick] [--quiet-wait=S] [--max-other=C] [--retries=N]
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { onCleanup, runCleanup } from './lib/cleanup.js';
-import type { BenchClient } from './lib/clients.js';
 import { createThrowawayDb, type ThrowawayDb } from './lib/db.js';
+import { FANOUT_CONFIG, type FanoutResult as FanoutRun, fanoutLayout, runFanout } from './lib/fanout.js';
 import { quietest } from './lib/noise.js';
 import { MultiCpuMeter, type MultiCpuWindow, pidOfComm } from './lib/proc.js';
-import { BENCH_DIR, revision } from './lib/spawn.js';
-import { flag, fmt, fmtInt, histogramPercentile, mapLimit, Samples, sleep, table } from './lib/stats.js';
-import {
-  ChatsocketsTarget,
-  chatOfSocket,
-  type Layout,
-  type Prepared,
-  socketsPerChat,
-} from './lib/targets.js';
+import { writeResults } from './lib/results.js';
+import { revision } from './lib/spawn.js';
+import { flag, fmt, fmtInt, table } from './lib/stats.js';
+import { ChatsocketsTarget, type Layout, type Prepared, socketsPerChat } from './lib/targets.js';
 
 const QUICK = flag('quick');
 
 /** The same fanout configuration as bench/ws.ts. */
-const CONFIG = QUICK
-  ? { sockets: 200, chats: 4, ratePerSender: 20, warmupS: 1, durationS: 5 }
-  : { sockets: 1000, chats: 10, ratePerSender: 20, warmupS: 2, durationS: 20 };
+const CONFIG = FANOUT_CONFIG[QUICK ? 'quick' : 'full'];
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PADDING = ' lorem ipsum dolor sit amet, consectetur adipiscing elit';
 
 // ───────────────────────────── setups ─────────────────────────────
 
@@ -93,119 +83,17 @@ function pairSetup(db: ThrowawayDb, prefix: string, redisPid: number | undefined
 
 // ───────────────────────────── the scenario ─────────────────────────────
 
-interface FanoutResult {
-  sent: number;
-  errors: number;
-  deliveries: number;
-  expected: number;
-  p50: number;
-  p99: number;
-  max: number;
-  ackP50: number;
-  ackP99: number;
-  cpu: MultiCpuWindow;
-  /** The sending instance's own `message.send` histogram over the run (bucket bounds). */
-  serverSendP50?: string;
-  serverSendP99?: string;
-}
-
-async function waitUntil(cond: () => boolean, timeoutMs: number) {
-  const deadline = performance.now() + timeoutMs;
-  while (!cond() && performance.now() < deadline) await sleep(20);
-}
+type FanoutResult = FanoutRun<MultiCpuWindow>;
 
 /** bench/ws.ts `fanout`, with the sockets placed by the setup and CPU counted for all its processes. */
 async function fanout(setup: Setup, postgresPids: () => Promise<Set<number>>): Promise<FanoutResult> {
-  const cfg = CONFIG;
-  const layout: Layout = { chats: cfg.chats, sockets: cfg.sockets, socketsPerUser: 1 };
-  const prepared = await setup.prepare(layout, 'scale-out');
-  const indices = Array.from({ length: layout.sockets }, (_, i) => i);
-  const clients: BenchClient[] = await mapLimit(indices, 100, (i) => prepared.connect(i));
-  await mapLimit(indices, 100, (i) => clients[i]!.subscribe(prepared.chatIds[chatOfSocket(layout, i)]!));
-  const perChat = socketsPerChat(layout);
-  const senders = prepared.chatIds.map((_, c) => clients[c * perChat]!);
-  const histogramBefore = await setup.front.sendLatencyBuckets();
-  const latency = new Samples();
-  const ackLatency = new Samples();
-  let measuredDeliveries = 0;
-  clients.forEach((client, i) => {
-    if (i % perChat === 0) return; // the sender's own echo is not a delivery to someone else
-    client.onDelivery = (body) => {
-      if (body[0] !== 'm') return;
-      measuredDeliveries++;
-      latency.add(performance.now() - Number(body.slice(2, body.indexOf(' ', 2))));
-    };
-  });
-
-  const intervalMs = 1000 / cfg.ratePerSender;
-  const perSender = Math.round((cfg.warmupS + cfg.durationS) * cfg.ratePerSender);
-  const warmupCount = Math.round(cfg.warmupS * cfg.ratePerSender);
-  const t0 = performance.now() + 100;
-  let sent = 0;
-  let measuredSent = 0;
-  let errors = 0;
-  let inFlight = 0;
-  let meter: MultiCpuMeter | undefined;
-  const meterAt = t0 + warmupCount * intervalMs;
   const pids = setup.pids();
-
-  const next = prepared.chatIds.map(() => 0);
-  await new Promise<void>((done) => {
-    const pump = () => {
-      const now = performance.now();
-      if (!meter && now >= meterAt) meter = new MultiCpuMeter(pids, postgresPids);
-      let nextDue = Number.POSITIVE_INFINITY;
-      for (let c = 0; c < senders.length; c++) {
-        for (;;) {
-          const n = next[c]!;
-          if (n >= perSender) break;
-          const due = t0 + (c / senders.length) * intervalMs + n * intervalMs;
-          if (due > now) {
-            nextDue = Math.min(nextDue, due);
-            break;
-          }
-          next[c] = n + 1;
-          const measured = n >= warmupCount;
-          sent++;
-          if (measured) measuredSent++;
-          inFlight++;
-          senders[c]!.send(prepared.chatIds[c]!, `${measured ? 'm' : 'w'} ${due.toFixed(3)}${PADDING}`).then(
-            () => {
-              inFlight--;
-              if (measured) ackLatency.add(performance.now() - due);
-            },
-            () => {
-              inFlight--;
-              errors++;
-            },
-          );
-        }
-      }
-      if (nextDue === Number.POSITIVE_INFINITY) done();
-      else setTimeout(pump, Math.max(0, nextDue - performance.now()));
-    };
-    setTimeout(pump, Math.max(0, t0 - performance.now()));
+  return runFanout({
+    cfg: CONFIG,
+    prepared: await setup.prepare(fanoutLayout(CONFIG), 'scale-out'),
+    startMeter: () => new MultiCpuMeter(pids, postgresPids),
+    sendLatencyBuckets: () => setup.front.sendLatencyBuckets(),
   });
-  const expected = measuredSent * (perChat - 1);
-  await waitUntil(() => inFlight === 0 && measuredDeliveries >= expected, 10_000);
-  if (!meter) throw new Error('measurement window never opened');
-  const cpu = await meter.result();
-  const histogramAfter = await setup.front.sendLatencyBuckets();
-  for (const c of clients) c.close();
-  return {
-    serverSendP50: histogramPercentile(histogramBefore, histogramAfter, 50),
-    serverSendP99: histogramPercentile(histogramBefore, histogramAfter, 99),
-    sent,
-    errors,
-    deliveries: measuredDeliveries,
-    expected,
-    p50: latency.percentile(50),
-    p99: latency.percentile(99),
-    max: latency.max(),
-    ackP50: ackLatency.percentile(50),
-    ackP99: ackLatency.percentile(99),
-    cpu,
-  };
 }
 
 // ───────────────────────────── main ─────────────────────────────
@@ -273,28 +161,7 @@ async function main() {
   const report = render(results);
   console.log(`\n${report}`);
   console.log(`\ntotal ${fmt((Date.now() - startedAt) / 1000)} s`);
-  mkdirSync(`${BENCH_DIR}results`, { recursive: true });
-  const file = `${BENCH_DIR}results/scale-out-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        revision: revision(),
-        quick: QUICK,
-        config: CONFIG,
-        machine: {
-          nproc: os.availableParallelism(),
-          cpu: os.cpus()[0]?.model,
-          node: process.version,
-          memGiB: os.totalmem() / 2 ** 30,
-        },
-        results: Object.fromEntries(results),
-      },
-      null,
-      2,
-    ),
-  );
-  console.log(`raw results: ${file}`);
+  writeResults('scale-out', QUICK, { config: CONFIG, results: Object.fromEntries(results) });
 }
 
 function render(results: Map<string, FanoutResult>): string {

@@ -5,8 +5,6 @@
 //   pnpm --filter @chatsockets/bench send [--quick]
 
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import type { Message } from '@chatsockets/protocol';
 import type { Api } from './lib/api.js';
 import { onCleanup, runCleanup } from './lib/cleanup.js';
@@ -14,7 +12,8 @@ import { type BenchClient, WsProtocolClient } from './lib/clients.js';
 import { createThrowawayDb, type ThrowawayDb } from './lib/db.js';
 import { quietest } from './lib/noise.js';
 import { CpuMeter, type CpuWindow } from './lib/proc.js';
-import { BENCH_DIR, revision } from './lib/spawn.js';
+import { writeResults } from './lib/results.js';
+import { revision } from './lib/spawn.js';
 import { flag, fmt, fmtInt, mapLimit, Samples, sleep, table } from './lib/stats.js';
 import { ChatsocketsTarget } from './lib/targets.js';
 
@@ -388,34 +387,21 @@ async function main() {
     )}`,
   );
   console.log(`\ntotal ${fmt((Date.now() - startedAt) / 1000)} s`);
-  mkdirSync(`${BENCH_DIR}results`, { recursive: true });
-  const file = `${BENCH_DIR}results/send-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        revision: revision(),
-        quick: QUICK,
-        config: CONFIG,
-        machine: { nproc: os.availableParallelism(), node: process.version },
-        runs: results.map((r) => ({
-          name: r.name,
-          sendsPerS: r.sends / r.wallS,
-          p50: r.latency.percentile(50),
-          p99: r.latency.percentile(99),
-          max: r.latency.max(),
-          errors: r.errors,
-          sendsPerTx: r.sendsPerTx,
-          wallS: r.wallS,
-          cpu: r.cpu,
-        })),
-        check,
-      },
-      null,
-      2,
-    ),
-  );
-  console.log(`raw results: ${file}`);
+  writeResults('send', QUICK, {
+    config: CONFIG,
+    runs: results.map((r) => ({
+      name: r.name,
+      sendsPerS: r.sends / r.wallS,
+      p50: r.latency.percentile(50),
+      p99: r.latency.percentile(99),
+      max: r.latency.max(),
+      errors: r.errors,
+      sendsPerTx: r.sendsPerTx,
+      wallS: r.wallS,
+      cpu: r.cpu,
+    })),
+    check,
+  });
   if (!ok) process.exitCode = 1;
 }
 

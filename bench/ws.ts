@@ -1,33 +1,24 @@
-// WebSocket benchmark: the real server against a bare `ws` server and a Socket.IO server doing
-// the same job, in one run, with one harness. See docs/BENCHMARKS.md.
-//
-//   pnpm --filter @chatsockets/bench ws [--quick] [--only=chatsockets,raw-ws,socket.io]
-//                                       [--scenarios=fanout,throughput,idle]
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { onCleanup, runCleanup } from './lib/cleanup.js';
 import type { BenchClient } from './lib/clients.js';
 import { createThrowawayDb } from './lib/db.js';
+import {
+  connectAll,
+  FANOUT_CONFIG,
+  type FanoutResult as FanoutRun,
+  fanoutLayout,
+  PADDING,
+  runFanout,
+  waitUntil,
+} from './lib/fanout.js';
 import { quietest } from './lib/noise.js';
 import { CpuMeter, type CpuWindow, rssBytes } from './lib/proc.js';
-import { BENCH_DIR, revision } from './lib/spawn.js';
-import {
-  flag,
-  fmt,
-  fmtInt,
-  histogramPercentile,
-  mapLimit,
-  mib,
-  option,
-  Samples,
-  sleep,
-  table,
-} from './lib/stats.js';
+import { writeResults } from './lib/results.js';
+import { revision } from './lib/spawn.js';
+import { flag, fmt, fmtInt, mapLimit, mib, option, sleep, table } from './lib/stats.js';
 import {
   ChatsocketsTarget,
   chatOfSocket,
   type Layout,
-  type Prepared,
   RawWsTarget,
   SocketIoTarget,
   socketsPerChat,
@@ -40,151 +31,30 @@ const SCENARIOS = option('scenarios')?.split(',') ?? ['fanout', 'throughput', 'i
 
 const CONFIG = QUICK
   ? {
-      fanout: { sockets: 200, chats: 4, ratePerSender: 20, warmupS: 1, durationS: 5 },
+      fanout: FANOUT_CONFIG.quick,
       throughput: { sockets: 50, senders: 4, window: 16, warmupS: 1, durationS: 5 },
       idle: { sockets: 1000, chats: 10, socketsPerUser: 5 },
     }
   : {
-      fanout: { sockets: 1000, chats: 10, ratePerSender: 20, warmupS: 2, durationS: 20 },
+      fanout: FANOUT_CONFIG.full,
       throughput: { sockets: 200, senders: 4, window: 16, warmupS: 2, durationS: 15 },
       idle: { sockets: 5000, chats: 50, socketsPerUser: 5 },
     };
 
-/** A chat message of a typical length; the first fields carry what the receiver needs. */
-const PADDING = ' lorem ipsum dolor sit amet, consectetur adipiscing elit';
-
-async function connectAll(prepared: Prepared, layout: Layout): Promise<BenchClient[]> {
-  const indices = Array.from({ length: layout.sockets }, (_, i) => i);
-  const clients = await mapLimit(indices, 100, (i) => prepared.connect(i));
-  await mapLimit(indices, 100, (i) => clients[i]!.subscribe(prepared.chatIds[chatOfSocket(layout, i)]!));
-  return clients;
-}
-
 const totalDeliveries = (clients: BenchClient[]) => clients.reduce((n, c) => n + c.deliveries, 0);
-
-async function waitUntil(cond: () => boolean, timeoutMs: number) {
-  const deadline = performance.now() + timeoutMs;
-  while (!cond() && performance.now() < deadline) await sleep(20);
-}
 
 // ───────────────────────────── scenarios ─────────────────────────────
 
-interface FanoutResult {
-  sent: number;
-  errors: number;
-  deliveries: number;
-  expected: number;
-  p50: number;
-  p99: number;
-  max: number;
-  ackP50: number;
-  ackP99: number;
-  cpu: CpuWindow;
-  /** Chatsockets only: its own send-handler latency histogram over the run (p50, p99 buckets). */
-  serverSendP50?: string;
-  serverSendP99?: string;
-}
+type FanoutResult = FanoutRun<CpuWindow>;
 
-/**
- * Open loop: one sender per chat at a fixed rate, on a schedule that does not wait for acks.
- * Latency is from the scheduled send time to each receipt by the chat's other sockets (the
- * generator's clock on both ends), so a stalled server shows up instead of slowing the load.
- */
 async function fanout(target: Target): Promise<FanoutResult> {
   const cfg = CONFIG.fanout;
-  const layout: Layout = { chats: cfg.chats, sockets: cfg.sockets, socketsPerUser: 1 };
-  const prepared = await target.prepare(layout, 'fanout');
-  const clients = await connectAll(prepared, layout);
-  const perChat = socketsPerChat(layout);
-  const senders = prepared.chatIds.map((_, c) => clients[c * perChat]!);
-  const histogramBefore = await target.sendLatencyBuckets?.();
-  const latency = new Samples();
-  const ackLatency = new Samples();
-  let measuredDeliveries = 0;
-  clients.forEach((client, i) => {
-    if (i % perChat === 0) return; // the sender's own echo is not a delivery to someone else
-    client.onDelivery = (body) => {
-      if (body[0] !== 'm') return;
-      measuredDeliveries++;
-      latency.add(performance.now() - Number(body.slice(2, body.indexOf(' ', 2))));
-    };
+  return runFanout({
+    cfg,
+    prepared: await target.prepare(fanoutLayout(cfg), 'fanout'),
+    startMeter: () => new CpuMeter(target.pid, target.postgresPids),
+    sendLatencyBuckets: target.sendLatencyBuckets?.bind(target),
   });
-
-  const intervalMs = 1000 / cfg.ratePerSender;
-  const perSender = Math.round((cfg.warmupS + cfg.durationS) * cfg.ratePerSender);
-  const warmupCount = Math.round(cfg.warmupS * cfg.ratePerSender);
-  const t0 = performance.now() + 100;
-  let sent = 0;
-  let measuredSent = 0;
-  let errors = 0;
-  let inFlight = 0;
-  let meter: CpuMeter | undefined;
-  const meterAt = t0 + warmupCount * intervalMs;
-
-  // One pump for all senders: fire whatever is due, sleep until the next one. Bounded by count.
-  const next = prepared.chatIds.map(() => 0);
-  await new Promise<void>((done) => {
-    const pump = () => {
-      const now = performance.now();
-      if (!meter && now >= meterAt) meter = new CpuMeter(target.pid, target.postgresPids);
-      let nextDue = Number.POSITIVE_INFINITY;
-      for (let c = 0; c < senders.length; c++) {
-        for (;;) {
-          const n = next[c]!;
-          if (n >= perSender) break;
-          const due = t0 + (c / senders.length) * intervalMs + n * intervalMs;
-          if (due > now) {
-            nextDue = Math.min(nextDue, due);
-            break;
-          }
-          next[c] = n + 1;
-          const measured = n >= warmupCount;
-          sent++;
-          if (measured) measuredSent++;
-          inFlight++;
-          senders[c]!.send(prepared.chatIds[c]!, `${measured ? 'm' : 'w'} ${due.toFixed(3)}${PADDING}`).then(
-            () => {
-              inFlight--;
-              if (measured) ackLatency.add(performance.now() - due);
-            },
-            () => {
-              inFlight--;
-              errors++;
-            },
-          );
-        }
-      }
-      if (nextDue === Number.POSITIVE_INFINITY) done();
-      else setTimeout(pump, Math.max(0, nextDue - performance.now()));
-    };
-    setTimeout(pump, Math.max(0, t0 - performance.now()));
-  });
-  const expected = measuredSent * (perChat - 1);
-  await waitUntil(() => inFlight === 0 && measuredDeliveries >= expected, 10_000);
-  if (!meter) throw new Error('measurement window never opened');
-  const cpu = await meter.result();
-  const histogramAfter = await target.sendLatencyBuckets?.();
-  for (const c of clients) c.close();
-  const server =
-    histogramBefore && histogramAfter
-      ? {
-          serverSendP50: histogramPercentile(histogramBefore, histogramAfter, 50),
-          serverSendP99: histogramPercentile(histogramBefore, histogramAfter, 99),
-        }
-      : {};
-  return {
-    ...server,
-    sent,
-    errors,
-    deliveries: measuredDeliveries,
-    expected,
-    p50: latency.percentile(50),
-    p99: latency.percentile(99),
-    max: latency.max(),
-    ackP50: ackLatency.percentile(50),
-    ackP99: ackLatency.percentile(99),
-    cpu,
-  };
 }
 
 interface ThroughputResult {
@@ -381,32 +251,7 @@ async function main() {
   const report = render(results);
   console.log(`\n${report}`);
   console.log(`\ntotal ${fmt((Date.now() - startedAt) / 1000)} s`);
-  mkdirSync(`${BENCH_DIR}results`, { recursive: true });
-  const file = `${BENCH_DIR}results/ws-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        revision: revision(),
-        quick: QUICK,
-        config: CONFIG,
-        machine: machine(),
-        results: Object.fromEntries(results),
-      },
-      null,
-      2,
-    ),
-  );
-  console.log(`raw results: ${file}`);
-}
-
-function machine() {
-  return {
-    nproc: os.availableParallelism(),
-    cpu: os.cpus()[0]?.model,
-    node: process.version,
-    memGiB: os.totalmem() / 2 ** 30,
-  };
+  writeResults('ws', QUICK, { config: CONFIG, results: Object.fromEntries(results) });
 }
 
 function render(results: Map<string, Results>): string {
