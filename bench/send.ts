@@ -14,10 +14,13 @@ import { quietest } from './lib/noise.js';
 import { CpuMeter, type CpuWindow } from './lib/proc.js';
 import { writeResults } from './lib/results.js';
 import { revision } from './lib/spawn.js';
-import { flag, fmt, fmtInt, mapLimit, Samples, sleep, table } from './lib/stats.js';
+import { flag, fmt, fmtInt, mapLimit, option, Samples, sleep, table } from './lib/stats.js';
 import { ChatsocketsTarget } from './lib/targets.js';
 
 const QUICK = flag('quick');
+/** `--only=one,many,http,open`: a subset of the runs (default all), e.g. the open loop on a fresh database. */
+const ONLY = option('only')?.split(',');
+const wanted = (run: string) => !ONLY || ONLY.includes(run);
 const CONFIG = {
   dbPoolMax: 20,
   warmupS: QUICK ? 1 : 2,
@@ -280,35 +283,39 @@ async function main() {
       `[${result.name}] ${fmtInt(result.sends / result.wallS)} sends/s, p50 ${fmt(result.latency.percentile(50), 2)} ms, p99 ${fmt(result.latency.percentile(99), 2)} ms, errors ${result.errors}`,
     );
   };
-  await run(() =>
-    closedLoop(
-      `WS, 1 chat, ${CONFIG.oneChatSenders} senders`,
-      server,
-      sockets.slice(0, CONFIG.oneChatSenders).map((s) => wsSender(s, oneChat.id)),
-    ),
-  );
-  await run(() =>
-    closedLoop(
-      `WS, ${CONFIG.manyChats} chats, ${CONFIG.manyChats} senders`,
-      server,
-      manyChats.map((c, i) => wsSender(sockets[i]!, c.id)),
-    ),
-  );
-  await run(() =>
-    closedLoop(
-      `HTTP, ${CONFIG.manyChats} chats, ${CONFIG.manyChats} senders`,
-      server,
-      manyChats.map((c, i) => httpSender(api, users[i]!.token, c.id)),
-    ),
-  );
-  await run(() =>
-    openLoop(
-      `WS open loop, ${CONFIG.manyChats} chats`,
-      server,
-      manyChats.map((c, i) => wsSender(sockets[i]!, c.id)),
-      CONFIG.openLoopRate,
-    ),
-  );
+  if (wanted('one'))
+    await run(() =>
+      closedLoop(
+        `WS, 1 chat, ${CONFIG.oneChatSenders} senders`,
+        server,
+        sockets.slice(0, CONFIG.oneChatSenders).map((s) => wsSender(s, oneChat.id)),
+      ),
+    );
+  if (wanted('many'))
+    await run(() =>
+      closedLoop(
+        `WS, ${CONFIG.manyChats} chats, ${CONFIG.manyChats} senders`,
+        server,
+        manyChats.map((c, i) => wsSender(sockets[i]!, c.id)),
+      ),
+    );
+  if (wanted('http'))
+    await run(() =>
+      closedLoop(
+        `HTTP, ${CONFIG.manyChats} chats, ${CONFIG.manyChats} senders`,
+        server,
+        manyChats.map((c, i) => httpSender(api, users[i]!.token, c.id)),
+      ),
+    );
+  if (wanted('open'))
+    await run(() =>
+      openLoop(
+        `WS open loop, ${CONFIG.manyChats} chats`,
+        server,
+        manyChats.map((c, i) => wsSender(sockets[i]!, c.id)),
+        CONFIG.openLoopRate,
+      ),
+    );
   for (const s of sockets) s.close();
 
   const check = await verify(db);
