@@ -28,7 +28,8 @@ const CONFIG = {
   openLoopS: QUICK ? 5 : 20,
   oneChatSenders: 32,
   manyChats: 100,
-  openLoopRate: 1000,
+  /** `--rate=N`: the open loop's offered sends/s. */
+  openLoopRate: Number(option('rate') ?? 1000),
 };
 const pct = (cpuS: number | undefined, wallS: number) =>
   cpuS === undefined ? '–' : `${fmt((cpuS / wallS) * 100, 0)} %`;
