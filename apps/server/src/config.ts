@@ -34,10 +34,11 @@ const EnvSchema = z.object({
   SEND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(100),
   /**
    * Send transactions in flight at once per instance. More only queue on Postgres' CPUs and
-   * shrink the batches: about its core count (measured in docs/BENCHMARKS.md). Capped below
-   * DB_POOL_MAX so reads always find a connection.
+   * shrink the batches: about its core count across all instances, so 2 for the one 2-core
+   * box the defaults are for (measured in docs/BENCHMARKS.md). Capped below DB_POOL_MAX so
+   * reads always find a connection.
    */
-  SEND_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   /** Off for PgBouncer in transaction mode (no prepared statements). */
   DB_PREPARE: bool.default(true),
   /** Fail a query that takes longer than this (ms): a hung database answers UNAVAILABLE, not never. */
