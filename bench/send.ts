@@ -2,7 +2,7 @@
 // chats, their p50/p99, and p99 at a fixed 1 000 sends/s; then a check that the database holds
 // exactly the acked messages with gapless seqs per chat. See docs/BENCHMARKS.md.
 //
-//   pnpm --filter @chatsockets/bench send [--quick]
+//   pnpm --filter @chatsockets/bench send [--quick] [--only=one,many,http,open] [--rate=1000]
 
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@chatsockets/protocol';
