@@ -34,7 +34,7 @@ export interface GroupCommitOptions {
   onBatch?: (size: number) => void;
 }
 
-/** A row of `send_messages()` (drizzle/0005): one per item, `ord` its 1-based position. */
+/** A row of `send_messages()` (drizzle/0006): one per item, `ord` its 1-based position. */
 interface StoredRow {
   ord: number;
   status: 'created' | 'duplicate' | 'refused';
