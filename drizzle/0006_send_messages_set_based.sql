@@ -21,6 +21,8 @@ RETURNS TABLE (ord integer, status text, id uuid, chat_id uuid, seq integer, aut
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 BEGIN
+  -- A primary-key probe per chat, taken in the sorted order of `wanted` (a lateral subquery with
+  -- a locking clause runs as a nested loop); `id IN (...)` let the planner scan all of `chats`.
   PERFORM 1
     FROM (SELECT DISTINCT (e->>'chatId')::uuid AS id FROM jsonb_array_elements(p_items) e
           ORDER BY 1) wanted,
