@@ -120,15 +120,15 @@ export function createMessagesRepo(
   const sends = createGroupCommit<SendInput, SendOutcome>({
     ...groupCommit,
     async run(items) {
-      if (items.length === 1) return storeEach(items);
       try {
         return (await storeBatch(items)).map((value) => ({ status: 'fulfilled', value }));
       } catch (err) {
         // The database refused the batch (an item's data, a trigger, a deadlock): one bad item
-        // must not fail the others, so each goes again alone. Not when the database is
-        // unreachable, overloaded or timed out: every item would fail again, one by one, so they
-        // all get UNAVAILABLE now, and a client's resend with the same clientId is safe.
-        if (!refusedByDatabase(err)) throw err;
+        // must not fail the others, so each goes again alone; a batch of one has no others. Not
+        // when the database is unreachable, overloaded or timed out: every item would fail
+        // again, one by one, so they all get UNAVAILABLE now, and a client's resend with the
+        // same clientId is safe.
+        if (items.length === 1 || !refusedByDatabase(err)) throw err;
         return storeEach(items);
       }
     },
