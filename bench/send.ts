@@ -20,6 +20,9 @@ import { ChatsocketsTarget } from './lib/targets.js';
 const QUICK = flag('quick');
 /** `--only=one,many,http,open`: a subset of the runs (default all), e.g. the open loop on a fresh database. */
 const ONLY = option('only')?.split(',');
+const RUNS = ['one', 'many', 'http', 'open'];
+const unknownRun = ONLY?.find((r) => !RUNS.includes(r));
+if (unknownRun) throw new Error(`--only: no run "${unknownRun}" (runs: ${RUNS.join(', ')})`);
 const wanted = (run: string) => !ONLY || ONLY.includes(run);
 const CONFIG = {
   dbPoolMax: 20,
