@@ -5,13 +5,18 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import authRoutes from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
-import { toUser } from './auth/users.mapper.js';
+import { createUsersRepo } from './auth/users.repo.js';
+import { createChangesRepo } from './changes/changes.repo.js';
+import changesRoutes from './changes/changes.routes.js';
+import { createChangesService } from './changes/changes.service.js';
+import { createChatsRepo } from './chats/chats.repo.js';
 import chatsRoutes from './chats/chats.routes.js';
 import { createChatsService } from './chats/chats.service.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { withDeadline } from './deadline.js';
 import { type LogStream, loggerOptions } from './logger.js';
+import { createMessagesRepo } from './messages/messages.repo.js';
 import messagesRoutes from './messages/messages.routes.js';
 import { createMessagesService } from './messages/messages.service.js';
 import healthRoutes from './ops/health.routes.js';
@@ -84,15 +89,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const { db } = database;
 
   const publish = createPublisher(bus, app.log);
-  const auth = createAuthService({ db, publish, config: config.session });
-  const chats = createChatsService({ db, publish });
   const metrics = createMetrics();
-  const messages = createMessagesService({
-    db,
-    chats: chats.repo,
-    publish,
-    groupCommit: { ...config.groupCommit, onBatch: (size) => metrics.sendBatchSize.observe(size) },
-  });
+  // Repositories are built once, here, and handed to the services that use them.
+  const repos = {
+    users: createUsersRepo(db),
+    chats: createChatsRepo(db),
+    messages: createMessagesRepo(db, {
+      ...config.groupCommit,
+      onBatch: (size) => metrics.sendBatchSize.observe(size),
+    }),
+    changes: createChangesRepo(db),
+  };
+  const auth = createAuthService({ db, publish, config: config.session });
+  const chats = createChatsService({ chats: repos.chats, users: repos.users, publish });
+  const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
+  const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
   const presence =
     overrides.presence ??
     (redis
@@ -102,13 +113,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     bus,
     presence,
     typing: createTypingStore(),
-    messagesAfter: messages.after,
-    chatIdsOf: chats.repo.chatIdsOf,
-    usersByIds: async (ids) => (await chats.repo.usersByIds(ids)).map(toUser),
+    changesAfter: (chatId, afterRev) => changes.after(chatId, afterRev),
+    chatIdsOf: repos.chats.chatIdsOf,
+    usersByIds: chats.usersByIds,
     log: app.log,
   });
   metrics.observeHub(hub.stats);
-  const commands = createCommands({ chats, messages, hub, metrics, deadlineMs: config.requestDeadlineMs });
+  const commands = createCommands({
+    chats,
+    messages,
+    changes,
+    hub,
+    metrics,
+    deadlineMs: config.requestDeadlineMs,
+  });
   const limits = {
     loginFailures: createLimiter({
       keyPrefix: `${prefix}:login-fail`,
@@ -155,6 +173,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(authRoutes, { auth, limits });
   await app.register(chatsRoutes, { chats });
   await app.register(messagesRoutes, { messages });
+  await app.register(changesRoutes, { changes });
   await app.register(healthRoutes, { database, bus });
   await app.register(opsRoutes, { metrics });
   await app.register(gateway, {

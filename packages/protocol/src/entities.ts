@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, IsoDateSchema, SeqSchema } from './primitives.js';
+import { IdSchema, IsoDateSchema, RevSchema, SeqSchema } from './primitives.js';
 
 // Entities are what the server sends. Their schemas strip unknown keys (z.object), so a
 // client built against v1 keeps working when the server adds a field (docs/PROTOCOL.md › Strictness).
@@ -33,6 +33,8 @@ export const MessageSchema = z.object({
   createdAt: IsoDateSchema,
   editedAt: IsoDateSchema.nullable(),
   deletedAt: IsoDateSchema.nullable(),
+  /** An addition to PROTOCOL v1: the chat's rev at this message's last change. */
+  rev: RevSchema,
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -46,6 +48,8 @@ export const ChatSchema = z.object({
   lastMessage: MessageSchema.nullable(),
   unreadCount: z.number().int().min(0),
   role: RoleSchema.nullable(),
+  /** An addition to PROTOCOL v1: the chat's change cursor now; a client catches up from it. */
+  rev: RevSchema,
 });
 export type Chat = z.infer<typeof ChatSchema>;
 
@@ -57,3 +61,16 @@ export const MemberSchema = z.object({
   readSeq: SeqSchema,
 });
 export type Member = z.infer<typeof MemberSchema>;
+
+/**
+ * One entry of a chat's change log (`GET …/changes`, the `subscribe` reply): the CURRENT state
+ * of what changed after the client's rev, each entity once, at the rev of its last change, in
+ * rev order. A deleted message comes as its tombstone; a member who left as `left` (and, if
+ * they came back, as `member` after it).
+ */
+export const ChatChangeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message'), rev: RevSchema, message: MessageSchema }),
+  z.object({ type: z.literal('member'), rev: RevSchema, member: MemberSchema }),
+  z.object({ type: z.literal('left'), rev: RevSchema, user: UserSchema }),
+]);
+export type ChatChange = z.infer<typeof ChatChangeSchema>;

@@ -24,4 +24,8 @@ export const LIMITS = {
   /** Clients hide a typing indicator after this long without a refresh. */
   typingTtlMs: 5000,
   clientIdMax: 64,
+  /** `seq` and `rev` are stored as 32-bit integers: a larger cursor is a 400, never a 500. */
+  cursorMax: 2_147_483_647,
+  /** A page of `GET …/changes` (and the changes a `subscribe` reply carries) holds at most this many. */
+  changesMax: 200,
 } as const;

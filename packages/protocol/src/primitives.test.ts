@@ -176,12 +176,12 @@ describe('IsoDateSchema', () => {
 });
 
 describe('SeqSchema', () => {
-  it('[seq] accepts non-negative safe integers', () => {
-    for (const seq of [0, 1, 42, Number.MAX_SAFE_INTEGER]) expect(SeqSchema.parse(seq)).toBe(seq);
+  it('[seq] accepts integers from 0 to 2^31-1 (the column is a 32-bit integer)', () => {
+    for (const seq of [0, 1, 42, 2 ** 31 - 1]) expect(SeqSchema.parse(seq)).toBe(seq);
   });
 
-  it('[seq] rejects negatives, fractions, unsafe integers and numeric strings', () => {
-    for (const seq of [-1, 1.5, Number.MAX_SAFE_INTEGER + 1, '1', Number.NaN]) {
+  it('[seq] rejects negatives, fractions, values past 2^31-1 and numeric strings', () => {
+    for (const seq of [-1, 1.5, 2 ** 31, 2 ** 53 - 1, Number.MAX_SAFE_INTEGER + 1, '1', Number.NaN]) {
       expect(ok(SeqSchema, seq)).toBe(false);
     }
   });
@@ -192,7 +192,7 @@ describe('SeqQuerySchema', () => {
     ['0', 0],
     ['42', 42],
     ['007', 7],
-    ['999999999999999', 999999999999999],
+    ['2147483647', 2147483647],
   ])('[query seq] accepts %j and turns it into the number %i', (raw, n) => {
     expect(SeqQuerySchema.parse(raw)).toBe(n);
   });
@@ -203,4 +203,18 @@ describe('SeqQuerySchema', () => {
       expect(ok(SeqQuerySchema, raw)).toBe(false);
     },
   );
+});
+
+describe('cursors past 32 bits', () => {
+  it.each(['2147483648', '9007199254740991', '99999999999'])('[query seq] %s is a 400, not a 500', (raw) => {
+    expect(SeqQuerySchema.safeParse(raw).success).toBe(false);
+  });
+});
+
+describe('IdSchema letter case', () => {
+  it('[ids] an id in any letter case parses to its lower-case form', () => {
+    expect(IdSchema.parse('3F2B8C1E-9A4D-4E6F-8B7A-1C2D3E4F5A6B')).toBe(
+      '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b',
+    );
+  });
 });

@@ -4,8 +4,10 @@ import { LIMITS } from './limits.js';
 /**
  * Ids are opaque (PROTOCOL.md › Identity and transport): any non-empty string. No length or
  * format is assumed, so an id that names nothing is the server's 404, never a schema 400.
+ * Letter case does not matter: ids are lower-cased on parsing, so `ABC…` and `abc…` are the
+ * same id everywhere, routing of live events included (docs/PROTOCOL.md › Ids).
  */
-export const IdSchema = z.string().min(1);
+export const IdSchema = z.string().min(1).toLowerCase();
 export const IsoDateSchema = z.iso.datetime({ offset: true });
 
 export const UsernameSchema = z
@@ -50,10 +52,18 @@ export const ClientIdSchema = z
   .max(LIMITS.clientIdMax)
   .regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, "_" and "-"');
 
-export const SeqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** A message's place in its chat; stored as a 32-bit integer, so larger values are a 400. */
+export const SeqSchema = z.number().int().min(0).max(LIMITS.cursorMax);
+/**
+ * A chat's change cursor: every change its members can see (message created, edited, deleted;
+ * member joined, left, role changed) takes the chat's next rev, gapless like seq.
+ */
+export const RevSchema = SeqSchema;
 
-/** A seq carried in a query string: digits only, so "-1", "1.5" and "abc" are 400s. */
+/** A cursor carried in a query string: digits only, so "-1", "1.5" and "abc" are 400s. */
 export const SeqQuerySchema = z
   .string()
-  .regex(/^\d{1,15}$/, 'must be a non-negative integer')
-  .transform(Number);
+  .regex(/^\d{1,10}$/, 'must be a non-negative integer')
+  .transform(Number)
+  .pipe(z.number().max(LIMITS.cursorMax, `must be at most ${LIMITS.cursorMax}`));
+export const RevQuerySchema = SeqQuerySchema;

@@ -22,6 +22,7 @@ export const message: Message = {
   createdAt: T0,
   editedAt: null,
   deletedAt: null,
+  rev: 3,
 };
 
 export const chat: Chat = {
@@ -34,6 +35,7 @@ export const chat: Chat = {
   lastMessage: message,
   unreadCount: 0,
   role: 'owner',
+  rev: 3,
 };
 
 export const member: Member = { user: alice, role: 'owner', joinedAt: T0, readSeq: 1 };

@@ -15,6 +15,7 @@ export const toChat = (row: ChatViewRow): Chat => ({
   // PROTOCOL.md › Chats: unread = lastSeq - readSeq, one watermark per member.
   unreadCount: row.role ? Math.max(0, row.chat.lastSeq - (row.readSeq ?? 0)) : 0,
   role: row.role ?? null,
+  rev: row.chat.lastRev,
 });
 
 export const toMember = (member: MemberRow, user: UserRow): Member => ({

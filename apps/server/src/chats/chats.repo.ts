@@ -1,7 +1,14 @@
-import { and, asc, desc, eq, ilike, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, lt, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { takeRev, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
-import { chatMembersTable, chatsTable, messagesTable, usersTable } from '../db/schema.js';
+import {
+  chatDeparturesTable,
+  chatMembersTable,
+  chatsTable,
+  messagesTable,
+  usersTable,
+} from '../db/schema.js';
 
 export type ChatRow = typeof chatsTable.$inferSelect;
 export type MemberRow = typeof chatMembersTable.$inferSelect;
@@ -82,13 +89,24 @@ export function createChatsRepo(db: Db) {
       memberIds: string[];
     }) {
       return db.transaction(async (tx) => {
+        // Each founding member is a change of its own: revs 1..n, the chat at rev n.
         const [chat] = await tx
           .insert(chatsTable)
-          .values({ title: input.title, kind: 'group', visibility: input.visibility })
+          .values({
+            title: input.title,
+            kind: 'group',
+            visibility: input.visibility,
+            lastRev: 1 + input.memberIds.length,
+          })
           .returning();
         const members = [
-          { chatId: chat!.id, userId: input.ownerId, role: 'owner' as const },
-          ...input.memberIds.map((userId) => ({ chatId: chat!.id, userId, role: 'member' as const })),
+          { chatId: chat!.id, userId: input.ownerId, role: 'owner' as const, rev: 1 },
+          ...input.memberIds.map((userId, i) => ({
+            chatId: chat!.id,
+            userId,
+            role: 'member' as const,
+            rev: i + 2,
+          })),
         ];
         await tx.insert(chatMembersTable).values(members);
         return chat!;
@@ -101,13 +119,13 @@ export function createChatsRepo(db: Db) {
       const created = await db.transaction(async (tx) => {
         const [chat] = await tx
           .insert(chatsTable)
-          .values({ title: '', kind: 'direct', visibility: 'private', directKey })
+          .values({ title: '', kind: 'direct', visibility: 'private', directKey, lastRev: 2 })
           .onConflictDoNothing({ target: chatsTable.directKey })
           .returning();
         if (!chat) return undefined;
         await tx.insert(chatMembersTable).values([
-          { chatId: chat.id, userId: userA, role: 'member' },
-          { chatId: chat.id, userId: userB, role: 'member' },
+          { chatId: chat.id, userId: userA, role: 'member', rev: 1 },
+          { chatId: chat.id, userId: userB, role: 'member', rev: 2 },
         ]);
         return chat;
       });
@@ -133,28 +151,40 @@ export function createChatsRepo(db: Db) {
       return rows.map((r) => r.userId);
     },
 
-    /** The new member, or undefined if they already were one. */
-    async addMember(chatId: string, userId: string, role: Role) {
-      const [row] = await db
-        .insert(chatMembersTable)
-        .values({ chatId, userId, role })
-        .onConflictDoNothing()
-        .returning();
-      return row;
+    /** The new member (at the chat's next rev), or undefined if they already were one. */
+    addMember(chatId: string, userId: string, role: Role) {
+      return withChatRev(db, chatId, async (tx, rev) => {
+        const [row] = await tx
+          .insert(chatMembersTable)
+          .values({ chatId, userId, role, rev })
+          .onConflictDoNothing()
+          .returning();
+        return row;
+      });
     },
 
     /**
-     * Removes a member; when the owner leaves, the longest-standing admin (else member)
-     * becomes owner, so a group chat is never left unmanageable.
+     * Removes a member at the chat's next rev, and records the departure for the change log;
+     * when the owner leaves, the longest-standing admin (else member) becomes owner at the rev
+     * after it, so a group chat is never left unmanageable. `undefined` if they were no member.
      */
-    async removeMember(chatId: string, userId: string) {
-      return db.transaction(async (tx) => {
+    removeMember(chatId: string, userId: string) {
+      return withChatRev(db, chatId, async (tx, rev) => {
         const [removed] = await tx
           .delete(chatMembersTable)
           .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
           .returning();
-        if (removed?.role === 'owner') {
-          const [heir] = await tx
+        if (!removed) return undefined;
+        await tx
+          .insert(chatDeparturesTable)
+          .values({ chatId, userId, rev })
+          .onConflictDoUpdate({
+            target: [chatDeparturesTable.chatId, chatDeparturesTable.userId],
+            set: { rev, leftAt: sql`now()` },
+          });
+        let heir: MemberRow | undefined;
+        if (removed.role === 'owner') {
+          const [next] = await tx
             .select({ userId: chatMembersTable.userId })
             .from(chatMembersTable)
             .where(eq(chatMembersTable.chatId, chatId))
@@ -163,24 +193,36 @@ export function createChatsRepo(db: Db) {
               asc(chatMembersTable.joinedAt),
             )
             .limit(1);
-          if (heir) {
-            await tx
+          if (next) {
+            // The promotion is a role change like any other: its own rev, its own event.
+            const heirRev = (await takeRev(tx, chatId))!;
+            [heir] = await tx
               .update(chatMembersTable)
-              .set({ role: 'owner' })
-              .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, heir.userId)));
+              .set({ role: 'owner', rev: heirRev })
+              .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, next.userId)))
+              .returning();
           }
         }
-        return removed;
+        return { removed, rev, heir };
       });
     },
 
-    async setRole(chatId: string, userId: string, role: Role) {
-      const [row] = await db
-        .update(chatMembersTable)
-        .set({ role })
-        .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
-        .returning();
-      return row;
+    /** The member at the chat's next rev; `undefined` if not a member or the role is unchanged (no rev burned). */
+    setRole(chatId: string, userId: string, role: Role) {
+      return withChatRev(db, chatId, async (tx, rev) => {
+        const [row] = await tx
+          .update(chatMembersTable)
+          .set({ role, rev })
+          .where(
+            and(
+              eq(chatMembersTable.chatId, chatId),
+              eq(chatMembersTable.userId, userId),
+              ne(chatMembersTable.role, role),
+            ),
+          )
+          .returning();
+        return row;
+      });
     },
 
     /** Moves the watermark forward only, never past last_seq; the new value if it moved. */

@@ -1,19 +1,16 @@
 import type { Chat, ChatDetailResponse, Member, ServerEvent, User } from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
 import { toUser } from '../auth/users.mapper.js';
-import { createUsersRepo } from '../auth/users.repo.js';
-import type { Db } from '../db/client.js';
+import type { UsersRepo } from '../auth/users.repo.js';
 import { isId } from '../db/ids.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { assertAllowed, authorize, loadAccess, rules } from './access.js';
 import { toChat, toMember } from './chats.mapper.js';
-import { createChatsRepo } from './chats.repo.js';
+import type { ChatsRepo } from './chats.repo.js';
 
-export function createChatsService(deps: { db: Db; publish: Publish }) {
-  const chats = createChatsRepo(deps.db);
-  const users = createUsersRepo(deps.db);
-  const { publish } = deps;
+export function createChatsService(deps: { chats: ChatsRepo; users: UsersRepo; publish: Publish }) {
+  const { chats, users, publish } = deps;
 
   async function view(chatId: string, userId: string): Promise<Chat> {
     const row = await chats.viewFor(chatId, userId);
@@ -32,17 +29,19 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
     return { access, target };
   }
 
-  /** To the chat's subscribers, and to the member's own sockets (so their chat list learns of it). */
+  /**
+   * To the chat's subscribers, and to the member's own sockets (so their chat list learns of it).
+   * The hub applies a `member.left` in rev order before any later event of the chat, and drops
+   * the departed user's subscriptions right after forwarding it (realtime/hub.ts).
+   */
   function announce(chatId: string, userId: string, event: ServerEvent) {
     publish({ kind: 'chat', chatId, event });
     publish({ kind: 'user', userId, event });
   }
-  const announceMember = (type: 'member.joined' | 'member.left', chatId: string, user: User) =>
-    announce(chatId, user.id, { type, chatId, user });
+  const announceMember = (type: 'member.joined' | 'member.left', chatId: string, user: User, rev: number) =>
+    announce(chatId, user.id, { type, chatId, user, rev });
 
   return {
-    repo: chats,
-
     async list(actor: Actor): Promise<Chat[]> {
       return (await chats.listForUser(actor.user.id)).map(toChat);
     },
@@ -66,12 +65,14 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
         ownerId: actor.user.id,
         memberIds: found.map((f) => f.id),
       });
-      for (const user of found)
+      // Founding members took revs 2..n+1 in this order (chats.repo.createGroup).
+      found.forEach((user, i) =>
         publish({
           kind: 'user',
           userId: user.id,
-          event: { type: 'member.joined', chatId: chat.id, user: toUser(user) },
-        });
+          event: { type: 'member.joined', chatId: chat.id, user: toUser(user), rev: i + 2 },
+        }),
+      );
       return view(chat.id, actor.user.id);
     },
 
@@ -84,7 +85,7 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
         publish({
           kind: 'user',
           userId: other.id,
-          event: { type: 'member.joined', chatId: chat.id, user: actor.user },
+          event: { type: 'member.joined', chatId: chat.id, user: actor.user, rev: chat.lastRev },
         });
       return view(chat.id, actor.user.id);
     },
@@ -99,8 +100,8 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
       const access = await loadAccess(chats, chatId, actor.user.id);
       if (!access.member) {
         assertAllowed(rules.join(access), 'Only public group chats can be joined');
-        if (await chats.addMember(chatId, actor.user.id, 'member'))
-          announceMember('member.joined', chatId, actor.user);
+        const joined = await chats.addMember(chatId, actor.user.id, 'member');
+        if (joined) announceMember('member.joined', chatId, actor.user, joined.rev);
       }
       return view(chatId, actor.user.id);
     },
@@ -111,7 +112,7 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
       if (!user) throw notFound(`User "${username}"`);
       const member = await chats.addMember(chatId, user.id, 'member');
       if (!member) throw conflict(`"${user.username}" is already a member`);
-      announceMember('member.joined', chatId, toUser(user));
+      announceMember('member.joined', chatId, toUser(user), member.rev);
       return toMember(member, user);
     },
 
@@ -124,9 +125,13 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
       const { access, target } = await loadMemberAction(actor, chatId, userId);
       assertAllowed(rules.changeRole(access, target.member), 'Only the owner may change roles');
       const updated = await chats.setRole(chatId, userId, role);
-      if (!updated) throw notFound('Member');
+      if (!updated) {
+        // The same role again changes nothing and burns no rev; otherwise they left meanwhile.
+        if (target.member.role === role) return toMember(target.member, target.user);
+        throw notFound('Member');
+      }
       const member = toMember(updated, target.user);
-      announce(chatId, userId, { type: 'member.updated', chatId, member });
+      announce(chatId, userId, { type: 'member.updated', chatId, member, rev: updated.rev });
       return member;
     },
 
@@ -137,9 +142,17 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
         rules.removeMember(access, target.member, actor.user.id),
         'Not allowed to remove this member',
       );
-      if (!(await chats.removeMember(chatId, userId))) return;
-      announceMember('member.left', chatId, toUser(target.user));
-      publish({ kind: 'member.removed', chatId, userId });
+      const result = await chats.removeMember(chatId, userId);
+      if (!result) return;
+      announceMember('member.left', chatId, toUser(target.user), result.rev);
+      if (result.heir) {
+        // The owner left: the heir's promotion is announced like any role change.
+        const [user] = await chats.usersByIds([result.heir.userId]);
+        if (user) {
+          const member = toMember(result.heir, user);
+          announce(chatId, user.id, { type: 'member.updated', chatId, member, rev: result.heir.rev });
+        }
+      }
     },
 
     async assertCanRead(actor: Actor, chatId: string): Promise<void> {
@@ -148,24 +161,33 @@ export function createChatsService(deps: { db: Db; publish: Publish }) {
 
     /** Typing is ephemeral: checked like a post, published, never stored. */
     async startTyping(actor: Actor, chatId: string): Promise<void> {
-      await authorize(chats, chatId, actor.user.id, 'post');
-      publish({ kind: 'chat', chatId, event: { type: 'typing', chatId, user: actor.user } });
+      const access = await authorize(chats, chatId, actor.user.id, 'post');
+      // `rev`: the chat as the check saw it; the hub brings its subscribers up to it first, so a
+      // departure it has not heard of yet is applied before this reaches anyone.
+      publish({
+        kind: 'chat',
+        chatId,
+        event: { type: 'typing', chatId, user: actor.user },
+        rev: access.chat.lastRev,
+      });
     },
 
     memberIds: (chatId: string) => chats.memberIds(chatId),
 
     /** PROTOCOL.md › Chats: the read marker moves forward only, never past lastSeq. */
     async markRead(actor: Actor, chatId: string, seq: number): Promise<void> {
-      await authorize(chats, chatId, actor.user.id, 'markRead');
+      const access = await authorize(chats, chatId, actor.user.id, 'markRead');
       const moved = await chats.markRead(chatId, actor.user.id, seq);
       if (moved !== undefined) {
         // To the reader's own sockets (PROTOCOL), and, an addition, to the chat's subscribers,
         // so "seen by" is live without per-message rows or polling.
         const event = { type: 'read' as const, chatId, userId: actor.user.id, seq: moved };
         publish({ kind: 'user', userId: actor.user.id, event });
-        publish({ kind: 'chat', chatId, event });
+        publish({ kind: 'chat', chatId, event, rev: access.chat.lastRev });
       }
     },
+
+    usersByIds: async (ids: string[]) => (await chats.usersByIds(ids)).map(toUser),
   };
 }
 export type ChatsService = ReturnType<typeof createChatsService>;

@@ -53,6 +53,12 @@ export const chatsTable = pgTable(
     directKey: text().unique('chats_direct_key_key'),
     /** The seq of the newest message; bumped in the send's transaction (gapless, unlike a SEQUENCE). */
     lastSeq: integer().notNull().default(0),
+    /**
+     * The chat's change cursor: every committed change its members can see (a message created,
+     * edited or deleted; a member joined, left, or changed role) takes the next rev in its own
+     * transaction, under this row's lock, so revs are gapless and in commit order.
+     */
+    lastRev: integer().notNull().default(0),
     lastActivityAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
   },
@@ -76,6 +82,8 @@ export const chatMembersTable = pgTable(
     role: text({ enum: ['owner', 'admin', 'member'] }).notNull(),
     /** Read watermark: only moves forward. unread = chats.last_seq - read_seq. */
     readSeq: integer().notNull().default(0),
+    /** The rev of this membership's last change (joined, or role changed). */
+    rev: integer().notNull().default(0),
     joinedAt: createdAt(),
   },
   (t) => [
@@ -101,11 +109,44 @@ export const messagesTable = pgTable(
     createdAt: createdAt(),
     editedAt: timestamp({ withTimezone: true }),
     deletedAt: timestamp({ withTimezone: true }),
+    /** The rev of this message's last change (created, edited, deleted). */
+    rev: integer().notNull().default(0),
   },
   (t) => [
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
     unique('messages_author_chat_client_key').on(t.authorId, t.chatId, t.clientId),
+    index('messages_chat_id_rev_idx').on(t.chatId, t.rev),
   ],
 );
 
-export const schema = { usersTable, sessionsTable, chatsTable, chatMembersTable, messagesTable };
+/**
+ * Who left a chat, at which rev: the change log keeps departures because the member row is gone.
+ * Kept when the user rejoins (their new member row has a later rev), so a client catching up
+ * applies the departure, then the return, in rev order.
+ */
+export const chatDeparturesTable = pgTable(
+  'chat_departures',
+  {
+    chatId: uuid()
+      .notNull()
+      .references(() => chatsTable.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    rev: integer().notNull(),
+    leftAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chatId, t.userId], name: 'chat_departures_pkey' }),
+    index('chat_departures_chat_id_rev_idx').on(t.chatId, t.rev),
+  ],
+);
+
+export const schema = {
+  usersTable,
+  sessionsTable,
+  chatsTable,
+  chatMembersTable,
+  messagesTable,
+  chatDeparturesTable,
+};

@@ -12,4 +12,5 @@ export const toMessage = (row: MessageRow, author: { id: string; username: strin
   createdAt: row.createdAt.toISOString(),
   editedAt: row.editedAt?.toISOString() ?? null,
   deletedAt: row.deletedAt?.toISOString() ?? null,
+  rev: row.rev,
 });

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, gte, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNull, lt, ne, sql } from 'drizzle-orm';
+import { withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import { chatMembersTable, chatsTable, messagesTable, usersTable } from '../db/schema.js';
@@ -47,6 +48,7 @@ interface StoredRow {
   created_at: Date | string;
   edited_at: Date | string | null;
   deleted_at: Date | string | null;
+  rev: number;
   username: string;
 }
 
@@ -69,6 +71,7 @@ function toOutcome(row: StoredRow): SendOutcome {
       createdAt: new Date(row.created_at),
       editedAt: toDate(row.edited_at),
       deletedAt: toDate(row.deleted_at),
+      rev: Number(row.rev),
     },
     author: { id: row.author_id, username: row.username },
   };
@@ -168,13 +171,31 @@ export function createMessagesRepo(
       return { rows: forward ? page : page.reverse(), hasMore };
     },
 
-    async update(messageId: string, patch: Partial<Pick<MessageRow, 'body' | 'editedAt' | 'deletedAt'>>) {
-      const [row] = await db
-        .update(messagesTable)
-        .set(patch)
-        .where(eq(messagesTable.id, messageId))
-        .returning();
-      return row;
+    /**
+     * Edits or deletes a message that is not deleted, at the chat's next rev. The chat's row lock
+     * orders this after any change committed before it, so a delete always wins over an edit it
+     * races: the edit then finds the message deleted and changes nothing (`undefined`), and a
+     * delete that came first leaves no edited body behind.
+     */
+    change(
+      chatId: string,
+      messageId: string,
+      patch: Pick<MessageRow, 'body'> & Partial<Pick<MessageRow, 'editedAt' | 'deletedAt'>>,
+    ): Promise<MessageRow | undefined> {
+      return withChatRev(db, chatId, async (tx, rev) => {
+        const [row] = await tx
+          .update(messagesTable)
+          .set({ ...patch, rev })
+          .where(
+            and(
+              eq(messagesTable.id, messageId),
+              eq(messagesTable.chatId, chatId),
+              isNull(messagesTable.deletedAt),
+            ),
+          )
+          .returning();
+        return row;
+      });
     },
 
     /** Members other than the author whose watermark has reached `seq`: no per-message rows. */

@@ -2,22 +2,19 @@ import { LIMITS, type Message, type MessagePage, type UserRef } from '@chatsocke
 import type { Actor } from '../auth/auth.service.js';
 import { assertAllowed, authorize, loadAccess, rules } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
-import type { Db } from '../db/client.js';
 import { isId } from '../db/ids.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { toMessage } from './messages.mapper.js';
-import { createMessagesRepo, type GroupCommitOptions, type PageCursor } from './messages.repo.js';
+import type { MessagesRepo, PageCursor } from './messages.repo.js';
 
 export function createMessagesService(deps: {
-  db: Db;
+  messages: MessagesRepo;
   chats: ChatsRepo;
   publish: Publish;
-  groupCommit?: GroupCommitOptions;
   now?: () => Date;
 }) {
-  const messages = createMessagesRepo(deps.db, deps.groupCommit);
-  const { chats, publish } = deps;
+  const { messages, chats, publish } = deps;
   const now = deps.now ?? (() => new Date());
 
   /** The message, and the actor's access to its chat; 404 if either is absent or they disagree. */
@@ -61,23 +58,12 @@ export function createMessagesService(deps: {
     },
 
     /**
-     * Internal (no access check: `subscribe` checks before it registers the live subscription,
-     * and checking again here cost a second query per subscribe). Messages after `afterSeq`
-     * (at most 200, `hasMore` for the rest) and the chat's lastSeq, read AFTER registration.
+     * Internal (no access check: `subscribe` checks it). Messages after `afterSeq`, at most 200,
+     * `hasMore` for the rest: the catch-up of a client that subscribes by seq (v1).
      */
-    async catchUp(chatId: string, afterSeq: number | undefined) {
-      const page =
-        afterSeq === undefined
-          ? { rows: [], hasMore: false }
-          : await messages.page(chatId, { afterSeq, limit: LIMITS.missedMax });
-      const lastSeq = await messages.lastSeq(chatId);
-      return { lastSeq, missed: page.rows.map((r) => toMessage(r.message, r.author)), hasMore: page.hasMore };
-    },
-
-    /** Internal (no access check): what the hub forwards to fill a gap or resync. */
-    async after(chatId: string, afterSeq: number): Promise<Message[]> {
-      const { rows } = await messages.page(chatId, { afterSeq, limit: LIMITS.missedMax });
-      return rows.map((r) => toMessage(r.message, r.author));
+    async missedAfter(chatId: string, afterSeq: number) {
+      const page = await messages.page(chatId, { afterSeq, limit: LIMITS.missedMax });
+      return { missed: page.rows.map((r) => toMessage(r.message, r.author)), hasMore: page.hasMore };
     },
 
     async edit(actor: Actor, messageId: string, body: string, chatId?: string): Promise<Message> {
@@ -87,8 +73,9 @@ export function createMessagesService(deps: {
         'Only the author may edit a message',
       );
       if (message.deletedAt) throw conflict('The message was deleted');
-      const updated = await messages.update(messageId, { body, editedAt: now() });
-      if (!updated) throw notFound('Message');
+      const updated = await messages.change(message.chatId, messageId, { body, editedAt: now() });
+      // Deleted meanwhile: a delete wins over an edit it races (messages.repo.change).
+      if (!updated) throw conflict('The message was deleted');
       const dto = toMessage(updated, actor.user);
       publish({ kind: 'chat', chatId: dto.chatId, event: { type: 'message.updated', message: dto } });
       return dto;
@@ -102,8 +89,8 @@ export function createMessagesService(deps: {
         'Only the author or a chat owner/admin may delete a message',
       );
       if (message.deletedAt) return;
-      const updated = await messages.update(messageId, { body: '', deletedAt: now() });
-      if (!updated) return;
+      const updated = await messages.change(message.chatId, messageId, { body: '', deletedAt: now() });
+      if (!updated) return; // deleted meanwhile by someone else
       publish({
         kind: 'chat',
         chatId: updated.chatId,

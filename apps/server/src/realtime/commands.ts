@@ -1,5 +1,5 @@
 import type { ClientFrameOf, ClientFrameType, ReplyData } from '@chatsockets/protocol';
-import { toUser } from '../auth/users.mapper.js';
+import type { ChangesService } from '../changes/changes.service.js';
 import type { ChatsService } from '../chats/chats.service.js';
 import { withDeadline } from '../deadline.js';
 import type { MessagesService } from '../messages/messages.service.js';
@@ -21,39 +21,47 @@ export type Commands = { [K in ClientFrameType]: Handler<K> };
 export function createCommands(deps: {
   chats: ChatsService;
   messages: MessagesService;
+  changes: ChangesService;
   hub: Hub;
   metrics: Metrics;
   deadlineMs: number;
 }) {
-  const { chats, messages, hub, metrics, deadlineMs } = deps;
+  const { chats, messages, changes, hub, metrics, deadlineMs } = deps;
 
   return {
     /**
      * Exactly once across the catch-up/live boundary: register the live subscription first,
-     * then read what was missed, reply, and flush what arrived meanwhile minus seqs the
-     * reply carried (ARCHITECTURE.md › subscribe).
+     * then read where the chat stands, check access, read what was missed, reply, and flush
+     * what arrived meanwhile minus changes the reply covered (ARCHITECTURE.md › subscribe).
+     * Checking AFTER registering closes the race with a removal: one committed before the
+     * check is refused here, one after it reaches this subscription through the hub in rev
+     * order, `member.left` and then nothing.
      */
-    async subscribe(conn, { chatId, afterSeq }) {
-      // 403/404 before anything is registered
-      await withDeadline(chats.assertCanRead(conn.actor, chatId), deadlineMs);
+    async subscribe(conn, { chatId, afterSeq, afterRev }) {
       hub.beginSubscription(conn, chatId);
       try {
         const read = async () => {
-          const catchUp = await messages.catchUp(chatId, afterSeq);
+          // Where the chat stands, then the check: a departure at or before `at.rev` is seen
+          // by the check; one after it is forwarded to this subscription, which it then ends.
+          const at = await changes.position(chatId);
+          await chats.assertCanRead(conn.actor, chatId);
+          const caughtUp =
+            afterRev !== undefined
+              ? { missed: [], ...(await changes.between(chatId, afterRev, at.rev)) }
+              : afterSeq !== undefined
+                ? { changes: [], ...(await messages.missedAfter(chatId, afterSeq)) }
+                : { missed: [], changes: [], hasMore: false };
           const onlineIds = await hub.onlineAmong(await chats.memberIds(chatId));
-          const online = onlineIds.size ? (await chats.repo.usersByIds([...onlineIds])).map(toUser) : [];
-          return { ...catchUp, online };
+          const online = onlineIds.size ? await chats.usersByIds([...onlineIds]) : [];
+          return { at, caughtUp, online };
         };
-        const { lastSeq, missed, hasMore, online } = await withDeadline(read(), deadlineMs);
+        const { at, caughtUp, online } = await withDeadline(read(), deadlineMs);
         const typing = hub.typingIn(chatId);
-        const sentSeq = missed.length
-          ? missed[missed.length - 1]!.seq
-          : afterSeq === undefined
-            ? lastSeq
-            : afterSeq;
+        const lastSeq = Math.max(at.lastSeq, caughtUp.missed.at(-1)?.seq ?? 0);
         // The reply must leave before the buffered events.
-        conn.afterReply(() => hub.completeSubscription(conn, chatId, sentSeq));
-        return { chatId, lastSeq, missed, hasMore, typing, online };
+        const sentSeq = caughtUp.missed.at(-1)?.seq ?? afterSeq ?? 0;
+        conn.afterReply(() => hub.completeSubscription(conn, chatId, at.rev, sentSeq));
+        return { chatId, lastSeq, rev: at.rev, ...caughtUp, typing, online };
       } catch (err) {
         hub.unsubscribe(conn, chatId);
         throw err;

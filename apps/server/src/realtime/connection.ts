@@ -7,8 +7,13 @@ import type { Actor } from '../auth/auth.service.js';
 interface Subscription {
   syncing: boolean;
   /** Events that arrived while syncing, flushed in order after the reply. */
-  buffered: Array<{ seq?: number; data: Frame }>;
-  /** Highest message seq this socket has been sent for the chat: never send it again. */
+  buffered: Array<{ rev?: number; seq?: number; data: Frame }>;
+  /** Highest rev this socket holds for the chat (sent, or covered by the subscribe reply): never send one again. */
+  sentRev: number;
+  /**
+   * Highest message seq it holds: a client that subscribed by seq got `missed` read after the
+   * reply's rev, so a live `message.created` past that rev may be one it has already.
+   */
   sentSeq: number;
 }
 
@@ -97,13 +102,17 @@ export class Connection {
     this.events.sent(data.length);
   }
 
-  /** Delivers a chat event, holding it while the subscription syncs and dropping seqs already sent. */
-  deliver(chatId: string, data: Frame, seq?: number): void {
+  /** Delivers a chat event, holding it while the subscription syncs and dropping revs already held. */
+  deliver(chatId: string, data: Frame, rev?: number, seq?: number): void {
     const sub = this.subscriptions.get(chatId);
     if (!sub) return;
     if (sub.syncing) {
-      sub.buffered.push({ seq, data });
+      sub.buffered.push({ rev, seq, data });
       return;
+    }
+    if (rev !== undefined) {
+      if (rev <= sub.sentRev) return;
+      sub.sentRev = rev;
     }
     if (seq !== undefined) {
       if (seq <= sub.sentSeq) return;

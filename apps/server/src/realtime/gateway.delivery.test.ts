@@ -147,7 +147,7 @@ describe.each(drivers())('gateway delivery on %s', (driver) => {
     const member = promote.json().member;
     for (const socket of [c, b]) {
       const event = await socket.next((f) => f.type === 'member.updated', 5000, true);
-      expect(event).toEqual({ type: 'member.updated', chatId, member });
+      expect(event).toEqual({ type: 'member.updated', chatId, member, rev: expect.any(Number) });
     }
     expect(member).toMatchObject({ role: 'admin', user: { id: bob.user.id } });
     // A refused change announces nothing.

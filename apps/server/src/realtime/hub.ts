@@ -1,4 +1,4 @@
-import { CLOSE_CODES, type Message, type ServerEvent, type User } from '@chatsockets/protocol';
+import { type ChatChange, CLOSE_CODES, type ServerEvent, type User } from '@chatsockets/protocol';
 import { loggableError } from '../errors.js';
 import type { Bus, BusMessage } from './bus/bus.js';
 import type { Connection } from './connection.js';
@@ -9,19 +9,54 @@ export interface HubDeps {
   bus: Bus;
   presence: Presence;
   typing: TypingStore;
-  /** Committed messages of a chat after `afterSeq`, ascending (gap fill and resync). */
-  messagesAfter(chatId: string, afterSeq: number): Promise<Message[]>;
+  /** A chat's committed changes after `afterRev`, in rev order, a page at a time (gap fill and resync). */
+  changesAfter(chatId: string, afterRev: number): Promise<{ changes: ChatChange[]; hasMore: boolean }>;
   chatIdsOf(userId: string): Promise<string[]>;
   /** For presence changes reported by another instance's death (Presence.onExternalChange). */
   usersByIds(userIds: string[]): Promise<User[]>;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
-/** Per chat with local subscribers: the highest seq forwarded, and a chain that keeps events in order. */
+/**
+ * Per chat with local subscribers: the highest rev forwarded, and a chain that keeps events in
+ * order. Until the first subscriber's catch-up says where the chat stands (`forwardedRev`
+ * undefined), events wait in `pending`.
+ */
 interface ChatRoute {
   subscribers: Set<Connection>;
-  forwardedSeq: number | undefined;
+  forwardedRev: number | undefined;
+  pending: Array<{ event: ServerEvent; rev: number | undefined }>;
   chain: Promise<void>;
+}
+
+/** The rev of an event that is itself a change of the chat (messages carry it in the message). */
+export function revOf(event: ServerEvent): number | undefined {
+  switch (event.type) {
+    case 'message.created':
+    case 'message.updated':
+      return event.message.rev;
+    case 'member.joined':
+    case 'member.left':
+    case 'member.updated':
+      return event.rev;
+    default:
+      return undefined;
+  }
+}
+
+/** A change read back from the database, as the event a subscriber would have received. */
+function toEvent(chatId: string, change: ChatChange): ServerEvent {
+  switch (change.type) {
+    case 'message': {
+      const m = change.message;
+      const created = m.editedAt === null && m.deletedAt === null;
+      return { type: created ? 'message.created' : 'message.updated', message: m };
+    }
+    case 'member':
+      return { type: 'member.updated', chatId, member: change.member, rev: change.rev };
+    case 'left':
+      return { type: 'member.left', chatId, user: change.user, rev: change.rev };
+  }
 }
 
 /**
@@ -54,59 +89,74 @@ export function createHub(deps: HubDeps) {
   const bySession = new Map<string, Set<Connection>>();
   const leavings = new Set<Promise<void>>();
 
-  function route(chatId: string): ChatRoute | undefined {
-    return chats.get(chatId);
-  }
-
-  function forward(chatId: string, r: ChatRoute, event: ServerEvent, seq?: number, skipUser?: string) {
+  function forward(chatId: string, r: ChatRoute, event: ServerEvent, rev?: number) {
     const data = encode(event);
-    for (const conn of r.subscribers) if (conn.userId !== skipUser) conn.deliver(chatId, data, seq);
+    const skipUser = event.type === 'typing' ? event.user.id : undefined;
+    const seq = event.type === 'message.created' ? event.message.seq : undefined;
+    for (const conn of r.subscribers) if (conn.userId !== skipUser) conn.deliver(chatId, data, rev, seq);
+    // Membership at delivery: the departed user's sockets get `member.left`, then nothing more
+    // of this chat. Events are forwarded in rev order, so nothing after the departure got out.
+    if (event.type === 'member.left') {
+      for (const conn of byUser.get(event.user.id) ?? []) unsubscribe(conn, chatId);
+    }
   }
 
   /**
-   * message.created in seq order, exactly once per socket. A seq beyond the next expected one
-   * means events were lost or overtaken: the missing ones are already committed (the chat row
-   * lock orders commits), so they are read from the database and forwarded first.
+   * Forwards, in rev order, every change committed after the route's position, read back from
+   * the database: what the bus lost, or what is still in flight from another transaction (two
+   * commits' publishes can overtake each other). Changes come at their current state, so a
+   * late event for any of them is older and is dropped.
    */
-  async function forwardCreated(chatId: string, r: ChatRoute, message: Message) {
-    if (r.forwardedSeq !== undefined && message.seq <= r.forwardedSeq) {
-      forward(chatId, r, { type: 'message.created', message }, message.seq); // late, but a new socket may lack it
+  async function fill(chatId: string, r: ChatRoute) {
+    for (;;) {
+      if (r.forwardedRev === undefined) return;
+      const page = await deps.changesAfter(chatId, r.forwardedRev);
+      for (const change of page.changes) {
+        if (change.rev <= r.forwardedRev) continue;
+        r.forwardedRev = change.rev;
+        forward(chatId, r, toEvent(chatId, change), change.rev);
+      }
+      if (!page.hasMore || page.changes.length === 0) return;
+    }
+  }
+
+  /**
+   * Chat events reach subscribers in rev order, each change once. A change past the next
+   * expected rev means changes were lost or overtaken: they are committed already (revs are
+   * taken under the chat's row lock), so they are read back and forwarded first. An event that
+   * is not a change (`typing`, `read`) waits until the chat is at the rev its publisher saw.
+   */
+  async function route(chatId: string, r: ChatRoute, event: ServerEvent, atRev: number | undefined) {
+    const rev = revOf(event);
+    if (r.forwardedRev === undefined) {
+      r.pending.push({ event, rev: atRev });
       return;
     }
-    if (r.forwardedSeq !== undefined && message.seq > r.forwardedSeq + 1)
-      await catchUp(chatId, r, message.seq);
-    r.forwardedSeq = Math.max(r.forwardedSeq ?? 0, message.seq);
-    forward(chatId, r, { type: 'message.created', message }, message.seq);
-  }
-
-  /** Forwards the committed messages after the route's position and below `beforeSeq`, page by page. */
-  async function catchUp(chatId: string, r: ChatRoute, beforeSeq = Number.POSITIVE_INFINITY) {
-    while (r.forwardedSeq !== undefined && r.forwardedSeq < beforeSeq - 1) {
-      const page = await deps.messagesAfter(chatId, r.forwardedSeq);
-      if (page.length === 0) return;
-      for (const m of page) {
-        if (m.seq >= beforeSeq) return;
-        r.forwardedSeq = Math.max(r.forwardedSeq, m.seq);
-        forward(chatId, r, { type: 'message.created', message: m }, m.seq);
-      }
+    if (rev !== undefined) {
+      if (rev <= r.forwardedRev) return; // late: a fill forwarded this change, at a newer state
+      if (rev > r.forwardedRev + 1) await fill(chatId, r);
+      if (rev <= r.forwardedRev) return;
+      r.forwardedRev = rev;
+      forward(chatId, r, event, rev);
+      return;
     }
+    if (atRev !== undefined && atRev > r.forwardedRev) await fill(chatId, r);
+    forward(chatId, r, event);
   }
 
-  async function onChatEvent(chatId: string, event: ServerEvent) {
+  async function onChatEvent(chatId: string, event: ServerEvent, atRev: number | undefined) {
     if (event.type === 'typing') {
       if (event.active === false) deps.typing.stop(chatId, event.user.id);
       else deps.typing.start(chatId, event.user);
     }
     if (event.type === 'message.created') deps.typing.stop(chatId, event.message.author.id);
-    const r = route(chatId);
-    if (!r) return;
-    if (event.type === 'message.created') await forwardCreated(chatId, r, event.message);
-    else forward(chatId, r, event, undefined, event.type === 'typing' ? event.user.id : undefined);
+    const r = chats.get(chatId);
+    if (r) await route(chatId, r, event, atRev);
   }
 
   /** Chat events run one after another per chat, so order survives the async gap fill. */
   function enqueueChat(chatId: string, task: () => Promise<void> | void) {
-    const r = route(chatId);
+    const r = chats.get(chatId);
     if (!r) return void task();
     r.chain = r.chain
       .then(task)
@@ -116,16 +166,12 @@ export function createHub(deps: HubDeps) {
   function onBus(message: BusMessage) {
     switch (message.kind) {
       case 'chat':
-        return enqueueChat(message.chatId, () => onChatEvent(message.chatId, message.event));
+        return enqueueChat(message.chatId, () => onChatEvent(message.chatId, message.event, message.rev));
       case 'user': {
         const data = encode(message.event);
         for (const conn of byUser.get(message.userId) ?? []) conn.sendRaw(data);
         return;
       }
-      case 'member.removed':
-        return enqueueChat(message.chatId, () => {
-          for (const conn of byUser.get(message.userId) ?? []) unsubscribe(conn, message.chatId);
-        });
       case 'session.revoked':
         for (const conn of bySession.get(message.sessionId) ?? [])
           conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
@@ -134,7 +180,7 @@ export function createHub(deps: HubDeps) {
         const data = encode({ type: 'presence', user: message.user, online: message.online });
         const sent = new Set<Connection>();
         for (const chatId of message.chatIds) {
-          for (const conn of route(chatId)?.subscribers ?? []) {
+          for (const conn of chats.get(chatId)?.subscribers ?? []) {
             if (sent.has(conn) || conn.userId === message.user.id) continue;
             sent.add(conn);
             conn.sendRaw(data);
@@ -148,10 +194,11 @@ export function createHub(deps: HubDeps) {
   }
 
   const unsubscribeBus = deps.bus.subscribe(onBus);
-  // After the bus lost messages, every subscribed chat catches up from the database.
+  // After the bus lost messages, every subscribed chat catches up from the database, departures
+  // included: this is what revalidates subscriptions against membership after an outage.
   const unsubscribeResync = deps.bus.onResync(() => {
     for (const [chatId, r] of chats) {
-      enqueueChat(chatId, () => (route(chatId) === r ? catchUp(chatId, r) : undefined));
+      enqueueChat(chatId, () => (chats.get(chatId) === r ? fill(chatId, r) : undefined));
     }
   });
 
@@ -219,10 +266,11 @@ export function createHub(deps: HubDeps) {
 
     /** Step 1 of subscribe: live events start buffering BEFORE the catch-up is read. */
     beginSubscription(conn: Connection, chatId: string) {
-      conn.subscriptions.set(chatId, { syncing: true, buffered: [], sentSeq: 0 });
+      conn.subscriptions.set(chatId, { syncing: true, buffered: [], sentRev: 0, sentSeq: 0 });
       const r = chats.get(chatId) ?? {
         subscribers: new Set(),
-        forwardedSeq: undefined,
+        forwardedRev: undefined,
+        pending: [],
         chain: Promise.resolve(),
       };
       chats.set(chatId, r);
@@ -230,21 +278,28 @@ export function createHub(deps: HubDeps) {
     },
 
     /**
-     * Step 2: after the reply went out, flush what arrived meanwhile, minus seqs the reply
-     * already carried. `sentSeq` is the highest seq the client now holds.
+     * Step 2: after the reply went out, flush what arrived meanwhile, minus changes the reply
+     * already covered. `rev` is the chat's rev the reply was read at; `seq` the highest message
+     * seq it carried (a subscribe by seq).
      */
-    completeSubscription(conn: Connection, chatId: string, sentSeq: number) {
+    completeSubscription(conn: Connection, chatId: string, rev: number, seq = 0) {
       const sub = conn.subscriptions.get(chatId);
       if (!sub) return;
       const r = chats.get(chatId);
-      // Only a new route learns its position here: raising a known one would make in-flight
-      // events look late and reorder them for the chat's other sockets.
-      if (r && r.forwardedSeq === undefined) r.forwardedSeq = sentSeq;
       sub.syncing = false;
-      sub.sentSeq = Math.max(sub.sentSeq, sentSeq);
+      sub.sentRev = Math.max(sub.sentRev, rev);
+      sub.sentSeq = Math.max(sub.sentSeq, seq);
       const buffered = sub.buffered;
       sub.buffered = [];
-      for (const item of buffered) conn.deliver(chatId, item.data, item.seq);
+      for (const item of buffered) conn.deliver(chatId, item.data, item.rev, item.seq);
+      // Only a new route learns its position here (raising a known one would make in-flight
+      // events look late); what arrived before it knew goes through in order now.
+      if (r && r.forwardedRev === undefined) {
+        r.forwardedRev = rev;
+        const pending = r.pending;
+        r.pending = [];
+        for (const item of pending) enqueueChat(chatId, () => route(chatId, r, item.event, item.rev));
+      }
     },
 
     unsubscribe,

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { ChatSchema, MemberSchema, VisibilitySchema } from '../entities.js';
+import { ChatChangeSchema, ChatSchema, MemberSchema, VisibilitySchema } from '../entities.js';
 import { LIMITS } from '../limits.js';
 import {
   ChatTitleSchema,
   IdSchema,
   isStorableText,
+  RevQuerySchema,
+  RevSchema,
   SeqSchema,
   STORABLE_TEXT_MESSAGE,
   UsernameSchema,
@@ -56,3 +58,28 @@ export type MemberResponse = z.infer<typeof MemberResponseSchema>;
 
 export const ReadBodySchema = z.strictObject({ seq: SeqSchema });
 export type ReadBody = z.infer<typeof ReadBodySchema>;
+
+/**
+ * Addition to PROTOCOL v1: `GET /api/chats/:chatId/changes?afterRev=&limit=`, the chat's change
+ * log after `afterRev` (default 0), oldest first, at most `limit` (1–200, default 200).
+ * `rev` is where the client stands after applying the page: the last change's rev when
+ * `hasMore`, else the chat's rev now.
+ */
+export const ChangesQuerySchema = z.strictObject({
+  afterRev: RevQuerySchema.optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${LIMITS.changesMax}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(LIMITS.changesMax))
+    .optional(),
+});
+export type ChangesQuery = z.input<typeof ChangesQuerySchema>;
+
+export const ChangesResponseSchema = z.object({
+  chatId: IdSchema,
+  rev: RevSchema,
+  changes: z.array(ChatChangeSchema),
+  hasMore: z.boolean(),
+});
+export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;

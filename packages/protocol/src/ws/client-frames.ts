@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClientIdSchema, IdSchema, MessageBodySchema, SeqSchema } from '../primitives.js';
+import { ClientIdSchema, IdSchema, MessageBodySchema, RevSchema, SeqSchema } from '../primitives.js';
 
 /** A frame with an `id` (any string or number) gets exactly one reply carrying that id. */
 export const FrameIdSchema = z.union([z.string(), z.number()]);
@@ -13,6 +13,8 @@ const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
 export const SubscribeFrameSchema = frame('subscribe', {
   chatId: IdSchema,
   afterSeq: SeqSchema.optional(),
+  /** An addition to PROTOCOL v1: catch up on every change after this rev (the reply's `changes`). */
+  afterRev: RevSchema.optional(),
 });
 export const UnsubscribeFrameSchema = frame('unsubscribe', { chatId: IdSchema });
 export const SendFrameSchema = frame('message.send', {

@@ -5,7 +5,16 @@ import { REPLY_DATA_SCHEMAS, SubscribeReplySchema } from './replies.js';
 
 /** One valid `data` per row of PROTOCOL.md › WebSocket › Client → server ("reply data"). */
 const EXAMPLES: Record<string, unknown> = {
-  subscribe: { chatId: 'c_1', lastSeq: 1, missed: [message], hasMore: false, typing: [bob], online: [alice] },
+  subscribe: {
+    chatId: 'c_1',
+    lastSeq: 1,
+    missed: [message],
+    rev: 3,
+    changes: [],
+    hasMore: false,
+    typing: [bob],
+    online: [alice],
+  },
   unsubscribe: {},
   'message.send': { message },
   'message.edit': { message },

@@ -1,16 +1,20 @@
 import { z } from 'zod';
-import { MessageSchema, UserSchema } from '../entities.js';
-import { IdSchema, IsoDateSchema, SeqSchema } from '../primitives.js';
+import { ChatChangeSchema, MessageSchema, UserSchema } from '../entities.js';
+import { IdSchema, IsoDateSchema, RevSchema, SeqSchema } from '../primitives.js';
 import type { ClientFrameType } from './client-frames.js';
 
 /**
  * `subscribe` reply. `typing` and `online` are additions to PROTOCOL v1: who is typing in the
  * chat and which of its members are online right now, so a late subscriber is never blind.
+ * `rev` and `changes` are additions too: the chat's rev now, and, for `afterRev`, every change
+ * after it (`missed` is then empty); `hasMore` says more changes (or messages) are to be paged.
  */
 export const SubscribeReplySchema = z.object({
   chatId: IdSchema,
   lastSeq: SeqSchema,
   missed: z.array(MessageSchema),
+  rev: RevSchema,
+  changes: z.array(ChatChangeSchema),
   hasMore: z.boolean(),
   typing: z.array(UserSchema),
   online: z.array(UserSchema),

@@ -24,9 +24,9 @@ const EVENTS = {
   'message.updated': { type: 'message.updated', message: { ...message, body: '', deletedAt: T0 } },
   typing: { type: 'typing', chatId: 'c_1', user: alice },
   presence: { type: 'presence', user: alice, online: true },
-  'member.joined': { type: 'member.joined', chatId: 'c_1', user: alice },
-  'member.left': { type: 'member.left', chatId: 'c_1', user: alice },
-  'member.updated': { type: 'member.updated', chatId: 'c_1', member: { ...member, role: 'admin' } },
+  'member.joined': { type: 'member.joined', chatId: 'c_1', user: alice, rev: 4 },
+  'member.left': { type: 'member.left', chatId: 'c_1', user: alice, rev: 5 },
+  'member.updated': { type: 'member.updated', chatId: 'c_1', member: { ...member, role: 'admin' }, rev: 6 },
   read: { type: 'read', chatId: 'c_1', userId: alice.id, seq: 42 },
 } as const;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MemberSchema, MessageSchema, UserSchema } from '../entities.js';
 import { ErrorInfoSchema } from '../errors.js';
-import { IdSchema, IsoDateSchema, SeqSchema } from '../primitives.js';
+import { IdSchema, IsoDateSchema, RevSchema, SeqSchema } from '../primitives.js';
 import { FrameIdSchema } from './client-frames.js';
 
 export const HelloFrameSchema = z.object({
@@ -54,15 +54,20 @@ export const PresenceEventSchema = z.object({
   user: UserSchema,
   online: z.boolean(),
 });
+// Every event that changes what a chat's members see carries the chat's `rev` for that change
+// (messages carry it in `message.rev`): a client that sees a hole in rev fills it from
+// `GET …/changes?afterRev=`, as it fills a hole in seq.
 export const MemberJoinedEventSchema = z.object({
   type: z.literal('member.joined'),
   chatId: IdSchema,
   user: UserSchema,
+  rev: RevSchema,
 });
 export const MemberLeftEventSchema = z.object({
   type: z.literal('member.left'),
   chatId: IdSchema,
   user: UserSchema,
+  rev: RevSchema,
 });
 /**
  * An addition to PROTOCOL v1: a member's role changed (`PATCH …/members/:userId`). To the chat's
@@ -73,6 +78,7 @@ export const MemberUpdatedEventSchema = z.object({
   type: z.literal('member.updated'),
   chatId: IdSchema,
   member: MemberSchema,
+  rev: RevSchema,
 });
 /** To the reader's own other sockets. */
 export const ReadEventSchema = z.object({

@@ -2,16 +2,18 @@ import type { ServerEvent, User } from '@chatsockets/protocol';
 
 /**
  * What services publish after COMMIT, and what every instance's hub receives.
- * `chat`: to the sockets subscribed to the chat. `user`: to one user's sockets (e.g. `read`).
+ * `chat`: to the sockets subscribed to the chat, in the chat's rev order. An event that is not
+ *   a change of its own (`typing`, `read`) may carry `rev`, the chat's rev its publisher saw:
+ *   each hub brings the chat up to that rev before forwarding it, so a member's departure
+ *   is applied before anything published after it, even when the bus lost the departure.
+ * `user`: to one user's sockets (e.g. `read`, their own `member.joined`).
  * `session.revoked`: close that session's sockets with 4401 (logout, expiry).
- * `member.removed`: drop the user's subscription to the chat right after `member.left`.
  * `presence`: to the sockets subscribed to any of `chatIds` (the user's chats).
  */
 export type BusMessage =
-  | { kind: 'chat'; chatId: string; event: ServerEvent }
+  | { kind: 'chat'; chatId: string; event: ServerEvent; rev?: number }
   | { kind: 'user'; userId: string; event: ServerEvent }
   | { kind: 'session.revoked'; sessionId: string }
-  | { kind: 'member.removed'; chatId: string; userId: string }
   | { kind: 'presence'; user: User; online: boolean; chatIds: string[] };
 
 export type BusHandler = (message: BusMessage) => void;

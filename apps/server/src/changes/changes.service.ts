@@ -1,0 +1,65 @@
+import { type ChangesResponse, type ChatChange, LIMITS } from '@chatsockets/protocol';
+import type { Actor } from '../auth/auth.service.js';
+import { toUser } from '../auth/users.mapper.js';
+import { authorize } from '../chats/access.js';
+import { toMember } from '../chats/chats.mapper.js';
+import type { ChatsRepo } from '../chats/chats.repo.js';
+import { isId } from '../db/ids.js';
+import { notFound } from '../errors.js';
+import { toMessage } from '../messages/messages.mapper.js';
+import type { ChangeRow, ChangesRepo } from './changes.repo.js';
+
+const toChange = (row: ChangeRow): ChatChange => {
+  switch (row.type) {
+    case 'message':
+      return { type: 'message', rev: row.rev, message: toMessage(row.message, row.author) };
+    case 'member':
+      return { type: 'member', rev: row.rev, member: toMember(row.member, row.user) };
+    case 'left':
+      return { type: 'left', rev: row.rev, user: toUser(row.user) };
+  }
+};
+
+/** A chat's change log (ARCHITECTURE.md › Change cursor): for clients, and for the hub's gap fill. */
+export function createChangesService(deps: { changes: ChangesRepo; chats: ChatsRepo }) {
+  const { changes, chats } = deps;
+
+  /** Internal (no access check): the chat's rev and lastSeq now, read before its changes. */
+  async function position(chatId: string) {
+    const at = isId(chatId) ? await changes.position(chatId) : undefined;
+    if (!at) throw notFound('Chat');
+    return at;
+  }
+
+  /** Internal (no access check): changes after `afterRev` up to `chatRev`, a page. */
+  async function between(
+    chatId: string,
+    afterRev: number,
+    chatRev: number,
+    limit: number = LIMITS.changesMax,
+  ) {
+    const page = await changes.between(chatId, afterRev, chatRev, limit);
+    return { changes: page.changes.map(toChange), hasMore: page.hasMore };
+  }
+
+  /** Internal (no access check): what the hub forwards to fill a hole or resync. */
+  async function after(chatId: string, afterRev: number, limit?: number) {
+    return between(chatId, afterRev, (await position(chatId)).rev, limit);
+  }
+
+  return {
+    position,
+    between,
+    after,
+
+    async page(actor: Actor, chatId: string, afterRev = 0, limit?: number): Promise<ChangesResponse> {
+      await authorize(chats, chatId, actor.user.id, 'read');
+      const chatRev = (await position(chatId)).rev;
+      const page = await between(chatId, afterRev, chatRev, limit);
+      // Where the client stands once it applied the page: the next page starts there.
+      const rev = page.hasMore ? page.changes.at(-1)!.rev : Math.max(chatRev, afterRev);
+      return { chatId, rev, changes: page.changes, hasMore: page.hasMore };
+    },
+  };
+}
+export type ChangesService = ReturnType<typeof createChangesService>;
