@@ -66,13 +66,13 @@ export function createChatsService(deps: { chats: ChatsRepo; users: UsersRepo; p
         memberIds: found.map((f) => f.id),
       });
       // Founding members took revs 2..n+1 in this order (chats.repo.createGroup).
-      found.forEach((user, i) =>
+      for (const [i, user] of found.entries()) {
         publish({
           kind: 'user',
           userId: user.id,
           event: { type: 'member.joined', chatId: chat.id, user: toUser(user), rev: i + 2 },
-        }),
-      );
+        });
+      }
       return view(chat.id, actor.user.id);
     },
 
