@@ -1,4 +1,5 @@
 import {
+  ChangesResponseSchema,
   ChatDetailResponseSchema,
   ChatListResponseSchema,
   ChatResponseSchema,
@@ -28,6 +29,12 @@ export const chatsApi = {
     }),
   removeMember: (chatId: string, userId: string) =>
     requestNoContent('DELETE', `${chatPath(chatId)}/members/${encodeURIComponent(userId)}`),
+  /** The chat's changes after `afterRev` (docs/PROTOCOL.md › Change cursor). */
+  changes: (chatId: string, afterRev: number, signal?: AbortSignal) =>
+    request('GET', `${chatPath(chatId)}/changes`, ChangesResponseSchema, {
+      query: { afterRev: String(afterRev) },
+      signal,
+    }),
   markRead: (chatId: string, seq: number) =>
     requestNoContent('POST', `${chatPath(chatId)}/read`, { body: { seq } }),
 };

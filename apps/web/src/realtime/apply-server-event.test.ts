@@ -30,6 +30,7 @@ const msg = (seq: number, author = you, over: Partial<Message> = {}): Message =>
   createdAt: new Date(Date.UTC(2030, 0, 1, 0, seq)).toISOString(),
   editedAt: null,
   deletedAt: null,
+  rev: seq,
   ...over,
 });
 
@@ -44,6 +45,7 @@ function chat(over: Partial<Chat> = {}): Chat {
     lastMessage: msg(2),
     unreadCount: 1,
     role: 'member',
+    rev: 4,
     ...over,
   };
 }
@@ -99,11 +101,11 @@ describe('applyServerEvent', () => {
 
   it('[edit] updates replace the message and the preview, never go back', () => {
     const { qc, listed } = setup();
-    const deleted = msg(2, you, { body: '', deletedAt: '2030-01-02T00:00:00.000Z' });
+    const deleted = msg(2, you, { body: '', deletedAt: '2030-01-02T00:00:00.000Z', rev: 9 });
     applyServerEvent(qc, { type: 'message.updated', message: deleted }, me.id);
     applyServerEvent(
       qc,
-      { type: 'message.updated', message: msg(2, you, { editedAt: '2030-01-01T12:00:00.000Z' }) },
+      { type: 'message.updated', message: msg(2, you, { editedAt: '2030-01-01T12:00:00.000Z', rev: 8 }) },
       me.id,
     );
     expect(qc.getQueryData<ChatMessages>(queryKeys.messages('c1'))!.messages[1]).toEqual(deleted);
@@ -141,45 +143,53 @@ describe('applyServerEvent', () => {
 
   it('[members] when I leave or am removed, the chat goes from the list', () => {
     const { qc, held } = setup();
-    applyServerEvent(qc, { type: 'member.left', chatId: 'c1', user: me }, me.id);
+    applyServerEvent(qc, { type: 'member.left', chatId: 'c1', user: me, rev: 5 }, me.id);
     expect(qc.getQueryData<ChatListResponse>(queryKeys.chatList())!.chats).toEqual([]);
     expect(held()).toBeUndefined();
   });
 
   it('[members] someone else leaving or joining keeps the members list in sync; the list stays', () => {
     const { qc, members, listInvalidated } = setup();
-    applyServerEvent(qc, { type: 'member.joined', chatId: 'c1', user: them }, me.id);
+    applyServerEvent(qc, { type: 'member.joined', chatId: 'c1', user: them, rev: 5 }, me.id);
     expect(members()?.map((m) => m.user.id)).toEqual(['me', 'you', 'them']);
     expect(listInvalidated()).toBe(false);
-    applyServerEvent(qc, { type: 'member.left', chatId: 'c1', user: you }, me.id);
+    applyServerEvent(qc, { type: 'member.left', chatId: 'c1', user: you, rev: 5 }, me.id);
     expect(members()?.map((m) => m.user.id)).toEqual(['me', 'them']);
     expect(qc.getQueryData<ChatListResponse>(queryKeys.chatList())!.chats).toHaveLength(1);
   });
 
   it('[members] added to a chat, or a direct chat started with me (user = the starter): the list refetches', () => {
     const direct = setup();
-    applyServerEvent(direct.qc, { type: 'member.joined', chatId: 'new', user: you }, me.id);
+    applyServerEvent(direct.qc, { type: 'member.joined', chatId: 'new', user: you, rev: 5 }, me.id);
     expect(direct.listInvalidated()).toBe(true);
     const added = setup();
-    applyServerEvent(added.qc, { type: 'member.joined', chatId: 'c1', user: me }, me.id);
+    applyServerEvent(added.qc, { type: 'member.joined', chatId: 'c1', user: me, rev: 5 }, me.id);
     expect(added.listInvalidated()).toBe(true);
   });
 
   it('[members] removed: the open chat can say so; joining again clears it', () => {
     const { qc } = setup();
     const removed = () => qc.getQueryData<RemovedMap>(queryKeys.removed());
-    applyServerEvent(qc, { type: 'member.left', chatId: 'c1', user: me }, me.id);
+    applyServerEvent(qc, { type: 'member.left', chatId: 'c1', user: me, rev: 5 }, me.id);
     expect(removed()).toEqual({ c1: 'removed' });
-    applyServerEvent(qc, { type: 'member.joined', chatId: 'c1', user: me }, me.id);
+    applyServerEvent(qc, { type: 'member.joined', chatId: 'c1', user: me, rev: 5 }, me.id);
     expect(removed()).toEqual({});
   });
 
   it('[roles] a role change updates that member at once; a change of mine also my role in the list', () => {
     const { qc, listed, members } = setup();
-    applyServerEvent(qc, { type: 'member.updated', chatId: 'c1', member: member(you, 0, 'admin') }, me.id);
+    applyServerEvent(
+      qc,
+      { type: 'member.updated', chatId: 'c1', member: member(you, 0, 'admin'), rev: 6 },
+      me.id,
+    );
     expect(members()!.find((m) => m.user.id === you.id)).toMatchObject({ role: 'admin', readSeq: 2 });
     expect(listed().role).toBe('member');
-    applyServerEvent(qc, { type: 'member.updated', chatId: 'c1', member: member(me, 1, 'admin') }, me.id);
+    applyServerEvent(
+      qc,
+      { type: 'member.updated', chatId: 'c1', member: member(me, 1, 'admin'), rev: 6 },
+      me.id,
+    );
     expect(listed().role).toBe('admin');
     expect(roleIn(members(), me.id, listed().role)).toBe('admin');
   });

@@ -2,18 +2,17 @@ import type { ChatListResponse } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { isApiError } from '../api/http';
 import { queryKeys } from '../api/query-keys';
-import { applyMessageToChats, findChat } from '../features/chats/chats-cache';
+import { findChat } from '../features/chats/chats-cache';
 import { setPresence } from '../features/chats/presence-cache';
-import { highestSeq } from '../features/messages/merge-messages';
-import { getChatMessages, mergeIntoChat } from '../features/messages/messages-cache';
 import { setTyping } from '../features/messages/typing-cache';
-import { catchUp } from './catch-up';
+import type { RevCursors } from './rev-cursors';
 import type { ChatSocket } from './socket';
 
 /**
  * Keeps one socket subscription per chat in the caller's list. After every (re)connect it
- * re-subscribes with afterSeq = the highest seq held, merges `missed`, and fetches the rest
- * over HTTP (PROTOCOL.md › Delivery).
+ * re-subscribes with afterRev = the rev it holds, applies every change made meanwhile (edits,
+ * deletes, members, roles, not only new messages), and pages the rest over HTTP
+ * (docs/PROTOCOL.md › Change cursor).
  */
 export class ChatSync {
   private subscribed = new Set<string>();
@@ -23,7 +22,7 @@ export class ChatSync {
   constructor(
     private readonly socket: ChatSocket,
     private readonly qc: QueryClient,
-    private readonly selfId: string,
+    private readonly cursors: RevCursors,
   ) {}
 
   /** Subscribes to every chat of the list; resolves when all are caught up. */
@@ -51,26 +50,26 @@ export class ChatSync {
     return this.qc.getQueryData<ChatListResponse>(queryKeys.chatList())?.chats.map((c) => c.id) ?? [];
   }
 
-  private afterSeqFor(chatId: string): number {
-    const held = getChatMessages(this.qc, chatId)?.messages;
-    if (held && held.length > 0) return highestSeq(held);
-    return findChat(this.qc, chatId)?.lastSeq ?? 0;
+  /**
+   * The rev held, or for a chat first seen the list's rev: what the cache loads of it later
+   * is newer than that, and changes applied twice are harmless (each entity keeps its newest).
+   */
+  private afterRevFor(chatId: string): number {
+    return this.cursors.get(chatId) ?? findChat(this.qc, chatId)?.rev ?? 0;
   }
 
   private async subscribe(chatId: string): Promise<void> {
     this.subscribed.add(chatId);
     try {
-      const reply = await this.socket.request({
-        type: 'subscribe',
-        chatId,
-        afterSeq: this.afterSeqFor(chatId),
-      });
+      const afterRev = this.afterRevFor(chatId);
+      const reply = await this.socket.request({ type: 'subscribe', chatId, afterRev });
       setPresence(this.qc, Object.fromEntries(reply.online.map((u) => [u.id, true])));
       for (const user of reply.typing) setTyping(this.qc, chatId, user);
-      const loaded = mergeIntoChat(this.qc, chatId, reply.missed);
-      for (const m of reply.missed) applyMessageToChats(this.qc, m, this.selfId);
-      if (reply.hasMore && !loaded) await this.qc.invalidateQueries({ queryKey: queryKeys.chatList() });
-      if (loaded) await catchUp(this.qc, chatId, { tail: reply.hasMore });
+      for (const change of reply.changes) this.cursors.apply(chatId, change);
+      if (!findChat(this.qc, chatId)) return; // the changes said we left it
+      // With more to page, the cursor stands at the last change applied, and the fill goes on from there.
+      this.cursors.advance(chatId, reply.hasMore ? (reply.changes.at(-1)?.rev ?? afterRev) : reply.rev);
+      if (reply.hasMore) await this.cursors.fill(chatId);
     } catch (err) {
       this.subscribed.delete(chatId);
       // Removed from the chat, or it is gone: the list will say so.

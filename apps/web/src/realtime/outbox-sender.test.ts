@@ -56,6 +56,7 @@ const ack = (e: PendingMessage, seq: number): Message => ({
   createdAt: e.createdAt,
   editedAt: null,
   deletedAt: null,
+  rev: 1,
 });
 
 const statuses = () => Object.fromEntries(useOutbox.getState().entries.map((e) => [e.clientId, e.status]));

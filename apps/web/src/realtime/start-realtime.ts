@@ -8,6 +8,7 @@ import { applyServerEvent } from './apply-server-event';
 import { catchUp, hasGaps } from './catch-up';
 import { ChatSync } from './chat-sync';
 import { OutboxSender } from './outbox-sender';
+import { changeOf, RevCursors } from './rev-cursors';
 import { ChatSocket, type SocketState, socketUrl } from './socket';
 
 export interface Realtime {
@@ -49,13 +50,28 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
     onState,
     onSessionEnded,
     onEvent: (event) => {
+      // A change already held (or older than one held) is not applied again.
+      const change = changeOf(event);
+      if (change && !cursors.accept(change.chatId, change.rev)) return;
+      if (
+        (event.type === 'member.joined' || event.type === 'member.left') &&
+        !cursors.noteMember(event.chatId, event.user.id, event.rev)
+      )
+        return;
+      if (
+        event.type === 'member.updated' &&
+        !cursors.noteMember(event.chatId, event.member.user.id, event.rev)
+      )
+        return;
+      if (event.type === 'member.left' && event.user.id === user.id) cursors.forget(event.chatId);
       applyServerEvent(qc, event, user.id);
       if (event.type === 'message.created' && hasGaps(qc, event.message.chatId)) {
         void catchUp(qc, event.message.chatId);
       }
     },
   });
-  const sync = new ChatSync(socket, qc, user.id);
+  const cursors = new RevCursors(qc, user.id);
+  const sync = new ChatSync(socket, qc, cursors);
   const outbox = new OutboxSender(socket, qc, user.id);
 
   async function onConnected(gen: number) {

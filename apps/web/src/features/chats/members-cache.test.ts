@@ -18,6 +18,7 @@ const detail: ChatDetailResponse = {
     lastSeq: 1,
     lastMessage: null,
     unreadCount: 0,
+    rev: 1,
     role: 'owner',
   },
   members: [

@@ -17,6 +17,7 @@ function msg(seq: number, over: Partial<Message> = {}): Message {
     createdAt: new Date(Date.UTC(2030, 0, 1, 0, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,
+    rev: seq,
     ...over,
   };
 }
@@ -39,13 +40,13 @@ describe('mergeMessages', () => {
     expect(mergeMessages(current, [])).toBe(current);
   });
 
-  it('[merge] keeps the newest version: deleted beats edited beats original', () => {
-    const edited = msg(2, { body: 'edited', editedAt: '2030-01-01T01:00:00.000Z' });
-    const deleted = msg(2, { body: '', deletedAt: '2030-01-01T02:00:00.000Z' });
+  it('[merge] keeps the newest version: the higher rev (the later change) wins', () => {
+    const edited = msg(2, { body: 'edited', editedAt: '2030-01-01T01:00:00.000Z', rev: 10 });
+    const deleted = msg(2, { body: '', deletedAt: '2030-01-01T02:00:00.000Z', rev: 11 });
     expect(mergeMessages([msg(2)], [edited])[0]).toBe(edited);
     expect(mergeMessages([deleted], [edited])[0]).toBe(deleted);
     expect(mergeMessages([edited], [msg(2)])[0]).toBe(edited);
-    const later = msg(2, { body: 'again', editedAt: '2030-01-01T03:00:00.000Z' });
+    const later = msg(2, { body: 'again', editedAt: '2030-01-01T03:00:00.000Z', rev: 12 });
     expect(mergeMessages([edited], [later])[0]).toBe(later);
   });
 
@@ -96,8 +97,12 @@ describe('mergeMessages property', () => {
 
   function versionsOf(seq: number, fate: number): Message[] {
     const versions = [msg(seq)];
-    if (fate >= 1) versions.push(msg(seq, { body: `edited ${seq}`, editedAt: '2030-02-01T00:00:00.000Z' }));
-    if (fate >= 2) versions.push(msg(seq, { body: '', deletedAt: '2030-03-01T00:00:00.000Z' }));
+    if (fate >= 1)
+      versions.push(
+        msg(seq, { body: `edited ${seq}`, editedAt: '2030-02-01T00:00:00.000Z', rev: 1000 + seq }),
+      );
+    if (fate >= 2)
+      versions.push(msg(seq, { body: '', deletedAt: '2030-03-01T00:00:00.000Z', rev: 2000 + seq }));
     return versions;
   }
 

@@ -22,17 +22,12 @@ export type TimelineItem =
   | { kind: 'confirmed'; key: string; message: Message }
   | { kind: 'pending'; key: string; pending: PendingMessage };
 
-/** Deleted beats edited beats original; among edits, the later one wins. */
-function versionRank(m: Message): [number, string] {
-  if (m.deletedAt) return [2, m.deletedAt];
-  if (m.editedAt) return [1, m.editedAt];
-  return [0, ''];
-}
-
+/**
+ * The version with the higher `rev` is the later change: the server takes a chat's revs in
+ * commit order, and a delete wins over an edit it races there, not here.
+ */
 export function isNewerVersion(candidate: Message, current: Message): boolean {
-  const [a, at] = versionRank(candidate);
-  const [b, bt] = versionRank(current);
-  return a !== b ? a > b : at > bt;
+  return candidate.rev > current.rev;
 }
 
 /**

@@ -15,6 +15,7 @@ const msg = (seq: number, author = you, minute = seq): Message => ({
   createdAt: new Date(Date.UTC(2030, 0, 1, 0, minute)).toISOString(),
   editedAt: null,
   deletedAt: null,
+  rev: 1,
 });
 
 const shape = (rows: ReturnType<typeof buildRows>) =>

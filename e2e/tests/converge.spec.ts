@@ -1,0 +1,99 @@
+import { expect, type Page, test } from '@playwright/test';
+import {
+  createGroup,
+  currentChatId,
+  expectConnected,
+  messageWithText,
+  newPerson,
+  openChat,
+  send,
+} from './helpers';
+
+/** Marks the document, so a reload (which would lose the mark) is caught. */
+async function markDocument(page: Page) {
+  await page.evaluate(() => {
+    (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+  });
+}
+
+/** An API call from the page, with its session. */
+async function call(page: Page, method: string, path: string, body?: unknown) {
+  const status = await page.evaluate(
+    async ({ method, path, body }) => {
+      const res = await fetch(path, {
+        method,
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return res.status;
+    },
+    { method, path, body },
+  );
+  expect(status, `${method} ${path}`).toBeLessThan(300);
+}
+
+test('[converge] offline while messages are edited and deleted, a member removed and a role changed: back online, all of it shows without a reload', async ({
+  browser,
+}) => {
+  const alice = await newPerson(browser, 'ca');
+  const bob = await newPerson(browser, 'cb');
+  const carol = await newPerson(browser, 'cc');
+  const dave = await newPerson(browser, 'cd');
+  const title = `Converge ${Date.now()}`;
+  await createGroup(alice.page, title, [bob.username, carol.username, dave.username]);
+  await send(alice.page, 'to be edited');
+  await send(alice.page, 'to be deleted');
+  await send(alice.page, 'stays');
+  await expect(messageWithText(alice.page, 'stays')).toHaveAttribute('data-status', 'sent');
+  const chatId = currentChatId(alice.page);
+
+  await openChat(bob.page, title);
+  await expectConnected(bob.page);
+  await expect(messageWithText(bob.page, 'stays')).toBeVisible();
+  await bob.page.getByRole('button', { name: 'Members', exact: true }).click();
+  const panel = bob.page.getByRole('complementary', { name: /Members/ });
+  const row = (name: string) => panel.locator(`[data-testid="member"][data-username="${name}"]`);
+  await expect(row(carol.username)).toBeVisible();
+  await expect(row(dave.username)).toHaveAttribute('data-role', 'member');
+  await markDocument(bob.page);
+
+  await bob.context.setOffline(true);
+  await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline');
+
+  const ids = await alice.page.evaluate(async (id) => {
+    const res = await fetch(`/api/chats/${id}/messages`);
+    const json = (await res.json()) as { messages: Array<{ id: string; body: string }> };
+    return Object.fromEntries(json.messages.map((m) => [m.body, m.id]));
+  }, chatId);
+  await call(alice.page, 'PATCH', `/api/chats/${chatId}/messages/${ids['to be edited']}`, {
+    body: 'edited while you were away',
+  });
+  await call(alice.page, 'DELETE', `/api/chats/${chatId}/messages/${ids['to be deleted']}`);
+  const members = await alice.page.evaluate(async (id) => {
+    const res = await fetch(`/api/chats/${id}`);
+    const json = (await res.json()) as { members: Array<{ user: { id: string; username: string } }> };
+    return Object.fromEntries(json.members.map((m) => [m.user.username, m.user.id]));
+  }, chatId);
+  await call(alice.page, 'DELETE', `/api/chats/${chatId}/members/${members[carol.username]}`);
+  await call(alice.page, 'PATCH', `/api/chats/${chatId}/members/${members[dave.username]}`, {
+    role: 'admin',
+  });
+
+  // Still offline: bob sees none of it.
+  await expect(messageWithText(bob.page, 'to be edited')).toBeVisible();
+  await expect(row(carol.username)).toBeVisible();
+
+  await bob.context.setOffline(false);
+  await expectConnected(bob.page);
+  await expect(messageWithText(bob.page, 'edited while you were away')).toBeVisible();
+  await expect(messageWithText(bob.page, 'to be edited')).toHaveCount(0);
+  await expect(messageWithText(bob.page, 'to be deleted')).toHaveCount(0);
+  await expect(messageWithText(bob.page, 'This message was deleted')).toHaveCount(1);
+  await expect(messageWithText(bob.page, 'stays')).toBeVisible();
+  await expect(row(carol.username)).toHaveCount(0);
+  await expect(row(dave.username)).toHaveAttribute('data-role', 'admin');
+  expect(
+    await bob.page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+  ).toBe(true);
+  for (const p of [alice, bob, carol, dave]) await p.context.close();
+});
