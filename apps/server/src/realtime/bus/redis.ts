@@ -28,7 +28,7 @@ const busDown = (why: string) => Object.assign(new Error(`bus unavailable: ${why
  * One channel rather than one per kind or per chat: every instance needs every kind (chat
  * events feed the typing store even without local subscribers, revokes and presence go to
  * everyone), so per-kind channels would only multiply subscriptions; and one channel keeps one
- * publisher's messages in publish order across kinds (`member.left` before `member.removed`).
+ * publisher's messages in publish order across kinds.
  * Per-chat channels (or Redis 7 sharded pub/sub) are the step after this one, when a single
  * channel's fan-out to every instance becomes the bottleneck.
  *
