@@ -66,6 +66,8 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // Every test registers fresh users from one address.
       REGISTER_MAX_PER_MIN: '1000',
+      CHAT_CREATES_PER_HOUR: '100000',
+      MEMBER_ADDS_PER_HOUR: '100000',
       LOGIN_FAILURES_MAX: '1000',
     },
   },

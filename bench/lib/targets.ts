@@ -97,6 +97,8 @@ export class ChatsocketsTarget extends ProcessTarget implements Target {
         DB_POOL_MAX: '20',
         LOG_LEVEL: 'warn',
         REGISTER_MAX_PER_MIN: '100000',
+        CHAT_CREATES_PER_HOUR: '1000000',
+        MEMBER_ADDS_PER_HOUR: '1000000',
         LOGIN_FAILURES_MAX: '100000',
         WS_FRAMES_PER_SEC: '100000',
         WS_FRAMES_BURST: '100000',

@@ -5,6 +5,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import authRoutes from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
+import settingsRoutes from './auth/settings.routes.js';
+import { createSettingsService } from './auth/settings.service.js';
 import { createUsersRepo } from './auth/users.repo.js';
 import { createChangesRepo } from './changes/changes.repo.js';
 import changesRoutes from './changes/changes.routes.js';
@@ -101,7 +103,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     changes: createChangesRepo(db),
   };
   const auth = createAuthService({ db, publish, config: config.session });
-  const chats = createChatsService({ chats: repos.chats, users: repos.users, publish });
+  const perHour = (name: string, points: number) =>
+    createLimiter({ keyPrefix: `${prefix}:${name}`, points, durationSec: 3600, redis });
+  const chats = createChatsService({
+    chats: repos.chats,
+    users: repos.users,
+    publish,
+    limits: {
+      chatCreates: perHour('chat-creates', config.limits.chatCreatesPerHour),
+      memberAdds: perHour('member-adds', config.limits.memberAddsPerHour),
+    },
+  });
+  const settings = createSettingsService({ users: repos.users });
   const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
   const presence =
@@ -171,6 +184,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(docs);
   await app.register(authRoutes, { auth, limits });
+  await app.register(settingsRoutes, { settings });
   await app.register(chatsRoutes, { chats });
   await app.register(messagesRoutes, { messages });
   await app.register(changesRoutes, { changes });

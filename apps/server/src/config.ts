@@ -81,6 +81,10 @@ const EnvSchema = z.object({
   WS_MAX_SOCKETS_PER_USER: int(20),
   /** A reader whose unsent bytes pass this is closed with 1013. */
   WS_SEND_BUFFER_MAX: int(1024 * 1024),
+  // Per user and hour: enough for anyone organising groups, not for putting a stranger into
+  // thousands of chats (docs/RELIABILITY.md › Abuse).
+  CHAT_CREATES_PER_HOUR: int(60),
+  MEMBER_ADDS_PER_HOUR: int(500),
   SHUTDOWN_GRACE_MS: int(10_000),
 });
 
@@ -132,6 +136,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       wsFramesBurst: env.WS_FRAMES_BURST,
       wsMaxSocketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
       wsSendBufferMax: env.WS_SEND_BUFFER_MAX,
+      chatCreatesPerHour: env.CHAT_CREATES_PER_HOUR,
+      memberAddsPerHour: env.MEMBER_ADDS_PER_HOUR,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
   };

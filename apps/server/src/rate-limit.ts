@@ -5,6 +5,8 @@ import { rateLimited } from './errors.js';
 export interface Limiter {
   /** Takes `points` for `key`, or throws RATE_LIMITED (with the seconds to wait). */
   consume(key: string, points?: number): Promise<void>;
+  /** Like `consume`, but a refused request costs nothing (a group too big for what is left). */
+  take(key: string, points: number): Promise<void>;
   /** Throws RATE_LIMITED if `key` has no points left, without taking one. */
   check(key: string): Promise<void>;
   /** Gives back everything `key` used (e.g. after a successful login). */
@@ -42,6 +44,14 @@ export function createLimiter(opts: {
       try {
         await limiter.consume(key, points);
       } catch (res) {
+        throw toError(res);
+      }
+    },
+    async take(key, points) {
+      try {
+        await limiter.consume(key, points);
+      } catch (res) {
+        if (res instanceof RateLimiterRes) await limiter.reward(key, points).catch(() => {});
         throw toError(res);
       }
     },

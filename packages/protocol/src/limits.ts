@@ -28,4 +28,9 @@ export const LIMITS = {
   cursorMax: 2_147_483_647,
   /** A page of `GET …/changes` (and the changes a `subscribe` reply carries) holds at most this many. */
   changesMax: 200,
+  /** `GET /api/chats`: a page of the caller's chats, newest activity first. */
+  chatPageDefault: 100,
+  chatPageMax: 200,
+  /** Opaque cursors (`GET /api/chats?cursor=`) are at most this long. */
+  cursorTokenMax: 200,
 } as const;

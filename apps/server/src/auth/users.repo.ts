@@ -20,6 +20,21 @@ export function createUsersRepo(db: Db) {
         .limit(1);
       return row;
     },
+    async settings(userId: string) {
+      const [row] = await db
+        .select({ addableBy: usersTable.addableBy })
+        .from(usersTable)
+        .where(eq(usersTable.id, userId));
+      return row;
+    },
+    async updateSettings(userId: string, patch: Partial<Pick<UserRow, 'addableBy'>>) {
+      const [row] = await db
+        .update(usersTable)
+        .set(patch)
+        .where(eq(usersTable.id, userId))
+        .returning({ addableBy: usersTable.addableBy });
+      return row;
+    },
     async findByUsernames(usernames: string[]): Promise<UserRow[]> {
       if (usernames.length === 0) return [];
       const lowered = [...new Set(usernames.map((u) => u.toLowerCase()))];

@@ -34,6 +34,7 @@ function chatViews(db: Db, userId: string, membersOnly: boolean) {
       lastMessage,
       lastAuthor: { id: lastAuthor.id, username: lastAuthor.username },
       directTitle,
+      activity: sql<string>`${chatsTable.lastActivityAt}::text`,
     })
     .from(chatsTable);
   const joined = membersOnly
@@ -66,8 +67,31 @@ export function createChatsRepo(db: Db) {
       return row;
     },
 
-    listForUser(userId: string) {
-      return chatViews(db, userId, true).orderBy(desc(chatsTable.lastActivityAt), desc(chatsTable.id));
+    /**
+     * A page of the user's chats, most recent activity first, after `after` (the last row of
+     * the previous page). `activity` is the exact timestamp as Postgres prints it (microseconds:
+     * a JS Date would round it and skip or repeat rows at a page boundary).
+     */
+    listForUser(userId: string, limit: number, after?: { activity: string; id: string }) {
+      const before = after
+        ? sql`(${chatsTable.lastActivityAt}, ${chatsTable.id}) < (${after.activity}::timestamptz, ${after.id}::uuid)`
+        : undefined;
+      return chatViews(db, userId, true)
+        .where(before)
+        .orderBy(desc(chatsTable.lastActivityAt), desc(chatsTable.id))
+        .limit(limit);
+    },
+
+    /** Among `userIds`, those who share a chat with `userId`. */
+    async sharingAChatWith(userId: string, userIds: string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const other = alias(chatMembersTable, 'other');
+      const rows = await db
+        .selectDistinct({ userId: other.userId })
+        .from(chatMembersTable)
+        .innerJoin(other, eq(other.chatId, chatMembersTable.chatId))
+        .where(and(eq(chatMembersTable.userId, userId), inArray(other.userId, userIds)));
+      return new Set(rows.map((r) => r.userId));
     },
 
     async viewFor(chatId: string, userId: string) {

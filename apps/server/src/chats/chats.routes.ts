@@ -1,6 +1,8 @@
 import {
   AddMemberBodySchema,
   ChatDetailResponseSchema,
+  ChatListPageSchema,
+  ChatListQuerySchema,
   ChatListResponseSchema,
   ChatParamsSchema,
   ChatResponseSchema,
@@ -25,6 +27,7 @@ const errors = {
   403: ErrorBodySchema,
   404: ErrorBodySchema,
   409: ErrorBodySchema,
+  429: ErrorBodySchema,
 };
 
 export default async function chatsRoutes(base: FastifyInstance, opts: { chats: ChatsService }) {
@@ -35,10 +38,15 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
 
   app.get(
     '/api/chats',
-    { schema: { tags, response: { 200: ChatListResponseSchema, ...errors } } },
-    async (request) => ({
-      chats: await chats.list(actorOf(request)),
-    }),
+    {
+      schema: {
+        tags,
+        summary: "The caller's chats, most recent activity first, a page at a time",
+        querystring: ChatListQuerySchema,
+        response: { 200: ChatListPageSchema, ...errors },
+      },
+    },
+    async (request) => chats.list(actorOf(request), request.query),
   );
 
   app.get(

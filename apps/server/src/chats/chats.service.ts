@@ -1,16 +1,72 @@
-import type { Chat, ChatDetailResponse, Member, ServerEvent, User } from '@chatsockets/protocol';
+import {
+  type Chat,
+  type ChatDetailResponse,
+  type ChatListPage,
+  LIMITS,
+  type Member,
+  type ServerEvent,
+  type User,
+} from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
 import { toUser } from '../auth/users.mapper.js';
 import type { UsersRepo } from '../auth/users.repo.js';
 import { isId } from '../db/ids.js';
-import { badRequest, conflict, notFound } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
+import type { Limiter } from '../rate-limit.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { assertAllowed, authorize, loadAccess, rules } from './access.js';
 import { toChat, toMember } from './chats.mapper.js';
 import type { ChatsRepo } from './chats.repo.js';
 
-export function createChatsService(deps: { chats: ChatsRepo; users: UsersRepo; publish: Publish }) {
-  const { chats, users, publish } = deps;
+/** The list's cursor: the last row's exact activity time and id, opaque to clients. */
+const encodeCursor = (row: { activity: string; chat: { id: string } }) =>
+  Buffer.from(JSON.stringify([row.activity, row.chat.id])).toString('base64url');
+function decodeCursor(cursor: string): { activity: string; id: string } {
+  try {
+    const [activity, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    if (
+      typeof activity === 'string' &&
+      !Number.isNaN(Date.parse(activity)) &&
+      typeof id === 'string' &&
+      isId(id)
+    )
+      return { activity, id };
+  } catch {}
+  throw badRequest('Invalid cursor', [
+    { path: 'querystring.cursor', message: 'not a cursor this server gave' },
+  ]);
+}
+
+export interface ChatLimits {
+  /** Group and direct chats a user starts; key: their id. */
+  chatCreates: Limiter;
+  /** Users someone puts into chats (creating with members, or adding); key: their id. */
+  memberAdds: Limiter;
+}
+
+export function createChatsService(deps: {
+  chats: ChatsRepo;
+  users: UsersRepo;
+  publish: Publish;
+  limits: ChatLimits;
+}) {
+  const { chats, users, publish, limits } = deps;
+
+  /** Users who only accept adds from people sharing a chat with them, and do not share one with the actor. */
+  async function assertAddable(
+    actor: Actor,
+    targets: Array<{ id: string; username: string; addableBy: string }>,
+  ) {
+    const picky = targets.filter((u) => u.addableBy === 'contacts');
+    if (picky.length === 0) return;
+    const known = await chats.sharingAChatWith(
+      actor.user.id,
+      picky.map((u) => u.id),
+    );
+    const refused = picky.find((u) => !known.has(u.id));
+    if (refused)
+      throw forbidden(`"${refused.username}" can only be added by people who share a chat with them`);
+  }
 
   async function view(chatId: string, userId: string): Promise<Chat> {
     const row = await chats.viewFor(chatId, userId);
@@ -42,8 +98,13 @@ export function createChatsService(deps: { chats: ChatsRepo; users: UsersRepo; p
     announce(chatId, user.id, { type, chatId, user, rev });
 
   return {
-    async list(actor: Actor): Promise<Chat[]> {
-      return (await chats.listForUser(actor.user.id)).map(toChat);
+    async list(actor: Actor, page: { limit?: number; cursor?: string } = {}): Promise<ChatListPage> {
+      const limit = page.limit ?? LIMITS.chatPageDefault;
+      const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+      const rows = await chats.listForUser(actor.user.id, limit + 1, after);
+      const more = rows.length > limit;
+      const shown = rows.slice(0, limit);
+      return { chats: shown.map(toChat), nextCursor: more ? encodeCursor(shown.at(-1)!) : null };
     },
 
     async searchPublic(actor: Actor, q: string | undefined): Promise<Chat[]> {
@@ -59,6 +120,10 @@ export function createChatsService(deps: { chats: ChatsRepo; users: UsersRepo; p
       const found = await users.findByUsernames(wanted);
       const missing = wanted.find((u) => !found.some((f) => f.username.toLowerCase() === u));
       if (missing) throw notFound(`User "${missing}"`);
+      await assertAddable(actor, found);
+      // Adds first, and refused whole: a group too big for what is left of the hour costs nothing.
+      if (found.length > 0) await limits.memberAdds.take(actor.user.id, found.length);
+      await limits.chatCreates.consume(actor.user.id);
       const chat = await chats.createGroup({
         title: input.title,
         visibility: input.visibility,
@@ -80,6 +145,7 @@ export function createChatsService(deps: { chats: ChatsRepo; users: UsersRepo; p
       const other = await users.findByUsername(username);
       if (!other) throw notFound(`User "${username}"`);
       if (other.id === actor.user.id) throw badRequest('A direct chat needs another user');
+      await limits.chatCreates.consume(actor.user.id);
       const { chat, created } = await chats.getOrCreateDirect(actor.user.id, other.id);
       if (created)
         publish({
@@ -110,6 +176,8 @@ export function createChatsService(deps: { chats: ChatsRepo; users: UsersRepo; p
       await authorize(chats, chatId, actor.user.id, 'addMember');
       const user = await users.findByUsername(username);
       if (!user) throw notFound(`User "${username}"`);
+      await assertAddable(actor, [user]);
+      await limits.memberAdds.consume(actor.user.id);
       const member = await chats.addMember(chatId, user.id, 'member');
       if (!member) throw conflict(`"${user.username}" is already a member`);
       announceMember('member.joined', chatId, toUser(user), member.rev);

@@ -20,10 +20,17 @@ export const usersTable = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     username: text().notNull(),
     passwordHash: text().notNull(),
+    /** Who may add this user to group chats: anyone, or only people who share a chat with them. */
+    addableBy: text({ enum: ['anyone', 'contacts'] })
+      .notNull()
+      .default('anyone'),
     createdAt: createdAt(),
   },
   // PROTOCOL.md › Authentication: usernames are unique case-insensitively.
-  (t) => [uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`)],
+  (t) => [
+    uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
+    check('users_addable_by_check', sql`${t.addableBy} in ('anyone', 'contacts')`),
+  ],
 );
 
 export const sessionsTable = pgTable(

@@ -121,6 +121,8 @@ export class Cluster {
         PRESENCE_TTL_MS: '1500',
         SESSION_CHECK_MS: '600000', // a 4401 must come over the bus, not from the periodic re-check
         REGISTER_MAX_PER_MIN: '10000',
+        CHAT_CREATES_PER_HOUR: '100000',
+        MEMBER_ADDS_PER_HOUR: '100000',
         WS_MAX_SOCKETS_PER_USER: '1000',
         WS_FRAMES_PER_SEC: '1000',
         WS_FRAMES_BURST: '1000',

@@ -1,9 +1,13 @@
 import {
   ChangesResponseSchema,
+  type Chat,
   ChatDetailResponseSchema,
+  ChatListPageSchema,
+  type ChatListResponse,
   ChatListResponseSchema,
   ChatResponseSchema,
   type CreateChatBody,
+  LIMITS,
   MemberResponseSchema,
   type UpdateMemberBody,
 } from '@chatsockets/protocol';
@@ -12,7 +16,20 @@ import { request, requestNoContent } from './http';
 const chatPath = (chatId: string) => `/api/chats/${encodeURIComponent(chatId)}`;
 
 export const chatsApi = {
-  list: (signal?: AbortSignal) => request('GET', '/api/chats', ChatListResponseSchema, { signal }),
+  /** Every chat of the caller, read a page at a time (the server pages the list). */
+  list: async (signal?: AbortSignal): Promise<ChatListResponse> => {
+    const byId = new Map<string, Chat>();
+    let cursor: string | undefined;
+    do {
+      const page = await request('GET', '/api/chats', ChatListPageSchema, {
+        query: { limit: LIMITS.chatPageMax, cursor },
+        signal,
+      });
+      for (const chat of page.chats) if (!byId.has(chat.id)) byId.set(chat.id, chat);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { chats: [...byId.values()] };
+  },
   searchPublic: (q: string, signal?: AbortSignal) =>
     request('GET', '/api/chats/public', ChatListResponseSchema, { query: { q: q || undefined }, signal }),
   create: (body: CreateChatBody) => request('POST', '/api/chats', ChatResponseSchema, { body }),

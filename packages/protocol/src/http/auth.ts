@@ -17,3 +17,15 @@ export type AuthResponse = z.infer<typeof AuthResponseSchema>;
 /** `GET /api/me`. */
 export const MeResponseSchema = z.object({ user: UserSchema });
 export type MeResponse = z.infer<typeof MeResponseSchema>;
+
+/**
+ * `GET`/`PATCH /api/me/settings`. `addableBy`: who may add the user to group chats: `anyone`
+ * (the default), or `contacts`, people who already share a chat with them.
+ */
+export const AddableBySchema = z.enum(['anyone', 'contacts']);
+export const UserSettingsSchema = z.object({ addableBy: AddableBySchema });
+export type UserSettings = z.infer<typeof UserSettingsSchema>;
+export const UserSettingsResponseSchema = z.object({ settings: UserSettingsSchema });
+export type UserSettingsResponse = z.infer<typeof UserSettingsResponseSchema>;
+export const UpdateSettingsBodySchema = z.strictObject({ addableBy: AddableBySchema.optional() });
+export type UpdateSettingsBody = z.infer<typeof UpdateSettingsBodySchema>;

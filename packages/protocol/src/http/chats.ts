@@ -15,9 +15,26 @@ import {
 export const ChatParamsSchema = z.strictObject({ chatId: IdSchema });
 export const MemberParamsSchema = z.strictObject({ chatId: IdSchema, userId: IdSchema });
 
-/** `GET /api/chats` and `GET /api/chats/public`. */
+/** `GET /api/chats/public` (and, with `nextCursor`, a page of `GET /api/chats`). */
 export const ChatListResponseSchema = z.object({ chats: z.array(ChatSchema) });
 export type ChatListResponse = z.infer<typeof ChatListResponseSchema>;
+
+/**
+ * `GET /api/chats?limit=&cursor=`: the caller's chats, most recent activity first, a page at a
+ * time (`limit` 1–200, default 100). `nextCursor` fetches the next page; `null` on the last.
+ */
+export const ChatListQuerySchema = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${LIMITS.chatPageMax}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(LIMITS.chatPageMax))
+    .optional(),
+  cursor: z.string().min(1).max(LIMITS.cursorTokenMax).optional(),
+});
+export type ChatListQuery = z.input<typeof ChatListQuerySchema>;
+export const ChatListPageSchema = ChatListResponseSchema.extend({ nextCursor: z.string().nullable() });
+export type ChatListPage = z.infer<typeof ChatListPageSchema>;
 
 export const PublicChatsQuerySchema = z.strictObject({
   q: z.string().trim().max(LIMITS.searchMax).refine(isStorableText, STORABLE_TEXT_MESSAGE).optional(),

@@ -1,0 +1,129 @@
+import { ChatListPageSchema } from '@chatsockets/protocol';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
+import { drivers } from '../../test/drivers.js';
+import { registerUser } from '../../test/factories.js';
+import { client } from '../../test/http.js';
+import { rowsOf } from '../db/ids.js';
+
+describe.each(drivers())('chat list paging and abuse limits on %s', (driver) => {
+  let t: TestContext;
+  const http = client(() => t.app);
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+  });
+  afterAll(() => t.close());
+  afterEach(async () => {
+    await t.rebuild();
+    await t.truncate();
+  });
+
+  const countChats = async () =>
+    Number(
+      rowsOf<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from chats`))[0]!.n,
+    );
+
+  it('[list] pages of the chat list, newest activity first, each chat once; bad cursors and limits are 400', async () => {
+    const alice = await registerUser(t.app, 'alice');
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++)
+      ids.push((await http.post(alice, '/api/chats', { title: `c${i}` })).json().chat.id);
+    // Activity: a message in c2 makes it the newest.
+    await http.post(alice, `/api/chats/${ids[2]}/messages`, { clientId: 'x1', body: 'bump' });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await http.get(alice, `/api/chats?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.statusCode).toBe(200);
+      const page = ChatListPageSchema.parse(res.json());
+      expect(page.chats.length).toBeLessThanOrEqual(3);
+      seen.push(...page.chats.map((c) => c.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([ids[2], ids[6], ids[5], ids[4], ids[3], ids[1], ids[0]]);
+    const all = ChatListPageSchema.parse((await http.get(alice, '/api/chats')).json());
+    expect(all.chats.map((c) => c.id)).toEqual(seen);
+    expect(all.nextCursor).toBeNull();
+    for (const q of [
+      'limit=0',
+      'limit=201',
+      'limit=x',
+      'cursor=',
+      'cursor=abc',
+      `cursor=${'a'.repeat(201)}`,
+      'page=2',
+    ]) {
+      const res = await http.get(alice, `/api/chats?${q}`);
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json().error.code).toBe('BAD_REQUEST');
+    }
+    const forged = Buffer.from(JSON.stringify(['not a date', ids[0]])).toString('base64url');
+    expect((await http.get(alice, `/api/chats?cursor=${forged}`)).statusCode).toBe(400);
+  });
+
+  it('[limits] chat creation and member adds per user per hour: 429 past the limit, nothing half-written', async () => {
+    await t.rebuild({ CHAT_CREATES_PER_HOUR: '2', MEMBER_ADDS_PER_HOUR: '3' });
+    const alice = await registerUser(t.app, 'alice');
+    for (const name of ['bob', 'carol', 'dave', 'erin']) await registerUser(t.app, name);
+    expect(
+      (await http.post(alice, '/api/chats', { title: 'one', members: ['bob', 'carol'] })).statusCode,
+    ).toBe(201);
+    // Two more adds would pass the limit of three: refused whole, no chat created.
+    const tooMany = await http.post(alice, '/api/chats', { title: 'two', members: ['dave', 'erin'] });
+    expect(tooMany.statusCode).toBe(429);
+    expect(tooMany.json().error.code).toBe('RATE_LIMITED');
+    expect(tooMany.headers['retry-after']).toBeDefined();
+    expect(await countChats()).toBe(1);
+    const second = await http.post(alice, '/api/chats', { title: 'two' });
+    expect(second.statusCode).toBe(201);
+    expect((await http.post(alice, '/api/chats', { title: 'three' })).statusCode).toBe(429);
+    expect(
+      (await http.post(alice, `/api/chats/${second.json().chat.id}/members`, { username: 'dave' }))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      (await http.post(alice, `/api/chats/${second.json().chat.id}/members`, { username: 'erin' }))
+        .statusCode,
+    ).toBe(429);
+    // Per user: another user is not limited by alice's use.
+    const bob = await registerUser(t.app, 'bobby');
+    expect((await http.post(bob, '/api/chats', { title: 'bob’s' })).statusCode).toBe(201);
+  });
+
+  it('[addable] a user who accepts adds only from contacts cannot be put into a chat by a stranger', async () => {
+    const victim = await registerUser(t.app, 'victim');
+    const stranger = await registerUser(t.app, 'stranger');
+    const friend = await registerUser(t.app, 'friend');
+    expect((await http.get(victim, '/api/me/settings')).json()).toEqual({
+      settings: { addableBy: 'anyone' },
+    });
+    for (const body of [{ addableBy: 'nobody' }, { addableBy: 'contacts', extra: 1 }, { addableBy: null }]) {
+      expect((await http.patch(victim, '/api/me/settings', body)).statusCode).toBe(400);
+    }
+    const set = await http.patch(victim, '/api/me/settings', { addableBy: 'contacts' });
+    expect(set.json()).toEqual({ settings: { addableBy: 'contacts' } });
+    expect((await http.get(victim, '/api/me/settings')).json().settings.addableBy).toBe('contacts');
+
+    const refused = await http.post(stranger, '/api/chats', { title: 'spam', members: ['victim'] });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.message).toContain('victim');
+    expect(await countChats()).toBe(0);
+    const own = (await http.post(stranger, '/api/chats', { title: 'spam 2' })).json().chat.id;
+    expect((await http.post(stranger, `/api/chats/${own}/members`, { username: 'victim' })).statusCode).toBe(
+      403,
+    );
+    // Someone the victim shares a chat with may add them.
+    await http.post(friend, '/api/chats/direct', { username: 'victim' });
+    expect(
+      (await http.post(friend, '/api/chats', { title: 'friends', members: ['victim'] })).statusCode,
+    ).toBe(201);
+    // A direct chat is not an add to a group: still allowed.
+    expect((await http.post(stranger, '/api/chats/direct', { username: 'victim' })).statusCode).toBe(200);
+    expect((await http.get(stranger, '/api/me/settings')).json().settings.addableBy).toBe('anyone');
+  });
+});

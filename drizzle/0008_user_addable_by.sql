@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "addable_by" text DEFAULT 'anyone' NOT NULL;--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_addable_by_check" CHECK ("users"."addable_by" in ('anyone', 'contacts'));
