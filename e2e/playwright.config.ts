@@ -49,8 +49,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    // node directly, not pnpm: pnpm reports the SIGTERM at teardown as a failure (TOOLCHAIN P10).
-    command: 'node --import tsx src/server.ts',
+    // The build production runs (turbo's e2e task builds it first: dependsOn ^build). node
+    // directly, not pnpm: pnpm reports the SIGTERM at teardown as a failure (TOOLCHAIN P10).
+    command: 'node dist/server.js',
     cwd: '../apps/server',
     url: `${baseURL}/api/health`,
     timeout: 60_000,

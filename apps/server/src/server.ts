@@ -1,34 +1,33 @@
+import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 
-// Process entry: load config, build, listen; close gracefully on SIGTERM/SIGINT.
 const config = loadConfig();
 const app = await buildApp(config);
 
-let closing = false;
-async function shutdown(signal: string) {
-  if (closing) {
-    app.log.warn({ signal }, 'second signal: exiting now');
-    process.exit(1);
-  }
-  closing = true;
-  app.log.info({ signal }, 'shutting down');
-  const timer = setTimeout(() => {
-    app.log.error('grace period over: exiting');
-    process.exit(1);
-  }, config.shutdownGraceMs);
-  timer.unref();
-  try {
-    // Stops accepting, sends 1001 to sockets (realtime onClose), finishes in-flight requests, closes the DB.
-    await app.close();
-    process.exit(0);
-  } catch (err) {
-    app.log.error({ err }, 'error during shutdown');
-    process.exit(1);
-  }
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+// A signal (or an uncaught error) closes the app: it stops accepting, sends 1001 to sockets
+// (realtime onClose), finishes in-flight requests and closes the DB, then exits 0 (1 after an
+// error). Past the grace period, or on a second signal, it exits 1 at once, so an orchestrator
+// never waits on a hung close.
+closeWithGrace(
+  {
+    delay: config.shutdownGraceMs,
+    logger: false,
+    onSecondSignal: (signal) => app.log.warn({ signal }, 'second signal: exiting now'),
+    onSecondError: (err) => app.log.error({ err }, 'error while closing: exiting now'),
+    onTimeout: (delay) => app.log.error({ delay }, 'grace period over: exiting'),
+  },
+  async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'uncaught error: shutting down');
+    else app.log.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+    } catch (closeErr) {
+      app.log.error({ err: closeErr }, 'error during shutdown');
+      throw closeErr;
+    }
+  },
+);
 
 try {
   await app.listen({ port: config.port, host: config.host });

@@ -23,7 +23,11 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The real server as a child process (`node --import tsx src/server.ts`), ready when health answers. */
+/**
+ * The real server as a child process (`node --import tsx src/server.ts`), ready when health answers.
+ * Source, not dist/: a suite run right after an edit tests the edit without a build step; the
+ * e2e suites run the built server.
+ */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const base = env.DATABASE_URL ? {} : { PGLITE_DIR: mkdtempSync(join(tmpdir(), 'chatsockets-')) };
