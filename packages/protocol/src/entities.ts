@@ -23,6 +23,26 @@ export type ChatKind = z.infer<typeof ChatKindSchema>;
 export const VisibilitySchema = z.enum(['public', 'private']);
 export type Visibility = z.infer<typeof VisibilitySchema>;
 
+/**
+ * What the caller may do in a chat, decided by the server (stream-chat's `own_capabilities`);
+ * clients show what it allows and never re-derive the rules. Removing someone depends on their
+ * role: `remove-members` covers plain members, `remove-admins` admins; the owner is never removed.
+ */
+export const CapabilitySchema = z.enum([
+  'read',
+  'post',
+  'edit-own',
+  'delete-own',
+  'delete-any',
+  'add-members',
+  'remove-members',
+  'remove-admins',
+  'change-roles',
+  'join',
+  'leave',
+]);
+export type Capability = z.infer<typeof CapabilitySchema>;
+
 export const MessageSchema = z.object({
   id: IdSchema,
   chatId: IdSchema,
@@ -50,8 +70,16 @@ export const ChatSchema = z.object({
   role: RoleSchema.nullable(),
   /** An addition to PROTOCOL v1: the chat's change cursor now; a client catches up from it. */
   rev: RevSchema,
+  /**
+   * An addition to PROTOCOL v1: what the caller may do here now (`Capability` values; a client
+   * ignores one it does not know, so new capabilities stay additions).
+   */
+  capabilities: z.array(z.string()),
 });
 export type Chat = z.infer<typeof ChatSchema>;
+
+/** Whether the server lets the caller do `what` in `chat`. */
+export const can = (chat: Pick<Chat, 'capabilities'>, what: Capability) => chat.capabilities.includes(what);
 
 /** `readSeq` is an addition to PROTOCOL v1: the member's read watermark. */
 export const MemberSchema = z.object({

@@ -36,6 +36,7 @@ export const chat: Chat = {
   unreadCount: 0,
   role: 'owner',
   rev: 3,
+  capabilities: ['read', 'post', 'edit-own', 'delete-own', 'delete-any', 'add-members', 'leave'],
 };
 
 export const member: Member = { user: alice, role: 'owner', joinedAt: T0, readSeq: 1 };

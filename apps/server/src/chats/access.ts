@@ -1,3 +1,4 @@
+import type { Capability } from '@chatsockets/protocol';
 import { isId } from '../db/ids.js';
 import { forbidden, notFound } from '../errors.js';
 import type { ChatRow, ChatsRepo, MemberRow } from './chats.repo.js';
@@ -7,9 +8,12 @@ import type { ChatRow, ChatsRepo, MemberRow } from './chats.repo.js';
  * service method, HTTP or WebSocket, goes through here, so the two can never disagree.
  * PROTOCOL.md › Chats: no such chat → 404; exists but not allowed → 403.
  */
+/** What the rules need of a membership. */
+type Membership = Pick<MemberRow, 'role' | 'userId'>;
+
 export interface ChatAccess {
   chat: ChatRow;
-  member: MemberRow | undefined;
+  member: Membership | undefined;
 }
 
 const isManager = (a: ChatAccess) => a.member?.role === 'owner' || a.member?.role === 'admin';
@@ -24,14 +28,14 @@ export const rules = {
   addMember: (a: ChatAccess) =>
     a.chat.kind === 'group' && (a.chat.visibility === 'public' ? a.member !== undefined : isManager(a)),
   /** Owner removes anyone; admin removes plain members; anyone may leave a group chat. */
-  removeMember: (a: ChatAccess, target: MemberRow, actorId: string) => {
+  removeMember: (a: ChatAccess, target: Membership, actorId: string) => {
     if (a.chat.kind !== 'group' || !a.member) return false;
     if (target.userId === actorId) return true;
     if (a.member.role === 'owner') return true;
     return a.member.role === 'admin' && target.role === 'member';
   },
   /** Only the owner appoints or demotes admins. */
-  changeRole: (a: ChatAccess, target: MemberRow) =>
+  changeRole: (a: ChatAccess, target: Pick<Membership, 'role'>) =>
     a.chat.kind === 'group' && a.member?.role === 'owner' && target.role !== 'owner',
   editMessage: (a: ChatAccess, authorId: string, actorId: string) =>
     a.member !== undefined && authorId === actorId,
@@ -40,6 +44,32 @@ export const rules = {
 } as const;
 
 export type Action = keyof typeof rules;
+
+/**
+ * The rules above, asked for the viewer, as the capabilities a client receives with each chat
+ * (`Chat.capabilities`): the web app shows what these allow and derives nothing itself. Actions
+ * on someone else are asked about a plain member, or an admin, who is not the viewer.
+ */
+export function capabilitiesOf(a: ChatAccess, viewerId: string): Capability[] {
+  const someone = '00000000-0000-0000-0000-000000000000';
+  const asked: Array<[Capability, boolean]> = [
+    ['read', rules.read(a)],
+    ['post', rules.post(a)],
+    ['edit-own', rules.editMessage(a, viewerId, viewerId)],
+    ['delete-own', rules.deleteMessage(a, viewerId, viewerId)],
+    ['delete-any', rules.deleteMessage(a, someone, viewerId)],
+    ['add-members', rules.addMember(a)],
+    ['remove-members', rules.removeMember(a, { userId: someone, role: 'member' }, viewerId)],
+    ['remove-admins', rules.removeMember(a, { userId: someone, role: 'admin' }, viewerId)],
+    ['change-roles', rules.changeRole(a, { role: 'member' })],
+    ['join', a.member === undefined && rules.join(a)],
+    [
+      'leave',
+      a.member !== undefined && rules.removeMember(a, { userId: viewerId, role: a.member.role }, viewerId),
+    ],
+  ];
+  return asked.filter(([, yes]) => yes).map(([what]) => what);
+}
 
 /** Loads the chat and the actor's membership: 404 if there is no such chat. */
 export async function loadAccess(chats: ChatsRepo, chatId: string, userId: string): Promise<ChatAccess> {

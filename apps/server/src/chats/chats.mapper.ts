@@ -2,9 +2,10 @@ import type { Chat, Member } from '@chatsockets/protocol';
 import { toUser } from '../auth/users.mapper.js';
 import type { UserRow } from '../auth/users.repo.js';
 import { toMessage } from '../messages/messages.mapper.js';
+import { capabilitiesOf } from './access.js';
 import type { ChatViewRow, MemberRow } from './chats.repo.js';
 
-export const toChat = (row: ChatViewRow): Chat => ({
+export const toChat = (row: ChatViewRow, viewerId: string): Chat => ({
   id: row.chat.id,
   title: row.chat.kind === 'direct' ? (row.directTitle ?? row.chat.title) : row.chat.title,
   kind: row.chat.kind,
@@ -16,6 +17,10 @@ export const toChat = (row: ChatViewRow): Chat => ({
   unreadCount: row.role ? Math.max(0, row.chat.lastSeq - (row.readSeq ?? 0)) : 0,
   role: row.role ?? null,
   rev: row.chat.lastRev,
+  capabilities: capabilitiesOf(
+    { chat: row.chat, member: row.role ? { role: row.role, userId: viewerId } : undefined },
+    viewerId,
+  ),
 });
 
 export const toMember = (member: MemberRow, user: UserRow): Member => ({

@@ -71,7 +71,7 @@ export function createChatsService(deps: {
   async function view(chatId: string, userId: string): Promise<Chat> {
     const row = await chats.viewFor(chatId, userId);
     if (!row) throw notFound('Chat');
-    return toChat(row);
+    return toChat(row, userId);
   }
 
   /** For actions on another member: the actor must be a member (403); the target must be one (404). */
@@ -104,11 +104,14 @@ export function createChatsService(deps: {
       const rows = await chats.listForUser(actor.user.id, limit + 1, after);
       const more = rows.length > limit;
       const shown = rows.slice(0, limit);
-      return { chats: shown.map(toChat), nextCursor: more ? encodeCursor(shown.at(-1)!) : null };
+      return {
+        chats: shown.map((r) => toChat(r, actor.user.id)),
+        nextCursor: more ? encodeCursor(shown.at(-1)!) : null,
+      };
     },
 
     async searchPublic(actor: Actor, q: string | undefined): Promise<Chat[]> {
-      return (await chats.searchPublic(actor.user.id, q || undefined)).map(toChat);
+      return (await chats.searchPublic(actor.user.id, q || undefined)).map((r) => toChat(r, actor.user.id));
     },
 
     async create(

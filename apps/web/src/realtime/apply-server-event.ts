@@ -66,7 +66,11 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
     case 'member.updated':
       // A role change: the members panel, and what the caller may do, follow at once.
       putMember(qc, event.chatId, event.member);
-      if (event.member.user.id === selfId) applyRole(qc, event.chatId, event.member.role);
+      if (event.member.user.id === selfId) {
+        applyRole(qc, event.chatId, event.member.role);
+        // What the caller may do now comes from the server (Chat.capabilities).
+        void qc.invalidateQueries({ queryKey: queryKeys.chatList() });
+      }
       return;
     case 'read':
       // Now also sent to the chat's subscribers: only our own moves our marker and badge; any

@@ -1,4 +1,4 @@
-import type { Chat, ChatDetailResponse, User } from '@chatsockets/protocol';
+import { type Chat, type ChatDetailResponse, can, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { chatDetailQuery, chatListQuery, removedChatsQuery } from '../../api/queries';
@@ -11,7 +11,6 @@ import { TypingIndicator } from '../messages/TypingIndicator';
 import { ChatHeader } from './ChatHeader';
 import { readSeqOf } from './chats-cache';
 import { MembersPanel } from './MembersPanel';
-import { roleIn } from './members-cache';
 import { useJoinChat } from './use-chat-mutations';
 
 /**
@@ -55,10 +54,8 @@ function NoLongerMember({ how }: { how: 'removed' | 'left' }) {
 
 function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }) {
   const { detail, self } = props;
-  // The members list is refetched on focus and when the panel opens, so its copy of the caller's
-  // role (the owner may have changed it; no event says so) wins over the chat list's.
-  const role = roleIn(detail?.members, self.id, props.chat.role);
-  const chat = role === props.chat.role ? props.chat : { ...props.chat, role };
+  // The list's copy: kept live by events, refetched when the caller's role (so what they may do) changes.
+  const chat = props.chat;
   const membersOpen = useUi((s) => s.membersOpen);
   const join = useJoinChat();
   // Where the unread divider goes: what was unread when the chat opened; it stays put while
@@ -66,7 +63,7 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
   const [readSeqAtOpen] = useState(() =>
     chat.role !== null && chat.unreadCount > 0 ? readSeqOf(chat) : null,
   );
-  const member = chat.role !== null;
+  const member = can(chat, 'post');
   return (
     <section className="chat" aria-label={chat.title}>
       <div className="chat__main">
@@ -75,7 +72,8 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
           chat={chat}
           self={self}
           readSeqAtOpen={readSeqAtOpen}
-          canModerate={chat.role === 'owner' || chat.role === 'admin'}
+          canModerate={can(chat, 'delete-any')}
+          canEdit={can(chat, 'edit-own')}
         />
         <TypingIndicator chatId={chat.id} selfId={self.id} />
         {member ? (

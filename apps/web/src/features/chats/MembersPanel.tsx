@@ -1,4 +1,4 @@
-import type { Chat, Member, User } from '@chatsockets/protocol';
+import { type Chat, can, type Member, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { chatDetailQuery } from '../../api/queries';
 import { useUi } from '../../stores/ui.store';
@@ -7,26 +7,18 @@ import { AddMemberForm } from './AddMemberForm';
 import { useChangeRole, useRemoveMember } from './use-chat-mutations';
 import { usePresence } from './use-presence';
 
-const isManager = (chat: Chat) => chat.role === 'owner' || chat.role === 'admin';
+// What the caller may do comes with the chat (`Chat.capabilities`, decided by the server's
+// chats/access.ts); these only pick the capability that applies to a given member.
 
-/** PROTOCOL.md › Chats: owners/admins add to private chats, any member to public ones. */
-export function canAddMembers(chat: Chat): boolean {
-  if (chat.kind !== 'group' || chat.role === null) return false;
-  return chat.visibility === 'public' || isManager(chat);
+/** Someone else: a plain member needs `remove-members`, an admin `remove-admins`; leaving is separate. */
+function canRemove(chat: Chat, member: Member, self: User): boolean {
+  if (member.user.id === self.id) return false;
+  if (member.role === 'member') return can(chat, 'remove-members');
+  return member.role === 'admin' && can(chat, 'remove-admins');
 }
 
-/** The owner removes anyone but themselves; an admin only plain members (leaving is separate). */
-export function canRemove(chat: Chat, member: Member, self: User): boolean {
-  if (chat.kind !== 'group' || member.user.id === self.id || member.role === 'owner') return false;
-  if (chat.role === 'owner') return true;
-  return chat.role === 'admin' && member.role === 'member';
-}
-
-/** Only the owner appoints or demotes admins, in group chats (docs/PROTOCOL.md › Additions). */
-export function canChangeRole(chat: Chat, member: Member, self: User): boolean {
-  return (
-    chat.kind === 'group' && chat.role === 'owner' && member.role !== 'owner' && member.user.id !== self.id
-  );
+function canChangeRole(chat: Chat, member: Member, self: User): boolean {
+  return can(chat, 'change-roles') && member.role !== 'owner' && member.user.id !== self.id;
 }
 
 const ROLE_LABEL: Record<Member['role'], string> = { owner: 'owner', admin: 'admin', member: 'member' };
@@ -106,8 +98,8 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
         })}
       </ul>
       <ErrorMessage error={remove.error ?? changeRole.error} />
-      {canAddMembers(chat) && <AddMemberForm chatId={chat.id} />}
-      {chat.kind === 'group' && chat.role !== null && (
+      {can(chat, 'add-members') && <AddMemberForm chatId={chat.id} />}
+      {can(chat, 'leave') && (
         <button
           type="button"
           className="button button--danger"

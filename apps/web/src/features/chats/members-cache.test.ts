@@ -19,6 +19,7 @@ const detail: ChatDetailResponse = {
     lastMessage: null,
     unreadCount: 0,
     rev: 1,
+    capabilities: ['read', 'post'],
     role: 'owner',
   },
   members: [

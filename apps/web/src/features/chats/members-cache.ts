@@ -78,12 +78,3 @@ export function reconcileDetail(
 export function seenBy(members: readonly Member[], seq: number, authorId: string): string[] {
   return members.filter((m) => m.user.id !== authorId && m.readSeq >= seq).map((m) => m.user.username);
 }
-
-/** The caller's role: the members list is refetched more often than the chat list, so it wins. */
-export function roleIn(
-  members: readonly Member[] | undefined,
-  selfId: string,
-  fallback: Member['role'] | null,
-): Member['role'] | null {
-  return members?.find((m) => m.user.id === selfId)?.role ?? fallback;
-}

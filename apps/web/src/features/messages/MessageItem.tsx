@@ -13,8 +13,10 @@ export interface MessageItemProps {
   item: TimelineItem;
   self: User;
   showHeader: boolean;
-  /** Owner or admin: may delete anyone's message. */
+  /** May delete anyone's message (the chat's `delete-any` capability). */
   canModerate: boolean;
+  /** May edit their own messages (`edit-own`). */
+  canEdit: boolean;
   /** The user's latest confirmed message shows who has seen it. */
   showSeenBy: boolean;
 }
@@ -33,7 +35,15 @@ function className(v: MessageView): string {
  * The one component that renders a message, from any source and in any state (ARCHITECTURE ›
  * Conventions 8): history, catch-up, live, and the sender's pending, sending or failed copy.
  */
-export function MessageItem({ chatId, item, self, showHeader, canModerate, showSeenBy }: MessageItemProps) {
+export function MessageItem({
+  chatId,
+  item,
+  self,
+  showHeader,
+  canModerate,
+  canEdit,
+  showSeenBy,
+}: MessageItemProps) {
   const v = toMessageView(item, self);
   const [editing, setEditing] = useState(false);
   const message = item.kind === 'confirmed' ? item.message : null;
@@ -71,7 +81,12 @@ export function MessageItem({ chatId, item, self, showHeader, canModerate, showS
       )}
       <MessageStatus chatId={chatId} item={item} view={v} showSeenBy={showSeenBy} />
       {canDelete && !editing && (
-        <MessageActions chatId={chatId} message={message} canEdit={v.mine} onEdit={() => setEditing(true)} />
+        <MessageActions
+          chatId={chatId}
+          message={message}
+          canEdit={v.mine && canEdit}
+          onEdit={() => setEditing(true)}
+        />
       )}
     </article>
   );

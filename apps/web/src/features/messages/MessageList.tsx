@@ -27,13 +27,15 @@ export interface MessageListProps {
   /** The read marker when the chat was opened: where the unread divider goes; null = none. */
   readSeqAtOpen: number | null;
   canModerate: boolean;
+  /** May edit their own messages (a member). */
+  canEdit: boolean;
 }
 
 /**
  * The chat's history, virtualized. Older pages load on scrolling up and keep the reader's
  * place (anchorTo: 'end'); at the bottom it follows new messages, otherwise it offers a jump.
  */
-export function MessageList({ chat, self, readSeqAtOpen, canModerate }: MessageListProps) {
+export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }: MessageListProps) {
   const messages = useQuery(messagesQuery(chat.id));
   const pending = useOutbox(
     useShallow((s) => s.entries.filter((e) => e.chatId === chat.id && e.authorId === self.id)),
@@ -122,6 +124,7 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate }: MessageL
                     self={self}
                     showHeader={row.showHeader}
                     canModerate={canModerate}
+                    canEdit={canEdit}
                     showSeenBy={row.key === seenByKey}
                   />
                 )}

@@ -1,0 +1,66 @@
+import { ChatDetailResponseSchema } from '@chatsockets/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
+import { drivers } from '../../test/drivers.js';
+import { registerUser, type TestUser } from '../../test/factories.js';
+import { client } from '../../test/http.js';
+
+describe.each(drivers())('[capabilities] each chat carries what the caller may do, on %s', (driver) => {
+  let t: TestContext;
+  const http = client(() => t.app);
+  let owner: TestUser;
+  let admin: TestUser;
+  let member: TestUser;
+  let outsider: TestUser;
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+    owner = await registerUser(t.app, 'owner');
+    admin = await registerUser(t.app, 'admin');
+    member = await registerUser(t.app, 'member');
+    outsider = await registerUser(t.app, 'outsider');
+  });
+  afterAll(() => t.close());
+
+  const caps = async (user: TestUser, chatId: string) =>
+    ChatDetailResponseSchema.parse((await http.get(user, `/api/chats/${chatId}`)).json()).chat.capabilities;
+
+  it('by role, in private, public and direct chats; the list and the detail agree', async () => {
+    const group = async (visibility: 'private' | 'public') => {
+      const id = (
+        await http.post(owner, '/api/chats', { title: visibility, visibility, members: ['admin', 'member'] })
+      ).json().chat.id;
+      await http.patch(owner, `/api/chats/${id}/members/${admin.user.id}`, { role: 'admin' });
+      return id;
+    };
+    const priv = await group('private');
+    const pub = await group('public');
+    const own = ['read', 'post', 'edit-own', 'delete-own'];
+    expect(await caps(owner, priv)).toEqual([
+      ...own,
+      'delete-any',
+      'add-members',
+      'remove-members',
+      'remove-admins',
+      'change-roles',
+      'leave',
+    ]);
+    expect(await caps(admin, priv)).toEqual([...own, 'delete-any', 'add-members', 'remove-members', 'leave']);
+    expect(await caps(member, priv)).toEqual([...own, 'leave']);
+    expect((await http.get(outsider, `/api/chats/${priv}`)).statusCode).toBe(403);
+    // Public: any member adds; an outsider reads and may join.
+    expect(await caps(member, pub)).toEqual([...own, 'add-members', 'leave']);
+    expect(await caps(outsider, pub)).toEqual(['read', 'join']);
+    // Direct: fixed members, nobody moderates.
+    const direct = (await http.post(owner, '/api/chats/direct', { username: 'member' })).json().chat;
+    expect(direct.capabilities).toEqual(own);
+    // The list says the same as the detail.
+    const listed = (await http.get(admin, '/api/chats'))
+      .json()
+      .chats.find((c: { id: string }) => c.id === priv);
+    expect(listed.capabilities).toEqual(await caps(admin, priv));
+    // A role change changes them.
+    await http.patch(owner, `/api/chats/${priv}/members/${admin.user.id}`, { role: 'member' });
+    expect(await caps(admin, priv)).toEqual([...own, 'leave']);
+  });
+});
