@@ -1,19 +1,14 @@
-import type { ChatDetailResponse, ChatListResponse } from '@chatsockets/protocol';
+import { type ChatDetailResponse, type ChatListResponse, LIMITS } from '@chatsockets/protocol';
 import { type QueryClient, queryOptions, replaceEqualDeep } from '@tanstack/react-query';
-import { findChat, readSeqOf, reconcileChatLists } from '../features/chats/chats-cache';
-import { reconcileDetail } from '../features/chats/members-cache';
-import type { PresenceMap } from '../features/chats/presence-cache';
-import type { RemovedMap } from '../features/chats/removed-cache';
-import { highestSeq, mergeMessages } from '../features/messages/merge-messages';
-import type { ChatMessages } from '../features/messages/messages-cache';
-import type { TypingMap } from '../features/messages/typing-cache';
+import { findChat, readSeqOf, reconcileChatLists } from '../state/chats';
+import { reconcileDetail } from '../state/members';
+import { highestSeq, mergeMessages } from '../state/merge-messages';
+import type { ChatMessages } from '../state/messages';
+import { queryKeys } from '../state/query-keys';
 import { authApi } from './auth.api';
 import { chatsApi } from './chats.api';
 import { messagesApi } from './messages.api';
-import { queryKeys } from './query-keys';
 
-export const PAGE_SIZE = 50;
-const CATCH_UP_PAGE = 200;
 /** How far back the first load goes to reach the first unread message. */
 const MAX_INITIAL_MESSAGES = 600;
 
@@ -67,7 +62,7 @@ async function loadLatestMessages(
   chatId: string,
   signal: AbortSignal,
 ): Promise<ChatMessages> {
-  const first = await messagesApi.page(chatId, { limit: PAGE_SIZE }, signal);
+  const first = await messagesApi.page(chatId, { limit: LIMITS.pageDefault }, signal);
   let messages = mergeMessages([], first.messages);
   let hasOlder = first.hasMore;
   // Reach back to the first unread message, so that opening the chat can jump to it.
@@ -76,7 +71,7 @@ async function loadLatestMessages(
   while (hasOlder && (messages[0]?.seq ?? 0) > readSeq + 1 && messages.length < MAX_INITIAL_MESSAGES) {
     const older = await messagesApi.page(
       chatId,
-      { beforeSeq: messages[0]!.seq, limit: CATCH_UP_PAGE },
+      { beforeSeq: messages[0]!.seq, limit: LIMITS.pageMax },
       signal,
     );
     messages = mergeMessages(messages, older.messages);
@@ -87,7 +82,7 @@ async function loadLatestMessages(
   while (highestSeq(messages) < target) {
     const newer = await messagesApi.page(
       chatId,
-      { afterSeq: highestSeq(messages), limit: CATCH_UP_PAGE },
+      { afterSeq: highestSeq(messages), limit: LIMITS.pageMax },
       signal,
     );
     if (newer.messages.length === 0) break;
@@ -108,29 +103,4 @@ export const messagesQuery = (chatId: string) =>
     staleTime: Infinity,
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
-  });
-
-// Ephemeral state that only socket events (and the caller's own leave) write; queryFn gives the empty start.
-export const typingQuery = (chatId: string) =>
-  queryOptions({
-    queryKey: queryKeys.typing(chatId),
-    queryFn: (): TypingMap => ({}),
-    staleTime: Infinity,
-    gcTime: Infinity,
-  });
-
-export const presenceQuery = () =>
-  queryOptions({
-    queryKey: queryKeys.presence(),
-    queryFn: (): PresenceMap => ({}),
-    staleTime: Infinity,
-    gcTime: Infinity,
-  });
-
-export const removedChatsQuery = () =>
-  queryOptions({
-    queryKey: queryKeys.removed(),
-    queryFn: (): RemovedMap => ({}),
-    staleTime: Infinity,
-    gcTime: Infinity,
   });

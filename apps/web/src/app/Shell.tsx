@@ -2,8 +2,8 @@ import type { User } from '@chatsockets/protocol';
 import { useLogout } from '../features/auth/use-auth';
 import { ChatActions } from '../features/chats/ChatActions';
 import { ChatList } from '../features/chats/ChatList';
-import { ChatScreen } from '../features/chats/ChatScreen';
 import { useRoute } from '../stores/route.store';
+import { ChatScreen } from './ChatScreen';
 import { ConnectionStatus } from './ConnectionStatus';
 
 /** The signed-in frame: who you are, the connection, your chats, and the open chat. */

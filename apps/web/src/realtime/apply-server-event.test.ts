@@ -1,12 +1,13 @@
 import type { Chat, ChatDetailResponse, ChatListResponse, Member, Message } from '@chatsockets/protocol';
 import { QueryClient } from '@tanstack/react-query';
-import { describe, expect, it } from 'vitest';
-import { queryKeys } from '../api/query-keys';
-import { reconcileDetail, seenBy } from '../features/chats/members-cache';
-import type { PresenceMap } from '../features/chats/presence-cache';
-import type { RemovedMap } from '../features/chats/removed-cache';
-import type { ChatMessages } from '../features/messages/messages-cache';
-import type { TypingMap } from '../features/messages/typing-cache';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { reconcileDetail, seenBy } from '../state/members';
+import type { ChatMessages } from '../state/messages';
+import { usePresenceStore } from '../state/presence';
+import { queryKeys } from '../state/query-keys';
+import { useRemovedStore } from '../state/removed';
+import { resetEphemeralState } from '../state/session';
+import { useTypingStore } from '../state/typing';
 import { applyServerEvent } from './apply-server-event';
 
 const me = { id: 'me', username: 'me', createdAt: '2030-01-01T00:00:00.000Z' };
@@ -68,6 +69,8 @@ function setup(loaded = true) {
 }
 
 describe('applyServerEvent', () => {
+  beforeEach(resetEphemeralState);
+
   it('[unread] a message from someone else counts up; my own moves my marker (as the server does)', () => {
     const { qc, listed, held } = setup();
     applyServerEvent(qc, { type: 'message.created', message: msg(3) }, me.id);
@@ -124,7 +127,7 @@ describe('applyServerEvent', () => {
 
   it('[typing] appears, and goes when active:false or their message arrives', () => {
     const { qc } = setup();
-    const typing = () => Object.keys(qc.getQueryData<TypingMap>(queryKeys.typing('c1')) ?? {});
+    const typing = () => Object.keys(useTypingStore.getState().byChat.c1 ?? {});
     applyServerEvent(qc, { type: 'typing', chatId: 'c1', user: you }, me.id);
     expect(typing()).toEqual(['you']);
     applyServerEvent(qc, { type: 'message.created', message: msg(3) }, me.id);
@@ -137,9 +140,9 @@ describe('applyServerEvent', () => {
   it('[presence] online and offline per user', () => {
     const { qc } = setup();
     applyServerEvent(qc, { type: 'presence', user: you, online: true }, me.id);
-    expect(qc.getQueryData<PresenceMap>(queryKeys.presence())).toEqual({ you: true });
+    expect(usePresenceStore.getState().online).toEqual({ you: true });
     applyServerEvent(qc, { type: 'presence', user: you, online: false }, me.id);
-    expect(qc.getQueryData<PresenceMap>(queryKeys.presence())).toEqual({ you: false });
+    expect(usePresenceStore.getState().online).toEqual({ you: false });
   });
 
   it('[members] when I leave or am removed, the chat goes from the list', () => {
@@ -170,7 +173,7 @@ describe('applyServerEvent', () => {
 
   it('[members] removed: the open chat can say so; joining again clears it', () => {
     const { qc } = setup();
-    const removed = () => qc.getQueryData<RemovedMap>(queryKeys.removed());
+    const removed = () => useRemovedStore.getState().removed;
     applyServerEvent(qc, { type: 'member.left', chatId: 'c1', user: me, rev: 5 }, me.id);
     expect(removed()).toEqual({ c1: 'removed' });
     applyServerEvent(qc, { type: 'member.joined', chatId: 'c1', user: me, rev: 5 }, me.id);

@@ -1,18 +1,12 @@
 import type { ServerEvent } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
-import { queryKeys } from '../api/query-keys';
-import {
-  applyMessageToChats,
-  applyReadSeq,
-  applyRole,
-  findChat,
-  removeChat,
-} from '../features/chats/chats-cache';
-import { addMember, applyMemberReadSeq, putMember, removeMember } from '../features/chats/members-cache';
-import { setPresence } from '../features/chats/presence-cache';
-import { clearRemoved, markRemoved } from '../features/chats/removed-cache';
-import { mergeIntoChat } from '../features/messages/messages-cache';
-import { clearTyping, setTyping } from '../features/messages/typing-cache';
+import { applyMessageToChats, applyReadSeq, applyRole, findChat, removeChat } from '../state/chats';
+import { addMember, applyMemberReadSeq, putMember, removeMember } from '../state/members';
+import { mergeIntoChat } from '../state/messages';
+import { setPresence } from '../state/presence';
+import { queryKeys } from '../state/query-keys';
+import { clearRemoved, markRemoved } from '../state/removed';
+import { clearTyping, setTyping } from '../state/typing';
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled server event: ${JSON.stringify(value)}`);
@@ -30,23 +24,23 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       // Sending moves the author's own watermark to their message (the server does the same).
       applyMemberReadSeq(qc, event.message.chatId, event.message.author.id, event.message.seq);
       // Their message arrived, so they are no longer typing it.
-      clearTyping(qc, event.message.chatId, event.message.author.id);
+      clearTyping(event.message.chatId, event.message.author.id);
       return;
     case 'message.updated':
       mergeIntoChat(qc, event.message.chatId, [event.message]);
       applyMessageToChats(qc, event.message, selfId);
       return;
     case 'typing':
-      if (event.active === false) clearTyping(qc, event.chatId, event.user.id);
-      else setTyping(qc, event.chatId, event.user);
+      if (event.active === false) clearTyping(event.chatId, event.user.id);
+      else setTyping(event.chatId, event.user);
       return;
     case 'presence':
-      setPresence(qc, { [event.user.id]: event.online });
+      setPresence({ [event.user.id]: event.online });
       return;
     case 'member.joined':
       // Also sent to the caller's own sockets when they were added, or a direct chat was started
       // with them (then `user` is the one who started it): a chat we do not list yet is new to us.
-      if (event.user.id === selfId) clearRemoved(qc, event.chatId);
+      if (event.user.id === selfId) clearRemoved(event.chatId);
       if (event.user.id === selfId || !findChat(qc, event.chatId)) {
         void qc.invalidateQueries({ queryKey: queryKeys.chatList() });
       }
@@ -57,7 +51,7 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
     case 'member.left':
       if (event.user.id === selfId) {
         // Dropping it from the list also drops its subscription (ChatSync follows the list).
-        markRemoved(qc, event.chatId, 'removed');
+        markRemoved(event.chatId, 'removed');
         removeChat(qc, event.chatId);
       } else {
         removeMember(qc, event.chatId, event.user.id);

@@ -1,9 +1,9 @@
+import { LIMITS } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { messagesApi } from '../api/messages.api';
-import { findGaps, highestSeq } from '../features/messages/merge-messages';
-import { getChatMessages, mergeIntoChat } from '../features/messages/messages-cache';
+import { findGaps, highestSeq } from '../state/merge-messages';
+import { getChatMessages, mergeIntoChat } from '../state/messages';
 
-const PAGE = 200;
 const running = new Map<string, Promise<void>>();
 
 /** One catch-up per chat at a time; a second caller waits for the first. */
@@ -28,7 +28,7 @@ export function catchUp(qc: QueryClient, chatId: string, opts: { tail?: boolean 
       const gap = findGaps(held)[0];
       const cursor = gap ?? (opts.tail ? { afterSeq: highestSeq(held) } : undefined);
       if (!cursor) return;
-      const page = await messagesApi.page(chatId, { ...cursor, limit: PAGE });
+      const page = await messagesApi.page(chatId, { ...cursor, limit: LIMITS.pageMax });
       mergeIntoChat(qc, chatId, page.messages);
       if (!gap && !page.hasMore) return;
       // No progress on a gap the server cannot fill: stop rather than spin.

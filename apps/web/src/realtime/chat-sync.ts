@@ -1,10 +1,10 @@
 import type { ChatListResponse } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { isApiError } from '../api/http';
-import { queryKeys } from '../api/query-keys';
-import { findChat } from '../features/chats/chats-cache';
-import { setPresence } from '../features/chats/presence-cache';
-import { setTyping } from '../features/messages/typing-cache';
+import { findChat } from '../state/chats';
+import { setPresence } from '../state/presence';
+import { queryKeys } from '../state/query-keys';
+import { setTyping } from '../state/typing';
 import type { RevCursors } from './rev-cursors';
 import type { ChatSocket } from './socket';
 
@@ -63,8 +63,8 @@ export class ChatSync {
     try {
       const afterRev = this.afterRevFor(chatId);
       const reply = await this.socket.request({ type: 'subscribe', chatId, afterRev });
-      setPresence(this.qc, Object.fromEntries(reply.online.map((u) => [u.id, true])));
-      for (const user of reply.typing) setTyping(this.qc, chatId, user);
+      setPresence(Object.fromEntries(reply.online.map((u) => [u.id, true])));
+      for (const user of reply.typing) setTyping(chatId, user);
       for (const change of reply.changes) this.cursors.apply(chatId, change);
       if (!findChat(this.qc, chatId)) return; // the changes said we left it
       // With more to page, the cursor stands at the last change applied, and the fill goes on from there.

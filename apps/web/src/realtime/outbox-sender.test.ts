@@ -2,7 +2,7 @@ import type { Message } from '@chatsockets/protocol';
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/http';
-import type { PendingMessage } from '../features/messages/merge-messages';
+import type { PendingMessage } from '../state/merge-messages';
 import { useOutbox } from '../stores/outbox.store';
 import { OutboxSender } from './outbox-sender';
 import type { ChatSocket } from './socket';

@@ -1,9 +1,9 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { isApiError } from '../api/http';
 import { messagesApi } from '../api/messages.api';
-import { applyMessageToChats } from '../features/chats/chats-cache';
-import type { PendingMessage } from '../features/messages/merge-messages';
-import { mergeIntoChat } from '../features/messages/messages-cache';
+import { applyMessageToChats } from '../state/chats';
+import type { PendingMessage } from '../state/merge-messages';
+import { mergeIntoChat } from '../state/messages';
 import { useOutbox } from '../stores/outbox.store';
 import { backoffDelay } from './backoff';
 import type { ChatSocket } from './socket';

@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { chatsApi } from '../api/chats.api';
-import { applyReadSeq, findChat, readSeqOf } from '../features/chats/chats-cache';
+import { applyReadSeq, findChat, readSeqOf } from '../state/chats';
 import type { ChatSocket } from './socket';
 
 /**

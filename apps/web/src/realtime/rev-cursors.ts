@@ -1,10 +1,10 @@
 import type { ChatChange, ServerEvent } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { chatsApi } from '../api/chats.api';
-import { applyMessageToChats, applyRole, removeChat } from '../features/chats/chats-cache';
-import { putMember, removeMember } from '../features/chats/members-cache';
-import { markRemoved } from '../features/chats/removed-cache';
-import { mergeIntoChat } from '../features/messages/messages-cache';
+import { applyMessageToChats, applyRole, removeChat } from '../state/chats';
+import { putMember, removeMember } from '../state/members';
+import { mergeIntoChat } from '../state/messages';
+import { markRemoved } from '../state/removed';
 
 /** The chat and rev of an event that is itself a change of a chat; other events have none. */
 export function changeOf(event: ServerEvent): { chatId: string; rev: number } | undefined {
@@ -80,7 +80,7 @@ export class RevCursors {
       if (userId === selfId) applyRole(qc, chatId, change.member.role);
     } else if (userId === selfId) {
       this.forget(chatId);
-      markRemoved(qc, chatId, 'removed');
+      markRemoved(chatId, 'removed');
       removeChat(qc, chatId);
     } else {
       removeMember(qc, chatId, userId);

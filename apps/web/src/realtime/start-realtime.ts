@@ -1,7 +1,7 @@
 import type { User } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
-import { queryKeys } from '../api/query-keys';
-import { resetPresence } from '../features/chats/presence-cache';
+import { resetPresence } from '../state/presence';
+import { queryKeys } from '../state/query-keys';
 import { useConnection } from '../stores/connection.store';
 import { syncOutboxAcrossTabs } from '../stores/outbox.store';
 import { applyServerEvent } from './apply-server-event';
@@ -76,7 +76,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
 
   async function onConnected(gen: number) {
     connection.set('catching-up');
-    resetPresence(qc);
+    resetPresence();
     outbox.onConnected();
     await sync.resubscribeAll();
     // The list may have changed while we were away (chats we were added to).

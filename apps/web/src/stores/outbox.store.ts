@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import type { PendingMessage } from '../features/messages/merge-messages';
+import type { PendingMessage } from '../state/merge-messages';
 
 // Messages the user wrote and the server has not acknowledged. Persisted, so a reload or a
 // crash never loses one; each keeps its clientId, so a resend is idempotent (PROTOCOL.md › Messages).

@@ -2,7 +2,8 @@ import type { Credentials, User } from '@chatsockets/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { authApi } from '../../api/auth.api';
-import { queryKeys } from '../../api/query-keys';
+import { queryKeys } from '../../state/query-keys';
+import { resetEphemeralState } from '../../state/session';
 import { useOutbox } from '../../stores/outbox.store';
 import { afterSignIn, useRoute } from '../../stores/route.store';
 
@@ -13,6 +14,7 @@ export function useEndSession(): (userId?: string) => void {
     (userId?: string) => {
       if (userId) useOutbox.getState().clearFor(userId);
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me()[0] });
+      resetEphemeralState();
       qc.setQueryData<User | null>(queryKeys.me(), null);
       useRoute.getState().navigate({ name: 'login' }, { replace: true });
     },

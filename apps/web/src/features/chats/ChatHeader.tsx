@@ -1,7 +1,7 @@
 import type { Chat, Member, User } from '@chatsockets/protocol';
+import { usePresence } from '../../state/presence';
 import { useRoute } from '../../stores/route.store';
 import { useUi } from '../../stores/ui.store';
-import { usePresence } from './use-presence';
 
 function subtitle(chat: Chat, members: Member[] | undefined, self: User, isOnline: (id: string) => boolean) {
   if (!members) return chat.kind === 'direct' ? 'Direct message' : `${chat.visibility} group`;

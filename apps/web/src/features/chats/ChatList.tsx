@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { chatListQuery } from '../../api/queries';
+import { sortChats } from '../../state/chats';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { ChatListItem } from './ChatListItem';
-import { sortChats } from './chats-cache';
 
 export function ChatList({ activeChatId }: { activeChatId: string | null }) {
   const list = useQuery(chatListQuery());

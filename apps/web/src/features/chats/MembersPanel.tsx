@@ -1,11 +1,11 @@
 import { type Chat, can, type Member, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { chatDetailQuery } from '../../api/queries';
+import { usePresence } from '../../state/presence';
 import { useUi } from '../../stores/ui.store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { AddMemberForm } from './AddMemberForm';
 import { useChangeRole, useRemoveMember } from './use-chat-mutations';
-import { usePresence } from './use-presence';
 
 // What the caller may do comes with the chat (`Chat.capabilities`, decided by the server's
 // chats/access.ts); these only pick the capability that applies to a given member.

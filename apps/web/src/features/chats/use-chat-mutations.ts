@@ -1,18 +1,18 @@
 import type { Chat, CreateChatBody, UpdateMemberBody } from '@chatsockets/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { chatsApi } from '../../api/chats.api';
-import { queryKeys } from '../../api/query-keys';
+import { removeChat, upsertChat } from '../../state/chats';
+import { putMember, removeMember } from '../../state/members';
+import { queryKeys } from '../../state/query-keys';
+import { clearRemoved, markRemoved } from '../../state/removed';
 import { useRoute } from '../../stores/route.store';
-import { removeChat, upsertChat } from './chats-cache';
-import { putMember, removeMember } from './members-cache';
-import { clearRemoved, markRemoved } from './removed-cache';
 
 /** After creating, opening or joining a chat: put it in the list and go there. */
 function useOpenChat() {
   const qc = useQueryClient();
   const navigate = useRoute((s) => s.navigate);
   return (chat: Chat) => {
-    clearRemoved(qc, chat.id);
+    clearRemoved(chat.id);
     upsertChat(qc, chat);
     navigate({ name: 'chat', chatId: chat.id });
   };
@@ -72,7 +72,7 @@ export function useRemoveMember(chatId: string, selfId: string) {
     mutationFn: (userId: string) => chatsApi.removeMember(chatId, userId),
     onSuccess: (_r, userId) => {
       if (userId === selfId) {
-        markRemoved(qc, chatId, 'left');
+        markRemoved(chatId, 'left');
         removeChat(qc, chatId);
         navigate({ name: 'home' });
       } else {

@@ -1,11 +1,11 @@
 import type { User } from '@chatsockets/protocol';
 import { useState } from 'react';
+import type { TimelineItem } from '../../state/merge-messages';
 import { formatFull, formatTime } from '../../ui/format-time';
 import { MessageActions } from './MessageActions';
 import { MessageBody } from './MessageBody';
 import { MessageEditor } from './MessageEditor';
 import { MessageStatus } from './MessageStatus';
-import type { TimelineItem } from './merge-messages';
 import { type MessageView, toMessageView } from './message-view';
 
 export interface MessageItemProps {

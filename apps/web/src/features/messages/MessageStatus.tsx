@@ -1,4 +1,4 @@
-import type { TimelineItem } from './merge-messages';
+import type { TimelineItem } from '../../state/merge-messages';
 import type { MessageView } from './message-view';
 import { SeenBy } from './SeenBy';
 import { discardPending, retryPending } from './use-message-actions';

@@ -2,7 +2,7 @@ import type { ChatDetailResponse } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { chatDetailQuery } from '../../api/queries';
-import { seenBy } from '../chats/members-cache';
+import { seenBy } from '../../state/members';
 
 /**
  * "Seen by …" under the user's latest message, computed from the members' read watermarks

@@ -1,8 +1,6 @@
 import type { User } from '@chatsockets/protocol';
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { typingQuery } from '../../api/queries';
-import { activeTypists } from './typing-cache';
+import { activeTypists, useTyping } from '../../state/typing';
 
 function describe(users: User[]): string {
   const [a, b] = users;
@@ -14,7 +12,7 @@ function describe(users: User[]): string {
 
 /** Who is typing, hidden 5 s after the last signal (PROTOCOL.md › typing). */
 export function TypingIndicator({ chatId, selfId }: { chatId: string; selfId: string }) {
-  const { data } = useQuery(typingQuery(chatId));
+  const data = useTyping(chatId);
   const [now, setNow] = useState(Date.now);
   // Re-render at the next expiry, so a silent typist disappears on time.
   useEffect(() => {

@@ -1,4 +1,4 @@
-import type { TimelineItem } from './merge-messages';
+import type { TimelineItem } from '../../state/merge-messages';
 
 /** What one row shows, whatever its source: a confirmed message or the user's pending copy. */
 export interface MessageView {

@@ -1,6 +1,6 @@
 import type { Message } from '@chatsockets/protocol';
 import { describe, expect, it } from 'vitest';
-import { buildTimeline } from './merge-messages';
+import { buildTimeline } from '../../state/merge-messages';
 import { buildRows } from './timeline-rows';
 
 const me = { id: 'me', username: 'me' };

@@ -1,4 +1,4 @@
-import type { TimelineItem } from './merge-messages';
+import type { TimelineItem } from '../../state/merge-messages';
 
 export type Row =
   | { kind: 'divider'; key: 'unread-divider' }

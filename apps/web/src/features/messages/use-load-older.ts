@@ -1,7 +1,7 @@
+import { LIMITS } from '@chatsockets/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { messagesApi } from '../../api/messages.api';
-import { PAGE_SIZE } from '../../api/queries';
-import { getChatMessages, mergeIntoChat, setHasOlder } from './messages-cache';
+import { getChatMessages, mergeIntoChat, setHasOlder } from '../../state/messages';
 
 /** Loads the page before the oldest message held, through the one merge. */
 export function useLoadOlder(chatId: string) {
@@ -11,7 +11,7 @@ export function useLoadOlder(chatId: string) {
       const held = getChatMessages(qc, chatId);
       const oldest = held?.messages[0];
       if (!held?.hasOlder || !oldest) return;
-      const page = await messagesApi.page(chatId, { beforeSeq: oldest.seq, limit: PAGE_SIZE });
+      const page = await messagesApi.page(chatId, { beforeSeq: oldest.seq, limit: LIMITS.pageDefault });
       mergeIntoChat(qc, chatId, page.messages);
       setHasOlder(qc, chatId, page.hasMore);
     },

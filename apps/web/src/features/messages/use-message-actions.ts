@@ -2,8 +2,8 @@ import type { Message } from '@chatsockets/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { messagesApi } from '../../api/messages.api';
 import { useSocket } from '../../app/realtime-context';
+import { mergeIntoChat } from '../../state/messages';
 import { useOutbox } from '../../stores/outbox.store';
-import { mergeIntoChat } from './messages-cache';
 
 /** Edit over the socket when connected, else over HTTP; the answer goes through the one merge. */
 export function useEditMessage(chatId: string) {

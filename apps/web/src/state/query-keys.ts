@@ -6,7 +6,4 @@ export const queryKeys = {
   publicChats: (q: string) => ['chats', 'public', q] as const,
   chat: (chatId: string) => ['chats', 'detail', chatId] as const,
   messages: (chatId: string) => ['messages', chatId] as const,
-  typing: (chatId: string) => ['typing', chatId] as const,
-  presence: () => ['presence'] as const,
-  removed: () => ['removed'] as const,
 };

@@ -1,7 +1,7 @@
 import type { Message } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
-import { queryKeys } from '../../api/query-keys';
 import { mergeMessages } from './merge-messages';
+import { queryKeys } from './query-keys';
 
 /** The one cache entry per chat that every message source merges into. */
 export interface ChatMessages {

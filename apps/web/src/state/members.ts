@@ -1,6 +1,6 @@
 import type { ChatDetailResponse, Member, User } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
-import { queryKeys } from '../../api/query-keys';
+import { queryKeys } from './query-keys';
 
 // Live updates to a chat's members (the detail query): who is in it, their role, and their read
 // watermark (`Member.readSeq`, docs/PROTOCOL.md › Additions), from which "Seen by" is computed.

@@ -1,10 +1,10 @@
 import type { ChatDetailResponse } from '@chatsockets/protocol';
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chatsApi } from '../../api/chats.api';
-import { chatDetailQuery } from '../../api/queries';
-import { applyServerEvent } from '../../realtime/apply-server-event';
-import { seenBy } from './members-cache';
+import { chatsApi } from '../api/chats.api';
+import { chatDetailQuery } from '../api/queries';
+import { seenBy } from '../state/members';
+import { applyServerEvent } from './apply-server-event';
 
 const at = '2030-01-01T00:00:00.000Z';
 const user = (id: string) => ({ id, username: id, createdAt: at });

@@ -1,7 +1,7 @@
 import type { Chat, ChatListResponse, Message } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
-import { queryKeys } from '../../api/query-keys';
-import { isNewerVersion } from '../messages/merge-messages';
+import { isNewerVersion } from './merge-messages';
+import { queryKeys } from './query-keys';
 
 // Live updates to the chat list: unread = lastSeq - readSeq (ARCHITECTURE › The one idea).
 

@@ -1,17 +1,18 @@
 import { type Chat, type ChatDetailResponse, can, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { chatDetailQuery, chatListQuery, removedChatsQuery } from '../../api/queries';
-import { useRoute } from '../../stores/route.store';
-import { useUi } from '../../stores/ui.store';
-import { ErrorMessage } from '../../ui/ErrorMessage';
-import { Composer } from '../messages/Composer';
-import { MessageList } from '../messages/MessageList';
-import { TypingIndicator } from '../messages/TypingIndicator';
-import { ChatHeader } from './ChatHeader';
-import { readSeqOf } from './chats-cache';
-import { MembersPanel } from './MembersPanel';
-import { useJoinChat } from './use-chat-mutations';
+import { chatDetailQuery, chatListQuery } from '../api/queries';
+import { ChatHeader } from '../features/chats/ChatHeader';
+import { MembersPanel } from '../features/chats/MembersPanel';
+import { useJoinChat } from '../features/chats/use-chat-mutations';
+import { Composer } from '../features/messages/Composer';
+import { MessageList } from '../features/messages/MessageList';
+import { TypingIndicator } from '../features/messages/TypingIndicator';
+import { readSeqOf } from '../state/chats';
+import { useRemoved } from '../state/removed';
+import { useRoute } from '../stores/route.store';
+import { useUi } from '../stores/ui.store';
+import { ErrorMessage } from '../ui/ErrorMessage';
 
 /**
  * One open chat. Waits for the chat list first (also on a reload of /chats/:id), because the
@@ -19,7 +20,7 @@ import { useJoinChat } from './use-chat-mutations';
  */
 export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
   const list = useQuery(chatListQuery());
-  const removed = useQuery(removedChatsQuery()).data?.[chatId];
+  const removed = useRemoved(chatId);
   const listed = list.data?.chats.find((c) => c.id === chatId);
   // Removed (or left) while here: say so, rather than fetching into a 403.
   const gone = removed !== undefined && !listed;

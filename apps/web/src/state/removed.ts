@@ -1,0 +1,27 @@
+import { create } from 'zustand';
+
+/**
+ * chatId → how the caller stopped being a member this session: `removed` by someone else (a
+ * `member.left` event for the caller), or `left` themselves. The open chat says so instead of
+ * failing with 403. Joining again clears it.
+ */
+export type RemovedMap = Readonly<Record<string, 'removed' | 'left'>>;
+
+export const useRemovedStore = create<{ removed: RemovedMap }>(() => ({ removed: {} }));
+
+export function markRemoved(chatId: string, how: 'removed' | 'left'): void {
+  useRemovedStore.setState((s) =>
+    // Our own leave is answered by the same event: it stays "left".
+    s.removed[chatId] === 'left' ? s : { removed: { ...s.removed, [chatId]: how } },
+  );
+}
+
+export function clearRemoved(chatId: string): void {
+  useRemovedStore.setState((s) => {
+    if (!(chatId in s.removed)) return s;
+    const { [chatId]: _gone, ...rest } = s.removed;
+    return { removed: rest };
+  });
+}
+
+export const useRemoved = (chatId: string) => useRemovedStore((s) => s.removed[chatId]);
