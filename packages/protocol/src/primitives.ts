@@ -67,3 +67,11 @@ export const SeqQuerySchema = z
   .transform(Number)
   .pipe(z.number().max(LIMITS.cursorMax, `must be at most ${LIMITS.cursorMax}`));
 export const RevQuerySchema = SeqQuerySchema;
+
+/** A page size carried in a query string: 1–3 digits with a value from 1 to `max`. */
+export const limitQuery = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max));

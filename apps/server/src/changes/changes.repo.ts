@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import {
   chatDeparturesTable,
@@ -50,44 +51,28 @@ export function createChangesRepo(db: Db) {
     /** Changes with `afterRev < rev <= chatRev`, oldest first, at most `limit`. */
     async between(chatId: string, afterRev: number, chatRev: number, limit: number): Promise<ChangePage> {
       if (afterRev >= chatRev) return { changes: [], hasMore: false };
+      const inRange = (t: { chatId: AnyPgColumn; rev: AnyPgColumn }) =>
+        and(eq(t.chatId, chatId), gt(t.rev, afterRev), lte(t.rev, chatRev));
       const [messages, members, departures] = await Promise.all([
         db
           .select({ message: messagesTable, author: { id: usersTable.id, username: usersTable.username } })
           .from(messagesTable)
           .innerJoin(usersTable, eq(usersTable.id, messagesTable.authorId))
-          .where(
-            and(
-              eq(messagesTable.chatId, chatId),
-              gt(messagesTable.rev, afterRev),
-              lte(messagesTable.rev, chatRev),
-            ),
-          )
+          .where(inRange(messagesTable))
           .orderBy(asc(messagesTable.rev))
           .limit(limit + 1),
         db
           .select({ member: chatMembersTable, user: usersTable })
           .from(chatMembersTable)
           .innerJoin(usersTable, eq(usersTable.id, chatMembersTable.userId))
-          .where(
-            and(
-              eq(chatMembersTable.chatId, chatId),
-              gt(chatMembersTable.rev, afterRev),
-              lte(chatMembersTable.rev, chatRev),
-            ),
-          )
+          .where(inRange(chatMembersTable))
           .orderBy(asc(chatMembersTable.rev))
           .limit(limit + 1),
         db
           .select({ rev: chatDeparturesTable.rev, user: usersTable })
           .from(chatDeparturesTable)
           .innerJoin(usersTable, eq(usersTable.id, chatDeparturesTable.userId))
-          .where(
-            and(
-              eq(chatDeparturesTable.chatId, chatId),
-              gt(chatDeparturesTable.rev, afterRev),
-              lte(chatDeparturesTable.rev, chatRev),
-            ),
-          )
+          .where(inRange(chatDeparturesTable))
           .orderBy(asc(chatDeparturesTable.rev))
           .limit(limit + 1),
       ]);

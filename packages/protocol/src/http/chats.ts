@@ -5,6 +5,7 @@ import {
   ChatTitleSchema,
   IdSchema,
   isStorableText,
+  limitQuery,
   RevQuerySchema,
   RevSchema,
   SeqSchema,
@@ -24,12 +25,7 @@ export type ChatListResponse = z.infer<typeof ChatListResponseSchema>;
  * time (`limit` 1–200, default 100). `nextCursor` fetches the next page; `null` on the last.
  */
 export const ChatListQuerySchema = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${LIMITS.chatPageMax}`)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(LIMITS.chatPageMax))
-    .optional(),
+  limit: limitQuery(LIMITS.chatPageMax).optional(),
   cursor: z.string().min(1).max(LIMITS.cursorTokenMax).optional(),
 });
 export type ChatListQuery = z.input<typeof ChatListQuerySchema>;
@@ -84,12 +80,7 @@ export type ReadBody = z.infer<typeof ReadBodySchema>;
  */
 export const ChangesQuerySchema = z.strictObject({
   afterRev: RevQuerySchema.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${LIMITS.changesMax}`)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(LIMITS.changesMax))
-    .optional(),
+  limit: limitQuery(LIMITS.changesMax).optional(),
 });
 export type ChangesQuery = z.input<typeof ChangesQuerySchema>;
 

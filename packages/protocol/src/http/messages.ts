@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MessageSchema, UserRefSchema } from '../entities.js';
 import { LIMITS } from '../limits.js';
-import { ClientIdSchema, IdSchema, MessageBodySchema, SeqQuerySchema } from '../primitives.js';
+import { ClientIdSchema, IdSchema, limitQuery, MessageBodySchema, SeqQuerySchema } from '../primitives.js';
 
 export const MessageParamsSchema = z.strictObject({ chatId: IdSchema, messageId: IdSchema });
 
@@ -13,12 +13,7 @@ export const MessageParamsSchema = z.strictObject({ chatId: IdSchema, messageId:
 export const MessagePageQuerySchema = z.strictObject({
   beforeSeq: SeqQuerySchema.optional(),
   afterSeq: SeqQuerySchema.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${LIMITS.pageMax}`)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(LIMITS.pageMax))
-    .optional(),
+  limit: limitQuery(LIMITS.pageMax).optional(),
 });
 export type MessagePageQuery = z.input<typeof MessagePageQuerySchema>;
 
