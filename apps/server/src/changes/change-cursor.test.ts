@@ -234,7 +234,7 @@ describe.each(drivers())('change cursor on %s', (driver) => {
   });
 
   it('[removed] a subscribe racing the removal: refused, or member.left and then nothing', async () => {
-    const rounds = driver === 'postgres' ? 200 : 40;
+    const rounds = driver === 'postgres' ? 200 : 20;
     for (let round = 0; round < rounds; round++) {
       if (round > 0) await http.post(alice, `/api/chats/${chatId}/members`, { username: 'bob' });
       // Half the rounds race on a chat this instance already carries, half on a new route.
