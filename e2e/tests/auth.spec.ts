@@ -11,6 +11,8 @@ test('[auth] register shows the signed-in shell, logout returns to login, login 
   const username = uniqueName('reg');
   await registerInUi(page, username);
   await expect(page).not.toHaveURL(/\/(login|register)$/);
+  // The chat list with no chat open still has the page's one top-level heading (axe page-has-heading-one).
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
   await attachScreenshot(page, testInfo, 'signed-in shell');
 
   // GET /api/me decides after a reload: the cookie keeps the session.

@@ -63,4 +63,21 @@ describe.each(drivers())('[capabilities] each chat carries what the caller may d
     await http.patch(owner, `/api/chats/${priv}/members/${admin.user.id}`, { role: 'member' });
     expect(await caps(admin, priv)).toEqual([...own, 'leave']);
   });
+
+  it('[join] a joiner, or a member added later, starts with the past read: no unread badge, marker at lastSeq (#19 bug 3)', async () => {
+    const id = (await http.post(owner, '/api/chats', { title: 'history', visibility: 'public' })).json().chat
+      .id;
+    for (let i = 0; i < 5; i++)
+      await http.post(owner, `/api/chats/${id}/messages`, { clientId: `h${i}`, body: `old ${i}` });
+    const joined = (await http.post(outsider, `/api/chats/${id}/join`)).json().chat;
+    expect(joined).toMatchObject({ lastSeq: 5, unreadCount: 0 });
+    await http.post(owner, `/api/chats/${id}/members`, { username: 'member' });
+    const detail = ChatDetailResponseSchema.parse((await http.get(member, `/api/chats/${id}`)).json());
+    expect(detail.chat.unreadCount).toBe(0);
+    expect(detail.members.find((m) => m.user.id === member.user.id)?.readSeq).toBe(5);
+    await http.post(owner, `/api/chats/${id}/messages`, { clientId: 'h5', body: 'new' });
+    expect(
+      ChatDetailResponseSchema.parse((await http.get(member, `/api/chats/${id}`)).json()).chat.unreadCount,
+    ).toBe(1);
+  });
 });

@@ -175,12 +175,17 @@ export function createChatsRepo(db: Db) {
       return rows.map((r) => r.userId);
     },
 
-    /** The new member (at the chat's next rev), or undefined if they already were one. */
+    /**
+     * The new member (at the chat's next rev), or undefined if they already were one. Their read
+     * marker starts at the chat's last message: a chat's past is not unread to someone who just
+     * came in (the chat row is locked by the rev, so no send slips in between).
+     */
     addMember(chatId: string, userId: string, role: Role) {
       return withChatRev(db, chatId, async (tx, rev) => {
+        const readSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId})`;
         const [row] = await tx
           .insert(chatMembersTable)
-          .values({ chatId, userId, role, rev })
+          .values({ chatId, userId, role, rev, readSeq })
           .onConflictDoNothing()
           .returning();
         return row;

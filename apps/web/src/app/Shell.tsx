@@ -33,7 +33,11 @@ export function Shell({ user }: { user: User }) {
           {chatId ? (
             <ChatScreen key={chatId} chatId={chatId} self={user} />
           ) : (
-            <p className="empty">Pick a chat, or start a new one.</p>
+            <>
+              {/* The page's one top-level heading when no chat is open (the chat's title is it otherwise). */}
+              <h1 className="visually-hidden">Chatsockets</h1>
+              <p className="empty">Pick a chat, or start a new one.</p>
+            </>
           )}
         </main>
       </div>

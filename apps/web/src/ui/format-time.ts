@@ -5,12 +5,13 @@ const sameDay = (a: Date, b: Date) =>
  * Absolute, so the same message renders the same text live and after a reload:
  * "14:05" today, "Mar 3, 14:05" otherwise.
  */
-export function formatTime(iso: string, now = new Date()): string {
+export function formatTime(iso: string, now = new Date(), locale?: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  // `numeric` hours: "2:40 PM" in English, "14:40" where the clock is 24-hour ("02:40 PM" read oddly).
+  const time = d.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
   if (sameDay(d, now)) return time;
-  return `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}, ${time}`;
+  return `${d.toLocaleDateString(locale, { month: 'short', day: 'numeric' })}, ${time}`;
 }
 
 export function formatFull(iso: string): string {

@@ -34,10 +34,9 @@ describe('buildRows', () => {
     expect(shape(buildRows(items, 'me', null))).toEqual(['H', '.', 'H']);
   });
 
-  it('[group] the divider does not change how a message is grouped', () => {
+  it('[group] the first message after the divider names its author, even after the same author (#19 bug 5)', () => {
     const items = buildTimeline([msg(1), msg(2), msg(3)], []);
-    const withDivider = buildRows(items, 'me', 1).filter((r) => r.kind === 'item');
-    const without = buildRows(items, 'me', null);
-    expect(withDivider).toEqual(without);
+    expect(shape(buildRows(items, 'me', 1))).toEqual(['H', '|', 'H', '.']);
+    expect(shape(buildRows(items, 'me', null))).toEqual(['H', '.', '.']);
   });
 });

@@ -14,8 +14,9 @@ function authorAndTime(item: TimelineItem, selfId: string): [string, number] {
 
 /**
  * The list's rows: consecutive messages of one author within 5 minutes share a header, and an
- * "unread" divider goes before the first message from someone else after `readSeq`. Grouping
- * ignores the divider, so a message looks the same whether the divider is there or not.
+ * "unread" divider goes before the first message from someone else after `readSeq`. The divider
+ * breaks a group: the first message under it names its author, or a reader who jumped to it
+ * would not know who wrote it.
  */
 export function buildRows(items: readonly TimelineItem[], selfId: string, readSeq: number | null): Row[] {
   const rows: Row[] = [];
@@ -26,6 +27,7 @@ export function buildRows(items: readonly TimelineItem[], selfId: string, readSe
     if (!dividerPlaced && item.kind === 'confirmed' && item.message.seq > readSeq! && author !== selfId) {
       rows.push({ kind: 'divider', key: 'unread-divider' });
       dividerPlaced = true;
+      prev = null;
     }
     const showHeader = !prev || prev[0] !== author || time - prev[1] > GROUP_GAP_MS;
     rows.push({ kind: 'item', key: item.key, item, showHeader });
