@@ -95,5 +95,8 @@ test('[converge] offline while messages are edited and deleted, a member removed
   expect(
     await bob.page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
   ).toBe(true);
+  // Escape closes the members panel (#19 bug 8).
+  await bob.page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
   for (const p of [alice, bob, carol, dave]) await p.context.close();
 });

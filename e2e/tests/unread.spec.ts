@@ -27,6 +27,8 @@ test('[unread] the badge counts up in one chat while reading another; opening it
     if (i === 1) await expect(badge).toHaveAttribute('data-count', '1');
   }
   await expect(badge).toHaveAttribute('data-count', '25');
+  // The tab says so too (#19 bug 10).
+  await expect(bob.page).toHaveTitle('(25) Chatsockets');
   await expect(chatLink(bob.page, quiet).getByTestId('unread-badge')).toHaveCount(0);
   await testInfo.attach('chat list with unread badge', {
     body: await bob.page.screenshot(),

@@ -5,12 +5,14 @@ import { ChatList } from '../features/chats/ChatList';
 import { useRoute } from '../stores/route.store';
 import { ChatScreen } from './ChatScreen';
 import { ConnectionStatus } from './ConnectionStatus';
+import { useUnreadTitle } from './use-unread-title';
 
 /** The signed-in frame: who you are, the connection, your chats, and the open chat. */
 export function Shell({ user }: { user: User }) {
   const logout = useLogout(user);
   const route = useRoute((s) => s.route);
   const chatId = route.name === 'chat' ? route.chatId : null;
+  useUnreadTitle();
   return (
     <div className="shell">
       <header className="topbar">

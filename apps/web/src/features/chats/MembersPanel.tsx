@@ -1,5 +1,6 @@
 import { type Chat, can, type Member, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { chatDetailQuery } from '../../api/queries';
 import { usePresence } from '../../state/presence';
 import { useUi } from '../../stores/ui.store';
@@ -30,6 +31,14 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
   const remove = useRemoveMember(chat.id, self.id);
   const changeRole = useChangeRole(chat.id);
   const close = useUi((s) => s.toggleMembers);
+  // Escape closes the panel, as it closes a dialog (#19 bug 8).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) close(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [close]);
   const isOnline = usePresence();
   return (
     <aside className="members" aria-labelledby="members-title">
