@@ -61,3 +61,30 @@ test('[chat] two users in two browsers create a chat and exchange messages; both
   await alice.context.close();
   await bob.context.close();
 });
+
+test('[drafts] a draft is kept per chat across switching chats and a reload (#19 bug 9)', async ({
+  browser,
+}) => {
+  const alice = await newPerson(browser, 'da');
+  const one = `Draft one ${Date.now()}`;
+  const two = `Draft two ${Date.now()}`;
+  await createGroup(alice.page, one, []);
+  await createGroup(alice.page, two, []);
+  const box = alice.page.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill('half a thought in two');
+  await openChat(alice.page, one);
+  await expect(box).toHaveValue('');
+  await box.fill('half a thought in one');
+  await alice.page.reload();
+  await expect(alice.page.getByRole('heading', { level: 1, name: one })).toBeVisible();
+  await expect(box).toHaveValue('half a thought in one');
+  await openChat(alice.page, two);
+  await expect(box).toHaveValue('half a thought in two');
+  // Sent: the draft is gone, for good.
+  await box.press('Enter');
+  await expect(messageWithText(alice.page, 'half a thought in two')).toBeVisible();
+  await alice.page.reload();
+  await expect(alice.page.getByRole('heading', { level: 1, name: two })).toBeVisible();
+  await expect(box).toHaveValue('');
+  await alice.context.close();
+});

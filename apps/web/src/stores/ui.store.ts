@@ -1,16 +1,37 @@
 import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
 
 /** Client-only view state: drafts per chat and whether the members panel is open. */
 interface UiState {
   drafts: Record<string, string>;
   membersOpen: boolean;
   setDraft(chatId: string, text: string): void;
+  /** Forget every draft (sign-out: a shared computer must not show the next person yours). */
+  clearDrafts(): void;
   toggleMembers(open?: boolean): void;
 }
 
-export const useUi = create<UiState>((set) => ({
-  drafts: {},
-  membersOpen: false,
-  setDraft: (chatId, text) => set((s) => ({ drafts: { ...s.drafts, [chatId]: text } })),
-  toggleMembers: (open) => set((s) => ({ membersOpen: open ?? !s.membersOpen })),
-}));
+export const DRAFTS_STORAGE_KEY = 'chatsockets.drafts.v1';
+
+export const useUi = create<UiState>()(
+  persist(
+    (set) => ({
+      drafts: {},
+      membersOpen: false,
+      setDraft: (chatId, text) =>
+        set((s) => {
+          if (text) return { drafts: { ...s.drafts, [chatId]: text } };
+          const { [chatId]: _gone, ...rest } = s.drafts;
+          return { drafts: rest };
+        }),
+      clearDrafts: () => set({ drafts: {} }),
+      toggleMembers: (open) => set((s) => ({ membersOpen: open ?? !s.membersOpen })),
+    }),
+    {
+      // Drafts survive a reload, as in every messenger (#19 bug 9); the panel does not.
+      name: DRAFTS_STORAGE_KEY,
+      storage: createJSONStorage(() => localStorage),
+      partialize: (s) => ({ drafts: s.drafts }),
+    },
+  ),
+);

@@ -6,6 +6,7 @@ import { queryKeys } from '../../state/query-keys';
 import { resetEphemeralState } from '../../state/session';
 import { useOutbox } from '../../stores/outbox.store';
 import { afterSignIn, useRoute } from '../../stores/route.store';
+import { useUi } from '../../stores/ui.store';
 
 /** Signed out (logout here, 4401 from another tab, or a 401): forget the user's data. */
 export function useEndSession(): (userId?: string) => void {
@@ -15,6 +16,7 @@ export function useEndSession(): (userId?: string) => void {
       if (userId) useOutbox.getState().clearFor(userId);
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me()[0] });
       resetEphemeralState();
+      useUi.getState().clearDrafts();
       qc.setQueryData<User | null>(queryKeys.me(), null);
       useRoute.getState().navigate({ name: 'login' }, { replace: true });
     },
