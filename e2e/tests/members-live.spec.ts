@@ -201,3 +201,23 @@ test('[deep link] a signed-out link to a chat returns to that chat after signing
   await expect(messageWithText(alice.page, 'right here')).toBeVisible();
   await alice.context.close();
 });
+
+test('[members panel] names and "role · presence" are not cut or wrapped beside the actions (#19 bug 2)', async ({
+  browser,
+}) => {
+  const alice = await newPerson(browser, 'pa');
+  const bob = await newPerson(browser, 'pb_longer_name');
+  await alice.page.setViewportSize({ width: 1280, height: 900 });
+  const title = `Panel ${Date.now()}`;
+  await createGroup(alice.page, title, [bob.username]);
+  const panel = await openMembers(alice.page);
+  const row = panel.locator(`[data-testid="member"][data-username="${bob.username}"]`);
+  await expect(row.getByRole('button', { name: `Make admin: ${bob.username}` })).toBeVisible();
+  const name = row.locator('.member__name');
+  const fits = await name.evaluate((el) => el.scrollWidth <= el.clientWidth);
+  expect(fits, 'the whole username is shown').toBe(true);
+  // One line: no taller than the one-line name above it.
+  const height = (sel: string) => row.locator(sel).evaluate((el) => el.getBoundingClientRect().height);
+  expect(await height('.member__role')).toBeLessThanOrEqual(20);
+  await alice.context.close();
+});
