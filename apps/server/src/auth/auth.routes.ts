@@ -7,8 +7,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf } from '../plugins/auth.js';
 import type { Limiter } from '../rate-limit.js';
+import { actorOf } from './auth.plugin.js';
 import type { AuthService } from './auth.service.js';
 
 export interface AuthRoutesOptions {

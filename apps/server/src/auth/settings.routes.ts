@@ -1,7 +1,7 @@
 import { ErrorBodySchema, UpdateSettingsBodySchema, UserSettingsResponseSchema } from '@chatsockets/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf } from '../plugins/auth.js';
+import { actorOf } from './auth.plugin.js';
 import type { SettingsService } from './settings.service.js';
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema };

@@ -18,7 +18,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf } from '../plugins/auth.js';
+import { actorOf } from '../auth/auth.plugin.js';
 import type { ChatsService } from './chats.service.js';
 
 const errors = {

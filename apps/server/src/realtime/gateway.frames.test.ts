@@ -8,8 +8,8 @@ import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
 import { WsClient } from '../../test/ws-client.js';
+import { SESSION_COOKIE } from '../auth/auth.plugin.js';
 import { rowsOf } from '../db/ids.js';
-import { SESSION_COOKIE } from '../plugins/auth.js';
 
 const ORIGIN = 'http://localhost:3000';
 
