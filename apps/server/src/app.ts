@@ -162,7 +162,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }),
   };
 
-  await app.register(errorHandler);
+  await app.register(errorHandler, { metrics });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -193,7 +193,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(authRoutes, { auth, limits });
   await app.register(settingsRoutes, { settings });
   await app.register(chatsRoutes, { chats });
-  await app.register(messagesRoutes, { messages });
+  await app.register(messagesRoutes, { messages, metrics });
   await app.register(changesRoutes, { changes });
   await app.register(healthRoutes, { database, bus });
   await app.register(opsRoutes, { metrics });

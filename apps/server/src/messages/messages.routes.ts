@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../auth/auth.plugin.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { MessagesService } from './messages.service.js';
 
 const errors = {
@@ -24,7 +25,10 @@ const errors = {
   429: ErrorBodySchema,
 };
 
-export default async function messagesRoutes(base: FastifyInstance, opts: { messages: MessagesService }) {
+export default async function messagesRoutes(
+  base: FastifyInstance,
+  opts: { messages: MessagesService; metrics: Metrics },
+) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { messages } = opts;
   app.addHook('preHandler', app.authenticate);
@@ -54,7 +58,9 @@ export default async function messagesRoutes(base: FastifyInstance, opts: { mess
       },
     },
     async (request, reply) => {
+      const started = performance.now();
       const { message, created } = await messages.send(actorOf(request), request.params.chatId, request.body);
+      opts.metrics.sendAcked('http', started);
       // PROTOCOL.md › Messages: 201 for the first send, 200 for an idempotent repeat.
       return reply.status(created ? 201 : 200).send({ message });
     },

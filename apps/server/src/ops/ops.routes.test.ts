@@ -29,6 +29,39 @@ describe('operations', () => {
     await c.close();
   });
 
+  it('[metrics] HTTP sends and HTTP errors are counted like WS ones, with transport="http"', async () => {
+    const u = await registerUser(t.app);
+    const metric = async (re: RegExp) =>
+      Number(re.exec((await t.app.inject({ url: '/metrics' })).body)?.[1] ?? 0);
+    const sentHttp = /chatsockets_messages_sent_total\{transport="http"\} (\d+)/;
+    const latencyHttp = /chatsockets_send_latency_seconds_count\{transport="http"\} (\d+)/;
+    const notFoundHttp = /chatsockets_errors_total\{code="NOT_FOUND",transport="http"\} (\d+)/;
+    const badRequestHttp = /chatsockets_errors_total\{code="BAD_REQUEST",transport="http"\} (\d+)/;
+    const before = await Promise.all([sentHttp, latencyHttp, notFoundHttp, badRequestHttp].map(metric));
+
+    const chat = await t.app.inject({
+      method: 'POST',
+      url: '/api/chats',
+      headers: u.headers,
+      payload: { title: 'm' },
+    });
+    const chatId = chat.json().chat.id as string;
+    const send = (clientId: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/chats/${chatId}/messages`,
+        headers: u.headers,
+        payload: { clientId, body: 'hi' },
+      });
+    expect((await send(crypto.randomUUID())).statusCode).toBe(201);
+    const missing = `/api/chats/${crypto.randomUUID()}/messages`;
+    expect((await t.app.inject({ url: missing, headers: u.headers })).statusCode).toBe(404);
+    expect((await send('not a uuid')).statusCode).toBe(400);
+
+    const after = await Promise.all([sentHttp, latencyHttp, notFoundHttp, badRequestHttp].map(metric));
+    expect(after.map((n, i) => n - before[i]!)).toEqual([1, 1, 1, 1]);
+  });
+
   it('[docs] /docs serves the OpenAPI document of every HTTP route', async () => {
     const doc = (await t.app.inject({ url: '/docs/json' })).json();
     expect(doc.openapi).toMatch(/^3\./);

@@ -14,8 +14,9 @@ import type { RawData, WebSocket } from 'ws';
 import { actorOf } from '../auth/auth.plugin.js';
 import type { Actor, AuthService } from '../auth/auth.service.js';
 import { withDeadline } from '../deadline.js';
-import { AppError, badRequest, loggableError, rateLimited, toErrorInfo, unavailable } from '../errors.js';
+import { AppError, badRequest, loggableError, rateLimited, unavailable } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
+import { observeError } from '../ops/observe-error.js';
 import type { Commands } from './commands.js';
 import { Connection } from './connection.js';
 import type { Hub } from './hub.js';
@@ -226,9 +227,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       // PROTOCOL.md › WebSocket: only a frame with an id gets a reply.
       conn.reply(id === undefined ? undefined : { type: 'reply', id, ok: true, data: result });
     } catch (err) {
-      const error: ErrorInfo = toErrorInfo(err);
-      metrics.errors.inc({ code: error.code, transport: 'ws' });
-      if (error.code === 'INTERNAL') app.log.error({ err: loggableError(err) }, 'frame failed');
+      const error: ErrorInfo = observeError(metrics, 'ws', app.log, err);
       if (id !== undefined) conn.reply({ type: 'reply', id, ok: false, error });
       else conn.reply({ type: 'error', error });
     }
