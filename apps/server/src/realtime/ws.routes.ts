@@ -9,7 +9,6 @@ import {
 } from '@chatsockets/protocol';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RawData, WebSocket } from 'ws';
 import { actorOf } from '../auth/auth.plugin.js';
 import type { Actor, AuthService } from '../auth/auth.service.js';
@@ -19,6 +18,7 @@ import type { Metrics } from '../ops/metrics.js';
 import { observeError } from '../ops/observe-error.js';
 import type { Commands } from './commands.js';
 import { Connection } from './connection.js';
+import { FrameBudget } from './frame-budget.js';
 import type { Hub } from './hub.js';
 
 export interface GatewayOptions {
@@ -56,12 +56,9 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   const { hub, commands, metrics } = opts;
   let draining = false;
 
-  // Per-socket token bucket: `framesBurst` at once, refilled at `framesPerSec`.
-  const frameLimiter = new RateLimiterMemory({
-    keyPrefix: 'ws-frames',
-    points: opts.limits.framesBurst * FRAME_COST_SCALE,
-    duration: Math.max(1, Math.round(opts.limits.framesBurst / opts.limits.framesPerSec)),
-  });
+  // PROTOCOL.md › Frame budget: per socket, `framesBurst` frames at once, refilled at `framesPerSec`.
+  const frameBudget = () =>
+    new FrameBudget(opts.limits.framesBurst * FRAME_COST_SCALE, opts.limits.framesPerSec * FRAME_COST_SCALE);
 
   await app.register(fastifyWebsocket, {
     options: {
@@ -158,6 +155,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
 
   function attach(socket: WebSocket, actor: Actor) {
     const conn = new Connection(socket, actor, opts.limits.sendBufferMax, connectionEvents);
+    const budget = frameBudget();
     metrics.connections.inc();
     // @fastify/websocket's own error listener closes over the upgrade request and reply, keeping
     // them alive as long as the socket; ours replaces it and holds nothing but the log.
@@ -174,7 +172,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     });
     socket.on('message', (data, isBinary) => {
       void conn
-        .enqueue(() => handleFrame(conn, data, isBinary))
+        .enqueue(() => handleFrame(conn, budget, data, isBinary))
         .catch((err: unknown) => app.log.error({ err: loggableError(err) }, 'frame handler failed'));
     });
     void hub
@@ -195,7 +193,12 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   }
 
   /** Parse → validate → limit → dispatch → exactly one reply. Never throws, never closes the socket. */
-  async function handleFrame(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
+  async function handleFrame(
+    conn: Connection,
+    budget: FrameBudget,
+    data: RawData,
+    isBinary: boolean,
+  ): Promise<void> {
     let id: string | number | undefined;
     try {
       if (isBinary) throw badRequest('Binary frames are not supported; send JSON text');
@@ -211,9 +214,8 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       }
       const parsed = ClientFrameSchema.safeParse(raw);
       const cost = parsed.success ? FRAME_COST[parsed.data.type] : FRAME_COST_SCALE;
-      await frameLimiter.consume(conn.id, cost).catch(() => {
-        throw rateLimited(1);
-      });
+      const waitMs = budget.take(cost);
+      if (waitMs > 0) throw rateLimited(Math.ceil(waitMs / 1000));
       if (!parsed.success) {
         throw new AppError('BAD_REQUEST', 'Frame does not match the protocol', {
           details: issuesToDetails(parsed.error.issues),
