@@ -14,7 +14,14 @@ export default async function settingsRoutes(base: FastifyInstance, opts: { sett
 
   app.get(
     '/api/me/settings',
-    { schema: { tags, summary: 'Your settings', response: { 200: UserSettingsResponseSchema, ...errors } } },
+    {
+      schema: {
+        operationId: 'getSettings',
+        tags,
+        summary: 'Your settings',
+        response: { 200: UserSettingsResponseSchema, ...errors },
+      },
+    },
     async (request) => ({ settings: await opts.settings.get(actorOf(request)) }),
   );
 
@@ -22,6 +29,7 @@ export default async function settingsRoutes(base: FastifyInstance, opts: { sett
     '/api/me/settings',
     {
       schema: {
+        operationId: 'updateSettings',
         tags,
         summary: 'Change your settings',
         body: UpdateSettingsBodySchema,

@@ -19,6 +19,7 @@ export default async function changesRoutes(base: FastifyInstance, opts: { chang
     '/api/chats/:chatId/changes',
     {
       schema: {
+        operationId: 'listChanges',
         tags: ['chats'],
         summary: "The chat's changes after a rev",
         params: ChatParamsSchema,

@@ -38,6 +38,8 @@ export default async function messagesRoutes(
     '/api/chats/:chatId/messages',
     {
       schema: {
+        operationId: 'listMessages',
+        summary: 'A page of messages, by seq',
         tags,
         params: ChatParamsSchema,
         querystring: MessagePageQuerySchema,
@@ -51,6 +53,8 @@ export default async function messagesRoutes(
     '/api/chats/:chatId/messages',
     {
       schema: {
+        operationId: 'sendMessage',
+        summary: 'Send a message (idempotent by clientId)',
         tags,
         params: ChatParamsSchema,
         body: SendMessageBodySchema,
@@ -70,6 +74,8 @@ export default async function messagesRoutes(
     '/api/chats/:chatId/messages/:messageId',
     {
       schema: {
+        operationId: 'editMessage',
+        summary: 'Edit your message',
         tags,
         params: MessageParamsSchema,
         body: EditMessageBodySchema,
@@ -88,7 +94,15 @@ export default async function messagesRoutes(
 
   app.delete(
     '/api/chats/:chatId/messages/:messageId',
-    { schema: { tags, params: MessageParamsSchema, response: { 204: z.null(), ...errors } } },
+    {
+      schema: {
+        operationId: 'deleteMessage',
+        summary: 'Delete a message',
+        tags,
+        params: MessageParamsSchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
     async (request, reply) => {
       await messages.delete(actorOf(request), request.params.messageId, request.params.chatId);
       return reply.status(204).send(null);
@@ -97,7 +111,15 @@ export default async function messagesRoutes(
 
   app.get(
     '/api/chats/:chatId/messages/:messageId/readers',
-    { schema: { tags, params: MessageParamsSchema, response: { 200: ReadersResponseSchema, ...errors } } },
+    {
+      schema: {
+        operationId: 'listReaders',
+        summary: 'Who has read a message',
+        tags,
+        params: MessageParamsSchema,
+        response: { 200: ReadersResponseSchema, ...errors },
+      },
+    },
     async (request) => ({
       readers: await messages.readers(actorOf(request), request.params.chatId, request.params.messageId),
     }),

@@ -1,7 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redoclyLint } from '../../scripts/redocly.js';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { registerUser } from '../../test/factories.js';
 import { WsClient } from '../../test/ws-client.js';
+
+interface OpenApiOperation {
+  operationId?: string;
+  summary?: string;
+  parameters?: Array<{ in: string; name: string }>;
+}
 
 // Operations endpoints do no database work of their own beyond health: one driver is enough.
 describe('operations', () => {
@@ -69,5 +79,41 @@ describe('operations', () => {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect((await t.app.inject({ url: '/docs/' })).statusCode).toBe(200);
+  });
+
+  it('[docs] every operation has a unique operationId and a summary; path parameters are declared; servers set', async () => {
+    const doc = (await t.app.inject({ url: '/docs/json' })).json() as {
+      servers?: unknown[];
+      paths: Record<string, Record<string, OpenApiOperation>>;
+    };
+    expect(doc.servers?.length).toBeGreaterThan(0);
+    const ids: string[] = [];
+    const missing: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const [method, op] of Object.entries(methods)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        if (!op.operationId) missing.push(`${where}: operationId`);
+        if (!op.summary) missing.push(`${where}: summary`);
+        if (op.operationId) ids.push(op.operationId);
+        const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+        expect(declared.sort(), where).toEqual(inPath.sort());
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(ids.length).toBeGreaterThan(20);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('[docs] Redocly lint (recommended rules) passes on /docs/json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatsockets-openapi-'));
+    try {
+      const file = join(dir, 'openapi.json');
+      writeFileSync(file, (await t.app.inject({ url: '/docs/json' })).body);
+      const lint = redoclyLint(file);
+      expect(lint.status, lint.output).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
