@@ -11,6 +11,8 @@ export interface BusHarness {
   instance(): Promise<Bus>;
   /** Makes `bus`'s transport lose what it carries (Redis: its subscriber connection killed). */
   loseTransport?(bus: Bus): Promise<void>;
+  /** Cuts `bus`'s publishing side (Redis: its command connection killed), so publishes fail. */
+  losePublisher?(bus: Bus): Promise<void>;
   /** Closes whatever the harness opened beyond the buses (their connections). */
   cleanup(): Promise<void>;
 }
@@ -131,6 +133,24 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness 
       await eventually('healthy again', () => victim.healthy());
       const r = recorder(victim);
       await flush(rest[0] ?? victim, [r]);
+    });
+
+    it('[bus] publishes lost by one instance make the others resync once it is back', async (ctx) => {
+      if (!harness.losePublisher || buses.length < 2) return ctx.skip();
+      const [sender, peer] = buses as [Bus, Bus];
+      let resyncs = 0;
+      peer.onResync(() => resyncs++);
+      await harness.losePublisher(sender);
+      let failed = false;
+      for (let i = 0; i < 200 && !failed; i++) {
+        await sender.publish(msg(`lost-${i}`)).catch(() => {
+          failed = true;
+        });
+        if (!failed) await sleep(10);
+      }
+      expect(failed).toBe(true); // the cut must have cost a publish, or there is nothing to repair
+      // Soon after the failed publish: the instance is back by then, and must say so at once.
+      await eventually('the peer resyncs', () => resyncs > 0, 3000);
     });
   });
 }
