@@ -50,7 +50,7 @@ export default defineConfig({
   },
   webServer: {
     // The build production runs (turbo's e2e task builds it first: dependsOn ^build). node
-    // directly, not pnpm: pnpm reports the SIGTERM at teardown as a failure (TOOLCHAIN P10).
+    // directly, not pnpm: pnpm reports the SIGTERM at teardown as a failure.
     command: 'node dist/server.js',
     cwd: '../apps/server',
     url: `${baseURL}/api/health`,

@@ -3,8 +3,10 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import authPlugin from './auth/auth.plugin.js';
 import authRoutes from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
+import { createSessionsRepo } from './auth/sessions.repo.js';
 import settingsRoutes from './auth/settings.routes.js';
 import { createSettingsService } from './auth/settings.service.js';
 import { createUsersRepo } from './auth/users.repo.js';
@@ -24,7 +26,6 @@ import { createMessagesService } from './messages/messages.service.js';
 import healthRoutes from './ops/health.routes.js';
 import { createMetrics } from './ops/metrics.js';
 import opsRoutes from './ops/ops.routes.js';
-import authPlugin from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import errorHandler from './plugins/error-handler.js';
 import webApp from './plugins/web-app.js';
@@ -95,6 +96,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // Repositories are built once, here, and handed to the services that use them.
   const repos = {
     users: createUsersRepo(db),
+    sessions: createSessionsRepo(db),
     chats: createChatsRepo(db),
     messages: createMessagesRepo(db, {
       ...config.groupCommit,
@@ -102,7 +104,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }),
     changes: createChangesRepo(db),
   };
-  const auth = createAuthService({ db, publish, config: config.session });
+  const auth = createAuthService({
+    users: repos.users,
+    sessions: repos.sessions,
+    publish,
+    config: config.session,
+  });
   const perHour = (name: string, points: number) =>
     createLimiter({ keyPrefix: `${prefix}:${name}`, points, durationSec: 3600, redis });
   const chats = createChatsService({
@@ -155,7 +162,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }),
   };
 
-  await app.register(errorHandler);
+  await app.register(errorHandler, { metrics });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -186,7 +193,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(authRoutes, { auth, limits });
   await app.register(settingsRoutes, { settings });
   await app.register(chatsRoutes, { chats });
-  await app.register(messagesRoutes, { messages });
+  await app.register(messagesRoutes, { messages, metrics });
   await app.register(changesRoutes, { changes });
   await app.register(healthRoutes, { database, bus });
   await app.register(opsRoutes, { metrics });

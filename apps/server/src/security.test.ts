@@ -4,8 +4,8 @@ import { buildTestApp, type TestContext } from '../test/build-test-app.js';
 import { drivers } from '../test/drivers.js';
 import { registerUser } from '../test/factories.js';
 import { WsClient } from '../test/ws-client.js';
+import { SESSION_COOKIE } from './auth/auth.plugin.js';
 import { rowsOf } from './db/ids.js';
-import { SESSION_COOKIE } from './plugins/auth.js';
 
 const ORIGIN = 'http://localhost:3000';
 

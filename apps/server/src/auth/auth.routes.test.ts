@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, uniqueName } from '../../test/factories.js';
-import { SESSION_COOKIE } from '../plugins/auth.js';
+import { SESSION_COOKIE } from './auth.plugin.js';
 
 const ORIGIN = 'http://localhost:3000';
 

@@ -7,8 +7,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf } from '../plugins/auth.js';
 import type { Limiter } from '../rate-limit.js';
+import { actorOf } from './auth.plugin.js';
 import type { AuthService } from './auth.service.js';
 
 export interface AuthRoutesOptions {
@@ -31,6 +31,8 @@ export default async function authRoutes(base: FastifyInstance, opts: AuthRoutes
     {
       preHandler: originIfPresent,
       schema: {
+        operationId: 'register',
+        summary: 'Create an account and sign in',
         tags: ['auth'],
         body: CredentialsSchema,
         response: { 201: AuthResponseSchema, 409: ErrorBodySchema, ...errors },
@@ -48,7 +50,13 @@ export default async function authRoutes(base: FastifyInstance, opts: AuthRoutes
     '/api/auth/login',
     {
       preHandler: originIfPresent,
-      schema: { tags: ['auth'], body: CredentialsSchema, response: { 200: AuthResponseSchema, ...errors } },
+      schema: {
+        operationId: 'login',
+        summary: 'Sign in with username and password',
+        tags: ['auth'],
+        body: CredentialsSchema,
+        response: { 200: AuthResponseSchema, ...errors },
+      },
     },
     async (request, reply) => {
       // Only failures count, so a user who types their password right is never locked out by others' successes.
@@ -66,7 +74,15 @@ export default async function authRoutes(base: FastifyInstance, opts: AuthRoutes
 
   app.post(
     '/api/auth/logout',
-    { preHandler: app.authenticate, schema: { tags: ['auth'], response: { 204: z.null(), ...errors } } },
+    {
+      preHandler: app.authenticate,
+      schema: {
+        operationId: 'logout',
+        summary: 'End this session (its sockets close with 4401)',
+        tags: ['auth'],
+        response: { 204: z.null(), ...errors },
+      },
+    },
     async (request, reply) => {
       await opts.auth.logout(actorOf(request));
       app.clearSessionCookie(reply);
@@ -78,7 +94,12 @@ export default async function authRoutes(base: FastifyInstance, opts: AuthRoutes
     '/api/me',
     {
       preHandler: app.authenticate,
-      schema: { tags: ['auth'], response: { 200: MeResponseSchema, ...errors } },
+      schema: {
+        operationId: 'getMe',
+        summary: 'The signed-in user',
+        tags: ['auth'],
+        response: { 200: MeResponseSchema, ...errors },
+      },
     },
     async (request) => ({ user: actorOf(request).user }),
   );

@@ -1,13 +1,12 @@
 import type { AuthResponse, Credentials, User } from '@chatsockets/protocol';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
 import { conflict, isUniqueViolation, unauthorized } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { dummyVerify, hashPassword, verifyPassword } from './password.js';
-import { createSessionsRepo } from './sessions.repo.js';
+import type { SessionsRepo } from './sessions.repo.js';
 import { hashToken, newToken } from './tokens.js';
 import { toUser } from './users.mapper.js';
-import { createUsersRepo, USERNAME_KEY } from './users.repo.js';
+import { USERNAME_KEY, type UsersRepo } from './users.repo.js';
 
 /** Who is acting: the authenticated user and the session their credentials belong to. */
 export interface Actor {
@@ -19,13 +18,13 @@ export interface Actor {
 const TOUCH_EVERY_MS = 60_000;
 
 export function createAuthService(deps: {
-  db: Db;
+  users: UsersRepo;
+  sessions: SessionsRepo;
   publish: Publish;
   config: Config['session'];
   now?: () => Date;
 }) {
-  const users = createUsersRepo(deps.db);
-  const sessions = createSessionsRepo(deps.db);
+  const { users, sessions } = deps;
   const now = deps.now ?? (() => new Date());
   const idleSince = (at: Date) => new Date(at.getTime() - deps.config.idleTtlMs);
 

@@ -1,7 +1,7 @@
 import { ErrorBodySchema, UpdateSettingsBodySchema, UserSettingsResponseSchema } from '@chatsockets/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf } from '../plugins/auth.js';
+import { actorOf } from './auth.plugin.js';
 import type { SettingsService } from './settings.service.js';
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema };
@@ -14,7 +14,14 @@ export default async function settingsRoutes(base: FastifyInstance, opts: { sett
 
   app.get(
     '/api/me/settings',
-    { schema: { tags, summary: 'Your settings', response: { 200: UserSettingsResponseSchema, ...errors } } },
+    {
+      schema: {
+        operationId: 'getSettings',
+        tags,
+        summary: 'Your settings',
+        response: { 200: UserSettingsResponseSchema, ...errors },
+      },
+    },
     async (request) => ({ settings: await opts.settings.get(actorOf(request)) }),
   );
 
@@ -22,6 +29,7 @@ export default async function settingsRoutes(base: FastifyInstance, opts: { sett
     '/api/me/settings',
     {
       schema: {
+        operationId: 'updateSettings',
         tags,
         summary: 'Change your settings',
         body: UpdateSettingsBodySchema,

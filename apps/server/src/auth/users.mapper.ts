@@ -1,13 +1,8 @@
-import type { User, UserRef } from '@chatsockets/protocol';
+import type { User } from '@chatsockets/protocol';
 import type { UserRow } from './users.repo.js';
 
 export const toUser = (row: Pick<UserRow, 'id' | 'username' | 'createdAt'>): User => ({
   id: row.id,
   username: row.username,
   createdAt: row.createdAt.toISOString(),
-});
-
-export const toUserRef = (row: Pick<UserRow, 'id' | 'username'>): UserRef => ({
-  id: row.id,
-  username: row.username,
 });

@@ -6,7 +6,7 @@ import {
 } from '@chatsockets/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf } from '../plugins/auth.js';
+import { actorOf } from '../auth/auth.plugin.js';
 import type { ChangesService } from './changes.service.js';
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema };
@@ -19,6 +19,7 @@ export default async function changesRoutes(base: FastifyInstance, opts: { chang
     '/api/chats/:chatId/changes',
     {
       schema: {
+        operationId: 'listChanges',
         tags: ['chats'],
         summary: "The chat's changes after a rev",
         params: ChatParamsSchema,

@@ -18,7 +18,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf } from '../plugins/auth.js';
+import { actorOf } from '../auth/auth.plugin.js';
 import type { ChatsService } from './chats.service.js';
 
 const errors = {
@@ -40,6 +40,7 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
     '/api/chats',
     {
       schema: {
+        operationId: 'listChats',
         tags,
         summary: "The caller's chats, most recent activity first, a page at a time",
         querystring: ChatListQuerySchema,
@@ -53,6 +54,8 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
     '/api/chats/public',
     {
       schema: {
+        operationId: 'listPublicChats',
+        summary: 'Public group chats anyone signed in may read and join',
         tags,
         querystring: PublicChatsQuerySchema,
         response: { 200: ChatListResponseSchema, ...errors },
@@ -63,26 +66,58 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
 
   app.post(
     '/api/chats',
-    { schema: { tags, body: CreateChatBodySchema, response: { 201: ChatResponseSchema, ...errors } } },
+    {
+      schema: {
+        operationId: 'createChat',
+        summary: 'Start a group chat',
+        tags,
+        body: CreateChatBodySchema,
+        response: { 201: ChatResponseSchema, ...errors },
+      },
+    },
     async (request, reply) =>
       reply.status(201).send({ chat: await chats.create(actorOf(request), request.body) }),
   );
 
   app.post(
     '/api/chats/direct',
-    { schema: { tags, body: DirectChatBodySchema, response: { 200: ChatResponseSchema, ...errors } } },
+    {
+      schema: {
+        operationId: 'openDirectChat',
+        summary: 'The direct chat with a user, started if there is none',
+        tags,
+        body: DirectChatBodySchema,
+        response: { 200: ChatResponseSchema, ...errors },
+      },
+    },
     async (request) => ({ chat: await chats.direct(actorOf(request), request.body.username) }),
   );
 
   app.get(
     '/api/chats/:chatId',
-    { schema: { tags, params: ChatParamsSchema, response: { 200: ChatDetailResponseSchema, ...errors } } },
+    {
+      schema: {
+        operationId: 'getChat',
+        summary: 'A chat with its members',
+        tags,
+        params: ChatParamsSchema,
+        response: { 200: ChatDetailResponseSchema, ...errors },
+      },
+    },
     async (request) => chats.get(actorOf(request), request.params.chatId),
   );
 
   app.post(
     '/api/chats/:chatId/join',
-    { schema: { tags, params: ChatParamsSchema, response: { 200: ChatResponseSchema, ...errors } } },
+    {
+      schema: {
+        operationId: 'joinChat',
+        summary: 'Join a public group chat',
+        tags,
+        params: ChatParamsSchema,
+        response: { 200: ChatResponseSchema, ...errors },
+      },
+    },
     async (request) => ({ chat: await chats.join(actorOf(request), request.params.chatId) }),
   );
 
@@ -90,6 +125,8 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
     '/api/chats/:chatId/members',
     {
       schema: {
+        operationId: 'addMembers',
+        summary: 'Add people to a group chat',
         tags,
         params: ChatParamsSchema,
         body: AddMemberBodySchema,
@@ -106,6 +143,8 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
     '/api/chats/:chatId/members/:userId',
     {
       schema: {
+        operationId: 'updateMember',
+        summary: "Change a member's role",
         tags,
         params: MemberParamsSchema,
         body: UpdateMemberBodySchema,
@@ -124,7 +163,15 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
 
   app.delete(
     '/api/chats/:chatId/members/:userId',
-    { schema: { tags, params: MemberParamsSchema, response: { 204: z.null(), ...errors } } },
+    {
+      schema: {
+        operationId: 'removeMember',
+        summary: 'Remove a member, or leave the chat',
+        tags,
+        params: MemberParamsSchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
     async (request, reply) => {
       await chats.removeMember(actorOf(request), request.params.chatId, request.params.userId);
       return reply.status(204).send(null);
@@ -135,6 +182,8 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
     '/api/chats/:chatId/read',
     {
       schema: {
+        operationId: 'markRead',
+        summary: 'Move your read marker',
         tags,
         params: ChatParamsSchema,
         body: ReadBodySchema,

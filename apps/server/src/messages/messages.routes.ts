@@ -12,7 +12,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf } from '../plugins/auth.js';
+import { actorOf } from '../auth/auth.plugin.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { MessagesService } from './messages.service.js';
 
 const errors = {
@@ -24,7 +25,10 @@ const errors = {
   429: ErrorBodySchema,
 };
 
-export default async function messagesRoutes(base: FastifyInstance, opts: { messages: MessagesService }) {
+export default async function messagesRoutes(
+  base: FastifyInstance,
+  opts: { messages: MessagesService; metrics: Metrics },
+) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { messages } = opts;
   app.addHook('preHandler', app.authenticate);
@@ -34,6 +38,8 @@ export default async function messagesRoutes(base: FastifyInstance, opts: { mess
     '/api/chats/:chatId/messages',
     {
       schema: {
+        operationId: 'listMessages',
+        summary: 'A page of messages, by seq',
         tags,
         params: ChatParamsSchema,
         querystring: MessagePageQuerySchema,
@@ -47,6 +53,8 @@ export default async function messagesRoutes(base: FastifyInstance, opts: { mess
     '/api/chats/:chatId/messages',
     {
       schema: {
+        operationId: 'sendMessage',
+        summary: 'Send a message (idempotent by clientId)',
         tags,
         params: ChatParamsSchema,
         body: SendMessageBodySchema,
@@ -54,7 +62,9 @@ export default async function messagesRoutes(base: FastifyInstance, opts: { mess
       },
     },
     async (request, reply) => {
+      const started = performance.now();
       const { message, created } = await messages.send(actorOf(request), request.params.chatId, request.body);
+      opts.metrics.sendAcked('http', started);
       // PROTOCOL.md › Messages: 201 for the first send, 200 for an idempotent repeat.
       return reply.status(created ? 201 : 200).send({ message });
     },
@@ -64,6 +74,8 @@ export default async function messagesRoutes(base: FastifyInstance, opts: { mess
     '/api/chats/:chatId/messages/:messageId',
     {
       schema: {
+        operationId: 'editMessage',
+        summary: 'Edit your message',
         tags,
         params: MessageParamsSchema,
         body: EditMessageBodySchema,
@@ -82,7 +94,15 @@ export default async function messagesRoutes(base: FastifyInstance, opts: { mess
 
   app.delete(
     '/api/chats/:chatId/messages/:messageId',
-    { schema: { tags, params: MessageParamsSchema, response: { 204: z.null(), ...errors } } },
+    {
+      schema: {
+        operationId: 'deleteMessage',
+        summary: 'Delete a message',
+        tags,
+        params: MessageParamsSchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
     async (request, reply) => {
       await messages.delete(actorOf(request), request.params.messageId, request.params.chatId);
       return reply.status(204).send(null);
@@ -91,7 +111,15 @@ export default async function messagesRoutes(base: FastifyInstance, opts: { mess
 
   app.get(
     '/api/chats/:chatId/messages/:messageId/readers',
-    { schema: { tags, params: MessageParamsSchema, response: { 200: ReadersResponseSchema, ...errors } } },
+    {
+      schema: {
+        operationId: 'listReaders',
+        summary: 'Who has read a message',
+        tags,
+        params: MessageParamsSchema,
+        response: { 200: ReadersResponseSchema, ...errors },
+      },
+    },
     async (request) => ({
       readers: await messages.readers(actorOf(request), request.params.chatId, request.params.messageId),
     }),

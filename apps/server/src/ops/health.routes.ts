@@ -9,7 +9,14 @@ export default async function healthRoutes(base: FastifyInstance, opts: { databa
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/api/health',
-    { schema: { tags: ['ops'], response: { 200: HealthResponseSchema, 503: HealthResponseSchema } } },
+    {
+      schema: {
+        operationId: 'getHealth',
+        summary: 'Whether this instance and what it depends on are up',
+        tags: ['ops'],
+        response: { 200: HealthResponseSchema, 503: HealthResponseSchema },
+      },
+    },
     async (_request, reply) => {
       const db = (await opts.database.ping()) ? 'ok' : 'down';
       const bus = opts.bus.healthy() ? 'ok' : 'down';

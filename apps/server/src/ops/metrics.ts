@@ -1,5 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+export type Transport = 'http' | 'ws';
+
 /** One registry per app (tests build many apps in one process). */
 export function createMetrics() {
   const registry = new Registry();
@@ -34,8 +36,26 @@ export function createMetrics() {
       for (const [index, n] of Object.entries(hubStats())) this.set({ index }, n);
     },
   });
+  const messagesSent = new Counter({
+    name: 'chatsockets_messages_sent_total',
+    help: 'Sends acknowledged (stored, or an idempotent repeat), by transport',
+    labelNames: ['transport'],
+    registers: [registry],
+  });
+  const sendLatency = new Histogram({
+    name: 'chatsockets_send_latency_seconds',
+    help: 'Time from receiving a send to its durable ack',
+    labelNames: ['transport'],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   return {
     registry,
+    /** A send acknowledged, on either transport; `startedAt` is performance.now() on receipt. */
+    sendAcked(transport: Transport, startedAt: number) {
+      messagesSent.inc({ transport });
+      sendLatency.observe({ transport }, (performance.now() - startedAt) / 1000);
+    },
     /** The hub reports its index sizes on each scrape. */
     observeHub(stats: () => Record<string, number>) {
       hubStats = stats;
@@ -59,19 +79,6 @@ export function createMetrics() {
     slowReaders: new Counter({
       name: 'chatsockets_ws_slow_reader_closes_total',
       help: 'Sockets closed with 1013 because their send buffer passed the cap',
-      registers: [registry],
-    }),
-    messagesSent: new Counter({
-      name: 'chatsockets_messages_sent_total',
-      help: 'Messages durably stored, by transport',
-      labelNames: ['transport'],
-      registers: [registry],
-    }),
-    sendLatency: new Histogram({
-      name: 'chatsockets_send_latency_seconds',
-      help: 'Time from receiving a send to its durable ack',
-      labelNames: ['transport'],
-      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
     sendBatchSize: new Histogram({

@@ -15,6 +15,9 @@ export default fp(
           description: 'The WebSocket protocol (/ws) is described in docs/PROTOCOL.md.',
           version: `protocol ${PROTOCOL_VERSION}`,
         },
+        // Relative: the document is served by the instance it describes, on whatever host and
+        // scheme it was reached (behind a proxy too), so "Try it out" calls that same server.
+        servers: [{ url: '/', description: 'the server serving this document' }],
         components: {
           securitySchemes: {
             bearer: { type: 'http', scheme: 'bearer' },

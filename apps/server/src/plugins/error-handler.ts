@@ -2,7 +2,9 @@ import { ERROR_STATUS, type ErrorBody, type ErrorDetail } from '@chatsockets/pro
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, loggableError, toErrorInfo } from '../errors.js';
+import { AppError } from '../errors.js';
+import type { Metrics } from '../ops/metrics.js';
+import { observeError } from '../ops/observe-error.js';
 
 /** Fastify's own errors that are the client's fault, by code. */
 const FASTIFY_CODES: Record<string, AppError> = {
@@ -30,22 +32,18 @@ function toAppError(err: FastifyError): AppError | undefined {
 
 /** PROTOCOL.md › Errors: every HTTP error leaves as {error: {code, message, details?}}. */
 export default fp(
-  async function errorHandler(app: FastifyInstance) {
+  async function errorHandler(app: FastifyInstance, opts: { metrics: Metrics }) {
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const known = toAppError(err);
-      const info = toErrorInfo(known ?? err);
-      if (info.code === 'INTERNAL') request.log.error({ err: loggableError(err) }, 'unhandled error');
-      else if (info.code === 'UNAVAILABLE')
-        request.log.warn({ err: { message: err.message, code: err.code } }, 'dependency unavailable');
+      const info = observeError(opts.metrics, 'http', request.log, known ?? err);
       if (known?.retryAfter) void reply.header('retry-after', String(known.retryAfter));
       const body: ErrorBody = { error: info };
       return reply.status(ERROR_STATUS[info.code]).send(body);
     });
 
     app.setNotFoundHandler((request, reply) => {
-      const body: ErrorBody = {
-        error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-      };
+      const missing = new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
+      const body: ErrorBody = { error: observeError(opts.metrics, 'http', request.log, missing) };
       return reply.status(404).send(body);
     });
   },

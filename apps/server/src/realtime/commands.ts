@@ -76,8 +76,7 @@ export function createCommands(deps: {
     async 'message.send'(conn, { chatId, clientId, body }) {
       const started = performance.now();
       const { message } = await messages.send(conn.actor, chatId, { clientId, body });
-      metrics.messagesSent.inc({ transport: 'ws' });
-      metrics.sendLatency.observe({ transport: 'ws' }, (performance.now() - started) / 1000);
+      metrics.sendAcked('ws', started);
       return { message };
     },
 

@@ -32,7 +32,7 @@ export interface ConnectionEvents {
 
 /**
  * One socket, one writer. Every frame goes through `sendRaw`, which writes in call order and
- * never after close (the Go prototype's "close sent" and concurrent-writer bugs). Its send
+ * never after close (no "send after close" errors, no two writers interleaving frames). Its send
  * buffer is capped: past the cap the reader is too slow and is closed with 1013.
  */
 export class Connection {
@@ -135,7 +135,4 @@ export class Connection {
     clearTimeout(this.killTimer);
     this.subscriptions.clear();
   }
-
-  static readonly CLOSE = CLOSE_CODES;
 }
-export type { Subscription };

@@ -8,8 +8,8 @@ import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
 import { WsClient } from '../../test/ws-client.js';
+import { SESSION_COOKIE } from '../auth/auth.plugin.js';
 import { rowsOf } from '../db/ids.js';
-import { SESSION_COOKIE } from '../plugins/auth.js';
 
 const ORIGIN = 'http://localhost:3000';
 
@@ -191,6 +191,18 @@ describe.each(drivers())('gateway frames on %s', (driver) => {
     );
     expect(Number(stored[0]?.n)).toBe(ok.length);
     expect(a.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('[rate-limit] a token bucket: past the burst, frames come back at the refill rate, not after a whole window', async () => {
+    const a = await connect(alice);
+    const pings = (n: number) =>
+      Promise.all(Array.from({ length: n }, () => a.request({ type: 'ping' }, 20_000)));
+    const burst = await pings(150); // a ping costs half a frame: 120 fit in the burst of 60
+    expect(burst.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED').length).toBeGreaterThan(20);
+    await new Promise((r) => setTimeout(r, 300)); // 20 frames/s refill about 12 pings
+    const later = (await pings(60)).filter((r) => r.ok).length;
+    expect(later).toBeGreaterThan(0); // a fixed window would refuse all until it ends
+    expect(later).toBeLessThan(60); // and no new burst
   });
 
   it('[rate-limit] resubscribing to 150 chats after a reconnect fits in one burst', async () => {

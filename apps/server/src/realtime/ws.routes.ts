@@ -9,15 +9,16 @@ import {
 } from '@chatsockets/protocol';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RawData, WebSocket } from 'ws';
+import { actorOf } from '../auth/auth.plugin.js';
 import type { Actor, AuthService } from '../auth/auth.service.js';
 import { withDeadline } from '../deadline.js';
-import { AppError, badRequest, loggableError, rateLimited, toErrorInfo, unavailable } from '../errors.js';
+import { AppError, badRequest, loggableError, rateLimited, unavailable } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
-import { actorOf } from '../plugins/auth.js';
+import { observeError } from '../ops/observe-error.js';
 import type { Commands } from './commands.js';
 import { Connection } from './connection.js';
+import { FrameBudget } from './frame-budget.js';
 import type { Hub } from './hub.js';
 
 export interface GatewayOptions {
@@ -55,12 +56,9 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   const { hub, commands, metrics } = opts;
   let draining = false;
 
-  // Per-socket token bucket: `framesBurst` at once, refilled at `framesPerSec`.
-  const frameLimiter = new RateLimiterMemory({
-    keyPrefix: 'ws-frames',
-    points: opts.limits.framesBurst * FRAME_COST_SCALE,
-    duration: Math.max(1, Math.round(opts.limits.framesBurst / opts.limits.framesPerSec)),
-  });
+  // PROTOCOL.md › Frame budget: per socket, `framesBurst` frames at once, refilled at `framesPerSec`.
+  const frameBudget = () =>
+    new FrameBudget(opts.limits.framesBurst * FRAME_COST_SCALE, opts.limits.framesPerSec * FRAME_COST_SCALE);
 
   await app.register(fastifyWebsocket, {
     options: {
@@ -157,6 +155,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
 
   function attach(socket: WebSocket, actor: Actor) {
     const conn = new Connection(socket, actor, opts.limits.sendBufferMax, connectionEvents);
+    const budget = frameBudget();
     metrics.connections.inc();
     // @fastify/websocket's own error listener closes over the upgrade request and reply, keeping
     // them alive as long as the socket; ours replaces it and holds nothing but the log.
@@ -173,7 +172,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     });
     socket.on('message', (data, isBinary) => {
       void conn
-        .enqueue(() => handleFrame(conn, data, isBinary))
+        .enqueue(() => handleFrame(conn, budget, data, isBinary))
         .catch((err: unknown) => app.log.error({ err: loggableError(err) }, 'frame handler failed'));
     });
     void hub
@@ -194,7 +193,12 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   }
 
   /** Parse → validate → limit → dispatch → exactly one reply. Never throws, never closes the socket. */
-  async function handleFrame(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
+  async function handleFrame(
+    conn: Connection,
+    budget: FrameBudget,
+    data: RawData,
+    isBinary: boolean,
+  ): Promise<void> {
     let id: string | number | undefined;
     try {
       if (isBinary) throw badRequest('Binary frames are not supported; send JSON text');
@@ -210,9 +214,8 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       }
       const parsed = ClientFrameSchema.safeParse(raw);
       const cost = parsed.success ? FRAME_COST[parsed.data.type] : FRAME_COST_SCALE;
-      await frameLimiter.consume(conn.id, cost).catch(() => {
-        throw rateLimited(1);
-      });
+      const waitMs = budget.take(cost);
+      if (waitMs > 0) throw rateLimited(Math.ceil(waitMs / 1000));
       if (!parsed.success) {
         throw new AppError('BAD_REQUEST', 'Frame does not match the protocol', {
           details: issuesToDetails(parsed.error.issues),
@@ -226,9 +229,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       // PROTOCOL.md › WebSocket: only a frame with an id gets a reply.
       conn.reply(id === undefined ? undefined : { type: 'reply', id, ok: true, data: result });
     } catch (err) {
-      const error: ErrorInfo = toErrorInfo(err);
-      metrics.errors.inc({ code: error.code, transport: 'ws' });
-      if (error.code === 'INTERNAL') app.log.error({ err: loggableError(err) }, 'frame failed');
+      const error: ErrorInfo = observeError(metrics, 'ws', app.log, err);
       if (id !== undefined) conn.reply({ type: 'reply', id, ok: false, error });
       else conn.reply({ type: 'error', error });
     }

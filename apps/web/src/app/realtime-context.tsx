@@ -18,7 +18,7 @@ export function RealtimeProvider({ user, children }: { user: User; children: Rea
   const [socket, setSocket] = useState<ChatSocket | null>(null);
 
   useEffect(() => {
-    // Closed in the cleanup, so StrictMode's mount-unmount-mount leaves exactly one socket (P15).
+    // Closed in the cleanup, so StrictMode's mount-unmount-mount leaves exactly one socket.
     const realtime = startRealtime(qc, user, () => endSession(user.id));
     setSocket(realtime.socket);
     return () => {

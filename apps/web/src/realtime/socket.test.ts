@@ -97,7 +97,7 @@ describe('ChatSocket', () => {
     const ok = socket.request({ type: 'ping' });
     const bad = socket.request({ type: 'read', chatId: 'c1', seq: 3 });
     const [ping, read] = latest().sent as Array<{ id: number }>;
-    // replies may come in any order (TOOLCHAIN P9)
+    // matched by id, not by arrival: the client must not rely on the order of replies
     latest().receive({ type: 'reply', id: read!.id, ok: false, error: { code: 'FORBIDDEN', message: 'no' } });
     latest().receive({
       type: 'reply',

@@ -3,6 +3,7 @@ import type { Bus, BusHandler, BusMessage } from './bus.js';
 /** One instance: delivery is a function call, nothing can be lost in transit. */
 export function createMemoryBus(): Bus {
   const handlers = new Set<BusHandler>();
+  let closed = false;
   return {
     kind: 'memory',
     async publish(message: BusMessage) {
@@ -13,8 +14,9 @@ export function createMemoryBus(): Bus {
       return () => handlers.delete(handler);
     },
     onResync: () => () => {},
-    healthy: () => true,
+    healthy: () => !closed,
     async close() {
+      closed = true;
       handlers.clear();
     },
   };

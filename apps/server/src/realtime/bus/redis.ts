@@ -149,6 +149,9 @@ export function createRedisBus(opts: RedisBusOptions): Bus {
         await redis.publish(channel, JSON.stringify(envelope));
       } catch (err) {
         lostPublishes = true;
+        // A publish can time out on a dead socket after the connection is already back (its
+        // 'ready' came and went with nothing to announce): announce now, not at the watchdog.
+        void announceLostPublishes();
         throw busDown((err as Error).message);
       }
     },

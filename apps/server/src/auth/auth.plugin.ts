@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Actor, AuthService } from '../auth/auth.service.js';
 import { withDeadline } from '../deadline.js';
 import { forbidden, unauthorized } from '../errors.js';
+import type { Actor, AuthService } from './auth.service.js';
 
 export const SESSION_COOKIE = 'cs_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
