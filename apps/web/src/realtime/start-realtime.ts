@@ -49,6 +49,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
     url: socketUrl(),
     onState,
     onSessionEnded,
+    onNewerProtocol: () => connection.suggestReload(),
     onEvent: (event) => {
       // A change already held (or older than one held) is not applied again.
       const change = changeOf(event);
