@@ -1,0 +1,53 @@
+import { test as base, type WebSocketRoute } from '@playwright/test';
+import { type Person, registerInUi, uniqueName } from './helpers';
+
+/**
+ * Stands between the page and the server's /ws, so a test can take "the server" away and bring
+ * it back (the e2e webServer cannot be restarted in the middle of a run). While down, every
+ * connect is closed at once with 1012 (service restart), as a restarting server's would be.
+ */
+export interface SocketGate {
+  takeDown(): Promise<void>;
+  bringUp(): void;
+  /** When each connect reached the gate (ms since epoch), whether it got through or not. */
+  readonly attempts: readonly number[];
+}
+
+export const test = base.extend<{ person: Person & { gate: SocketGate } }>({
+  person: async ({ browser }, use) => {
+    let down = false;
+    const attempts: number[] = [];
+    const live = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>();
+    const context = await browser.newContext();
+    // Routed before the first page exists, so the app's very first socket goes through the gate.
+    await context.routeWebSocket(/\/ws$/, async (ws) => {
+      attempts.push(Date.now());
+      if (down) {
+        await ws.close({ code: 1012, reason: 'restarting' });
+        return;
+      }
+      live.add({ page: ws, server: ws.connectToServer() });
+    });
+    const page = await context.newPage();
+    const username = uniqueName('gate');
+    await registerInUi(page, username);
+    const gate: SocketGate = {
+      attempts,
+      async takeDown() {
+        down = true;
+        for (const pair of live) {
+          await pair.server.close();
+          await pair.page.close({ code: 1012, reason: 'restarting' });
+        }
+        live.clear();
+      },
+      bringUp() {
+        down = false;
+      },
+    };
+    await use({ username, context, page, gate });
+    await context.close();
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,46 @@
+import { expect, test } from './fixtures';
+import { expectConnected } from './helpers';
+
+test('[reconnect-2s] a visible tab is back within 2 s of the server returning', async ({ person }) => {
+  const { page, gate } = person;
+  await expectConnected(page);
+  await gate.takeDown();
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'reconnecting');
+  // Down long enough that an uncapped exponential backoff would be far past 2 s.
+  const downAt = Date.now();
+  await page.waitForTimeout(8_000);
+  const triesWhileDown = gate.attempts.length;
+  // Where in the cycle the server returns is luck; the longest wait between tries is the worst case.
+  const tries = [downAt, ...gate.attempts.filter((t) => t >= downAt)];
+  const longestWaitMs = Math.max(...tries.slice(1).map((t, i) => t - tries[i]!));
+  test
+    .info()
+    .annotations.push({ type: 'longest wait between tries (ms)', description: String(longestWaitMs) });
+  expect(longestWaitMs).toBeLessThanOrEqual(2_000);
+  const back = Date.now();
+  gate.bringUp();
+  await expectConnected(page);
+  const firstThrough = gate.attempts.slice(triesWhileDown)[0];
+  expect(firstThrough, 'a connect after the server returned').toBeDefined();
+  const reconnectedAfterMs = firstThrough! - back;
+  test.info().annotations.push({ type: 'reconnected after (ms)', description: String(reconnectedAfterMs) });
+  expect(reconnectedAfterMs).toBeLessThanOrEqual(2_000);
+});
+
+test('[retry-now] "Retry now" reconnects at once instead of waiting out the backoff', async ({ person }) => {
+  const { page, gate } = person;
+  await expectConnected(page);
+  // A hidden tab backs off up to 30 s: long enough that a reconnect within a second is the button's.
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+  });
+  await gate.takeDown();
+  const status = page.getByTestId('connection-status');
+  await expect(status).toHaveText(/Reconnecting in ([4-9]|\d\d)s/, { timeout: 20_000 });
+  gate.bringUp();
+  const before = gate.attempts.length;
+  await page.getByRole('button', { name: 'Retry now' }).click();
+  await expect(status).toHaveAttribute('data-state', 'connected', { timeout: 2_000 });
+  expect(gate.attempts.length).toBe(before + 1);
+  await expect(page.getByRole('button', { name: 'Retry now' })).toBeHidden();
+});
