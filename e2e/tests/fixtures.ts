@@ -9,6 +9,8 @@ import { type Person, registerInUi, uniqueName } from './helpers';
 export interface SocketGate {
   takeDown(): Promise<void>;
   bringUp(): void;
+  /** From the next connect on, the server's hello claims this protocolVersion. */
+  claimProtocolVersion(version: number): void;
   /** When each connect reached the gate (ms since epoch), whether it got through or not. */
   readonly attempts: readonly number[];
 }
@@ -16,6 +18,7 @@ export interface SocketGate {
 export const test = base.extend<{ person: Person & { gate: SocketGate } }>({
   person: async ({ browser }, use) => {
     let down = false;
+    let claimedVersion: number | null = null;
     const attempts: number[] = [];
     const live = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>();
     const context = await browser.newContext();
@@ -26,7 +29,14 @@ export const test = base.extend<{ person: Person & { gate: SocketGate } }>({
         await ws.close({ code: 1012, reason: 'restarting' });
         return;
       }
-      live.add({ page: ws, server: ws.connectToServer() });
+      const server = ws.connectToServer();
+      // Once handled here, the server's frames are no longer forwarded by themselves.
+      server.onMessage((frame) => {
+        if (claimedVersion !== null && typeof frame === 'string' && frame.startsWith('{"type":"hello"')) {
+          ws.send(JSON.stringify({ ...JSON.parse(frame), protocolVersion: claimedVersion }));
+        } else ws.send(frame);
+      });
+      live.add({ page: ws, server });
     });
     const page = await context.newPage();
     const username = uniqueName('gate');
@@ -43,6 +53,9 @@ export const test = base.extend<{ person: Person & { gate: SocketGate } }>({
       },
       bringUp() {
         down = false;
+      },
+      claimProtocolVersion(version) {
+        claimedVersion = version;
       },
     };
     await use({ username, context, page, gate });

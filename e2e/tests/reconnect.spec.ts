@@ -1,5 +1,6 @@
+import { PROTOCOL_VERSION } from '@chatsockets/protocol';
 import { expect, test } from './fixtures';
-import { expectConnected } from './helpers';
+import { createGroup, expectConnected, messageWithText, send } from './helpers';
 
 test('[reconnect-2s] a visible tab is back within 2 s of the server returning', async ({ person }) => {
   const { page, gate } = person;
@@ -43,4 +44,27 @@ test('[retry-now] "Retry now" reconnects at once instead of waiting out the back
   await expect(status).toHaveAttribute('data-state', 'connected', { timeout: 2_000 });
   expect(gate.attempts.length).toBe(before + 1);
   await expect(page.getByRole('button', { name: 'Retry now' })).toBeHidden();
+});
+
+test('[protocol] a server with a newer protocol asks for a reload, and the app keeps working', async ({
+  person,
+}) => {
+  const { page, gate } = person;
+  await expectConnected(page);
+  await expect(page.getByText('A newer version is available.')).toBeHidden();
+  // A deploy: the server goes away and comes back newer.
+  gate.claimProtocolVersion(PROTOCOL_VERSION + 1);
+  await gate.takeDown();
+  gate.bringUp();
+  await expect(page.getByRole('status').filter({ hasText: 'A newer version is available.' })).toBeVisible();
+  await expectConnected(page);
+  // Still working: a message goes out and is acknowledged.
+  await createGroup(page, `After deploy ${Date.now()}`, []);
+  await send(page, 'still here');
+  await expect(messageWithText(page, 'still here')).toHaveAttribute('data-status', 'sent');
+  // Reloading gets the new build (here: the server stops claiming a newer version).
+  gate.claimProtocolVersion(PROTOCOL_VERSION);
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await expectConnected(page);
+  await expect(page.getByText('A newer version is available.')).toBeHidden();
 });
