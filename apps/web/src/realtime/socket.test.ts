@@ -196,7 +196,7 @@ describe('ChatSocket', () => {
   });
 
   it('[connect-timeout] a connect that never says hello is abandoned and retried', async () => {
-    const { states } = setup({ connectTimeoutMs: 3000 });
+    const { states } = setup({ connectTimeoutMs: 3000, random: () => 0.999_999 });
     const hung = latest();
     await vi.advanceTimersByTimeAsync(2999);
     expect(hung.closedWith).toBeNull();
@@ -204,6 +204,11 @@ describe('ChatSocket', () => {
     expect(hung.closedWith).toBe(4002);
     expect(states.at(-1)).toBe('waiting');
     await vi.advanceTimersByTimeAsync(100);
+    expect(FakeWebSocket.all).toHaveLength(2);
+    // A slow link is given longer on the next try, so it can connect at all.
+    const slow = latest();
+    await vi.advanceTimersByTimeAsync(5999);
+    expect(slow.closedWith).toBeNull();
     expect(FakeWebSocket.all).toHaveLength(2);
     // A hello in time clears the timer: the open socket is not dropped later.
     latest().hello();

@@ -104,7 +104,15 @@ export class ChatSocket {
     ws.onerror = () => {};
     this.connectTimer = setTimeout(() => {
       if (this.ws === ws && this.state.kind === 'connecting') this.dropSocket(CLOSE_CONNECT_TIMEOUT);
-    }, this.opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    }, this.connectTimeout());
+  }
+
+  /**
+   * Longer after each failed attempt (×1 to ×4), so a link slow enough to need more than the
+   * base to say hello still connects eventually instead of being cut off every time.
+   */
+  private connectTimeout(): number {
+    return (this.opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) * Math.min(this.attempt + 1, 4);
   }
 
   /** While waiting for the next attempt: make it now (the user's "Retry now"). */
