@@ -7,9 +7,15 @@ test('[reconnect-2s] a visible tab is back within 2 s of the server returning', 
   await expectConnected(page);
   await gate.takeDown();
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'reconnecting');
+  const sessionChecks: number[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/me') sessionChecks.push(Date.now());
+  });
   // Down long enough that an uncapped exponential backoff would be far past 2 s.
   const downAt = Date.now();
   await page.waitForTimeout(8_000);
+  // Trying every second must not mean asking GET /api/me every second as well (at most every 10 s).
+  expect(sessionChecks.length).toBeLessThanOrEqual(1);
   const triesWhileDown = gate.attempts.length;
   // Where in the cycle the server returns is luck; the longest wait between tries is the worst case.
   const tries = [downAt, ...gate.attempts.filter((t) => t >= downAt)];
