@@ -170,8 +170,8 @@ export class ChatSocket {
       case 'hello':
         clearTimeout(this.connectTimer);
         this.attempt = 0;
-        // Old clients keep working against a newer server (additions only within a version);
-        // the user is told so they reload when convenient.
+        // A newer server may say things this build cannot follow. It carries on with what it
+        // understands (unknown frames are ignored) and the user is asked to reload when convenient.
         if (frame.protocolVersion > PROTOCOL_VERSION) this.opts.onNewerProtocol?.(frame.protocolVersion);
         this.setState({ kind: 'open', hello: frame });
         this.startHeartbeat(frame.heartbeatMs);
