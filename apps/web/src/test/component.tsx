@@ -6,6 +6,7 @@ import type { ReactElement, ReactNode } from 'react';
 import { test as base } from 'vitest';
 import { createQueryClient } from '../app/query-client';
 import type { PendingMessage, TimelineItem } from '../features/messages/merge-messages';
+import { useConnection } from '../stores/connection.store';
 import { useOutbox } from '../stores/outbox.store';
 import { useUi } from '../stores/ui.store';
 
@@ -22,6 +23,7 @@ export const test = base.extend<{
   qc: async ({}, use) => {
     useOutbox.setState({ entries: [] });
     useUi.setState({ drafts: {}, membersOpen: false });
+    useConnection.setState({ status: 'connecting', nextAttemptAt: null, reloadSuggested: false });
     const qc = createQueryClient();
     await use(qc);
     cleanup();
