@@ -74,3 +74,22 @@ test('[protocol] a server with a newer protocol asks for a reload, and the app k
   await expectConnected(page);
   await expect(page.getByText('A newer version is available.')).toBeHidden();
 });
+
+test('[mobile] at 375px, "Retry now" and the reload prompt fit: nothing wider than the screen', async ({
+  person,
+}) => {
+  const { page, gate } = person;
+  await page.setViewportSize({ width: 375, height: 700 });
+  await expectConnected(page);
+  const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+  gate.claimProtocolVersion(PROTOCOL_VERSION + 1);
+  await gate.takeDown();
+  gate.bringUp();
+  await expect(page.getByText('A newer version is available.')).toBeVisible();
+  expect(await width()).toBeLessThanOrEqual(375);
+  // Both at once (the gate stays down): the widest the bar gets.
+  await gate.takeDown();
+  await expect(page.getByRole('button', { name: 'Retry now' })).toBeVisible();
+  expect(await width()).toBeLessThanOrEqual(375);
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeInViewport({ ratio: 1 });
+});
