@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests cover pure modules (merge, backoff, cache updates); they need no DOM.
+// Unit tests of pure modules need no DOM; component tests (*.test.tsx) ask for jsdom per file.
 export default defineConfig({
-  test: { include: ['src/**/*.test.ts'], environment: 'node' },
+  test: { include: ['src/**/*.test.{ts,tsx}'], environment: 'node' },
 });

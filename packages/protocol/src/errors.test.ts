@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CLOSE_CODES,
-  ERROR_STATUS,
-  ErrorBodySchema,
-  type ErrorCode,
-  ErrorCodeSchema,
-  ErrorInfoSchema,
-} from './errors.js';
+import { ERROR_STATUS, ErrorBodySchema, type ErrorCode, ErrorCodeSchema, ErrorInfoSchema } from './errors.js';
 
 /** PROTOCOL.md › Errors, transcribed row by row, plus the v1 addition UNSUPPORTED_MEDIA_TYPE. */
 const CONTRACT_TABLE: Record<string, number> = {
@@ -85,19 +78,5 @@ describe('ErrorBodySchema', () => {
       requestId: 'r1',
     });
     expect(parsed).toEqual({ error: { code: 'RATE_LIMITED', message: 'slow down' } });
-  });
-});
-
-describe('CLOSE_CODES', () => {
-  it('[Errors › close codes] 1000 normal, 1001 shutdown, 1008 policy, 1009 too big, 1011 internal, 1013 slow reader, 4401 session ended', () => {
-    expect(CLOSE_CODES).toEqual({
-      NORMAL: 1000,
-      GOING_AWAY: 1001,
-      POLICY_VIOLATION: 1008,
-      TOO_BIG: 1009,
-      INTERNAL: 1011,
-      TRY_AGAIN_LATER: 1013,
-      SESSION_ENDED: 4401,
-    });
   });
 });

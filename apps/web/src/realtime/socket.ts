@@ -3,6 +3,7 @@ import {
   type ClientFrame,
   type ClientFrameType,
   type HelloFrame,
+  PROTOCOL_VERSION,
   REPLY_DATA_SCHEMAS,
   type ReplyData,
   type ReplyFrame,
@@ -10,7 +11,7 @@ import {
   ServerFrameSchema,
 } from '@chatsockets/protocol';
 import { ApiError } from '../api/http';
-import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
+import { DEFAULT_RECONNECT, type ReconnectBackoff, reconnectDelay } from './backoff';
 
 /** What the transport is doing; `waiting` carries when the next attempt starts. */
 export type SocketState =
@@ -26,8 +27,14 @@ export interface SocketOptions {
   onState(state: SocketState): void;
   /** Closed with 4401: the session is over, never reconnect (PROTOCOL.md › Authentication). */
   onSessionEnded(): void;
-  backoff?: BackoffOptions;
+  /** The server speaks a newer protocol than this build: the app should ask for a reload. */
+  onNewerProtocol?(serverVersion: number): void;
+  backoff?: ReconnectBackoff;
   requestTimeoutMs?: number;
+  /** From `new WebSocket` to `hello`; past it the attempt is abandoned and retried. */
+  connectTimeoutMs?: number;
+  /** The jitter's source; tests pass a fixed one. */
+  random?: () => number;
 }
 
 type WithoutId<F> = F extends unknown ? Omit<F, 'id'> : never;
@@ -44,12 +51,21 @@ interface Pending {
 // A close we initiate because the browser went offline; any 4000-4999 code is ours to use.
 const CLOSE_OFFLINE = 4000;
 const CLOSE_DEAD = 4001;
+const CLOSE_CONNECT_TIMEOUT = 4002;
+
+/**
+ * A half-open TCP connection or a proxy that never answers leaves a WebSocket connecting for
+ * minutes (the browser's own timeout); a healthy server says hello within a round trip or two.
+ */
+const DEFAULT_CONNECT_TIMEOUT_MS = 4_000;
 
 const unavailable = (message: string) => new ApiError(0, 'UNAVAILABLE', message);
 
 /**
  * One reconnecting WebSocket: request/reply by frame id with timeouts, jittered exponential
- * backoff, a ping-based dead-server check, and no reconnect after 4401 or `close()`.
+ * backoff (short while the tab is visible, long while hidden), a connect timeout, a ping-based
+ * dead-server check, and no reconnect after 4401 or `close()`. Reconnection and request/reply
+ * share the one `ws` and its state, so they stay in one class; the delay rule is `backoff.ts`.
  */
 export class ChatSocket {
   private ws: WebSocket | null = null;
@@ -58,12 +74,14 @@ export class ChatSocket {
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
 
   constructor(private readonly opts: SocketOptions) {
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
+    document.addEventListener('visibilitychange', this.onVisibilityChange);
   }
 
   get isOpen(): boolean {
@@ -84,6 +102,23 @@ export class ChatSocket {
     ws.onclose = (e) => this.onClose(ws, e.code);
     // An error is always followed by close; the close decides what happens next.
     ws.onerror = () => {};
+    this.connectTimer = setTimeout(() => {
+      if (this.ws === ws && this.state.kind === 'connecting') this.dropSocket(CLOSE_CONNECT_TIMEOUT);
+    }, this.connectTimeout());
+  }
+
+  /**
+   * Longer after each failed attempt (×1 to ×4), so a link slow enough to need more than the
+   * base to say hello still connects eventually instead of being cut off every time.
+   */
+  private connectTimeout(): number {
+    return (this.opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) * Math.min(this.attempt + 1, 4);
+  }
+
+  /** While waiting for the next attempt: make it now (the user's "Retry now"). */
+  retryNow(): void {
+    if (this.state.kind !== 'waiting') return;
+    this.connect();
   }
 
   /** Sends a frame and resolves with its reply's `data`, parsed with the protocol schema. */
@@ -109,7 +144,9 @@ export class ChatSocket {
     this.stopped = true;
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
+    document.removeEventListener('visibilitychange', this.onVisibilityChange);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.connectTimer);
     this.dropSocket(CLOSE_CODES.NORMAL);
   }
 
@@ -131,7 +168,11 @@ export class ChatSocket {
     const frame = parsed.data;
     switch (frame.type) {
       case 'hello':
+        clearTimeout(this.connectTimer);
         this.attempt = 0;
+        // A newer server may say things this build cannot follow. It carries on with what it
+        // understands (unknown frames are ignored) and the user is asked to reload when convenient.
+        if (frame.protocolVersion > PROTOCOL_VERSION) this.opts.onNewerProtocol?.(frame.protocolVersion);
         this.setState({ kind: 'open', hello: frame });
         this.startHeartbeat(frame.heartbeatMs);
         return;
@@ -163,6 +204,7 @@ export class ChatSocket {
   private onClose(ws: WebSocket, code: number): void {
     if (ws !== this.ws) return;
     this.ws = null;
+    clearTimeout(this.connectTimer);
     this.stopHeartbeat();
     this.failPending();
     if (code === CLOSE_CODES.SESSION_ENDED) {
@@ -177,7 +219,13 @@ export class ChatSocket {
   }
 
   private scheduleReconnect(): void {
-    const delay = backoffDelay(this.attempt++, this.opts.backoff ?? DEFAULT_BACKOFF);
+    const hidden = document.visibilityState === 'hidden';
+    const delay = reconnectDelay(
+      this.attempt++,
+      hidden,
+      this.opts.backoff ?? DEFAULT_RECONNECT,
+      this.opts.random,
+    );
     this.setState({ kind: 'waiting', nextAttemptAt: Date.now() + delay });
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), delay);
@@ -221,6 +269,11 @@ export class ChatSocket {
     if (this.stopped || this.ws) return;
     this.attempt = 0;
     this.connect();
+  };
+
+  /** A hidden tab may be waiting out a long delay; once someone looks, try at once. */
+  private onVisibilityChange = () => {
+    if (document.visibilityState === 'visible') this.retryNow();
   };
 
   private onOffline = () => {

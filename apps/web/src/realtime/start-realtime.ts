@@ -11,6 +11,8 @@ import { OutboxSender } from './outbox-sender';
 import { changeOf, RevCursors } from './rev-cursors';
 import { ChatSocket, type SocketState, socketUrl } from './socket';
 
+const SESSION_CHECK_EVERY_MS = 10_000;
+
 export interface Realtime {
   socket: ChatSocket;
   stop(): void;
@@ -23,6 +25,7 @@ export interface Realtime {
 export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () => void): Realtime {
   const connection = useConnection.getState();
   let generation = 0;
+  let sessionCheckedAt = 0;
 
   const onState = (state: SocketState) => {
     switch (state.kind) {
@@ -31,8 +34,13 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
         return;
       case 'waiting':
         connection.set('reconnecting', state.nextAttemptAt);
-        // A refused upgrade looks like any failed connect; ask HTTP whether the session is still valid.
-        void qc.invalidateQueries({ queryKey: queryKeys.me() });
+        // A refused upgrade looks like any failed connect; ask HTTP whether the session is still
+        // valid. Not on every try: a visible tab retries about once a second, and a server coming
+        // back should not get a GET /api/me from every tab each second on top of the reconnects.
+        if (Date.now() - sessionCheckedAt >= SESSION_CHECK_EVERY_MS) {
+          sessionCheckedAt = Date.now();
+          void qc.invalidateQueries({ queryKey: queryKeys.me() });
+        }
         return;
       case 'offline':
         connection.set('offline');
@@ -49,6 +57,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
     url: socketUrl(),
     onState,
     onSessionEnded,
+    onNewerProtocol: () => connection.suggestReload(),
     onEvent: (event) => {
       // A change already held (or older than one held) is not applied again.
       const change = changeOf(event);

@@ -1,0 +1,110 @@
+// @vitest-environment jsdom
+import { screen, within } from '@testing-library/react';
+import { describe, expect, vi } from 'vitest';
+import { confirmed, me, other, pending, test } from '../../test/component';
+import { MessageItem, type MessageItemProps } from './MessageItem';
+
+const props = (overrides: Partial<MessageItemProps>): MessageItemProps => ({
+  chatId: 'c-1',
+  item: confirmed(),
+  self: me,
+  showHeader: true,
+  canModerate: false,
+  canEdit: true,
+  showSeenBy: false,
+  ...overrides,
+});
+
+const theirs = confirmed({ author: { id: other.id, username: other.username }, body: 'from them' });
+
+describe('MessageItem', () => {
+  test('[message] shows author, time and body', ({ view }) => {
+    view(<MessageItem {...props({ item: theirs })} />);
+    const article = screen.getByTestId('message');
+    expect(within(article).getByText('other')).toBeTruthy();
+    expect(within(article).getByText('from them')).toBeTruthy();
+    expect(article.querySelector('time')?.getAttribute('dateTime')).toBe('2030-01-01T10:00:00.000Z');
+  });
+
+  test('[actions] own message: Edit and Delete when the chat grants edit-own', ({ view }) => {
+    view(<MessageItem {...props({ canEdit: true })} />);
+    expect(screen.getByRole('button', { name: 'Edit message' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Delete message' })).toBeTruthy();
+  });
+
+  test('[actions] own message without edit-own: Delete only', ({ view }) => {
+    view(<MessageItem {...props({ canEdit: false })} />);
+    expect(screen.queryByRole('button', { name: 'Edit message' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Delete message' })).toBeTruthy();
+  });
+
+  test("[actions] someone else's message: nothing, unless a moderator, who may delete but not edit", ({
+    view,
+  }) => {
+    const { rerender } = view(<MessageItem {...props({ item: theirs, canEdit: true })} />);
+    expect(screen.queryByRole('button')).toBeNull();
+    rerender(<MessageItem {...props({ item: theirs, canEdit: true, canModerate: true })} />);
+    expect(screen.queryByRole('button', { name: 'Edit message' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Delete message' })).toBeTruthy();
+  });
+
+  test('[deleted] a deleted message says so, hides its body and offers no actions', ({ view }) => {
+    view(
+      <MessageItem
+        {...props({
+          item: confirmed({ body: '', deletedAt: '2030-01-01T11:00:00.000Z' }),
+          canModerate: true,
+        })}
+      />,
+    );
+    expect(screen.getByText('This message was deleted')).toBeTruthy();
+    expect(screen.queryByText('hello there')).toBeNull();
+    expect(screen.queryByRole('button')).toBeNull();
+    expect(screen.queryByText('edited')).toBeNull();
+  });
+
+  test('[edited] an edited message is marked', ({ view }) => {
+    view(<MessageItem {...props({ item: confirmed({ editedAt: '2030-01-01T10:30:00.000Z' }) })} />);
+    expect(screen.getByText('edited')).toBeTruthy();
+  });
+
+  test('[edit] Edit opens the editor with the text; Cancel puts the message back', async ({ view }) => {
+    const { user } = view(<MessageItem {...props({})} />);
+    await user.click(screen.getByRole('button', { name: 'Edit message' }));
+    expect((screen.getByRole('textbox', { name: 'Edit message' }) as HTMLTextAreaElement).value).toBe(
+      'hello there',
+    );
+    // While editing, the actions are out of the way.
+    expect(screen.queryByRole('button', { name: 'Delete message' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(screen.getByText('hello there')).toBeTruthy();
+  });
+
+  test('[delete] Delete asks first; Keep backs out, Delete sends the DELETE', async ({ view }) => {
+    const fetch = vi.fn(async () => new Response(null, { status: 204 }));
+    vi.stubGlobal('fetch', fetch);
+    try {
+      const { user } = view(<MessageItem {...props({})} />);
+      await user.click(screen.getByRole('button', { name: 'Delete message' }));
+      await user.click(screen.getByRole('button', { name: 'Keep' }));
+      expect(fetch).not.toHaveBeenCalled();
+      await user.click(screen.getByRole('button', { name: 'Delete message' }));
+      await user.click(screen.getByRole('button', { name: 'Delete' }));
+      await vi.waitFor(() => expect(fetch).toHaveBeenCalledOnce());
+      const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+      expect([init.method, url]).toEqual(['DELETE', '/api/chats/c-1/messages/m-1']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  test('[pending] my unsent copy shows its state and no actions', ({ view }) => {
+    view(<MessageItem {...props({ item: pending({ status: 'sending' }), canModerate: true })} />);
+    const article = screen.getByTestId('message');
+    expect(article.dataset.status).toBe('sending');
+    expect(within(article).getByText('on its way')).toBeTruthy();
+    expect(within(article).getByText('Sending…')).toBeTruthy();
+    expect(within(article).queryByRole('button')).toBeNull();
+  });
+});
