@@ -4,6 +4,7 @@ import { chatLink, createGroup, messageWithText, newPerson, openChat, send } fro
 test('[unread] the badge counts up in one chat while reading another; opening it jumps to the first unread', async ({
   browser,
 }, testInfo) => {
+  test.slow(); // 55 messages sent through the UI: ~30 s alone, near the default 45 s on a busy machine
   const alice = await newPerson(browser, 'ua');
   const bob = await newPerson(browser, 'ub');
   const busy = `Busy ${Date.now()}`;
