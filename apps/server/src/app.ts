@@ -19,7 +19,7 @@ import { createMetrics } from './ops/metrics.js';
 import opsRoutes from './ops/ops.routes.js';
 import authPlugin from './plugins/auth.js';
 import docs from './plugins/docs.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
 import webApp from './plugins/web-app.js';
 import { createLimiter } from './rate-limit.js';
 import { type Bus, createPublisher } from './realtime/bus/bus.js';
@@ -52,6 +52,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     return503OnClosing: true,
     // Long garbage ids reach the route and get a 404 in the protocol's shape instead of a bare 414.
     routerOptions: { maxParamLength: 1000 },
+    // What the router and Node's parser reject answers in the protocol's shape too.
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -120,6 +120,8 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
 
   /** Authenticated before the 101: a refused upgrade is a plain HTTP 401/403/429, no socket. */
   async function authorizeUpgrade(request: FastifyRequest) {
+    // A plain GET would otherwise get @fastify/websocket's bare 404.
+    if (!request.ws) throw badRequest('/ws takes a WebSocket upgrade only');
     if (draining) throw unavailable('Server is shutting down');
     await app.authenticate(request);
     const count = await hub.socketCount(actorOf(request).user.id);
