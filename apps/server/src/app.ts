@@ -40,6 +40,8 @@ export interface AppOverrides {
   presence?: Presence;
   /** Where logs go (tests read them); stdout otherwise. */
   logStream?: LogStream;
+  /** The clock sessions expire by (tests move it instead of waiting). */
+  now?: () => Date;
 }
 
 /** The one explicit, ordered list of what the server is made of. */
@@ -87,7 +89,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const { db } = database;
 
   const publish = createPublisher(bus, app.log);
-  const auth = createAuthService({ db, publish, config: config.session });
+  const auth = createAuthService({ db, publish, config: config.session, now: overrides.now });
   const chats = createChatsService({ db, publish });
   const metrics = createMetrics();
   const messages = createMessagesService({
@@ -177,7 +179,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   if (config.webDist) await app.register(webApp, { root: config.webDist });
 
+  // Expired sessions can never authenticate again; without this their rows pile up forever.
+  const sessionPurge = setInterval(() => {
+    auth
+      .purgeExpired()
+      .catch((err: unknown) =>
+        app.log.warn({ err: { message: (err as Error).message } }, 'session purge failed'),
+      );
+  }, config.sessionPurgeMs);
+  sessionPurge.unref();
+
   app.addHook('onClose', async () => {
+    clearInterval(sessionPurge);
     await hub.settled(); // sockets closed in preClose still announce their users offline
     if (!overrides.presence) await presence.close();
     if (!overrides.bus) await bus.close();

@@ -69,6 +69,8 @@ const EnvSchema = z.object({
   WEB_DIST: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
   SESSION_IDLE_TTL_MS: int(7 * 24 * 3600_000),
   SESSION_MAX_AGE_MS: int(30 * 24 * 3600_000),
+  /** How often expired sessions are deleted (each instance; the delete is idempotent). */
+  SESSION_PURGE_MS: z.coerce.number().int().min(1).default(3600_000),
   HEARTBEAT_MS: int(30_000),
   SESSION_CHECK_MS: int(30_000),
   /** Failed logins per address per 15 minutes before RATE_LIMITED. */
@@ -123,6 +125,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     /** Serve the built web app (production mode only). */
     webDist: env.NODE_ENV === 'production' ? env.WEB_DIST : undefined,
     session: { idleTtlMs: env.SESSION_IDLE_TTL_MS, maxAgeMs: env.SESSION_MAX_AGE_MS },
+    sessionPurgeMs: env.SESSION_PURGE_MS,
     heartbeatMs: env.HEARTBEAT_MS,
     sessionCheckMs: env.SESSION_CHECK_MS,
     limits: {

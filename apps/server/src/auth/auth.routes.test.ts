@@ -7,6 +7,7 @@ import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, uniqueName } from '../../test/factories.js';
 import { buildApp } from '../app.js';
+import { rowsOf } from '../db/ids.js';
 import { SESSION_COOKIE } from '../plugins/auth.js';
 
 const ORIGIN = 'http://localhost:3000';
@@ -283,10 +284,37 @@ describe.each(drivers())('auth on %s', (driver) => {
   });
 
   it('[session] an idle-expired session is 401', async () => {
-    const app = await t.rebuild({ SESSION_IDLE_TTL_MS: '1' });
+    let clock = Date.now();
+    const app = await t.rebuild({ SESSION_IDLE_TTL_MS: '600000' }, { now: () => new Date(clock) });
     const u = await registerUser(app, uniqueName());
-    await new Promise((r) => setTimeout(r, 20));
+    clock += 590_000;
+    expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(200);
+    clock += 590_000; // alive: the request above refreshed it
+    expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(200);
+    clock += 600_001;
     expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(401);
+    await t.rebuild();
+  });
+
+  it('[session] expired sessions are purged periodically; live ones stay', async () => {
+    let clock = Date.now();
+    const app = await t.rebuild(
+      { SESSION_IDLE_TTL_MS: '60000', SESSION_PURGE_MS: '20' },
+      { now: () => new Date(clock) },
+    );
+    const stale = await registerUser(app, uniqueName());
+    const count = async () =>
+      rowsOf<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from sessions`))[0]?.n;
+    clock += 30_000;
+    const live = await registerUser(app, uniqueName());
+    clock += 31_000; // `stale` is now idle past the TTL; `live` is not
+    const deadline = Date.now() + 10_000;
+    while ((await count()) !== 1) {
+      if (Date.now() > deadline) throw new Error(`expired session not purged: ${await count()} rows`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await app.inject({ url: '/api/me', headers: live.headers })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/me', headers: stale.headers })).statusCode).toBe(401);
     await t.rebuild();
   });
 });

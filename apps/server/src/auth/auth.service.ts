@@ -31,8 +31,9 @@ export function createAuthService(deps: {
 
   async function startSession(user: User): Promise<AuthResponse> {
     const token = newToken();
-    const expiresAt = new Date(now().getTime() + deps.config.maxAgeMs);
-    await sessions.insert(user.id, hashToken(token), expiresAt);
+    const at = now();
+    const expiresAt = new Date(at.getTime() + deps.config.maxAgeMs);
+    await sessions.insert(user.id, hashToken(token), expiresAt, at);
     return { user, token };
   }
 
@@ -71,6 +72,12 @@ export function createAuthService(deps: {
         await sessions.touch(found.session.id, at);
       }
       return { user: toUser(found.user), sessionId: found.session.id };
+    },
+
+    /** Deletes sessions past their idle or absolute expiry (they can never authenticate again); how many. */
+    purgeExpired(): Promise<number> {
+      const at = now();
+      return sessions.deleteExpired(at, idleSince(at));
     },
 
     /** For the periodic re-check of open sockets: a revoke lost in transit, or an expiry, is still caught. */
