@@ -1,6 +1,7 @@
 import { LIMITS } from '@chatsockets/protocol';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import authRoutes from './auth/auth.routes.js';
@@ -11,6 +12,7 @@ import { createChatsService } from './chats/chats.service.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { withDeadline } from './deadline.js';
+import { AppError, unavailable } from './errors.js';
 import { type LogStream, loggerOptions } from './logger.js';
 import messagesRoutes from './messages/messages.routes.js';
 import { createMessagesService } from './messages/messages.service.js';
@@ -44,6 +46,25 @@ export interface AppOverrides {
   now?: () => Date;
 }
 
+/** under-pressure's answer, through the error handler so it has the protocol's shape. */
+class Overloaded extends AppError {
+  constructor() {
+    super('UNAVAILABLE', 'Server is overloaded, retry later');
+  }
+}
+
+/**
+ * Node checks request deadlines only every connectionsCheckingInterval (30 s by default) and
+ * refuses a headers timeout above the request timeout: both follow the request timeout.
+ */
+function httpServerTimeouts(requestTimeoutMs: number) {
+  if (requestTimeoutMs === 0) return {};
+  return {
+    headersTimeout: Math.min(60_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+  };
+}
+
 /** The one explicit, ordered list of what the server is made of. */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -51,12 +72,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     trustProxy: config.trustProxy,
     bodyLimit: LIMITS.httpBodyMaxBytes,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Answered by the onRequest hook below instead, in the protocol's shape.
+    return503OnClosing: false,
     // Long garbage ids reach the route and get a 404 in the protocol's shape instead of a bare 414.
     routerOptions: { maxParamLength: 1000 },
     // What the router and Node's parser reject answers in the protocol's shape too.
     frameworkErrors,
     clientErrorHandler,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: httpServerTimeouts(config.http.requestTimeoutMs),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -130,6 +156,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   };
 
   await app.register(errorHandler);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw unavailable('Server is shutting down; retry on another instance');
+  });
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.load.maxEventLoopDelayMs,
+    maxHeapUsedBytes: config.load.maxHeapUsedBytes,
+    maxRssBytes: config.load.maxRssBytes,
+    sampleInterval: config.load.sampleMs,
+    retryAfter: 5,
+    customError: Overloaded,
+  });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
 
 // The only reader of process.env (biome: style/noProcessEnv). Everything else receives a Config.
@@ -84,6 +85,27 @@ const EnvSchema = z.object({
   /** A reader whose unsent bytes pass this is closed with 1013. */
   WS_SEND_BUFFER_MAX: int(1024 * 1024),
   SHUTDOWN_GRACE_MS: int(10_000),
+  /**
+   * A request (headers and body) must arrive in full within this, or its connection is closed
+   * (slowloris); 0 turns it off. WebSockets are not affected once upgraded.
+   */
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000),
+  /** A connection with no bytes either way for this long is closed; 0 turns it off. */
+  HTTP_CONNECTION_TIMEOUT_MS: int(120_000),
+  /** Idle keep-alive connections are kept this long; above a load balancer's own idle timeout. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(72_000),
+  /** Shed load (503 UNAVAILABLE) while the mean event-loop delay is over this (ms); 0 turns it off. */
+  LOAD_MAX_EVENT_LOOP_DELAY_MS: int(1000),
+  /** Shed load while the V8 heap in use is over this; default 90% of the heap limit, 0 turns it off. */
+  LOAD_MAX_HEAP_USED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(() => Math.floor(getHeapStatistics().heap_size_limit * 0.9)),
+  /** Shed load while the process RSS is over this; 0 (default) turns it off. */
+  LOAD_MAX_RSS_BYTES: int(0),
+  /** How often the load is sampled. */
+  LOAD_SAMPLE_MS: z.coerce.number().int().min(10).default(1000),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -137,6 +159,17 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       wsSendBufferMax: env.WS_SEND_BUFFER_MAX,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    http: {
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
+    load: {
+      maxEventLoopDelayMs: env.LOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: env.LOAD_MAX_HEAP_USED_BYTES,
+      maxRssBytes: env.LOAD_MAX_RSS_BYTES,
+      sampleMs: env.LOAD_SAMPLE_MS,
+    },
   };
 }
 

@@ -1,6 +1,7 @@
-import { type HealthResponse, HealthResponseSchema } from '@chatsockets/protocol';
+import { ErrorBodySchema, type HealthResponse, HealthResponseSchema } from '@chatsockets/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import type { Bus } from '../realtime/bus/bus.js';
 
@@ -9,7 +10,13 @@ export default async function healthRoutes(base: FastifyInstance, opts: { databa
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/api/health',
-    { schema: { tags: ['ops'], response: { 200: HealthResponseSchema, 503: HealthResponseSchema } } },
+    {
+      schema: {
+        tags: ['ops'],
+        // A shedding or closing server answers 503 before this handler runs, with an error body.
+        response: { 200: HealthResponseSchema, 503: z.union([HealthResponseSchema, ErrorBodySchema]) },
+      },
+    },
     async (_request, reply) => {
       const db = (await opts.database.ping()) ? 'ok' : 'down';
       const bus = opts.bus.healthy() ? 'ok' : 'down';

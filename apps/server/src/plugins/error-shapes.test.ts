@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { connect } from 'node:net';
 import { ERROR_STATUS, ErrorBodySchema } from '@chatsockets/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,5 +119,28 @@ describe.each(drivers())('error shapes on %s', (driver) => {
       );
       expectProtocolError(method, res.status, res.body);
     }
+  });
+
+  it('[shape] a request that arrives while the server closes gets 503 UNAVAILABLE in the protocol’s shape', async () => {
+    const app = await t.rebuild();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let data = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d) => (data += d));
+    // Headers begun before the close (so the connection is not idle), finished after it began.
+    socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n');
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = app.close();
+    await new Promise((r) => setImmediate(r));
+    socket.write('\r\n');
+    await once(socket, 'close');
+    await closing;
+    const [head = '', body = ''] = data.split('\r\n\r\n');
+    expectProtocolError('request during close', Number(head.split(' ')[1]), body);
+    expect(JSON.parse(body).error.code).toBe('UNAVAILABLE');
+    await t.rebuild();
   });
 });
