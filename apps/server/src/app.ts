@@ -205,6 +205,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(opsRoutes, { metrics });
   await app.register(gateway, {
     hub,
+    presence,
     commands,
     auth,
     metrics,

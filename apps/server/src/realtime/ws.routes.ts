@@ -19,9 +19,12 @@ import { actorOf } from '../plugins/auth.js';
 import type { Commands } from './commands.js';
 import { Connection } from './connection.js';
 import type { Hub } from './hub.js';
+import type { Presence } from './presence.js';
 
 export interface GatewayOptions {
   hub: Hub;
+  /** Reserves the per-user socket slots (the hub counts sockets only once they are added). */
+  presence: Presence;
   commands: Commands;
   auth: AuthService;
   metrics: Metrics;
@@ -118,14 +121,32 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     hub.close();
   });
 
+  // An upgrade's socket slot, from its reservation (before the 101) until the hub counts the socket.
+  const slots = new WeakMap<FastifyRequest['raw'], () => void>();
+  const slotHoldMs = Math.max(10_000, 2 * opts.deadlineMs);
+
   /** Authenticated before the 101: a refused upgrade is a plain HTTP 401/403/429, no socket. */
   async function authorizeUpgrade(request: FastifyRequest) {
     // A plain GET would otherwise get @fastify/websocket's bare 404.
     if (!request.ws) throw badRequest('/ws takes a WebSocket upgrade only');
     if (draining) throw unavailable('Server is shutting down');
     await app.authenticate(request);
-    const count = await hub.socketCount(actorOf(request).user.id);
-    if (count >= opts.limits.maxSocketsPerUser) throw rateLimited(5);
+    // Reserved, not just counted: concurrent upgrades would all see the same count and pass.
+    const userId = actorOf(request).user.id;
+    const token = await opts.presence.reserve(userId, opts.limits.maxSocketsPerUser, slotHoldMs);
+    if (!token) throw rateLimited(5);
+    const raw = request.raw;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      raw.socket?.off('close', release);
+      slots.delete(raw);
+      opts.presence.release(userId, token).catch(() => {});
+    };
+    // An upgrade that fails after this point never reaches the handler; its socket closes.
+    raw.socket?.once('close', release);
+    slots.set(raw, release);
   }
 
   // Shared by every connection: a socket's closures must not keep its upgrade request alive.
@@ -141,8 +162,9 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     '/ws',
     { websocket: true, preValidation: authorizeUpgrade, schema: { hide: true } },
     (socket, request) => {
+      const releaseSlot = slots.get(request.raw);
       releaseUpgradeResponse(request);
-      attach(socket, actorOf(request));
+      attach(socket, actorOf(request), releaseSlot);
     },
   );
 
@@ -157,7 +179,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     if (socket && response?.detachSocket) response.detachSocket(socket);
   }
 
-  function attach(socket: WebSocket, actor: Actor) {
+  function attach(socket: WebSocket, actor: Actor, releaseSlot?: () => void) {
     const conn = new Connection(socket, actor, opts.limits.sendBufferMax, connectionEvents);
     metrics.connections.inc();
     // @fastify/websocket's own error listener closes over the upgrade request and reply, keeping
@@ -180,6 +202,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     });
     void hub
       .add(conn)
+      .finally(releaseSlot)
       .then(() =>
         conn.send({
           type: 'hello',
