@@ -99,7 +99,7 @@ describe.each(drivers())('error shapes on %s', (driver) => {
 
   it('[shape] what Node’s parser rejects also answers in the protocol’s shape', async () => {
     const cases = [
-      'GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ' + 'h'.repeat(20_000) + '\r\n\r\n',
+      `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'h'.repeat(20_000)}\r\n\r\n`,
       'GET /api/health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n',
       'NOTAMETHOD /api/health HTTP/1.1\r\nHost: x\r\n\r\n',
       'GET /api/health HTTP/9.9\r\nHost: x\r\n\r\n',

@@ -49,12 +49,12 @@ async function upgradeMany(urls: string[], token: string, n: number) {
   const refused = results.filter((r): r is number => typeof r === 'number');
   const closeAll = () =>
     Promise.all(
-      opened.map(
-        (ws) =>
-          new Promise<void>((r) =>
-            ws.readyState === ws.CLOSED ? r() : (ws.once('close', () => r()), ws.close()),
-          ),
-      ),
+      opened.map((ws) => {
+        if (ws.readyState === ws.CLOSED) return undefined;
+        const closed = new Promise((r) => ws.once('close', r));
+        ws.close();
+        return closed;
+      }),
     );
   return { opened, refused, closeAll };
 }
@@ -282,7 +282,10 @@ describe.each(drivers())('gateway frames on %s', (driver) => {
         // Until Redis is ready each instance caps on its own (fail-open): start from a shared state.
         for (const base of [urlA, urlB]) {
           const until = Date.now() + 10_000;
-          while ((await (await fetch(`${base}/api/health`)).json()).bus !== 'ok' && Date.now() < until) {
+          while (
+            ((await (await fetch(`${base}/api/health`)).json()) as { bus?: string }).bus !== 'ok' &&
+            Date.now() < until
+          ) {
             await new Promise((r) => setTimeout(r, 20));
           }
         }
