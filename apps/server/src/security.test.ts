@@ -175,6 +175,42 @@ describe.each(drivers())('security on %s', (driver) => {
     );
   });
 
+  it('[session] a client active only over its socket stays signed in; touches are batched', async () => {
+    let clock = Date.now();
+    const app = await t.rebuild(
+      { ALLOWED_ORIGINS: ORIGIN, SESSION_IDLE_TTL_MS: '600000' },
+      { now: () => new Date(clock), logStream: { write: (l) => logs.push(l) } },
+    );
+    const url = await t.listen();
+    const u = await registerUser(app);
+    const ws = await WsClient.connect(url, { token: u.token });
+    const lastSeen = async () =>
+      rowsOf<{ t: string }>(await t.database.db.execute(sql`select last_seen_at::text as t from sessions`))[0]
+        ?.t;
+    // Three idle TTLs' worth of time, each step just under one TTL, active only on the socket.
+    for (let i = 0; i < 3; i++) {
+      clock += 590_000;
+      await ws.ok({ type: 'ping' });
+    }
+    const touched = await lastSeen();
+    // Frames within the touch interval write nothing.
+    for (let i = 0; i < 10; i++) {
+      clock += 3_000;
+      await ws.ok({ type: 'ping' });
+    }
+    expect(await lastSeen()).toBe(touched);
+    expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(200);
+    // A frame after the session expired does not revive it.
+    clock += 600_001;
+    await ws.ok({ type: 'ping' });
+    expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(401);
+    await ws.close();
+    await t.rebuild(
+      { ALLOWED_ORIGINS: ORIGIN, LOG_LEVEL: 'debug' },
+      { logStream: { write: (l) => logs.push(l) } },
+    );
+  });
+
   it('[session] absolute expiry ends a session even while it is in use', async () => {
     const app = await t.rebuild({ SESSION_MAX_AGE_MS: '300' });
     const u = await registerUser(app);

@@ -16,7 +16,7 @@ export interface Actor {
 }
 
 // lastSeenAt is written at most this often per session: authentication stays a read.
-const TOUCH_EVERY_MS = 60_000;
+export const TOUCH_EVERY_MS = 60_000;
 
 export function createAuthService(deps: {
   db: Db;
@@ -72,6 +72,18 @@ export function createAuthService(deps: {
         await sessions.touch(found.session.id, at);
       }
       return { user: toUser(found.user), sessionId: found.session.id };
+    },
+
+    /** The clock sessions expire by. */
+    now,
+
+    /**
+     * Socket activity keeps the session alive as requests do (the caller writes at most once
+     * per TOUCH_EVERY_MS per socket).
+     */
+    async touch(sessionId: string): Promise<void> {
+      const at = now();
+      await sessions.touchLive(sessionId, at, idleSince(at));
     },
 
     /** Deletes sessions past their idle or absolute expiry (they can never authenticate again); how many. */

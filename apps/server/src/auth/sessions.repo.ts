@@ -55,6 +55,19 @@ export function createSessionsRepo(db: Db) {
     async touch(sessionId: string, now: Date) {
       await db.update(sessionsTable).set({ lastSeenAt: now }).where(eq(sessionsTable.id, sessionId));
     },
+    /** Like touch, but an expired session stays expired (a socket's frame must not revive it). */
+    async touchLive(sessionId: string, now: Date, idleSince: Date) {
+      await db
+        .update(sessionsTable)
+        .set({ lastSeenAt: now })
+        .where(
+          and(
+            eq(sessionsTable.id, sessionId),
+            gt(sessionsTable.expiresAt, now),
+            gt(sessionsTable.lastSeenAt, idleSince),
+          ),
+        );
+    },
     async delete(sessionId: string) {
       await db.delete(sessionsTable).where(eq(sessionsTable.id, sessionId));
     },

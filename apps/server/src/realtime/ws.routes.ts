@@ -11,7 +11,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RawData, WebSocket } from 'ws';
-import type { Actor, AuthService } from '../auth/auth.service.js';
+import { type Actor, type AuthService, TOUCH_EVERY_MS } from '../auth/auth.service.js';
 import { withDeadline } from '../deadline.js';
 import { AppError, badRequest, loggableError, rateLimited, toErrorInfo, unavailable } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -181,6 +181,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
 
   function attach(socket: WebSocket, actor: Actor, releaseSlot?: () => void) {
     const conn = new Connection(socket, actor, opts.limits.sendBufferMax, connectionEvents);
+    touchedAt.set(conn, opts.auth.now().getTime()); // the upgrade authenticated (and touched) it
     metrics.connections.inc();
     // @fastify/websocket's own error listener closes over the upgrade request and reply, keeping
     // them alive as long as the socket; ours replaces it and holds nothing but the log.
@@ -218,9 +219,29 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       });
   }
 
+  // When each socket last refreshed its session; a socket's first frame counts from its upgrade.
+  const touchedAt = new WeakMap<Connection, number>();
+
+  /**
+   * A client active only over its socket must not be signed out at the idle TTL: its frames
+   * refresh the session, at most one write per socket per TOUCH_EVERY_MS. Awaited, so the reply
+   * follows the write; a failed write costs the frame nothing.
+   */
+  async function keepSessionAlive(conn: Connection) {
+    const at = opts.auth.now().getTime();
+    if (at - (touchedAt.get(conn) ?? at) < TOUCH_EVERY_MS) return;
+    touchedAt.set(conn, at);
+    await opts.auth
+      .touch(conn.actor.sessionId)
+      .catch((err: unknown) =>
+        app.log.warn({ err: { message: (err as Error).message } }, 'session touch failed'),
+      );
+  }
+
   /** Parse → validate → limit → dispatch → exactly one reply. Never throws, never closes the socket. */
   async function handleFrame(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
     let id: string | number | undefined;
+    await keepSessionAlive(conn);
     try {
       if (isBinary) throw badRequest('Binary frames are not supported; send JSON text');
       let raw: unknown;
