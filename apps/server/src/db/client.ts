@@ -10,6 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { isUnavailable } from '../errors.js';
+import { lockPgliteDir } from './pglite-lock.js';
 import { schema } from './schema.js';
 
 /** One type for postgres-js, PGlite and a transaction: repositories are written against it. */
@@ -94,15 +95,27 @@ async function migrateWithLock(url: string) {
 
 async function openPglite(dir: string | undefined): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
-  const db = drizzlePglite(client, { schema, casing: 'snake_case' });
-  await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return {
-    db: db as unknown as Db,
-    driver: 'pglite',
-    ping: () => pingWith(db as unknown as Db),
-    close: () => client.close(),
-  };
+  const unlock = dir ? lockPgliteDir(dir) : () => {};
+  try {
+    const client = new PGlite(dir);
+    const db = drizzlePglite(client, { schema, casing: 'snake_case' });
+    await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    return {
+      db: db as unknown as Db,
+      driver: 'pglite',
+      ping: () => pingWith(db as unknown as Db),
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
 }
 
 /** Bounded: a hung database is "down" within a second, well inside any request deadline. */
