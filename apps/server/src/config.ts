@@ -49,6 +49,12 @@ const EnvSchema = z.object({
   /** Start-up waits this long for the database before giving up (it retries meanwhile). */
   DB_STARTUP_WAIT_MS: int(120_000),
   PGLITE_DIR: z.string().default(fileURLToPath(new URL('../.data/pglite', import.meta.url))),
+  /**
+   * Every PGlite commit is fsynced before it is acknowledged (survives an OS crash or power
+   * cut). `false` trades that away for speed (docs/BENCHMARKS.md): a killed process still loses
+   * nothing, a crashed machine may lose recent acked messages or corrupt the directory.
+   */
+  PGLITE_FSYNC: bool.default(true),
   /** Set: the bus, presence and rate limits are shared through Redis by every instance (docs/SCALING.md). */
   REDIS_URL: z.string().url().optional(),
   /** Prefix of every Redis key and channel: instances with the same prefix form one deployment. */
@@ -124,7 +130,11 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
           prepare: env.DB_PREPARE,
           statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
         } as const)
-      : ({ driver: 'pglite', dir: env.PGLITE_DIR as string | undefined } as const),
+      : ({ driver: 'pglite', dir: env.PGLITE_DIR, fsync: env.PGLITE_FSYNC } as {
+          driver: 'pglite';
+          dir: string | undefined;
+          fsync?: boolean;
+        }),
     groupCommit: {
       // PGlite runs one query at a time.
       concurrency: env.DATABASE_URL ? Math.max(1, Math.min(env.SEND_CONCURRENCY, env.DB_POOL_MAX - 1)) : 1,

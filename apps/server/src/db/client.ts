@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -10,6 +9,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { isUnavailable } from '../errors.js';
+import { openPgliteClient } from './pglite-durable.js';
 import { lockPgliteDir } from './pglite-lock.js';
 import { schema } from './schema.js';
 
@@ -35,7 +35,9 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(config: Config['db'], opts: OpenOptions = {}): Promise<Database> {
-  return config.driver === 'postgres' ? openPostgres(config, opts) : openPglite(config.dir);
+  return config.driver === 'postgres'
+    ? openPostgres(config, opts)
+    : openPglite(config.dir, config.fsync ?? true);
 }
 
 /** A server started while Postgres is down waits for it (with backoff) instead of exiting. */
@@ -93,11 +95,11 @@ async function migrateWithLock(url: string) {
   }
 }
 
-async function openPglite(dir: string | undefined): Promise<Database> {
+async function openPglite(dir: string | undefined, fsync: boolean): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
   const unlock = dir ? lockPgliteDir(dir) : () => {};
   try {
-    const client = new PGlite(dir);
+    const client = await openPgliteClient(dir, fsync);
     const db = drizzlePglite(client, { schema, casing: 'snake_case' });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return {
