@@ -244,8 +244,12 @@ describe.each(drivers())('gateway frames on %s', (driver) => {
     expect(await upgradeStatus(url, { authorization: `Bearer ${alice.token}` })).toBe(429);
     expect(await upgradeStatus(url, { authorization: `Bearer ${bob.token}` })).toBe(101);
     await Promise.all(open.splice(0).map((c) => c.close()));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await upgradeStatus(url, { authorization: `Bearer ${alice.token}` })).toBe(101);
+    // The server counts a socket out when it has handled the close, which the client does not see.
+    let status = 0;
+    for (const until = Date.now() + 5000; status !== 101 && Date.now() < until; ) {
+      status = await upgradeStatus(url, { authorization: `Bearer ${alice.token}` });
+    }
+    expect(status).toBe(101);
     await t.rebuild({ ALLOWED_ORIGINS: ORIGIN, WS_FRAMES_PER_SEC: '20', WS_FRAMES_BURST: '60' });
     url = await t.listen();
   });
