@@ -1,6 +1,7 @@
 import { LIMITS } from '@chatsockets/protocol';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import authPlugin from './auth/auth.plugin.js';
@@ -19,6 +20,7 @@ import { createChatsService } from './chats/chats.service.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { withDeadline } from './deadline.js';
+import { AppError, unavailable } from './errors.js';
 import { type LogStream, loggerOptions } from './logger.js';
 import { createMessagesRepo } from './messages/messages.repo.js';
 import messagesRoutes from './messages/messages.routes.js';
@@ -27,7 +29,7 @@ import healthRoutes from './ops/health.routes.js';
 import { createMetrics } from './ops/metrics.js';
 import opsRoutes from './ops/ops.routes.js';
 import docs from './plugins/docs.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
 import webApp from './plugins/web-app.js';
 import { createLimiter } from './rate-limit.js';
 import { type Bus, createPublisher } from './realtime/bus/bus.js';
@@ -48,6 +50,27 @@ export interface AppOverrides {
   presence?: Presence;
   /** Where logs go (tests read them); stdout otherwise. */
   logStream?: LogStream;
+  /** The clock sessions expire by (tests move it instead of waiting). */
+  now?: () => Date;
+}
+
+/** under-pressure's answer, through the error handler so it has the protocol's shape. */
+class Overloaded extends AppError {
+  constructor() {
+    super('UNAVAILABLE', 'Server is overloaded, retry later');
+  }
+}
+
+/**
+ * Node checks request deadlines only every connectionsCheckingInterval (30 s by default) and
+ * refuses a headers timeout above the request timeout: both follow the request timeout.
+ */
+function httpServerTimeouts(requestTimeoutMs: number) {
+  if (requestTimeoutMs === 0) return {};
+  return {
+    headersTimeout: Math.min(60_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+  };
 }
 
 /** The one explicit, ordered list of what the server is made of. */
@@ -57,9 +80,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     trustProxy: config.trustProxy,
     bodyLimit: LIMITS.httpBodyMaxBytes,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Answered by the onRequest hook below instead, in the protocol's shape.
+    return503OnClosing: false,
     // Long garbage ids reach the route and get a 404 in the protocol's shape instead of a bare 414.
     routerOptions: { maxParamLength: 1000 },
+    // What the router and Node's parser reject answers in the protocol's shape too.
+    frameworkErrors,
+    clientErrorHandler,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: httpServerTimeouts(config.http.requestTimeoutMs),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -109,6 +140,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     sessions: repos.sessions,
     publish,
     config: config.session,
+    now: overrides.now,
   });
   const perHour = (name: string, points: number) =>
     createLimiter({ keyPrefix: `${prefix}:${name}`, points, durationSec: 3600, redis });
@@ -163,6 +195,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   };
 
   await app.register(errorHandler, { metrics });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw unavailable('Server is shutting down; retry on another instance');
+  });
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.load.maxEventLoopDelayMs,
+    maxHeapUsedBytes: config.load.maxHeapUsedBytes,
+    maxRssBytes: config.load.maxRssBytes,
+    sampleInterval: config.load.sampleMs,
+    retryAfter: 5,
+    customError: Overloaded,
+  });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -199,6 +246,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(opsRoutes, { metrics });
   await app.register(gateway, {
     hub,
+    presence,
     commands,
     auth,
     metrics,
@@ -214,7 +262,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   if (config.webDist) await app.register(webApp, { root: config.webDist });
 
+  // Expired sessions can never authenticate again; without this their rows pile up forever.
+  const sessionPurge = setInterval(() => {
+    auth
+      .purgeExpired()
+      .catch((err: unknown) =>
+        app.log.warn({ err: { message: (err as Error).message } }, 'session purge failed'),
+      );
+  }, config.sessionPurgeMs);
+  sessionPurge.unref();
+
   app.addHook('onClose', async () => {
+    clearInterval(sessionPurge);
     await hub.settled(); // sockets closed in preClose still announce their users offline
     if (!overrides.presence) await presence.close();
     if (!overrides.bus) await bus.close();

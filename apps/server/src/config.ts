@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
 
 // The only reader of process.env (biome: style/noProcessEnv). Everything else receives a Config.
@@ -48,6 +49,12 @@ const EnvSchema = z.object({
   /** Start-up waits this long for the database before giving up (it retries meanwhile). */
   DB_STARTUP_WAIT_MS: int(120_000),
   PGLITE_DIR: z.string().default(fileURLToPath(new URL('../.data/pglite', import.meta.url))),
+  /**
+   * Every PGlite commit is fsynced before it is acknowledged (survives an OS crash or power
+   * cut). `false` trades that away for speed (docs/BENCHMARKS.md): a killed process still loses
+   * nothing, a crashed machine may lose recent acked messages or corrupt the directory.
+   */
+  PGLITE_FSYNC: bool.default(true),
   /** Set: the bus, presence and rate limits are shared through Redis by every instance (docs/SCALING.md). */
   REDIS_URL: z.string().url().optional(),
   /** Prefix of every Redis key and channel: instances with the same prefix form one deployment. */
@@ -69,6 +76,8 @@ const EnvSchema = z.object({
   WEB_DIST: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
   SESSION_IDLE_TTL_MS: int(7 * 24 * 3600_000),
   SESSION_MAX_AGE_MS: int(30 * 24 * 3600_000),
+  /** How often expired sessions are deleted (each instance; the delete is idempotent). */
+  SESSION_PURGE_MS: z.coerce.number().int().min(1).default(3600_000),
   HEARTBEAT_MS: int(30_000),
   SESSION_CHECK_MS: int(30_000),
   /** Failed logins per address per 15 minutes before RATE_LIMITED. */
@@ -86,6 +95,27 @@ const EnvSchema = z.object({
   CHAT_CREATES_PER_HOUR: int(60),
   MEMBER_ADDS_PER_HOUR: int(500),
   SHUTDOWN_GRACE_MS: int(10_000),
+  /**
+   * A request (headers and body) must arrive in full within this, or its connection is closed
+   * (slowloris); 0 turns it off. WebSockets are not affected once upgraded.
+   */
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000),
+  /** A connection with no bytes either way for this long is closed; 0 turns it off. */
+  HTTP_CONNECTION_TIMEOUT_MS: int(120_000),
+  /** Idle keep-alive connections are kept this long; above a load balancer's own idle timeout. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(72_000),
+  /** Shed load (503 UNAVAILABLE) while the mean event-loop delay is over this (ms); 0 turns it off. */
+  LOAD_MAX_EVENT_LOOP_DELAY_MS: int(1000),
+  /** Shed load while the V8 heap in use is over this; default 90% of the heap limit, 0 turns it off. */
+  LOAD_MAX_HEAP_USED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(() => Math.floor(getHeapStatistics().heap_size_limit * 0.9)),
+  /** Shed load while the process RSS is over this; 0 (default) turns it off. */
+  LOAD_MAX_RSS_BYTES: int(0),
+  /** How often the load is sampled. */
+  LOAD_SAMPLE_MS: z.coerce.number().int().min(10).default(1000),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -104,7 +134,11 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
           prepare: env.DB_PREPARE,
           statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
         } as const)
-      : ({ driver: 'pglite', dir: env.PGLITE_DIR as string | undefined } as const),
+      : ({ driver: 'pglite', dir: env.PGLITE_DIR, fsync: env.PGLITE_FSYNC } as {
+          driver: 'pglite';
+          dir: string | undefined;
+          fsync?: boolean;
+        }),
     groupCommit: {
       // PGlite runs one query at a time.
       concurrency: env.DATABASE_URL ? Math.max(1, Math.min(env.SEND_CONCURRENCY, env.DB_POOL_MAX - 1)) : 1,
@@ -127,6 +161,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     /** Serve the built web app (production mode only). */
     webDist: env.NODE_ENV === 'production' ? env.WEB_DIST : undefined,
     session: { idleTtlMs: env.SESSION_IDLE_TTL_MS, maxAgeMs: env.SESSION_MAX_AGE_MS },
+    sessionPurgeMs: env.SESSION_PURGE_MS,
     heartbeatMs: env.HEARTBEAT_MS,
     sessionCheckMs: env.SESSION_CHECK_MS,
     limits: {
@@ -140,6 +175,17 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       memberAddsPerHour: env.MEMBER_ADDS_PER_HOUR,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    http: {
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
+    load: {
+      maxEventLoopDelayMs: env.LOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: env.LOAD_MAX_HEAP_USED_BYTES,
+      maxRssBytes: env.LOAD_MAX_RSS_BYTES,
+      sampleMs: env.LOAD_SAMPLE_MS,
+    },
   };
 }
 

@@ -7,10 +7,10 @@ export interface Limiter {
   consume(key: string, points?: number): Promise<void>;
   /** Like `consume`, but a refused request costs nothing (a group too big for what is left). */
   take(key: string, points: number): Promise<void>;
-  /** Throws RATE_LIMITED if `key` has no points left, without taking one. */
-  check(key: string): Promise<void>;
   /** Gives back everything `key` used (e.g. after a successful login). */
   reset(key: string): Promise<void>;
+  /** Gives back `points` taken by consume (an attempt reserved up front that turned out not to count). */
+  refund(key: string, points?: number): Promise<void>;
 }
 
 /**
@@ -55,12 +55,11 @@ export function createLimiter(opts: {
         throw toError(res);
       }
     },
-    async check(key) {
-      const res = await limiter.get(key);
-      if (res && res.consumedPoints >= opts.points) throw toError(res);
-    },
     async reset(key) {
       await limiter.delete(key);
+    },
+    async refund(key, points = 1) {
+      await limiter.reward(key, points);
     },
   };
 }

@@ -107,4 +107,42 @@ describe('server process on PGlite', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('[pglite] a second process on the same PGLITE_DIR refuses to start, naming the holder; a kill -9 leaves no lock behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatsockets-lock-'));
+    const first = await startServer({ PGLITE_DIR: dir });
+    try {
+      const refused = await startServer({ PGLITE_DIR: dir }).then(
+        (s) => {
+          s.child.kill('SIGKILL');
+          return 'started';
+        },
+        (err: Error) => err.message,
+      );
+      expect(refused).toMatch(new RegExp(`PGLITE_DIR .* is in use by process ${first.child.pid}\\b`));
+      const res = await fetch(`${first.url}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'holder', password: 'correct horse battery' }),
+      });
+      expect(res.status).toBe(201);
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    expect((await first.exited).signal).toBe('SIGKILL');
+    // The lock names a process that is gone: the next start takes the directory over.
+    const second = await startServer({ PGLITE_DIR: dir });
+    try {
+      const res = await fetch(`${second.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'holder', password: 'correct horse battery' }),
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

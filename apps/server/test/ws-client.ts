@@ -1,6 +1,8 @@
 import { type ServerFrame, ServerFrameSchema } from '@chatsockets/protocol';
 import WebSocket from 'ws';
 
+const WAIT_MS = 15_000;
+
 export interface WsClientOptions {
   token?: string;
   cookie?: string;
@@ -50,8 +52,11 @@ export class WsClient {
     });
   }
 
-  /** Resolves with the first frame (already received or still to come) that matches. */
-  next(match: (f: ServerFrame) => boolean, timeoutMs = 5000, includeSeen = false): Promise<ServerFrame> {
+  /**
+   * Resolves with the first frame (already received or still to come) that matches. The default
+   * timeout only bounds a hang: a machine busy with other suites can take seconds to answer.
+   */
+  next(match: (f: ServerFrame) => boolean, timeoutMs = WAIT_MS, includeSeen = false): Promise<ServerFrame> {
     if (includeSeen) {
       const seen = this.frames.find(match);
       if (seen) return Promise.resolve(seen);
@@ -73,7 +78,7 @@ export class WsClient {
   }
 
   /** Sends a frame with a fresh id and resolves with its reply. */
-  async request(frame: Record<string, unknown>, timeoutMs = 5000) {
+  async request(frame: Record<string, unknown>, timeoutMs = WAIT_MS) {
     const id = this.nextId++;
     const reply = this.next((f) => f.type === 'reply' && f.id === id, timeoutMs);
     this.socket.send(JSON.stringify({ ...frame, id }));
@@ -83,7 +88,7 @@ export class WsClient {
   }
 
   /** Like `request`, but throws unless ok, and returns `data`. */
-  async ok<T = Record<string, unknown>>(frame: Record<string, unknown>, timeoutMs = 5000): Promise<T> {
+  async ok<T = Record<string, unknown>>(frame: Record<string, unknown>, timeoutMs = WAIT_MS): Promise<T> {
     const r = await this.request(frame, timeoutMs);
     if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
     return r.data as T;

@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { ErrorBodySchema, MeResponseSchema } from '@chatsockets/protocol';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, uniqueName } from '../../test/factories.js';
+import { buildApp } from '../app.js';
+import { rowsOf } from '../db/ids.js';
 import { SESSION_COOKIE } from './auth.plugin.js';
 
 const ORIGIN = 'http://localhost:3000';
@@ -173,6 +177,55 @@ describe.each(drivers())('auth on %s', (driver) => {
     await t.rebuild();
   });
 
+  /**
+   * 60 guesses at once, the right password among the last: the limit must hold however they
+   * interleave, so at most LIMIT reach the password check (401 or 200) and the rest are 429.
+   */
+  async function raceGuesses(apps: FastifyInstance[], limit: number) {
+    await registerUser(apps[0]!, 'racy');
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        apps[i % apps.length]!.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: 'racy', password: i >= 50 ? 'correct horse battery' : `wrong-password-${i}` },
+          remoteAddress: '10.9.9.9',
+        }),
+      ),
+    );
+    const codes = results.map((r) => r.statusCode);
+    const checked = codes.filter((c) => c === 401 || c === 200).length;
+    expect(codes.filter((c) => c !== 401 && c !== 200 && c !== 429)).toEqual([]);
+    expect(checked).toBeLessThanOrEqual(limit);
+    // Every guess before the right ones is wrong, so a success means the limit was passed.
+    expect(codes.filter((c) => c === 200)).toEqual([]);
+  }
+
+  it('[rate-limit] 60 concurrent guesses: at most LOGIN_FAILURES_MAX reach the password check', async () => {
+    const app = await t.rebuild({ LOGIN_FAILURES_MAX: '5' });
+    await raceGuesses([app], 5);
+    await t.rebuild();
+  });
+
+  it.skipIf(!inject('redisUrl'))(
+    '[rate-limit] the limit holds across two instances sharing Redis',
+    async () => {
+      const env = {
+        LOGIN_FAILURES_MAX: '5',
+        REDIS_URL: inject('redisUrl'),
+        REDIS_PREFIX: `cs_test_${randomBytes(4).toString('hex')}`,
+      };
+      const a = await t.rebuild(env);
+      const b = await buildApp(t.config, { database: t.database });
+      try {
+        await raceGuesses([a, b], 5);
+      } finally {
+        await b.close();
+        await t.rebuild();
+      }
+    },
+  );
+
   it('[bad-input] every auth route answers bad input with the protocol error shape', async () => {
     const cases: Array<{ payload: string; type?: string; status: number; code: string }> = [
       { payload: '{"username": "x', status: 400, code: 'BAD_REQUEST' },
@@ -231,10 +284,37 @@ describe.each(drivers())('auth on %s', (driver) => {
   });
 
   it('[session] an idle-expired session is 401', async () => {
-    const app = await t.rebuild({ SESSION_IDLE_TTL_MS: '1' });
+    let clock = Date.now();
+    const app = await t.rebuild({ SESSION_IDLE_TTL_MS: '600000' }, { now: () => new Date(clock) });
     const u = await registerUser(app, uniqueName());
-    await new Promise((r) => setTimeout(r, 20));
+    clock += 590_000;
+    expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(200);
+    clock += 590_000; // alive: the request above refreshed it
+    expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(200);
+    clock += 600_001;
     expect((await app.inject({ url: '/api/me', headers: u.headers })).statusCode).toBe(401);
+    await t.rebuild();
+  });
+
+  it('[session] expired sessions are purged periodically; live ones stay', async () => {
+    let clock = Date.now();
+    const app = await t.rebuild(
+      { SESSION_IDLE_TTL_MS: '60000', SESSION_PURGE_MS: '20' },
+      { now: () => new Date(clock) },
+    );
+    const stale = await registerUser(app, uniqueName());
+    const count = async () =>
+      rowsOf<{ n: number }>(await t.database.db.execute(sql`select count(*)::int as n from sessions`))[0]?.n;
+    clock += 30_000;
+    const live = await registerUser(app, uniqueName());
+    clock += 31_000; // `stale` is now idle past the TTL; `live` is not
+    const deadline = Date.now() + 10_000;
+    while ((await count()) !== 1) {
+      if (Date.now() > deadline) throw new Error(`expired session not purged: ${await count()} rows`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await app.inject({ url: '/api/me', headers: live.headers })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/me', headers: stale.headers })).statusCode).toBe(401);
     await t.rebuild();
   });
 });

@@ -59,16 +59,14 @@ export default async function authRoutes(base: FastifyInstance, opts: AuthRoutes
       },
     },
     async (request, reply) => {
-      // Only failures count, so a user who types their password right is never locked out by others' successes.
-      await opts.limits.loginFailures.check(request.ip);
-      try {
-        const result = await opts.auth.login(request.body);
-        app.setSessionCookie(reply, result.token, request);
-        return result;
-      } catch (err) {
-        await opts.limits.loginFailures.consume(request.ip).catch(() => {});
-        throw err;
-      }
+      // The attempt is reserved before the password is checked, so however many guesses arrive
+      // at once (on any instance) at most LOGIN_FAILURES_MAX are checked. A success gives its
+      // point back: only failures count, so others' failures are all that can lock a user out.
+      await opts.limits.loginFailures.consume(request.ip);
+      const result = await opts.auth.login(request.body);
+      await opts.limits.loginFailures.refund(request.ip).catch(() => {});
+      app.setSessionCookie(reply, result.token, request);
+      return result;
     },
   );
 

@@ -15,7 +15,7 @@ export interface Actor {
 }
 
 // lastSeenAt is written at most this often per session: authentication stays a read.
-const TOUCH_EVERY_MS = 60_000;
+export const TOUCH_EVERY_MS = 60_000;
 
 export function createAuthService(deps: {
   users: UsersRepo;
@@ -30,8 +30,9 @@ export function createAuthService(deps: {
 
   async function startSession(user: User): Promise<AuthResponse> {
     const token = newToken();
-    const expiresAt = new Date(now().getTime() + deps.config.maxAgeMs);
-    await sessions.insert(user.id, hashToken(token), expiresAt);
+    const at = now();
+    const expiresAt = new Date(at.getTime() + deps.config.maxAgeMs);
+    await sessions.insert(user.id, hashToken(token), expiresAt, at);
     return { user, token };
   }
 
@@ -70,6 +71,24 @@ export function createAuthService(deps: {
         await sessions.touch(found.session.id, at);
       }
       return { user: toUser(found.user), sessionId: found.session.id };
+    },
+
+    /** The clock sessions expire by. */
+    now,
+
+    /**
+     * Socket activity keeps the session alive as requests do (the caller writes at most once
+     * per TOUCH_EVERY_MS per socket).
+     */
+    async touch(sessionId: string): Promise<void> {
+      const at = now();
+      await sessions.touchLive(sessionId, at, idleSince(at));
+    },
+
+    /** Deletes sessions past their idle or absolute expiry (they can never authenticate again); how many. */
+    purgeExpired(): Promise<number> {
+      const at = now();
+      return sessions.deleteExpired(at, idleSince(at));
     },
 
     /** For the periodic re-check of open sockets: a revoke lost in transit, or an expiry, is still caught. */

@@ -19,8 +19,12 @@ export function createSessionsRepo(db: Db) {
     .prepare('session_live');
 
   return {
-    async insert(userId: string, tokenHash: string, expiresAt: Date) {
-      const [row] = await db.insert(sessionsTable).values({ userId, tokenHash, expiresAt }).returning();
+    async insert(userId: string, tokenHash: string, expiresAt: Date, now: Date) {
+      // lastSeenAt from the caller's clock, not the database's: expiry is judged on that clock.
+      const [row] = await db
+        .insert(sessionsTable)
+        .values({ userId, tokenHash, expiresAt, lastSeenAt: now })
+        .returning();
       return row!;
     },
     /** The live session for a token hash with its user; expired sessions are not found. */
@@ -51,13 +55,28 @@ export function createSessionsRepo(db: Db) {
     async touch(sessionId: string, now: Date) {
       await db.update(sessionsTable).set({ lastSeenAt: now }).where(eq(sessionsTable.id, sessionId));
     },
+    /** Like touch, but an expired session stays expired (a socket's frame must not revive it). */
+    async touchLive(sessionId: string, now: Date, idleSince: Date) {
+      await db
+        .update(sessionsTable)
+        .set({ lastSeenAt: now })
+        .where(
+          and(
+            eq(sessionsTable.id, sessionId),
+            gt(sessionsTable.expiresAt, now),
+            gt(sessionsTable.lastSeenAt, idleSince),
+          ),
+        );
+    },
     async delete(sessionId: string) {
       await db.delete(sessionsTable).where(eq(sessionsTable.id, sessionId));
     },
-    async deleteExpired(now: Date, idleSince: Date) {
-      await db
+    async deleteExpired(now: Date, idleSince: Date): Promise<number> {
+      const rows = await db
         .delete(sessionsTable)
-        .where(or(lt(sessionsTable.expiresAt, now), lt(sessionsTable.lastSeenAt, idleSince)));
+        .where(or(lt(sessionsTable.expiresAt, now), lt(sessionsTable.lastSeenAt, idleSince)))
+        .returning({ id: sessionsTable.id });
+      return rows.length;
     },
   };
 }

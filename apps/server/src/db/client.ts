@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -10,6 +9,8 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { isUnavailable } from '../errors.js';
+import { openPgliteClient } from './pglite-durable.js';
+import { lockPgliteDir } from './pglite-lock.js';
 import { schema } from './schema.js';
 
 /** One type for postgres-js, PGlite and a transaction: repositories are written against it. */
@@ -34,7 +35,9 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(config: Config['db'], opts: OpenOptions = {}): Promise<Database> {
-  return config.driver === 'postgres' ? openPostgres(config, opts) : openPglite(config.dir);
+  return config.driver === 'postgres'
+    ? openPostgres(config, opts)
+    : openPglite(config.dir, config.fsync ?? true);
 }
 
 /** A server started while Postgres is down waits for it (with backoff) instead of exiting. */
@@ -92,17 +95,29 @@ async function migrateWithLock(url: string) {
   }
 }
 
-async function openPglite(dir: string | undefined): Promise<Database> {
+async function openPglite(dir: string | undefined, fsync: boolean): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
-  const db = drizzlePglite(client, { schema, casing: 'snake_case' });
-  await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return {
-    db: db as unknown as Db,
-    driver: 'pglite',
-    ping: () => pingWith(db as unknown as Db),
-    close: () => client.close(),
-  };
+  const unlock = dir ? lockPgliteDir(dir) : () => {};
+  try {
+    const client = await openPgliteClient(dir, fsync);
+    const db = drizzlePglite(client, { schema, casing: 'snake_case' });
+    await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    return {
+      db: db as unknown as Db,
+      driver: 'pglite',
+      ping: () => pingWith(db as unknown as Db),
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
 }
 
 /** Bounded: a hung database is "down" within a second, well inside any request deadline. */

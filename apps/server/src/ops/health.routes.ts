@@ -1,6 +1,7 @@
-import { type HealthResponse, HealthResponseSchema } from '@chatsockets/protocol';
+import { ErrorBodySchema, type HealthResponse, HealthResponseSchema } from '@chatsockets/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import type { Bus } from '../realtime/bus/bus.js';
 
@@ -14,7 +15,8 @@ export default async function healthRoutes(base: FastifyInstance, opts: { databa
         operationId: 'getHealth',
         summary: 'Whether this instance and what it depends on are up',
         tags: ['ops'],
-        response: { 200: HealthResponseSchema, 503: HealthResponseSchema },
+        // A shedding or closing server answers 503 before this handler runs, with an error body.
+        response: { 200: HealthResponseSchema, 503: z.union([HealthResponseSchema, ErrorBodySchema]) },
       },
     },
     async (_request, reply) => {

@@ -1,5 +1,6 @@
+import type { Socket } from 'node:net';
 import { ERROR_STATUS, type ErrorBody, type ErrorDetail } from '@chatsockets/protocol';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
@@ -28,6 +29,45 @@ function toAppError(err: FastifyError): AppError | undefined {
   // JSON.parse failures and secure-json-parse's __proto__ rejection arrive as plain 400s.
   if (err.statusCode === 400) return new AppError('BAD_REQUEST', 'Malformed request');
   return undefined;
+}
+
+/**
+ * Fastify answers a URL its router cannot take (a bad percent-encoding, a parameter over
+ * `maxParamLength`) before any plugin runs, in its own shape; this is its `frameworkErrors`.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  // An id longer than any real one names nothing, like a shorter unknown one.
+  const error =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? ({ code: 'NOT_FOUND', message: 'No such resource (an id is too long)' } as const)
+      : ({ code: 'BAD_REQUEST', message: 'Malformed URL' } as const);
+  const body: ErrorBody = { error };
+  return reply.status(ERROR_STATUS[error.code]).send(body);
+}
+
+/**
+ * Node's HTTP parser rejects some requests (oversized headers, garbage request lines, a body
+ * that did not arrive within requestTimeout) before Fastify sees them; this is Fastify's
+ * `clientErrorHandler`, so those answers are in the protocol's shape too.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const message =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? 'Request timed out: it did not arrive in full in time'
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? 'Request headers are too large'
+        : 'Malformed HTTP request';
+  const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message } } satisfies ErrorBody);
+  // Only when no response has started on this socket: otherwise the bytes would land inside it.
+  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (socket.writable && !started) {
+    socket.write(
+      `HTTP/1.1 ${ERROR_STATUS.BAD_REQUEST} Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 /** PROTOCOL.md › Errors: every HTTP error leaves as {error: {code, message, details?}}. */

@@ -18,7 +18,6 @@ const created = (frames: ServerFrame[]) =>
     .filter((f): f is Extract<ServerFrame, { type: 'message.created' }> => f.type === 'message.created')
     .map((f) => f.message.seq);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(drivers())('gateway delivery on %s', (driver) => {
   let t: TestContext;
@@ -123,14 +122,20 @@ describe.each(drivers())('gateway delivery on %s', (driver) => {
   it('[access] a removed member gets member.left, then nothing more from that chat', async () => {
     const b = await connect(bob);
     await b.ok({ type: 'subscribe', chatId, afterSeq: 0 });
+    // Sentinel: a message in another chat, sent after the secret, reaches bob after it would have.
+    const dm = (await http.post(alice, '/api/chats/direct', { username: 'bob' })).json().chat.id;
+    await b.ok({ type: 'subscribe', chatId: dm, afterSeq: 0 });
     await sendHttp(alice, 'one');
-    await b.next((f) => f.type === 'message.created', 5000, true);
+    await b.next((f) => f.type === 'message.created' && f.message.chatId === chatId, 5000, true);
     await http.del(alice, `/api/chats/${chatId}/members/${bob.user.id}`);
     await b.next((f) => f.type === 'member.left' && f.user.id === bob.user.id, 5000, true);
     const before = b.frames.length;
     await sendHttp(alice, 'secret after removal');
-    await sleep(200);
-    const after = b.frames.slice(before);
+    await sendHttp(alice, 'sentinel', dm);
+    await b.next((f) => f.type === 'message.created' && f.message.body === 'sentinel', 5000, true);
+    const after = b.frames
+      .slice(before)
+      .filter((f) => !(f.type === 'message.created' && f.message.chatId === dm));
     expect(after.filter((f) => f.type !== 'member.left')).toEqual([]);
     expect(JSON.stringify(b.frames)).not.toContain('secret after removal');
     const again = await b.request({ type: 'subscribe', chatId });
@@ -194,14 +199,25 @@ describe.each(drivers())('gateway delivery on %s', (driver) => {
     await a.next((f) => f.type === 'presence' && f.online, 5000, true);
     const b2 = await connect(bob);
     await b1.close();
-    await sleep(100);
-    expect(a.events('presence').map((p) => p.online)).toEqual([true]);
+    // Sentinel: carol coming online is announced on the same path, after any change b1 caused.
+    const carol = await registerUser(t.app, 'carol');
+    await http.post(alice, `/api/chats/${chatId}/members`, { username: 'carol' });
+    await connect(carol);
+    await a.next((f) => f.type === 'presence' && f.user.id === carol.user.id, 5000, true);
+    expect(
+      a
+        .events('presence')
+        .filter((p) => p.user.id === bob.user.id)
+        .map((p) => p.online),
+    ).toEqual([true]);
     await b2.close();
     const offline = await a.next((f) => f.type === 'presence' && !f.online, 5000, true);
     expect(offline).toMatchObject({ user: { id: bob.user.id }, online: false });
     expect(
-      SubscribeReplySchema.parse(await a.ok({ type: 'subscribe', chatId })).online.map((u) => u.username),
-    ).toEqual(['alice']);
+      SubscribeReplySchema.parse(await a.ok({ type: 'subscribe', chatId }))
+        .online.map((u) => u.username)
+        .sort(),
+    ).toEqual(['alice', 'carol']);
   });
 
   it('[read] moves the marker and tells the reader’s other sockets', async () => {

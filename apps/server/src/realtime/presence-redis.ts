@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisLog } from '../redis.js';
-import type { Presence, PresenceChange } from './presence.js';
+import { createReservations, type Presence, type PresenceChange } from './presence.js';
 
 export interface RedisPresenceOptions {
   /** The shared fail-fast command connection (see connectRedis). Owned by the caller. */
@@ -18,6 +18,7 @@ export interface RedisPresenceOptions {
  *   P:instances  zset   instanceId → last heartbeat (ms, Redis clock, so instance clocks never matter)
  *   P:i:<inst>   set    users with sockets on that instance
  *   P:u:<user>   hash   instanceId → sockets that user has open there
+ *   P:r:<user>   zset   reservation token → when it lapses (upgrades not yet counted in P:u)
  * Each instance writes only its own fields, as absolute counts (idempotent: a full re-sync
  * after an outage or a Redis restart is the same write). Scripts make each step atomic across
  * instances. Keys are built inside the scripts: single Redis (or Sentinel), not Cluster.
@@ -110,11 +111,23 @@ for i = 3, #ARGV do table.insert(out, live(ARGV[i], ttl)) end
 return out
 `;
 
+/** ARGV: p, ttl, user, max, token, holdMs → 1 if a slot was free and is now reserved, else 0. */
+const RESERVE = `${PRELUDE}
+local ttl, user, max, token, hold = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local rkey = p .. ':r:' .. user
+redis.call('ZREMRANGEBYSCORE', rkey, '-inf', now)
+if live(user, ttl) + redis.call('ZCARD', rkey) >= max then return 0 end
+redis.call('ZADD', rkey, now + hold, token)
+redis.call('PEXPIRE', rkey, hold)
+return 1
+`;
+
 interface PresenceCommands {
   csPresenceSync(...args: string[]): Promise<[number, Array<[string, number, number]>]>;
   csPresenceReap(...args: string[]): Promise<string[]>;
   csPresenceUnregister(...args: string[]): Promise<string[]>;
   csPresenceTotals(...args: string[]): Promise<number[]>;
+  csPresenceReserve(...args: string[]): Promise<number>;
 }
 
 /**
@@ -137,8 +150,12 @@ export function createRedisPresence(opts: RedisPresenceOptions): Presence {
   redis.defineCommand('csPresenceReap', { numberOfKeys: 0, lua: REAP });
   redis.defineCommand('csPresenceUnregister', { numberOfKeys: 0, lua: UNREGISTER });
   redis.defineCommand('csPresenceTotals', { numberOfKeys: 0, lua: TOTALS });
+  redis.defineCommand('csPresenceReserve', { numberOfKeys: 0, lua: RESERVE });
 
   const local = new Map<string, number>();
+  // Reservations made while Redis was unreachable: the cap then holds per instance.
+  const localReservations = createReservations();
+  let reservationSeq = 0;
   const handlers = new Set<(change: PresenceChange) => Promise<void> | void>();
   let registered = false;
   let needFullSync = false;
@@ -245,6 +262,25 @@ export function createRedisPresence(opts: RedisPresenceOptions): Presence {
     async socketCount(userId) {
       const [n] = await totals([userId]);
       return n ?? 0;
+    },
+    async reserve(userId, max, holdMs) {
+      const token = `${instanceId}:${++reservationSeq}`;
+      try {
+        const ok = await cmd.csPresenceReserve(p, String(ttlMs), userId, String(max), token, String(holdMs));
+        return ok === 1 ? token : undefined;
+      } catch {
+        // Fail open onto this instance's own count, as socketCount does.
+        if ((local.get(userId) ?? 0) + localReservations.count(userId) >= max) return undefined;
+        return `local:${localReservations.take(userId, holdMs)}`;
+      }
+    },
+    async release(userId, token) {
+      if (token.startsWith('local:')) return localReservations.release(userId, token.slice(6));
+      try {
+        await redis.zrem(`${p}:r:${userId}`, token);
+      } catch {
+        // It lapses after holdMs on its own.
+      }
     },
     onExternalChange(handler) {
       handlers.add(handler);

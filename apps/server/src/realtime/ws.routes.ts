@@ -11,7 +11,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { actorOf } from '../auth/auth.plugin.js';
-import type { Actor, AuthService } from '../auth/auth.service.js';
+import { type Actor, type AuthService, TOUCH_EVERY_MS } from '../auth/auth.service.js';
 import { withDeadline } from '../deadline.js';
 import { AppError, badRequest, loggableError, rateLimited, unavailable } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -20,9 +20,12 @@ import type { Commands } from './commands.js';
 import { Connection } from './connection.js';
 import { FrameBudget } from './frame-budget.js';
 import type { Hub } from './hub.js';
+import type { Presence } from './presence.js';
 
 export interface GatewayOptions {
   hub: Hub;
+  /** Reserves the per-user socket slots (the hub counts sockets only once they are added). */
+  presence: Presence;
   commands: Commands;
   auth: AuthService;
   metrics: Metrics;
@@ -116,12 +119,32 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     hub.close();
   });
 
+  // An upgrade's socket slot, from its reservation (before the 101) until the hub counts the socket.
+  const slots = new WeakMap<FastifyRequest['raw'], () => void>();
+  const slotHoldMs = Math.max(10_000, 2 * opts.deadlineMs);
+
   /** Authenticated before the 101: a refused upgrade is a plain HTTP 401/403/429, no socket. */
   async function authorizeUpgrade(request: FastifyRequest) {
+    // A plain GET would otherwise get @fastify/websocket's bare 404.
+    if (!request.ws) throw badRequest('/ws takes a WebSocket upgrade only');
     if (draining) throw unavailable('Server is shutting down');
     await app.authenticate(request);
-    const count = await hub.socketCount(actorOf(request).user.id);
-    if (count >= opts.limits.maxSocketsPerUser) throw rateLimited(5);
+    // Reserved, not just counted: concurrent upgrades would all see the same count and pass.
+    const userId = actorOf(request).user.id;
+    const token = await opts.presence.reserve(userId, opts.limits.maxSocketsPerUser, slotHoldMs);
+    if (!token) throw rateLimited(5);
+    const raw = request.raw;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      raw.socket?.off('close', release);
+      slots.delete(raw);
+      opts.presence.release(userId, token).catch(() => {});
+    };
+    // An upgrade that fails after this point never reaches the handler; its socket closes.
+    raw.socket?.once('close', release);
+    slots.set(raw, release);
   }
 
   // Shared by every connection: a socket's closures must not keep its upgrade request alive.
@@ -137,8 +160,9 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     '/ws',
     { websocket: true, preValidation: authorizeUpgrade, schema: { hide: true } },
     (socket, request) => {
+      const releaseSlot = slots.get(request.raw);
       releaseUpgradeResponse(request);
-      attach(socket, actorOf(request));
+      attach(socket, actorOf(request), releaseSlot);
     },
   );
 
@@ -153,9 +177,10 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     if (socket && response?.detachSocket) response.detachSocket(socket);
   }
 
-  function attach(socket: WebSocket, actor: Actor) {
+  function attach(socket: WebSocket, actor: Actor, releaseSlot?: () => void) {
     const conn = new Connection(socket, actor, opts.limits.sendBufferMax, connectionEvents);
     const budget = frameBudget();
+    touchedAt.set(conn, opts.auth.now().getTime()); // the upgrade authenticated (and touched) it
     metrics.connections.inc();
     // @fastify/websocket's own error listener closes over the upgrade request and reply, keeping
     // them alive as long as the socket; ours replaces it and holds nothing but the log.
@@ -177,6 +202,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     });
     void hub
       .add(conn)
+      .finally(releaseSlot)
       .then(() =>
         conn.send({
           type: 'hello',
@@ -192,6 +218,25 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       });
   }
 
+  // When each socket last refreshed its session; a socket's first frame counts from its upgrade.
+  const touchedAt = new WeakMap<Connection, number>();
+
+  /**
+   * A client active only over its socket must not be signed out at the idle TTL: its frames
+   * refresh the session, at most one write per socket per TOUCH_EVERY_MS. Awaited, so the reply
+   * follows the write; a failed write costs the frame nothing.
+   */
+  async function keepSessionAlive(conn: Connection) {
+    const at = opts.auth.now().getTime();
+    if (at - (touchedAt.get(conn) ?? at) < TOUCH_EVERY_MS) return;
+    touchedAt.set(conn, at);
+    await opts.auth
+      .touch(conn.actor.sessionId)
+      .catch((err: unknown) =>
+        app.log.warn({ err: { message: (err as Error).message } }, 'session touch failed'),
+      );
+  }
+
   /** Parse → validate → limit → dispatch → exactly one reply. Never throws, never closes the socket. */
   async function handleFrame(
     conn: Connection,
@@ -200,6 +245,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     isBinary: boolean,
   ): Promise<void> {
     let id: string | number | undefined;
+    await keepSessionAlive(conn);
     try {
       if (isBinary) throw badRequest('Binary frames are not supported; send JSON text');
       let raw: unknown;

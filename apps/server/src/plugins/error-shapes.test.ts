@@ -1,0 +1,146 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { ERROR_STATUS, ErrorBodySchema } from '@chatsockets/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
+import { drivers } from '../../test/drivers.js';
+import { registerUser, type TestUser } from '../../test/factories.js';
+
+/** One raw HTTP/1.1 exchange: odd request lines never pass through fetch or inject untouched. */
+async function rawRequest(base: string, head: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  const socket = connect(Number(port), hostname);
+  let data = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (d) => (data += d));
+  socket.write(head);
+  await new Promise<void>((resolve, reject) => {
+    socket.on('end', resolve);
+    socket.on('close', () => resolve());
+    socket.on('error', (err) =>
+      (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve() : reject(err),
+    );
+    // A complete response ends the exchange; the server may keep the connection alive.
+    socket.on('data', () => {
+      const [headers, body = ''] = data.split('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(headers ?? '');
+      if (length && Buffer.byteLength(body, 'latin1') >= Number(length[1])) socket.end();
+    });
+  });
+  socket.destroy();
+  const [headers = '', body = ''] = data.split('\r\n\r\n');
+  return { status: Number(headers.split(' ')[1]), body };
+}
+
+function expectProtocolError(what: string, status: number, body: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new Error(`${what}: ${status} with a body that is not JSON: ${body.slice(0, 200)}`);
+  }
+  const parsed = ErrorBodySchema.safeParse(json);
+  expect(parsed.success, `${what}: ${status} ${body.slice(0, 200)}`).toBe(true);
+  if (parsed.success) expect(status, what).toBe(ERROR_STATUS[parsed.data.error.code]);
+}
+
+describe.each(drivers())('error shapes on %s', (driver) => {
+  let t: TestContext;
+  let url: string;
+  let u: TestUser;
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+    url = await t.listen();
+    u = await registerUser(t.app);
+  });
+  afterAll(() => t.close());
+
+  const long = 'a'.repeat(1001);
+  const oddPaths = [
+    `/api/chats/${long}`,
+    `/api/chats/${long}/messages`,
+    `/api/chats/x/messages/${long}`,
+    `/api/chats/${'b'.repeat(5000)}/members/${long}`,
+    '/api/chats/%',
+    '/api/chats/%E0%A4%A',
+    '/api/chats/%zz/messages',
+    '/api/chats/%C0%AF',
+    '/api/chats/%00',
+    '/api/chats/..%2f..%2fetc',
+    '/api/chats/x/messages?after=%',
+    '/api/chats/x/messages?after=-1&limit=abc',
+    '/api/nope',
+    '/%',
+    '//api//chats',
+    '/api/chats/\u00e9',
+    '/ws',
+    '/ws/%',
+    '/metrics/%',
+    '/docs/%',
+    '/api/health/%zz',
+  ];
+
+  it('[shape] odd URLs on every route answer {error:{code,message}} with the code’s status', async () => {
+    for (const path of oddPaths) {
+      for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
+        const body = method === 'POST' || method === 'PATCH' ? '{}' : '';
+        const headers = [
+          `${method} ${path} HTTP/1.1`,
+          'Host: 127.0.0.1',
+          `Authorization: Bearer ${u.token}`,
+          'Connection: close',
+          ...(body ? ['Content-Type: application/json', `Content-Length: ${body.length}`] : []),
+        ];
+        const res = await rawRequest(url, `${headers.join('\r\n')}\r\n\r\n${body}`);
+        expectProtocolError(`${method} ${path.slice(0, 60)}`, res.status, res.body);
+      }
+    }
+  });
+
+  it('[shape] what Node’s parser rejects also answers in the protocol’s shape', async () => {
+    const cases = [
+      `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'h'.repeat(20_000)}\r\n\r\n`,
+      'GET /api/health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n',
+      'NOTAMETHOD /api/health HTTP/1.1\r\nHost: x\r\n\r\n',
+      'GET /api/health HTTP/9.9\r\nHost: x\r\n\r\n',
+      'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+    ];
+    for (const head of cases) {
+      const res = await rawRequest(url, head);
+      expectProtocolError(head.slice(0, 50).replaceAll('\r\n', ' '), res.status, res.body);
+    }
+  });
+
+  it('[shape] unknown methods and HEAD', async () => {
+    for (const method of ['PUT', 'OPTIONS', 'PROPFIND', 'TRACE']) {
+      const res = await rawRequest(
+        url,
+        `${method} /api/chats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      );
+      expectProtocolError(method, res.status, res.body);
+    }
+  });
+
+  it('[shape] a request that arrives while the server closes gets 503 UNAVAILABLE in the protocol’s shape', async () => {
+    const app = await t.rebuild();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let data = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d) => (data += d));
+    // Headers begun before the close (so the connection is not idle), finished after it began.
+    socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n');
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = app.close();
+    await new Promise((r) => setImmediate(r));
+    socket.write('\r\n');
+    await once(socket, 'close');
+    await closing;
+    const [head = '', body = ''] = data.split('\r\n\r\n');
+    expectProtocolError('request during close', Number(head.split(' ')[1]), body);
+    expect(JSON.parse(body).error.code).toBe('UNAVAILABLE');
+    await t.rebuild();
+  });
+});
