@@ -35,16 +35,19 @@ test('[history] scrolling up pages older messages in without moving what is on s
   await expect(messageWithText(alice.page, 'h026')).toBeInViewport();
   const before = await topOf(alice.page, 'h026');
   await expect(messageWithText(alice.page, 'h025')).toBeAttached();
-  await alice.page.waitForTimeout(300); // let new rows be measured
-  const after = await topOf(alice.page, 'h026');
-  expect(Math.abs(after - before)).toBeLessThanOrEqual(2);
+  // Once the new rows are measured, h026 is where it was (retried until then, not slept on).
+  await expect.poll(async () => Math.abs((await topOf(alice.page, 'h026')) - before)).toBeLessThanOrEqual(2);
 
   // Keep going to the very first message; every seq is rendered once and in order.
-  for (let i = 0; i < 6; i++) {
-    await list.evaluate((el) => el.scrollTo({ top: 0 }));
-    if (await messageWithText(alice.page, 'h001').count()) break;
-    await alice.page.waitForTimeout(300);
-  }
+  await expect
+    .poll(
+      async () => {
+        await list.evaluate((el) => el.scrollTo({ top: 0 }));
+        return messageWithText(alice.page, 'h001').count();
+      },
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThan(0);
   await expect(messageWithText(alice.page, 'h001')).toBeVisible();
   const seqs = await renderedSeqs(alice.page);
   expect(seqs).toEqual([...seqs].sort((a, b) => a - b));

@@ -99,8 +99,8 @@ test('[seen by] updates within 2 s of the other user reading, pushed, with no po
     if (new URL(r.url()).pathname.startsWith('/api/')) requests.push(`${r.method()} ${r.url()}`);
   };
   alice.page.on('request', onRequest);
-  // Nobody has read it, and nothing polls it into changing.
-  await alice.page.waitForTimeout(1_500);
+  // Nobody has read it; that nothing polls it into changing is what `requests` shows below,
+  // over the whole time until Bob reads it.
   await expect(seenBy).toHaveText('Sent');
 
   await openChat(bob.page, title);

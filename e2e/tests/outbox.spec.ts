@@ -6,6 +6,7 @@ import {
   messageWithText,
   newPerson,
   openChat,
+  postMessages,
   send,
   serverMessages,
 } from './helpers';
@@ -68,7 +69,9 @@ test('[outbox] reload with a message whose ack was lost: resent with the same cl
   expect(new Set(sentClientIds).size).toBe(1);
   const onServer = (await serverMessages(bob.page, chatId)).filter((m) => m.body === body);
   expect(onServer).toHaveLength(1);
-  await bob.page.waitForTimeout(500);
+  // A later message reaches Bob after any copy of the first could have: then it is still one.
+  await postMessages(alice.page, chatId, ['sentinel after the resend']);
+  await expect(messageWithText(bob.page, 'sentinel after the resend')).toBeVisible();
   await expect(messageWithText(bob.page, body)).toHaveCount(1);
   await alice.context.close();
   await bob.context.close();

@@ -38,7 +38,9 @@ test('[xss] a body with HTML shows as text, runs nothing, and links stay safe', 
   await bob.page.reload();
   await expect(messageWithText(bob.page, payloads[0]!)).toBeVisible();
   await expect(bob.page.getByTestId('message-list').locator('img')).toHaveCount(0);
-  await bob.page.waitForTimeout(300);
+  // A message rendered after the payloads: whatever they could have run has run by then.
+  await send(alice.page, 'sentinel');
+  await expect(messageWithText(bob.page, 'sentinel')).toBeVisible();
   expect(dialogs).toEqual([]);
   await alice.context.close();
   await bob.context.close();
