@@ -63,6 +63,18 @@ describe('MessageItem', () => {
     expect(screen.queryByText('edited')).toBeNull();
   });
 
+  test('[deleted] looks the same to its author as to everyone else (#19 bug 7)', ({ view }) => {
+    const gone = { body: '', deletedAt: '2030-01-01T11:00:00.000Z' };
+    const { rerender } = view(<MessageItem {...props({ item: confirmed(gone) })} />);
+    const mine = screen.getByTestId('message').className;
+    rerender(
+      <MessageItem
+        {...props({ item: confirmed({ ...gone, author: { id: other.id, username: other.username } }) })}
+      />,
+    );
+    expect(screen.getByTestId('message').className).toBe(mine);
+  });
+
   test('[edited] an edited message is marked', ({ view }) => {
     view(<MessageItem {...props({ item: confirmed({ editedAt: '2030-01-01T10:30:00.000Z' }) })} />);
     expect(screen.getByText('edited')).toBeTruthy();

@@ -23,7 +23,8 @@ export interface MessageItemProps {
 
 function className(v: MessageView): string {
   const mods = [
-    v.mine && 'mine',
+    // A deleted message looks the same to its author as to everyone else (#19 bug 7).
+    v.mine && !v.deleted && 'mine',
     v.deleted && 'deleted',
     v.status !== 'sent' && 'pending',
     v.status === 'failed' && 'failed',
