@@ -57,6 +57,10 @@ test('[seed-bug styles] a message received live and the same message after a rel
   const live = messageWithText(bob.page, text);
   await expect(live).toHaveAttribute('data-status', 'sent');
   const liveFingerprint = await fingerprint(live);
+  // Bob's read marker has reached it (Alice sees "Seen by"), so the reload shows no unread
+  // divider above it: a divider starts a new group, with the author's name (#19 bug 5).
+  const own = messageWithText(alice.page, text);
+  await expect(own.getByTestId('seen-by')).toHaveText(`Seen by ${bob.username}`, { timeout: 15_000 });
 
   await bob.page.reload();
   const reloaded = messageWithText(bob.page, text);
@@ -64,10 +68,8 @@ test('[seed-bug styles] a message received live and the same message after a rel
   // Same element tree, same attributes and text, same computed styles: one component, one source of truth.
   expect(await fingerprint(reloaded)).toEqual(liveFingerprint);
 
-  // And the sender's own copy, which went pending → sent, matches its reloaded self too.
-  // (Once bob has read it, so "Seen by" is settled on both sides of the comparison.)
-  const own = messageWithText(alice.page, text);
-  await expect(own.getByTestId('seen-by')).toHaveText(`Seen by ${bob.username}`, { timeout: 15_000 });
+  // And the sender's own copy, which went pending → sent, matches its reloaded self too
+  // (bob has read it, so "Seen by" is settled on both sides of the comparison).
   const ownLive = await fingerprint(own);
   await alice.page.reload();
   await expect(messageWithText(alice.page, text).getByTestId('seen-by')).toHaveText(
