@@ -60,8 +60,13 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   let draining = false;
 
   // PROTOCOL.md › Frame budget: per socket, `framesBurst` frames at once, refilled at `framesPerSec`.
+  // The app's one clock (injectable in tests), so a refill can be shown without waiting for it.
   const frameBudget = () =>
-    new FrameBudget(opts.limits.framesBurst * FRAME_COST_SCALE, opts.limits.framesPerSec * FRAME_COST_SCALE);
+    new FrameBudget(
+      opts.limits.framesBurst * FRAME_COST_SCALE,
+      opts.limits.framesPerSec * FRAME_COST_SCALE,
+      () => opts.auth.now().getTime(),
+    );
 
   await app.register(fastifyWebsocket, {
     options: {
