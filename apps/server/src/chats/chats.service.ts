@@ -226,8 +226,10 @@ export function createChatsService(deps: {
       }
     },
 
-    async assertCanRead(actor: Actor, chatId: string): Promise<void> {
-      await authorize(chats, chatId, actor.user.id, 'read');
+    /** Where the chat stands (its rev and lastSeq), read in the same statement as the check. */
+    async readPosition(actor: Actor, chatId: string): Promise<{ rev: number; lastSeq: number }> {
+      const { chat } = await authorize(chats, chatId, actor.user.id, 'read');
+      return { rev: chat.lastRev, lastSeq: chat.lastSeq };
     },
 
     /** Typing is ephemeral: checked like a post, published, never stored. */

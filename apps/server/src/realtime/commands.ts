@@ -31,7 +31,7 @@ export function createCommands(deps: {
   return {
     /**
      * Exactly once across the catch-up/live boundary: register the live subscription first,
-     * then read where the chat stands, check access, read what was missed, reply, and flush
+     * then read where the chat stands together with the access check, read what was missed, reply, and flush
      * what arrived meanwhile minus changes the reply covered (ARCHITECTURE.md › subscribe).
      * Checking AFTER registering closes the race with a removal: one committed before the
      * check is refused here, one after it reaches this subscription through the hub in rev
@@ -41,10 +41,10 @@ export function createCommands(deps: {
       hub.beginSubscription(conn, chatId);
       try {
         const read = async () => {
-          // Where the chat stands, then the check: a departure at or before `at.rev` is seen
-          // by the check; one after it is forwarded to this subscription, which it then ends.
-          const at = await changes.position(chatId);
-          await chats.assertCanRead(conn.actor, chatId);
+          // Where the chat stands and the check, in one statement (one snapshot): a departure at
+          // or before `at.rev` is seen by the check; one after it is forwarded to this
+          // subscription, which it then ends.
+          const at = await chats.readPosition(conn.actor, chatId);
           const caughtUp =
             afterRev !== undefined
               ? { missed: [], ...(await changes.between(chatId, afterRev, at.rev)) }
