@@ -5,6 +5,7 @@ import userEvent, { type UserEvent } from '@testing-library/user-event';
 import type { ReactElement, ReactNode } from 'react';
 import { test as base } from 'vitest';
 import { createQueryClient } from '../app/query-client';
+import { initI18n } from '../i18n';
 import type { PendingMessage, TimelineItem } from '../state/merge-messages';
 import { useConnection } from '../stores/connection.store';
 import { useOutbox } from '../stores/outbox.store';
@@ -15,6 +16,9 @@ import { useUi } from '../stores/ui.store';
  * zustand stores (emptied around each test). No socket provider: `useSocket()` is null, as it
  * is before the socket exists, so components take their HTTP paths.
  */
+// Component tests read the English catalogs unless a test switches the language.
+initI18n('en');
+
 export const test = base.extend<{
   qc: QueryClient;
   view: (ui: ReactElement) => ReturnType<typeof render> & { user: UserEvent };
