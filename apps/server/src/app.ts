@@ -171,6 +171,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     log: app.log,
   });
   metrics.observeHub(hub.stats);
+  if (bus.received) metrics.observeBus(bus.received);
   const commands = createCommands({
     chats,
     messages,
