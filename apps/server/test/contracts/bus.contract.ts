@@ -145,8 +145,11 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness 
         ).toEqual([]);
       }
       if (rest.length === 0) return; // one instance: nobody else publishes
-      // Unfollowed: nothing more arrives.
+      // Unfollowed: nothing more arrives, and what every instance gets still does (the last
+      // chat channel left must not take the shared channel with it).
+      const shared = recorder(a);
       a.unfollow(chat);
+      await flush(rest[0]!, [shared]);
       for (const bus of rest) await bus.publish(chatMsg(chat, 'after-unfollow'));
       await a.follow(sentinelChat);
       for (const bus of rest) await bus.publish(chatMsg(sentinelChat, 'end2'));

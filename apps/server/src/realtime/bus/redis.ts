@@ -144,8 +144,12 @@ export function createRedisBus(opts: RedisBusOptions): Bus {
   sub.on('ready', () => {
     const gen = generation;
     const chatsNow = [...following.entries()];
+    // First a shard channel nobody publishes to, kept for the connection's life: ioredis leaves
+    // subscriber mode when an SUNSUBSCRIBE reply counts zero shard channels, although the shared
+    // channel is still subscribed, and then takes its messages for command replies.
+    const anchor = sub.ssubscribe(`${channel}:chat:{anchor:${instanceId}}`);
     subscribeChats(chatsNow);
-    Promise.all([sub.subscribe(channel), ...chatsNow.map(([, f]) => f.promise)]).then(
+    Promise.all([anchor, sub.subscribe(channel), ...chatsNow.map(([, f]) => f.promise)]).then(
       () => {
         if (gen !== generation || closed) return;
         subscribed = true;
