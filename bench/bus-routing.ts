@@ -84,9 +84,15 @@ async function run(n: number) {
         .id,
   );
   const url = (i: number) => `ws://127.0.0.1:${targets[i]!.port}/ws`;
+  // Several sender sockets per instance: a socket's frames are handled one at a time, so one
+  // socket would be limited by the commit latency, not by the server.
+  const SOCKETS_PER_SENDER = 8;
   const senders = await Promise.all(
-    targets.map((_, i) => WsProtocolClient.connect(url(i), { authorization: `Bearer ${sender(i).token}` })),
+    Array.from({ length: n * SOCKETS_PER_SENDER }, (_, k) =>
+      WsProtocolClient.connect(url(k % n), { authorization: `Bearer ${sender(k % n).token}` }),
+    ),
   );
+  const senderFor = (c: number) => senders[sendFrom(c) + n * (Math.floor(c / n) % SOCKETS_PER_SENDER)]!;
   const receivers = await Promise.all(
     targets.map((_, i) => WsProtocolClient.connect(url(i), { authorization: `Bearer ${receiver(i).token}` })),
   );
@@ -122,7 +128,9 @@ async function run(n: number) {
     const c = sent % CHATS;
     const isMeasured = sent >= warm;
     if (isMeasured) measured++;
-    senders[sendFrom(c)]!.send(chatIds[c]!, `${isMeasured ? 'm' : 'w'} ${PADDING}`).catch(() => errors++);
+    senderFor(c)
+      .send(chatIds[c]!, `${isMeasured ? 'm' : 'w'} ${PADDING}`)
+      .catch(() => errors++);
     sent++;
   }
   const deadline = performance.now() + 10_000;
