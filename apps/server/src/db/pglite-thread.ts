@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import { pgliteSyncs } from './pglite-durable.js';
 
 /*
@@ -21,17 +21,19 @@ export interface WorkerStart {
 }
 
 /** PGlite's compiled code and its file bundle, made once per process and shared with every worker. */
+// Node's type libraries do not declare WebAssembly's namespace: PGlite's options name the type.
+type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
+
 export interface PgliteAssets {
-  pgliteWasmModule: WebAssembly.Module;
-  initdbWasmModule: WebAssembly.Module;
+  pgliteWasmModule: WasmModule;
+  initdbWasmModule: WasmModule;
   fsBundle: Blob;
 }
 
 let assets: Promise<PgliteAssets> | undefined;
-// Node has WebAssembly at run time; the project's type libraries declare only its types.
-const wasm = (
-  globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WebAssembly.Module> } }
-).WebAssembly;
+// Node has WebAssembly at run time; the build's type libraries do not declare it.
+const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WasmModule> } })
+  .WebAssembly;
 
 /*
  * A fresh worker would otherwise compile PGlite's 9 MB of WebAssembly again (seconds of CPU per
