@@ -9,6 +9,7 @@ import {
   messagesTable,
   usersTable,
 } from '../db/schema.js';
+import { type FullMessage, hydrate } from '../messages/hydrate.js';
 
 export type ChatRow = typeof chatsTable.$inferSelect;
 export type MemberRow = typeof chatMembersTable.$inferSelect;
@@ -52,6 +53,14 @@ export type ChatViewRow = Awaited<ReturnType<ReturnType<typeof chatViews>['execu
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function createChatsRepo(db: Db) {
+  /** The rows' last messages made whole (reactions, reply quote), by message id: two queries at most. */
+  async function lastMessagesOf(rows: ChatViewRow[]): Promise<Map<string, FullMessage>> {
+    const list = rows.flatMap((r) =>
+      r.lastMessage && r.lastAuthor ? [{ message: r.lastMessage, author: r.lastAuthor }] : [],
+    );
+    return new Map((await hydrate(db, list)).map((m) => [m.message.id, m]));
+  }
+
   // Every command's access check runs this: built once, not per call.
   const withMembership = db
     .select({ chat: chatsTable, member: me })
@@ -62,6 +71,7 @@ export function createChatsRepo(db: Db) {
     .prepare('chat_with_membership');
 
   return {
+    lastMessagesOf,
     async findWithMembership(chatId: string, userId: string) {
       const [row] = await withMembership.execute({ chatId, userId });
       return row;
