@@ -162,7 +162,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
   const reactions = createReactionsService({
     reactions: repos.reactions,
-    messages: repos.messages,
     chats: repos.chats,
     publish,
   });

@@ -70,8 +70,27 @@ export function createChatsRepo(db: Db) {
     .limit(1)
     .prepare('chat_with_membership');
 
+  // A message, its chat and the user's membership in one round trip: the access check of a
+  // reaction, the hottest per-message write after a send.
+  const messageWithMembership = db
+    .select({
+      message: { id: messagesTable.id, chatId: messagesTable.chatId, deletedAt: messagesTable.deletedAt },
+      chat: chatsTable,
+      member: me,
+    })
+    .from(messagesTable)
+    .innerJoin(chatsTable, eq(chatsTable.id, messagesTable.chatId))
+    .leftJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, sql.placeholder('userId'))))
+    .where(eq(messagesTable.id, sql.placeholder('messageId')))
+    .limit(1)
+    .prepare('message_with_membership');
+
   return {
     lastMessagesOf,
+    async findMessageWithMembership(messageId: string, userId: string) {
+      const [row] = await messageWithMembership.execute({ messageId, userId });
+      return row;
+    },
     async findWithMembership(chatId: string, userId: string) {
       const [row] = await withMembership.execute({ chatId, userId });
       return row;

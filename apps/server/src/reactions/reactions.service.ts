@@ -1,9 +1,8 @@
 import type { Actor } from '../auth/auth.service.js';
 import { assertAllowed, rules } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
-import { conflict } from '../errors.js';
-import type { MessagesRepo } from '../messages/messages.repo.js';
-import { loadMessageFor } from '../messages/messages.service.js';
+import { isId } from '../db/ids.js';
+import { conflict, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import type { ReactionsRepo } from './reactions.repo.js';
 
@@ -14,16 +13,21 @@ import type { ReactionsRepo } from './reactions.repo.js';
  */
 export function createReactionsService(deps: {
   reactions: ReactionsRepo;
-  messages: MessagesRepo;
   chats: ChatsRepo;
   publish: Publish;
 }) {
   const { reactions, publish } = deps;
 
+  /** The message and the actor's access in one query; 404 unless it is a message of `chatId`. */
   async function load(actor: Actor, messageId: string, chatId?: string) {
-    const { message, access } = await loadMessageFor(deps, actor, messageId, chatId);
+    const row = isId(messageId)
+      ? await deps.chats.findMessageWithMembership(messageId, actor.user.id)
+      : undefined;
+    if (!row || (chatId !== undefined && row.message.chatId !== chatId)) throw notFound('Message');
+    const access = { chat: row.chat, member: row.member ?? undefined };
+    assertAllowed(rules.read(access), 'Not allowed to read this chat');
     assertAllowed(rules.react(access), 'Only members may react to messages');
-    return message;
+    return row.message;
   }
 
   return {
