@@ -158,6 +158,31 @@ async function main() {
         2,
       ),
     );
+    // The same burst as sends, for scale: one message per frame instead of one reaction.
+    const sendCpu0 = cpuSeconds(target.pid);
+    const sendPg0 = await postgresCpu(target.postgresPids);
+    const sendStarted = performance.now();
+    const sends = ROUNDS * EMOJI.length * 2;
+    await Promise.all(
+      reactors.map(async (s) => {
+        for (let i = 0; i < sends; i++) {
+          await s.request({ type: 'message.send', chatId: chat.id, clientId: randomUUID(), body: `m${i}` });
+        }
+      }),
+    );
+    const sent = reactors.length * sends;
+    console.log(
+      JSON.stringify(
+        {
+          sameBurstAsSends: sent,
+          wallMs: Math.round(performance.now() - sendStarted),
+          serverCpuPerSend: `${(((cpuSeconds(target.pid) - sendCpu0) * 1000) / sent).toFixed(3)} ms`,
+          postgresCpuPerSend: `${((spent(sendPg0, await postgresCpu(target.postgresPids)) * 1000) / sent).toFixed(3)} ms`,
+        },
+        null,
+        2,
+      ),
+    );
     for (const s of sockets) s.ws.close();
   } finally {
     await target.stop();
