@@ -213,6 +213,12 @@ describe.each(drivers())('replies, reactions and pins on %s', (driver) => {
     });
     expect(await a.ok({ type: 'reaction.add', messageId: m.id.toUpperCase(), emoji: '🎉' })).toEqual({});
     expect((await current(m)).reactions.map((r) => r.emoji)).toEqual(['👍', '🎉']);
+    expect(await a.ok({ type: 'reaction.remove', messageId: m.id, emoji: '🎉' })).toEqual({});
+    expect(await a.request({ type: 'reaction.remove', messageId: randomUUID(), emoji: '🎉' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect((await current(m)).reactions.map((r) => r.emoji)).toEqual(['👍']);
     await http.del(bob, `/api/chats/${chatId}/messages/${m.id}`);
     // A deleted message keeps no reactions; reacting to it is a conflict, un-reacting a no-op.
     expect((await current(m)).reactions).toEqual([]);
@@ -366,6 +372,10 @@ describe.each(drivers())('replies, reactions and pins on %s', (driver) => {
         (m) => m.id,
       );
     expect(await pins()).toEqual([m2.id, m1.id]);
+    expect(await b.request({ type: 'message.unpin', messageId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(
       (await http.del(alice, `/api/chats/${chatId}/messages/${m2.id}/pin`)).json().message.pinnedAt,
     ).toBeNull();

@@ -70,7 +70,7 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
     <section className="chat" aria-label={chat.title}>
       <div className="chat__main">
         <ChatHeader chat={chat} members={detail?.members} self={self} />
-        <PinnedBar chat={chat} />
+        <PinnedBar key={chat.id} chat={chat} />
         <MessageList
           chat={chat}
           self={self}

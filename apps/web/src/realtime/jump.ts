@@ -4,7 +4,7 @@ import { messagesApi } from '../api/messages.api';
 import { messagesQuery } from '../api/queries';
 import { getChatMessages, mergeIntoChat, setHasOlder } from '../state/messages';
 import { useRoute } from '../stores/route.store';
-import { catchUp } from './catch-up';
+import { catchUp, hasGaps } from './catch-up';
 
 /**
  * Makes `seq` part of the chat's loaded messages: the page around it (`aroundSeq`), then every
@@ -20,7 +20,10 @@ export async function loadAround(qc: QueryClient, chatId: string, seq: number): 
   mergeIntoChat(qc, chatId, page.messages);
   if (oldest === undefined || (page.messages[0]?.seq ?? oldest) < oldest)
     setHasOlder(qc, chatId, page.hasMore);
+  // A catch-up already running may have started before this page was merged: once it is
+  // done, one more fills the hole this page left, if any.
   await catchUp(qc, chatId);
+  if (hasGaps(qc, chatId)) await catchUp(qc, chatId);
 }
 
 /**
