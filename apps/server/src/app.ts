@@ -32,6 +32,9 @@ import docs from './plugins/docs.js';
 import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
 import webApp from './plugins/web-app.js';
 import { createLimiter } from './rate-limit.js';
+import { createReactionsRepo } from './reactions/reactions.repo.js';
+import reactionsRoutes from './reactions/reactions.routes.js';
+import { createReactionsService } from './reactions/reactions.service.js';
 import { type Bus, createPublisher } from './realtime/bus/bus.js';
 import { createMemoryBus } from './realtime/bus/memory.js';
 import { createRedisBus } from './realtime/bus/redis.js';
@@ -134,6 +137,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       onBatch: (size) => metrics.sendBatchSize.observe(size),
     }),
     changes: createChangesRepo(db),
+    reactions: createReactionsRepo(db),
   };
   const auth = createAuthService({
     users: repos.users,
@@ -156,6 +160,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const settings = createSettingsService({ users: repos.users });
   const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
+  const reactions = createReactionsService({
+    reactions: repos.reactions,
+    chats: repos.chats,
+    publish,
+  });
   const presence =
     overrides.presence ??
     (redis
@@ -176,6 +185,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     chats,
     messages,
     changes,
+    reactions,
     hub,
     metrics,
     deadlineMs: config.requestDeadlineMs,
@@ -243,6 +253,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(chatsRoutes, { chats });
   await app.register(messagesRoutes, { messages, metrics });
   await app.register(changesRoutes, { changes });
+  await app.register(reactionsRoutes, { reactions });
   await app.register(healthRoutes, { database, bus });
   await app.register(opsRoutes, { metrics });
   await app.register(gateway, {

@@ -33,4 +33,12 @@ export const LIMITS = {
   chatPageMax: 200,
   /** Opaque cursors (`GET /api/chats?cursor=`) are at most this long. */
   cursorTokenMax: 200,
+  /** A reaction is one emoji: the longest sequences (tag flags, ZWJ families) fit in 32 UTF-16 units. */
+  emojiMax: 32,
+  /** Distinct emoji on one message: past it, a new emoji is refused (an existing one can still be added). */
+  reactionsDistinctMax: 20,
+  /** Reactions of one user on one message. */
+  reactionsPerUserMax: 3,
+  /** A reply quote carries the original's first line, cut to this many characters. */
+  replyPreviewMax: 120,
 } as const;

@@ -23,6 +23,9 @@ export const message: Message = {
   editedAt: null,
   deletedAt: null,
   rev: 3,
+  replyTo: null,
+  reactions: [],
+  pinnedAt: null,
 };
 
 export const chat: Chat = {

@@ -41,6 +41,10 @@ export const rules = {
     a.member !== undefined && authorId === actorId,
   deleteMessage: (a: ChatAccess, authorId: string, actorId: string) =>
     a.member !== undefined && (authorId === actorId || isManager(a)),
+  /** Members react; a reader of a public chat joins first. */
+  react: (a: ChatAccess) => a.member !== undefined,
+  /** Group chats: the owner and admins. A direct chat's two members both may, as in Telegram. */
+  pin: (a: ChatAccess) => a.member !== undefined && (a.chat.kind === 'direct' || isManager(a)),
 } as const;
 
 export type Action = keyof typeof rules;
@@ -67,6 +71,8 @@ export function capabilitiesOf(a: ChatAccess, viewerId: string): Capability[] {
       'leave',
       a.member !== undefined && rules.removeMember(a, { userId: viewerId, role: a.member.role }, viewerId),
     ],
+    ['react', rules.react(a)],
+    ['pin', rules.pin(a)],
   ];
   return asked.filter(([, yes]) => yes).map(([what]) => what);
 }

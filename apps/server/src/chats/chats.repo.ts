@@ -9,6 +9,7 @@ import {
   messagesTable,
   usersTable,
 } from '../db/schema.js';
+import { type FullMessage, hydrate } from '../messages/hydrate.js';
 
 export type ChatRow = typeof chatsTable.$inferSelect;
 export type MemberRow = typeof chatMembersTable.$inferSelect;
@@ -52,6 +53,14 @@ export type ChatViewRow = Awaited<ReturnType<ReturnType<typeof chatViews>['execu
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function createChatsRepo(db: Db) {
+  /** The rows' last messages made whole (reactions, reply quote), by message id: two queries at most. */
+  async function lastMessagesOf(rows: ChatViewRow[]): Promise<Map<string, FullMessage>> {
+    const list = rows.flatMap((r) =>
+      r.lastMessage && r.lastAuthor ? [{ message: r.lastMessage, author: r.lastAuthor }] : [],
+    );
+    return new Map((await hydrate(db, list)).map((m) => [m.message.id, m]));
+  }
+
   // Every command's access check runs this: built once, not per call.
   const withMembership = db
     .select({ chat: chatsTable, member: me })
@@ -61,7 +70,27 @@ export function createChatsRepo(db: Db) {
     .limit(1)
     .prepare('chat_with_membership');
 
+  // A message, its chat and the user's membership in one round trip: the access check of a
+  // reaction, the hottest per-message write after a send.
+  const messageWithMembership = db
+    .select({
+      message: { id: messagesTable.id, chatId: messagesTable.chatId, deletedAt: messagesTable.deletedAt },
+      chat: chatsTable,
+      member: me,
+    })
+    .from(messagesTable)
+    .innerJoin(chatsTable, eq(chatsTable.id, messagesTable.chatId))
+    .leftJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, sql.placeholder('userId'))))
+    .where(eq(messagesTable.id, sql.placeholder('messageId')))
+    .limit(1)
+    .prepare('message_with_membership');
+
   return {
+    lastMessagesOf,
+    async findMessageWithMembership(messageId: string, userId: string) {
+      const [row] = await messageWithMembership.execute({ messageId, userId });
+      return row;
+    },
     async findWithMembership(chatId: string, userId: string) {
       const [row] = await withMembership.execute({ chatId, userId });
       return row;

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   check,
   index,
   integer,
@@ -116,14 +117,35 @@ export const messagesTable = pgTable(
     createdAt: createdAt(),
     editedAt: timestamp({ withTimezone: true }),
     deletedAt: timestamp({ withTimezone: true }),
-    /** The rev of this message's last change (created, edited, deleted). */
+    /** The rev of this message's last change (created, edited, deleted, reacted to, pinned). */
     rev: integer().notNull().default(0),
+    /** The message of the same chat this one answers (checked on send). */
+    replyToId: uuid().references((): AnyPgColumn => messagesTable.id, { onDelete: 'set null' }),
+    /** When an owner or admin pinned it; a delete unpins. */
+    pinnedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
     unique('messages_author_chat_client_key').on(t.authorId, t.chatId, t.clientId),
     index('messages_chat_id_rev_idx').on(t.chatId, t.rev),
+    index('messages_chat_id_pinned_at_idx').on(t.chatId, t.pinnedAt).where(sql`${t.pinnedAt} is not null`),
   ],
+);
+
+/** One user's reaction with one emoji on one message; the message's rev moves with each change. */
+export const messageReactionsTable = pgTable(
+  'message_reactions',
+  {
+    messageId: uuid()
+      .notNull()
+      .references(() => messagesTable.id, { onDelete: 'cascade' }),
+    emoji: text().notNull(),
+    userId: uuid()
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.emoji, t.userId], name: 'message_reactions_pkey' })],
 );
 
 /**
@@ -156,4 +178,5 @@ export const schema = {
   chatMembersTable,
   messagesTable,
   chatDeparturesTable,
+  messageReactionsTable,
 };

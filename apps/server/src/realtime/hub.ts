@@ -40,6 +40,8 @@ export function revOf(event: ServerEvent): number | undefined {
     case 'member.joined':
     case 'member.left':
     case 'member.updated':
+    case 'reaction.added':
+    case 'reaction.removed':
       return event.rev;
     default:
       return undefined;

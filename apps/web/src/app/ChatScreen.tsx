@@ -7,6 +7,7 @@ import { MembersPanel } from '../features/chats/MembersPanel';
 import { useJoinChat } from '../features/chats/use-chat-mutations';
 import { Composer } from '../features/messages/Composer';
 import { MessageList } from '../features/messages/MessageList';
+import { PinnedBar } from '../features/messages/PinnedBar';
 import { TypingIndicator } from '../features/messages/TypingIndicator';
 import { readSeqOf } from '../state/chats';
 import { useRemoved } from '../state/removed';
@@ -69,6 +70,7 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
     <section className="chat" aria-label={chat.title}>
       <div className="chat__main">
         <ChatHeader chat={chat} members={detail?.members} self={self} />
+        <PinnedBar key={chat.id} chat={chat} />
         <MessageList
           chat={chat}
           self={self}

@@ -32,6 +32,9 @@ const msg = (seq: number, author = you, over: Partial<Message> = {}): Message =>
   editedAt: null,
   deletedAt: null,
   rev: seq,
+  replyTo: null,
+  reactions: [],
+  pinnedAt: null,
   ...over,
 });
 

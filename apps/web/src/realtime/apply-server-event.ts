@@ -3,8 +3,10 @@ import type { QueryClient } from '@tanstack/react-query';
 import { applyMessageToChats, applyReadSeq, applyRole, findChat, removeChat } from '../state/chats';
 import { addMember, applyMemberReadSeq, putMember, removeMember } from '../state/members';
 import { mergeIntoChat } from '../state/messages';
+import { applyPinnedState } from '../state/pins';
 import { setPresence } from '../state/presence';
 import { queryKeys } from '../state/query-keys';
+import { applyReactionEvent } from '../state/reactions';
 import { clearRemoved, markRemoved } from '../state/removed';
 import { clearTyping, setTyping } from '../state/typing';
 
@@ -29,6 +31,12 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
     case 'message.updated':
       mergeIntoChat(qc, event.message.chatId, [event.message]);
       applyMessageToChats(qc, event.message, selfId);
+      // Pins and unpins (and a delete, which unpins) come as updates of the message.
+      applyPinnedState(qc, event.message);
+      return;
+    case 'reaction.added':
+    case 'reaction.removed':
+      applyReactionEvent(qc, event);
       return;
     case 'typing':
       if (event.active === false) clearTyping(event.chatId, event.user.id);

@@ -57,6 +57,9 @@ const ack = (e: PendingMessage, seq: number): Message => ({
   editedAt: null,
   deletedAt: null,
   rev: 1,
+  replyTo: null,
+  reactions: [],
+  pinnedAt: null,
 });
 
 const statuses = () => Object.fromEntries(useOutbox.getState().entries.map((e) => [e.clientId, e.status]));

@@ -4,6 +4,7 @@ import { chatsApi } from '../api/chats.api';
 import { applyMessageToChats, applyRole, removeChat } from '../state/chats';
 import { putMember, removeMember } from '../state/members';
 import { mergeIntoChat } from '../state/messages';
+import { applyPinnedState } from '../state/pins';
 import { markRemoved } from '../state/removed';
 
 /** The chat and rev of an event that is itself a change of a chat; other events have none. */
@@ -15,6 +16,8 @@ export function changeOf(event: ServerEvent): { chatId: string; rev: number } | 
     case 'member.joined':
     case 'member.left':
     case 'member.updated':
+    case 'reaction.added':
+    case 'reaction.removed':
       return { chatId: event.chatId, rev: event.rev };
     default:
       return undefined;
@@ -71,6 +74,7 @@ export class RevCursors {
     if (change.type === 'message') {
       mergeIntoChat(qc, chatId, [change.message]);
       applyMessageToChats(qc, change.message, selfId);
+      applyPinnedState(qc, change.message);
       return;
     }
     const userId = change.type === 'member' ? change.member.user.id : change.user.id;

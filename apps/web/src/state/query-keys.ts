@@ -6,4 +6,5 @@ export const queryKeys = {
   publicChats: (q: string) => ['chats', 'public', q] as const,
   chat: (chatId: string) => ['chats', 'detail', chatId] as const,
   messages: (chatId: string) => ['messages', chatId] as const,
+  pins: (chatId: string) => ['pins', chatId] as const,
 };

@@ -57,6 +57,9 @@ export function confirmed(overrides: Partial<Message> = {}): TimelineItem {
     editedAt: null,
     deletedAt: null,
     rev: 1,
+    replyTo: null,
+    reactions: [],
+    pinnedAt: null,
     ...overrides,
   };
   return { kind: 'confirmed', key: `id:${message.id}`, message };

@@ -28,6 +28,22 @@ const EVENTS = {
   'member.left': { type: 'member.left', chatId: 'c_1', user: alice, rev: 5 },
   'member.updated': { type: 'member.updated', chatId: 'c_1', member: { ...member, role: 'admin' }, rev: 6 },
   read: { type: 'read', chatId: 'c_1', userId: alice.id, seq: 42 },
+  'reaction.added': {
+    type: 'reaction.added',
+    chatId: 'c_1',
+    messageId: 'm_1',
+    emoji: '👍',
+    user: { id: alice.id, username: alice.username },
+    rev: 7,
+  },
+  'reaction.removed': {
+    type: 'reaction.removed',
+    chatId: 'c_1',
+    messageId: 'm_1',
+    emoji: '👍',
+    user: { id: alice.id, username: alice.username },
+    rev: 8,
+  },
 } as const;
 
 describe('HelloFrameSchema', () => {

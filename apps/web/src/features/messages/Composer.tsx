@@ -1,6 +1,7 @@
 import { LIMITS } from '@chatsockets/protocol';
 import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
 import { useUi } from '../../stores/ui.store';
+import { ReplyBar } from './ReplyBar';
 import { useSendMessage } from './use-send-message';
 import { useTypingNotifier } from './use-typing-notifier';
 
@@ -22,7 +23,9 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
       return;
     }
     setError(null);
-    send(body);
+    const { replyTo, setReplyTo } = useUi.getState();
+    send(body, replyTo[chatId]?.id);
+    setReplyTo(chatId, null);
     typing.reset();
     setDraft(chatId, '');
   };
@@ -37,6 +40,7 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
   const rows = Math.min(6, Math.max(1, draft.split('\n').length));
   return (
     <form className="composer" onSubmit={submit}>
+      <ReplyBar chatId={chatId} />
       <label htmlFor={id} className="visually-hidden">
         Message
       </label>

@@ -6,7 +6,10 @@ import { MessageActions } from './MessageActions';
 import { MessageBody } from './MessageBody';
 import { MessageEditor } from './MessageEditor';
 import { MessageStatus } from './MessageStatus';
+import { MessageToolbar } from './MessageToolbar';
 import { type MessageView, toMessageView } from './message-view';
+import { Reactions } from './Reactions';
+import { ReplyQuote } from './ReplyQuote';
 
 export interface MessageItemProps {
   chatId: string;
@@ -19,6 +22,10 @@ export interface MessageItemProps {
   canEdit: boolean;
   /** The user's latest confirmed message shows who has seen it. */
   showSeenBy: boolean;
+  /** May post (so reply), react, pin: the chat's `post`, `react`, `pin` capabilities. */
+  canReply?: boolean;
+  canReact?: boolean;
+  canPin?: boolean;
 }
 
 function className(v: MessageView): string {
@@ -44,6 +51,9 @@ export function MessageItem({
   canModerate,
   canEdit,
   showSeenBy,
+  canReply = false,
+  canReact = false,
+  canPin = false,
 }: MessageItemProps) {
   const v = toMessageView(item, self);
   const [editing, setEditing] = useState(false);
@@ -73,6 +83,7 @@ export function MessageItem({
         />
       ) : (
         <div className="message__bubble">
+          {message?.replyTo && <ReplyQuote chatId={chatId} replyTo={message.replyTo} />}
           {v.deleted ? (
             <span className="message__body">This message was deleted</span>
           ) : (
@@ -80,7 +91,20 @@ export function MessageItem({
           )}
         </div>
       )}
+      {message && !v.deleted && (
+        <Reactions chatId={chatId} message={message} selfId={self.id} canReact={canReact} />
+      )}
       <MessageStatus chatId={chatId} item={item} view={v} showSeenBy={showSeenBy} />
+      {message && !v.deleted && !editing && (
+        <MessageToolbar
+          chatId={chatId}
+          message={message}
+          selfId={self.id}
+          canReply={canReply}
+          canReact={canReact}
+          canPin={canPin}
+        />
+      )}
       {canDelete && !editing && (
         <MessageActions
           chatId={chatId}

@@ -1,11 +1,12 @@
-import type { Chat, User } from '@chatsockets/protocol';
+import { type Chat, can, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { messagesQuery } from '../../api/queries';
 import { buildTimeline } from '../../state/merge-messages';
 import { useOutbox } from '../../stores/outbox.store';
+import { useRoute } from '../../stores/route.store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { MessageItem } from './MessageItem';
 import { buildRows, type Row } from './timeline-rows';
@@ -77,6 +78,7 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
     onScrolled: checkRead,
   });
   const items = virtualizer.getVirtualItems();
+  const highlighted = useJumpTarget(chat.id, rows, virtualizer);
 
   return (
     <div className="messages">
@@ -104,6 +106,8 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
               <div
                 key={v.key}
                 data-index={v.index}
+                className={row.kind === 'item' && row.key === highlighted ? 'jump-highlight' : undefined}
+                data-highlighted={row.kind === 'item' && row.key === highlighted ? true : undefined}
                 ref={virtualizer.measureElement}
                 style={{
                   position: 'absolute',
@@ -126,6 +130,9 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
                     canModerate={canModerate}
                     canEdit={canEdit}
                     showSeenBy={row.key === seenByKey}
+                    canReply={can(chat, 'post')}
+                    canReact={can(chat, 'react')}
+                    canPin={can(chat, 'pin')}
                   />
                 )}
               </div>
@@ -142,4 +149,36 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
       )}
     </div>
   );
+}
+
+const HIGHLIGHT_MS = 2000;
+
+/**
+ * Follows `jumpToMessage`: once the target's row is loaded, scrolls it to the middle and
+ * highlights it for a moment. Returns the key of the highlighted row.
+ */
+function useJumpTarget(
+  chatId: string,
+  rows: readonly Row[],
+  virtualizer: ReturnType<typeof useVirtualizer<HTMLDivElement, Element>>,
+): string | null {
+  const jump = useRoute((s) => (s.jump?.chatId === chatId ? s.jump : null));
+  const clearJump = useRoute((s) => s.clearJump);
+  const [highlighted, setHighlighted] = useState<string | null>(null);
+  useEffect(() => {
+    if (!jump) return;
+    const index = rows.findIndex(
+      (r) => r.kind === 'item' && r.item.kind === 'confirmed' && r.item.message.seq === jump.seq,
+    );
+    if (index < 0) return; // not loaded yet: the rows change once it is
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    setHighlighted(rows[index]!.key);
+    clearJump(jump.nonce);
+  }, [jump, rows, virtualizer, clearJump]);
+  useEffect(() => {
+    if (!highlighted) return;
+    const timer = setTimeout(() => setHighlighted(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlighted]);
+  return highlighted;
 }

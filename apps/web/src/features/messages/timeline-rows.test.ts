@@ -16,6 +16,9 @@ const msg = (seq: number, author = you, minute = seq): Message => ({
   editedAt: null,
   deletedAt: null,
   rev: 1,
+  replyTo: null,
+  reactions: [],
+  pinnedAt: null,
 });
 
 const shape = (rows: ReturnType<typeof buildRows>) =>
