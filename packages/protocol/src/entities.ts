@@ -40,6 +40,7 @@ export const CapabilitySchema = z.enum([
   'change-roles',
   'join',
   'leave',
+  'mention-all',
 ]);
 export type Capability = z.infer<typeof CapabilitySchema>;
 
@@ -55,6 +56,11 @@ export const MessageSchema = z.object({
   deletedAt: IsoDateSchema.nullable(),
   /** An addition to PROTOCOL v1: the chat's rev at this message's last change. */
   rev: RevSchema,
+  /**
+   * An addition to PROTOCOL v1: the ids the body mentions (`<@id>` tokens, lower-case, each once,
+   * in order), `"all"` for `<@all>`; `[]` for none and for a deleted message.
+   */
+  mentions: z.array(IdSchema),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -75,6 +81,13 @@ export const ChatSchema = z.object({
    * ignores one it does not know, so new capabilities stay additions).
    */
   capabilities: z.array(z.string()),
+  /**
+   * An addition to PROTOCOL v1: messages after the caller's read marker, by others, not deleted,
+   * that mention the caller or `all`. `unreadMentionSeqs` lists the oldest of them, ascending, at
+   * most `LIMITS.mentionSeqsMax`; it is complete when its length equals the count.
+   */
+  unreadMentionCount: z.number().int().min(0),
+  unreadMentionSeqs: z.array(SeqSchema),
 });
 export type Chat = z.infer<typeof ChatSchema>;
 

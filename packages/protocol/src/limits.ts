@@ -33,4 +33,6 @@ export const LIMITS = {
   chatPageMax: 200,
   /** Opaque cursors (`GET /api/chats?cursor=`) are at most this long. */
   cursorTokenMax: 200,
+  /** `Chat.unreadMentionSeqs` lists at most this many (the oldest unread mentions). */
+  mentionSeqsMax: 100,
 } as const;

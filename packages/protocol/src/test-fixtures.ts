@@ -23,6 +23,7 @@ export const message: Message = {
   editedAt: null,
   deletedAt: null,
   rev: 3,
+  mentions: [],
 };
 
 export const chat: Chat = {
@@ -37,6 +38,8 @@ export const chat: Chat = {
   role: 'owner',
   rev: 3,
   capabilities: ['read', 'post', 'edit-own', 'delete-own', 'delete-any', 'add-members', 'leave'],
+  unreadMentionCount: 0,
+  unreadMentionSeqs: [],
 };
 
 export const member: Member = { user: alice, role: 'owner', joinedAt: T0, readSeq: 1 };

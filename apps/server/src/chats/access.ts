@@ -41,6 +41,8 @@ export const rules = {
     a.member !== undefined && authorId === actorId,
   deleteMessage: (a: ChatAccess, authorId: string, actorId: string) =>
     a.member !== undefined && (authorId === actorId || isManager(a)),
+  /** `<@all>` reaches every member: owners and admins of group chats only. */
+  mentionAll: (a: ChatAccess) => a.chat.kind === 'group' && isManager(a),
 } as const;
 
 export type Action = keyof typeof rules;
@@ -67,6 +69,7 @@ export function capabilitiesOf(a: ChatAccess, viewerId: string): Capability[] {
       'leave',
       a.member !== undefined && rules.removeMember(a, { userId: viewerId, role: a.member.role }, viewerId),
     ],
+    ['mention-all', rules.mentionAll(a)],
   ];
   return asked.filter(([, yes]) => yes).map(([what]) => what);
 }

@@ -44,8 +44,16 @@ describe.each(drivers())('[capabilities] each chat carries what the caller may d
       'remove-admins',
       'change-roles',
       'leave',
+      'mention-all',
     ]);
-    expect(await caps(admin, priv)).toEqual([...own, 'delete-any', 'add-members', 'remove-members', 'leave']);
+    expect(await caps(admin, priv)).toEqual([
+      ...own,
+      'delete-any',
+      'add-members',
+      'remove-members',
+      'leave',
+      'mention-all',
+    ]);
     expect(await caps(member, priv)).toEqual([...own, 'leave']);
     expect((await http.get(outsider, `/api/chats/${priv}`)).statusCode).toBe(403);
     // Public: any member adds; an outsider reads and may join.

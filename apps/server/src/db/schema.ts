@@ -118,11 +118,14 @@ export const messagesTable = pgTable(
     deletedAt: timestamp({ withTimezone: true }),
     /** The rev of this message's last change (created, edited, deleted). */
     rev: integer().notNull().default(0),
+    /** The ids the body's `<@id>` tokens mention ("all" for everyone), derived by Postgres (drizzle/0010). */
+    mentions: text().array().notNull().generatedAlwaysAs(sql`message_mentions(body)`),
   },
   (t) => [
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
     unique('messages_author_chat_client_key').on(t.authorId, t.chatId, t.clientId),
     index('messages_chat_id_rev_idx').on(t.chatId, t.rev),
+    index('messages_mentions_idx').on(t.chatId, t.seq).where(sql`cardinality(${t.mentions}) > 0`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import type { Message } from '@chatsockets/protocol';
+import { type Message, mentionsOf } from '@chatsockets/protocol';
 import type { MessageRow } from './messages.repo.js';
 
 /** The only row → Message step. */
@@ -13,4 +13,6 @@ export const toMessage = (row: MessageRow, author: { id: string; username: strin
   editedAt: row.editedAt?.toISOString() ?? null,
   deletedAt: row.deletedAt?.toISOString() ?? null,
   rev: row.rev,
+  // The same rule as the stored column (drizzle/0010), from the body the client also sees.
+  mentions: row.deletedAt ? [] : mentionsOf(row.body),
 });

@@ -6,7 +6,8 @@ import { chatMembersTable, chatsTable, messagesTable, usersTable } from '../db/s
 import { sqlState } from '../errors.js';
 import { createGroupCommit } from './group-commit.js';
 
-export type MessageRow = typeof messagesTable.$inferSelect;
+/** A message as stored; `mentions` (derived by Postgres for counting) goes out via `mentionsOf(body)`. */
+export type MessageRow = Omit<typeof messagesTable.$inferSelect, 'mentions'>;
 export interface MessageWithAuthor {
   message: MessageRow;
   author: { id: string; username: string };
@@ -151,6 +152,19 @@ export function createMessagesRepo(
 
     async findById(messageId: string) {
       const [row] = await selectWithAuthor().where(eq(messagesTable.id, messageId)).limit(1);
+      return row;
+    },
+
+    async findByClientId(chatId: string, authorId: string, clientId: string) {
+      const [row] = await selectWithAuthor()
+        .where(
+          and(
+            eq(messagesTable.chatId, chatId),
+            eq(messagesTable.authorId, authorId),
+            eq(messagesTable.clientId, clientId),
+          ),
+        )
+        .limit(1);
       return row;
     },
 

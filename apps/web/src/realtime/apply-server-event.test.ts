@@ -32,6 +32,7 @@ const msg = (seq: number, author = you, over: Partial<Message> = {}): Message =>
   editedAt: null,
   deletedAt: null,
   rev: seq,
+  mentions: [],
   ...over,
 });
 
@@ -48,6 +49,8 @@ function chat(over: Partial<Chat> = {}): Chat {
     role: 'member',
     rev: 4,
     capabilities: ['read', 'post', 'edit-own', 'delete-own', 'leave'],
+    unreadMentionCount: 0,
+    unreadMentionSeqs: [],
     ...over,
   };
 }

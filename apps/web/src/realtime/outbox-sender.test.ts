@@ -57,6 +57,7 @@ const ack = (e: PendingMessage, seq: number): Message => ({
   editedAt: null,
   deletedAt: null,
   rev: 1,
+  mentions: [],
 });
 
 const statuses = () => Object.fromEntries(useOutbox.getState().entries.map((e) => [e.clientId, e.status]));

@@ -18,6 +18,7 @@ function msg(seq: number, over: Partial<Message> = {}): Message {
     editedAt: null,
     deletedAt: null,
     rev: seq,
+    mentions: [],
     ...over,
   };
 }

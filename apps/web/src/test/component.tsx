@@ -57,6 +57,7 @@ export function confirmed(overrides: Partial<Message> = {}): TimelineItem {
     editedAt: null,
     deletedAt: null,
     rev: 1,
+    mentions: [],
     ...overrides,
   };
   return { kind: 'confirmed', key: `id:${message.id}`, message };

@@ -16,6 +16,7 @@ const msg = (seq: number, author = you, minute = seq): Message => ({
   editedAt: null,
   deletedAt: null,
   rev: 1,
+  mentions: [],
 });
 
 const shape = (rows: ReturnType<typeof buildRows>) =>
