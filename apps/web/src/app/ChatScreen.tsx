@@ -1,6 +1,6 @@
 import { type Chat, type ChatDetailResponse, can, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { chatDetailQuery, chatListQuery } from '../api/queries';
 import { ChatHeader } from '../features/chats/ChatHeader';
 import { MembersPanel } from '../features/chats/MembersPanel';
@@ -13,6 +13,7 @@ import { useRemoved } from '../state/removed';
 import { useRoute } from '../stores/route.store';
 import { useUi } from '../stores/ui.store';
 import { ErrorMessage } from '../ui/ErrorMessage';
+import { type MentionDirectory, MentionDirectoryProvider } from '../ui/MessageText';
 
 /**
  * One open chat. Waits for the chat list first (also on a reload of /chats/:id), because the
@@ -65,30 +66,39 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
     chat.role !== null && chat.unreadCount > 0 ? readSeqOf(chat) : null,
   );
   const member = can(chat, 'post');
+  // Mentions show each member's current name (docs/PROTOCOL.md › Mentions).
+  const members = detail?.members;
+  const mentions = useMemo<MentionDirectory>(() => {
+    const names = new Map(members?.map((m) => [m.user.id, m.user.username]));
+    names.set(self.id, self.username);
+    return { nameOf: (id) => names.get(id), selfId: self.id };
+  }, [members, self.id, self.username]);
   return (
-    <section className="chat" aria-label={chat.title}>
-      <div className="chat__main">
-        <ChatHeader chat={chat} members={detail?.members} self={self} />
-        <MessageList
-          chat={chat}
-          self={self}
-          readSeqAtOpen={readSeqAtOpen}
-          canModerate={can(chat, 'delete-any')}
-          canEdit={can(chat, 'edit-own')}
-        />
-        <TypingIndicator chatId={chat.id} selfId={self.id} />
-        {member ? (
-          <Composer chatId={chat.id} selfId={self.id} />
-        ) : (
-          <div className="composer">
-            <ErrorMessage error={join.error} />
-            <button type="button" className="button button--primary" onClick={() => join.mutate(chat.id)}>
-              Join this chat
-            </button>
-          </div>
-        )}
-      </div>
-      {membersOpen && detail && <MembersPanel chat={chat} self={self} />}
-    </section>
+    <MentionDirectoryProvider value={mentions}>
+      <section className="chat" aria-label={chat.title}>
+        <div className="chat__main">
+          <ChatHeader chat={chat} members={detail?.members} self={self} />
+          <MessageList
+            chat={chat}
+            self={self}
+            readSeqAtOpen={readSeqAtOpen}
+            canModerate={can(chat, 'delete-any')}
+            canEdit={can(chat, 'edit-own')}
+          />
+          <TypingIndicator chatId={chat.id} selfId={self.id} />
+          {member ? (
+            <Composer chatId={chat.id} selfId={self.id} />
+          ) : (
+            <div className="composer">
+              <ErrorMessage error={join.error} />
+              <button type="button" className="button button--primary" onClick={() => join.mutate(chat.id)}>
+                Join this chat
+              </button>
+            </div>
+          )}
+        </div>
+        {membersOpen && detail && <MembersPanel chat={chat} self={self} />}
+      </section>
+    </MentionDirectoryProvider>
   );
 }

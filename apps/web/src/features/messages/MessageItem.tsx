@@ -2,8 +2,8 @@ import type { User } from '@chatsockets/protocol';
 import { useState } from 'react';
 import type { TimelineItem } from '../../state/merge-messages';
 import { formatFull, formatTime } from '../../ui/format-time';
+import { MessageText } from '../../ui/MessageText';
 import { MessageActions } from './MessageActions';
-import { MessageBody } from './MessageBody';
 import { MessageEditor } from './MessageEditor';
 import { MessageStatus } from './MessageStatus';
 import { type MessageView, toMessageView } from './message-view';
@@ -76,7 +76,7 @@ export function MessageItem({
           {v.deleted ? (
             <span className="message__body">This message was deleted</span>
           ) : (
-            <MessageBody body={v.body} />
+            <MessageText body={v.body} className="message__body" />
           )}
         </div>
       )}

@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { messagesQuery } from '../../api/queries';
 import { buildTimeline } from '../../state/merge-messages';
 import { useOutbox } from '../../stores/outbox.store';
+import { DateSeparator } from '../../ui/DateSeparator';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { MessageItem } from './MessageItem';
 import { buildRows, type Row } from './timeline-rows';
@@ -113,7 +114,9 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
                   transform: `translateY(${v.start}px)`,
                 }}
               >
-                {row.kind === 'divider' ? (
+                {row.kind === 'date' ? (
+                  <DateSeparator day={row.day} />
+                ) : row.kind === 'divider' ? (
                   <div className="unread-divider" data-testid="unread-divider">
                     Unread messages
                   </div>
