@@ -87,7 +87,13 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
           />
           <TypingIndicator chatId={chat.id} selfId={self.id} />
           {member ? (
-            <Composer chatId={chat.id} selfId={self.id} />
+            <Composer
+              chatId={chat.id}
+              selfId={self.id}
+              members={members?.map((m) => m.user)}
+              canMentionAll={can(chat, 'mention-all')}
+              canEdit={can(chat, 'edit-own')}
+            />
           ) : (
             <div className="composer">
               <ErrorMessage error={join.error} />

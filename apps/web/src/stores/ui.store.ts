@@ -1,10 +1,13 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 
-/** Client-only view state: drafts per chat and whether the members panel is open. */
+/** Client-only view state: drafts per chat, the message being edited, whether the members panel is open. */
 interface UiState {
   drafts: Record<string, string>;
   membersOpen: boolean;
+  /** The message being edited (one at a time): opened from its actions, or by ↑ in an empty composer. */
+  editing: { chatId: string; messageId: string } | null;
+  setEditing(editing: { chatId: string; messageId: string } | null): void;
   setDraft(chatId: string, text: string): void;
   /** Forget every draft (sign-out: a shared computer must not show the next person yours). */
   clearDrafts(): void;
@@ -18,6 +21,8 @@ export const useUi = create<UiState>()(
     (set) => ({
       drafts: {},
       membersOpen: false,
+      editing: null,
+      setEditing: (editing) => set({ editing }),
       setDraft: (chatId, text) =>
         set((s) => {
           if (text) return { drafts: { ...s.drafts, [chatId]: text } };
