@@ -74,6 +74,18 @@ describe('MessageText', () => {
     for (const a of links) expect(a.getAttribute('rel')).toBe('noopener noreferrer');
   });
 
+  test('[links] a quote or bracket ends a bare URL; what follows stays text', ({ view }) => {
+    const { container } = view(
+      <MessageText body={'https://example.com/"><img src=y onerror=alert(4)> "https://x.io/a"'} />,
+    );
+    expect([...container.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([
+      'https://example.com/',
+      'https://x.io/a',
+    ]);
+    expect(container.textContent).toBe('https://example.com/"><img src=y onerror=alert(4)> "https://x.io/a"');
+    expect(container.querySelector('img')).toBeNull();
+  });
+
   test('[mentions] tokens show the current name, mine and @all stand out, unknown ids say so', ({ view }) => {
     const { container } = view(
       <MentionDirectoryProvider value={directory}>

@@ -27,10 +27,41 @@ const OFF = [
 ];
 
 export function parseMessage(body: string): Root {
-  return fromMarkdown(body, {
+  const tree = fromMarkdown(body, {
     extensions: [gfmAutolinkLiteral(), gfmStrikethrough({ singleTilde: false }), { disable: { null: OFF } }],
     mdastExtensions: [gfmAutolinkLiteralFromMarkdown(), gfmStrikethroughFromMarkdown()],
   });
+  endLiteralLinksAtQuotes(tree, body);
+  return tree;
+}
+
+// GFM ends a bare URL only at a space or "<": `https://x.io/">` would link `">` too. People
+// expect a quote or bracket to end it (`"https://x.io"` in a sentence), as it did before.
+const URL_END = /["'<>`]/;
+
+/** A bare (literal) link whose text contains a quote is cut there; the rest is text. */
+function endLiteralLinksAtQuotes(node: Nodes, body: string): void {
+  if (!('children' in node)) return;
+  const kids = node.children as Nodes[];
+  for (let i = 0; i < kids.length; i++) {
+    const link = kids[i]!;
+    if (link.type !== 'link') {
+      endLiteralLinksAtQuotes(link, body);
+      continue;
+    }
+    const [label] = link.children;
+    if (link.children.length !== 1 || label?.type !== 'text' || sourceOf(link, body) !== label.value)
+      continue;
+    const cut = label.value.search(URL_END);
+    if (cut < 0) continue;
+    const head = label.value.slice(0, cut);
+    const tail: Nodes = { type: 'text', value: label.value.slice(cut) };
+    const url = link.url.slice(0, link.url.length - (label.value.length - cut));
+    if (head && safeHref(url)) {
+      kids.splice(i, 1, { ...link, url, children: [{ type: 'text', value: head }] }, tail);
+      i++;
+    } else kids.splice(i, 1, { type: 'text', value: label.value });
+  }
 }
 
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
