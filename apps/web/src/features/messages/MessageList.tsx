@@ -47,7 +47,13 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
     useShallow((s) => s.entries.filter((e) => e.chatId === chat.id && e.authorId === self.id)),
   );
   const rows = useMemo(
-    () => buildRows(buildTimeline(messages.data?.messages ?? [], pending), self.id, readSeqAtOpen),
+    () =>
+      buildRows(
+        buildTimeline(messages.data?.messages ?? [], pending),
+        self.id,
+        readSeqAtOpen,
+        !messages.data?.hasOlder,
+      ),
     [messages.data, pending, self.id, readSeqAtOpen],
   );
   const seenByKey = lastOwnConfirmedKey(rows, self.id);

@@ -55,5 +55,7 @@ describe('buildRows', () => {
     ).toEqual([1, 2, 5]);
     // The divider and a separator together: the separator first, then the divider.
     expect(shape(buildRows(items, 'me', 1))).toEqual(['D', 'H', 'D', '|', 'H', '.', 'D', 'H']);
+    // With older messages still to load, the first day's start is unknown: no separator on top.
+    expect(shape(buildRows(items, 'me', null, false))).toEqual(['H', 'D', 'H', '.', 'D', 'H']);
   });
 });
