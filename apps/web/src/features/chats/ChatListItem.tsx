@@ -1,4 +1,4 @@
-import type { Chat, ChatDetailResponse } from '@chatsockets/protocol';
+import type { Chat, ChatDetailResponse, User } from '@chatsockets/protocol';
 import { useQueryClient } from '@tanstack/react-query';
 import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,9 +19,13 @@ export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) 
   const { t } = useTranslation('compose');
   const qc = useQueryClient();
   // Mentions in the preview by name, when the chat's members are loaded (else "@…").
-  const nameOf = (id: string) =>
-    qc.getQueryData<ChatDetailResponse>(queryKeys.chat(chat.id))?.members.find((m) => m.user.id === id)?.user
-      .username ?? (chat.lastMessage?.author.id === id ? chat.lastMessage.author.username : undefined);
+  const nameOf = (id: string) => {
+    const self = qc.getQueryData<User | null>(queryKeys.me());
+    if (self?.id === id) return self.username;
+    if (chat.lastMessage?.author.id === id) return chat.lastMessage.author.username;
+    return qc.getQueryData<ChatDetailResponse>(queryKeys.chat(chat.id))?.members.find((m) => m.user.id === id)
+      ?.user.username;
+  };
   const when = chat.lastMessage?.createdAt ?? chat.createdAt;
   const open = (e: MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
