@@ -1,7 +1,17 @@
 import { expect, test } from '@playwright/test';
-import { chatLink, composer, createGroup, expectConnected, messages, newPerson, openChat } from './helpers';
+import {
+  chatLink,
+  composer,
+  createGroup,
+  currentChatId,
+  expectConnected,
+  messages,
+  newPerson,
+  openChat,
+  postMessages,
+} from './helpers';
 
-test('[mentions] @ autocompletes a member; the mention badge shows in their list until they read it', async ({
+test('[mentions] @ autocompletes a member; the mention badge shows until they read it; a button jumps to it', async ({
   browser,
 }) => {
   const alice = await newPerson(browser, 'ma');
@@ -9,6 +19,12 @@ test('[mentions] @ autocompletes a member; the mention badge shows in their list
   const title = `Mentions ${Date.now()}`;
   await createGroup(alice.page, title, [bob.username]);
   await expectConnected(bob.page);
+  // Enough before the mention that Bob, opening the chat at the first unread, does not see it.
+  await postMessages(
+    alice.page,
+    currentChatId(alice.page),
+    Array.from({ length: 40 }, (_, i) => `filler ${i + 1}`),
+  );
 
   // Alice types "@" and part of Bob's name, and picks him from the list with the keyboard.
   await composer(alice.page).fill('');
@@ -26,13 +42,18 @@ test('[mentions] @ autocompletes a member; the mention badge shows in their list
   // Bob, elsewhere, sees the chat's mention badge next to its unread count.
   const item = chatLink(bob.page, title);
   await expect(item.getByTestId('mention-badge')).toHaveAttribute('data-count', '1');
-  await expect(item.getByTestId('unread-badge')).toHaveAttribute('data-count', '1');
+  await expect(item.getByTestId('unread-badge')).toHaveAttribute('data-count', '41');
 
-  // Opening the chat reads it: the mention stands out for him, and the badge goes.
+  // He opens the chat at the first unread; the mention is further down, and a button goes to it.
   await openChat(bob.page, title);
+  await expect(item.getByTestId('mention-badge')).toHaveAttribute('data-count', '1');
+  await bob.page.getByTestId('next-mention').click();
   const mention = messages(bob.page).locator('.mention--me');
   await expect(mention).toHaveText(`@${bob.username}`);
+  await expect(mention).toBeInViewport();
+  // Seen, so read: the badge and the button go.
   await expect(item.getByTestId('mention-badge')).toHaveCount(0);
+  await expect(bob.page.getByTestId('next-mention')).toHaveCount(0);
   // After a reload the server agrees: nothing unread to mention.
   await bob.page.reload();
   await expect(chatLink(bob.page, title)).toBeVisible();
