@@ -95,6 +95,11 @@ describe.each(drivers())('mentions on %s', (driver) => {
     const chat = await chatOf(bob);
     expect(chat.lastSeq).toBe(0);
     expect(chat.rev).toBe(3);
+    // A huge body of tokens: one clear 400, ten details.
+    const many = Array.from({ length: 900 }, (_, i) => `<@x${i}>`).join('');
+    const huge = await send(bob, many);
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().error.details).toHaveLength(10);
     // A stranger cannot post at all: 403 first, whatever they mention.
     expect((await send(stranger, `<@${bob.user.id}>`)).statusCode).toBe(403);
   });

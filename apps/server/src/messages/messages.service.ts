@@ -51,7 +51,10 @@ export function createMessagesService(deps: {
     if (strangers.length > 0)
       throw badRequest(
         'A mention names someone who is not a member of this chat',
-        strangers.map((id) => ({ path: 'body', message: `<@${id}> is not a member of this chat` })),
+        // A body can hold a thousand tokens; ten say enough.
+        strangers
+          .slice(0, 10)
+          .map((id) => ({ path: 'body', message: `<@${id}> is not a member of this chat` })),
       );
   }
 
