@@ -1,6 +1,6 @@
 import { type Chat, type ChatDetailResponse, can, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { chatDetailQuery, chatListQuery } from '../api/queries';
 import { ChatHeader } from '../features/chats/ChatHeader';
 import { MembersPanel } from '../features/chats/MembersPanel';
@@ -37,7 +37,22 @@ export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
       </section>
     );
   }
-  return <ChatView chat={chat} detail={detail.data} self={self} />;
+  return (
+    <ChatMentions members={detail.data?.members} self={self}>
+      <ChatView chat={chat} detail={detail.data} self={self} />
+    </ChatMentions>
+  );
+}
+
+/** Mentions in this chat show each member's current name (docs/PROTOCOL.md › Mentions). */
+function ChatMentions(props: { members?: ChatDetailResponse['members']; self: User; children: ReactNode }) {
+  const { members, self } = props;
+  const directory = useMemo<MentionDirectory>(() => {
+    const names = new Map(members?.map((m) => [m.user.id, m.user.username]));
+    names.set(self.id, self.username);
+    return { nameOf: (id) => names.get(id), selfId: self.id };
+  }, [members, self.id, self.username]);
+  return <MentionDirectoryProvider value={directory}>{props.children}</MentionDirectoryProvider>;
 }
 
 function NoLongerMember({ how }: { how: 'removed' | 'left' }) {
@@ -66,45 +81,36 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
     chat.role !== null && chat.unreadCount > 0 ? readSeqOf(chat) : null,
   );
   const member = can(chat, 'post');
-  // Mentions show each member's current name (docs/PROTOCOL.md › Mentions).
-  const members = detail?.members;
-  const mentions = useMemo<MentionDirectory>(() => {
-    const names = new Map(members?.map((m) => [m.user.id, m.user.username]));
-    names.set(self.id, self.username);
-    return { nameOf: (id) => names.get(id), selfId: self.id };
-  }, [members, self.id, self.username]);
   return (
-    <MentionDirectoryProvider value={mentions}>
-      <section className="chat" aria-label={chat.title}>
-        <div className="chat__main">
-          <ChatHeader chat={chat} members={detail?.members} self={self} />
-          <MessageList
-            chat={chat}
-            self={self}
-            readSeqAtOpen={readSeqAtOpen}
-            canModerate={can(chat, 'delete-any')}
+    <section className="chat" aria-label={chat.title}>
+      <div className="chat__main">
+        <ChatHeader chat={chat} members={detail?.members} self={self} />
+        <MessageList
+          chat={chat}
+          self={self}
+          readSeqAtOpen={readSeqAtOpen}
+          canModerate={can(chat, 'delete-any')}
+          canEdit={can(chat, 'edit-own')}
+        />
+        <TypingIndicator chatId={chat.id} selfId={self.id} />
+        {member ? (
+          <Composer
+            chatId={chat.id}
+            selfId={self.id}
+            members={detail?.members.map((m) => m.user)}
+            canMentionAll={can(chat, 'mention-all')}
             canEdit={can(chat, 'edit-own')}
           />
-          <TypingIndicator chatId={chat.id} selfId={self.id} />
-          {member ? (
-            <Composer
-              chatId={chat.id}
-              selfId={self.id}
-              members={members?.map((m) => m.user)}
-              canMentionAll={can(chat, 'mention-all')}
-              canEdit={can(chat, 'edit-own')}
-            />
-          ) : (
-            <div className="composer">
-              <ErrorMessage error={join.error} />
-              <button type="button" className="button button--primary" onClick={() => join.mutate(chat.id)}>
-                Join this chat
-              </button>
-            </div>
-          )}
-        </div>
-        {membersOpen && detail && <MembersPanel chat={chat} self={self} />}
-      </section>
-    </MentionDirectoryProvider>
+        ) : (
+          <div className="composer">
+            <ErrorMessage error={join.error} />
+            <button type="button" className="button button--primary" onClick={() => join.mutate(chat.id)}>
+              Join this chat
+            </button>
+          </div>
+        )}
+      </div>
+      {membersOpen && detail && <MembersPanel chat={chat} self={self} />}
+    </section>
   );
 }
