@@ -42,6 +42,7 @@ export const CapabilitySchema = z.enum([
   'leave',
   'react',
   'pin',
+  'mention-all',
 ]);
 export type Capability = z.infer<typeof CapabilitySchema>;
 
@@ -87,6 +88,11 @@ export const MessageSchema = z.object({
   replyTo: ReplyRefSchema.nullable(),
   reactions: z.array(ReactionSchema),
   pinnedAt: IsoDateSchema.nullable(),
+  /**
+   * An addition to PROTOCOL v1: the ids the body mentions (`<@id>` tokens, lower-case, each once,
+   * in order), `"all"` for `<@all>`; `[]` for none and for a deleted message.
+   */
+  mentions: z.array(IdSchema),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -107,6 +113,13 @@ export const ChatSchema = z.object({
    * ignores one it does not know, so new capabilities stay additions).
    */
   capabilities: z.array(z.string()),
+  /**
+   * An addition to PROTOCOL v1: messages after the caller's read marker, by others, not deleted,
+   * that mention the caller or `all`. `unreadMentionSeqs` lists the oldest of them, ascending, at
+   * most `LIMITS.mentionSeqsMax`; it is complete when its length equals the count.
+   */
+  unreadMentionCount: z.number().int().min(0),
+  unreadMentionSeqs: z.array(SeqSchema),
 });
 export type Chat = z.infer<typeof ChatSchema>;
 

@@ -41,4 +41,6 @@ export const LIMITS = {
   reactionsPerUserMax: 3,
   /** A reply quote carries the original's first line, cut to this many characters. */
   replyPreviewMax: 120,
+  /** `Chat.unreadMentionSeqs` lists at most this many (the oldest unread mentions). */
+  mentionSeqsMax: 100,
 } as const;

@@ -26,6 +26,7 @@ export const message: Message = {
   replyTo: null,
   reactions: [],
   pinnedAt: null,
+  mentions: [],
 };
 
 export const chat: Chat = {
@@ -40,6 +41,8 @@ export const chat: Chat = {
   role: 'owner',
   rev: 3,
   capabilities: ['read', 'post', 'edit-own', 'delete-own', 'delete-any', 'add-members', 'leave'],
+  unreadMentionCount: 0,
+  unreadMentionSeqs: [],
 };
 
 export const member: Member = { user: alice, role: 'owner', joinedAt: T0, readSeq: 1 };

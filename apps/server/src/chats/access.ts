@@ -45,6 +45,8 @@ export const rules = {
   react: (a: ChatAccess) => a.member !== undefined,
   /** Group chats: the owner and admins. A direct chat's two members both may, as in Telegram. */
   pin: (a: ChatAccess) => a.member !== undefined && (a.chat.kind === 'direct' || isManager(a)),
+  /** `<@all>` reaches every member: owners and admins of group chats only. */
+  mentionAll: (a: ChatAccess) => a.chat.kind === 'group' && isManager(a),
 } as const;
 
 export type Action = keyof typeof rules;
@@ -73,6 +75,7 @@ export function capabilitiesOf(a: ChatAccess, viewerId: string): Capability[] {
     ],
     ['react', rules.react(a)],
     ['pin', rules.pin(a)],
+    ['mention-all', rules.mentionAll(a)],
   ];
   return asked.filter(([, yes]) => yes).map(([what]) => what);
 }

@@ -46,6 +46,7 @@ describe.each(drivers())('[capabilities] each chat carries what the caller may d
       'leave',
       'react',
       'pin',
+      'mention-all',
     ]);
     expect(await caps(admin, priv)).toEqual([
       ...own,
@@ -55,8 +56,9 @@ describe.each(drivers())('[capabilities] each chat carries what the caller may d
       'leave',
       'react',
       'pin',
+      'mention-all',
     ]);
-    // Members react; only owners and admins pin.
+    // Members react; only owners and admins pin and mention everyone.
     expect(await caps(member, priv)).toEqual([...own, 'leave', 'react']);
     expect((await http.get(outsider, `/api/chats/${priv}`)).statusCode).toBe(403);
     // Public: any member adds; an outsider reads and may join.

@@ -23,6 +23,8 @@ export const toChat = (row: ChatViewRow, viewerId: string, lastMessages: Map<str
     { chat: row.chat, member: row.role ? { role: row.role, userId: viewerId } : undefined },
     viewerId,
   ),
+  unreadMentionCount: row.role ? Number(row.mentionCount ?? 0) : 0,
+  unreadMentionSeqs: row.role ? (row.mentionSeqs ?? []).map(Number) : [],
 });
 
 export const toMember = (member: MemberRow, user: UserRow): Member => ({

@@ -1,3 +1,4 @@
+import { LIMITS, MENTION_ALL } from '@chatsockets/protocol';
 import { and, asc, desc, eq, ilike, inArray, lt, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { takeRev, withChatRev } from '../db/chat-rev.js';
@@ -27,11 +28,23 @@ function chatViews(db: Db, userId: string, membersOnly: boolean) {
   const directTitle = sql<string | null>`(
     select u.username from chat_members m2 join users u on u.id = m2.user_id
     where m2.chat_id = ${chatsTable.id} and m2.user_id <> ${userId} limit 1)`;
+  // Unread mentions of the viewer (docs/PROTOCOL.md › Mentions): after their marker, by someone
+  // else, not deleted, naming them or all. `cardinality(...) > 0` lets both scans use the partial
+  // index messages_mentions_idx, which holds only messages that mention someone.
+  const unreadMention = sql`from ${messagesTable} mm
+    where mm.chat_id = ${chatsTable.id} and mm.seq > ${me.readSeq}
+      and cardinality(mm.mentions) > 0 and mm.mentions && array[${userId}::text, ${MENTION_ALL}::text]
+      and mm.author_id <> ${userId} and mm.deleted_at is null`;
+  const mentionCount = sql<number>`(select count(*)::integer ${unreadMention})`;
+  const mentionSeqs = sql<number[]>`(select coalesce(array_agg(s.seq order by s.seq), '{}') from (
+    select mm.seq ${unreadMention} order by mm.seq limit ${LIMITS.mentionSeqsMax}) s)`;
   const query = db
     .select({
       chat: chatsTable,
       role: me.role,
       readSeq: me.readSeq,
+      mentionCount,
+      mentionSeqs,
       lastMessage,
       lastAuthor: { id: lastAuthor.id, username: lastAuthor.username },
       directTitle,
@@ -194,6 +207,16 @@ export function createChatsRepo(db: Db) {
         .innerJoin(usersTable, eq(usersTable.id, chatMembersTable.userId))
         .where(eq(chatMembersTable.chatId, chatId))
         .orderBy(asc(chatMembersTable.joinedAt), asc(usersTable.username));
+    },
+
+    /** Those of `userIds` (valid ids) who are members of the chat. */
+    async membersAmong(chatId: string, userIds: string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const rows = await db
+        .select({ userId: chatMembersTable.userId })
+        .from(chatMembersTable)
+        .where(and(eq(chatMembersTable.chatId, chatId), inArray(chatMembersTable.userId, userIds)));
+      return new Set(rows.map((r) => r.userId));
     },
 
     async memberIds(chatId: string): Promise<string[]> {

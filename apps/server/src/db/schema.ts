@@ -123,12 +123,15 @@ export const messagesTable = pgTable(
     replyToId: uuid().references((): AnyPgColumn => messagesTable.id, { onDelete: 'set null' }),
     /** When an owner or admin pinned it; a delete unpins. */
     pinnedAt: timestamp({ withTimezone: true }),
+    /** The ids the body's `<@id>` tokens mention ("all" for everyone), derived by Postgres (drizzle/0010). */
+    mentions: text().array().notNull().generatedAlwaysAs(sql`message_mentions(body)`),
   },
   (t) => [
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
     unique('messages_author_chat_client_key').on(t.authorId, t.chatId, t.clientId),
     index('messages_chat_id_rev_idx').on(t.chatId, t.rev),
     index('messages_chat_id_pinned_at_idx').on(t.chatId, t.pinnedAt).where(sql`${t.pinnedAt} is not null`),
+    index('messages_mentions_idx').on(t.chatId, t.seq).where(sql`cardinality(${t.mentions}) > 0`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import type { Message } from '@chatsockets/protocol';
+import { type Message, mentionsOf } from '@chatsockets/protocol';
 import type { FullMessage } from './hydrate.js';
 
 /** The only row → Message step; rows come through `hydrate` so every copy is whole. */
@@ -16,4 +16,6 @@ export const toMessage = ({ message: row, author, replyTo, reactions }: FullMess
   replyTo,
   reactions,
   pinnedAt: row.pinnedAt?.toISOString() ?? null,
+  // The same rule as the stored column (drizzle/0010), from the body the client also sees.
+  mentions: row.deletedAt ? [] : mentionsOf(row.body),
 });

@@ -13,7 +13,8 @@ import { sqlState } from '../errors.js';
 import { createGroupCommit } from './group-commit.js';
 import { type FullMessage, hydrate, type MessageWithAuthor } from './hydrate.js';
 
-export type MessageRow = typeof messagesTable.$inferSelect;
+/** A message as stored; `mentions` (derived by Postgres for counting) goes out via `mentionsOf(body)`. */
+export type MessageRow = Omit<typeof messagesTable.$inferSelect, 'mentions'>;
 export type { MessageWithAuthor } from './hydrate.js';
 
 export interface PageCursor {
@@ -193,6 +194,19 @@ export function createMessagesRepo(
         hasMore: older.length > olderTaken,
         hasMoreAfter: newer.length > newerTaken,
       };
+    },
+
+    async findByClientId(chatId: string, authorId: string, clientId: string) {
+      const [row] = await selectWithAuthor()
+        .where(
+          and(
+            eq(messagesTable.chatId, chatId),
+            eq(messagesTable.authorId, authorId),
+            eq(messagesTable.clientId, clientId),
+          ),
+        )
+        .limit(1);
+      return row;
     },
 
     /** Ascending by seq; `hasMore` says there is more in the direction of paging. */

@@ -1,9 +1,16 @@
-import { LIMITS, type Message, type MessagePage, type UserRef } from '@chatsockets/protocol';
+import {
+  LIMITS,
+  MENTION_ALL,
+  type Message,
+  type MessagePage,
+  mentionsOf,
+  type UserRef,
+} from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
-import { assertAllowed, authorize, loadAccess, rules } from '../chats/access.js';
+import { assertAllowed, authorize, type ChatAccess, loadAccess, rules } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
-import { conflict, forbidden, notFound } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { replyRefOf } from './hydrate.js';
 import { toMessage } from './messages.mapper.js';
@@ -65,6 +72,31 @@ export function createMessagesService(deps: {
     return dto;
   }
 
+  /**
+   * The mentions a body adds (those of `before`, the body it replaces, may stay: a member who
+   * left since, or a manager who was demoted, does not make a message uneditable) must name
+   * members, and `<@all>` needs `mention-all` (docs/PROTOCOL.md › Mentions). Nothing is written
+   * when they do not.
+   */
+  async function checkMentions(access: ChatAccess, body: string, before = '') {
+    const kept = new Set(mentionsOf(before));
+    const added = mentionsOf(body).filter((id) => !kept.has(id));
+    if (added.length === 0) return;
+    if (added.includes(MENTION_ALL))
+      assertAllowed(rules.mentionAll(access), 'Only owners and admins may mention everyone (@all)');
+    const users = added.filter((id) => id !== MENTION_ALL);
+    const members = await chats.membersAmong(access.chat.id, users.filter(isId));
+    const strangers = users.filter((id) => !members.has(id));
+    if (strangers.length > 0)
+      throw badRequest(
+        'A mention names someone who is not a member of this chat',
+        // A body can hold a thousand tokens; ten say enough.
+        strangers
+          .slice(0, 10)
+          .map((id) => ({ path: 'body', message: `<@${id}> is not a member of this chat` })),
+      );
+  }
+
   return {
     /**
      * The ONE send path for HTTP and WebSocket. Resolves only after COMMIT (PROTOCOL.md ›
@@ -75,6 +107,18 @@ export function createMessagesService(deps: {
       if (!isId(chatId)) throw notFound('Chat');
       const replyTo =
         input.replyToId === undefined ? null : await checkReplyTarget(actor, chatId, input.replyToId);
+      // A body with mentions is checked first (a plain one costs no extra query). A repeat of a
+      // send that was stored is answered with it, even if its mentions no longer hold.
+      if (mentionsOf(input.body).length > 0) {
+        const access = await authorize(chats, chatId, actor.user.id, 'post');
+        try {
+          await checkMentions(access, input.body);
+        } catch (err) {
+          const first = await messages.findByClientId(chatId, actor.user.id, input.clientId);
+          if (!first) throw err;
+          return { message: await whole(first), created: false };
+        }
+      }
       // send_messages() checks membership itself (no access query per send); when it refuses,
       // access.ts says why, in its own words.
       const sent = await messages.send({ chatId, authorId: actor.user.id, ...input });
@@ -132,6 +176,7 @@ export function createMessagesService(deps: {
         'Only the author may edit a message',
       );
       if (message.deletedAt) throw conflict('The message was deleted');
+      await checkMentions(access, body, message.body);
       const updated = await messages.change(message.chatId, messageId, actor.user, { body, editedAt: now() });
       // Deleted meanwhile: a delete wins over an edit it races (messages.repo.change).
       if (!updated) throw conflict('The message was deleted');

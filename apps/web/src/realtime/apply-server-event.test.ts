@@ -35,6 +35,7 @@ const msg = (seq: number, author = you, over: Partial<Message> = {}): Message =>
   replyTo: null,
   reactions: [],
   pinnedAt: null,
+  mentions: [],
   ...over,
 });
 
@@ -51,6 +52,8 @@ function chat(over: Partial<Chat> = {}): Chat {
     role: 'member',
     rev: 4,
     capabilities: ['read', 'post', 'edit-own', 'delete-own', 'leave'],
+    unreadMentionCount: 0,
+    unreadMentionSeqs: [],
     ...over,
   };
 }

@@ -20,6 +20,8 @@ const detail: ChatDetailResponse = {
     unreadCount: 0,
     rev: 1,
     capabilities: ['read', 'post'],
+    unreadMentionCount: 0,
+    unreadMentionSeqs: [],
     role: 'owner',
   },
   members: [

@@ -60,6 +60,7 @@ const ack = (e: PendingMessage, seq: number): Message => ({
   replyTo: null,
   reactions: [],
   pinnedAt: null,
+  mentions: [],
 });
 
 const statuses = () => Object.fromEntries(useOutbox.getState().entries.map((e) => [e.clientId, e.status]));

@@ -21,6 +21,7 @@ function msg(seq: number, over: Partial<Message> = {}): Message {
     replyTo: null,
     reactions: [],
     pinnedAt: null,
+    mentions: [],
     ...over,
   };
 }

@@ -1,9 +1,10 @@
 import type { User } from '@chatsockets/protocol';
-import { useState } from 'react';
+import { mentionsMe } from '../../state/chats';
 import type { TimelineItem } from '../../state/merge-messages';
+import { useUi } from '../../stores/ui.store';
 import { formatFull, formatTime } from '../../ui/format-time';
+import { MessageText } from '../../ui/MessageText';
 import { MessageActions } from './MessageActions';
-import { MessageBody } from './MessageBody';
 import { MessageEditor } from './MessageEditor';
 import { MessageStatus } from './MessageStatus';
 import { MessageToolbar } from './MessageToolbar';
@@ -28,8 +29,10 @@ export interface MessageItemProps {
   canPin?: boolean;
 }
 
-function className(v: MessageView): string {
+function className(v: MessageView, mentioned: boolean): string {
   const mods = [
+    // Mentions the reader (or everyone): it stands out.
+    mentioned && 'mentions-me',
     // A deleted message looks the same to its author as to everyone else (#19 bug 7).
     v.mine && !v.deleted && 'mine',
     v.deleted && 'deleted',
@@ -56,12 +59,15 @@ export function MessageItem({
   canPin = false,
 }: MessageItemProps) {
   const v = toMessageView(item, self);
-  const [editing, setEditing] = useState(false);
   const message = item.kind === 'confirmed' ? item.message : null;
+  // In the ui store, so ↑ in the composer can open it too (one message at a time).
+  const editing = useUi((s) => message !== null && s.editing?.messageId === message.id);
+  const setEditing = (on: boolean) =>
+    useUi.getState().setEditing(on && message ? { chatId, messageId: message.id } : null);
   const canDelete = message !== null && !v.deleted && (v.mine || canModerate);
   return (
     <article
-      className={className(v)}
+      className={className(v, message !== null && mentionsMe(message, self.id))}
       data-testid="message"
       data-seq={v.seq ?? undefined}
       data-status={v.status}
@@ -87,7 +93,7 @@ export function MessageItem({
           {v.deleted ? (
             <span className="message__body">This message was deleted</span>
           ) : (
-            <MessageBody body={v.body} />
+            <MessageText body={v.body} className="message__body" />
           )}
         </div>
       )}

@@ -68,6 +68,8 @@ describe('MessageStatus', () => {
         role: 'owner',
         rev: 1,
         capabilities: [],
+        unreadMentionCount: 0,
+        unreadMentionSeqs: [],
       },
       members: [
         { user: me, role: 'owner', joinedAt: '2030-01-01T00:00:00.000Z', readSeq: 1 },
