@@ -64,9 +64,10 @@ const revsOf = (frames: ServerFrame[]) =>
   );
 
 /** CPU of this database's Postgres processes only (other work on the machine runs Postgres too). */
-async function postgresCpu(pids: () => Promise<Set<number>>): Promise<Map<number, number>> {
+async function postgresCpu(pids: (() => Promise<Set<number>>) | undefined): Promise<Map<number, number>> {
   const out = new Map<number, number>();
-  for (const pid of await pids()) {
+  // PGlite: no Postgres processes; its CPU is the server's.
+  for (const pid of pids ? await pids() : []) {
     try {
       out.set(pid, cpuSeconds(pid));
     } catch {

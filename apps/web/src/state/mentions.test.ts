@@ -13,6 +13,9 @@ const msg = (seq: number, mentions: string[], extra: Partial<Message> = {}): Mes
   editedAt: null,
   deletedAt: null,
   rev: seq,
+  replyTo: null,
+  reactions: [],
+  pinnedAt: null,
   mentions,
   ...extra,
 });

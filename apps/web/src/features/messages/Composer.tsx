@@ -3,9 +3,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { getChatMessages } from '../../state/messages';
 import { useUi } from '../../stores/ui.store';
-import { ReplyBar } from './ReplyBar';
 import { MentionSuggestions } from './MentionSuggestions';
 import { mentionQueryAt, type Suggestion, suggest, toBody } from './mention-text';
+import { ReplyBar } from './ReplyBar';
 import { useSendMessage } from './use-send-message';
 import { useTypingNotifier } from './use-typing-notifier';
 

@@ -49,6 +49,8 @@ const chat = (over: Partial<Chat> = {}): Chat => ({
   role: 'owner',
   rev: 9,
   capabilities: ['read', 'post', 'react', 'pin'],
+  unreadMentionCount: 0,
+  unreadMentionSeqs: [],
   ...over,
 });
 
