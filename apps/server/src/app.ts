@@ -21,6 +21,9 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { withDeadline } from './deadline.js';
 import { AppError, unavailable } from './errors.js';
+import { createInvitesRepo } from './invites/invites.repo.js';
+import invitesRoutes from './invites/invites.routes.js';
+import { createInvitesService } from './invites/invites.service.js';
 import { type LogStream, loggerOptions } from './logger.js';
 import { createMessagesRepo } from './messages/messages.repo.js';
 import messagesRoutes from './messages/messages.routes.js';
@@ -134,6 +137,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       onBatch: (size) => metrics.sendBatchSize.observe(size),
     }),
     changes: createChangesRepo(db),
+    invites: createInvitesRepo(db),
   };
   const auth = createAuthService({
     users: repos.users,
@@ -152,6 +156,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       chatCreates: perHour('chat-creates', config.limits.chatCreatesPerHour),
       memberAdds: perHour('member-adds', config.limits.memberAddsPerHour),
     },
+  });
+  const invites = createInvitesService({
+    invites: repos.invites,
+    chats: repos.chats,
+    publish,
+    now: overrides.now,
   });
   const settings = createSettingsService({ users: repos.users });
   const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
@@ -240,6 +250,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(authRoutes, { auth, limits });
   await app.register(settingsRoutes, { settings });
   await app.register(chatsRoutes, { chats });
+  await app.register(invitesRoutes, { invites });
   await app.register(messagesRoutes, { messages, metrics });
   await app.register(changesRoutes, { changes });
   await app.register(healthRoutes, { database, bus });

@@ -8,10 +8,20 @@ export const UserSchema = z.object({
   id: IdSchema,
   username: z.string(),
   createdAt: IsoDateSchema,
+  /**
+   * An addition to PROTOCOL v1: the name shown instead of the username, when the user set one.
+   * Absent when not set (the username is shown); the username stays for login and mentions.
+   */
+  displayName: z.string().optional(),
 });
 export type User = z.infer<typeof UserSchema>;
 
-export const UserRefSchema = z.object({ id: IdSchema, username: z.string() });
+export const UserRefSchema = z.object({
+  id: IdSchema,
+  username: z.string(),
+  /** As `User.displayName`. */
+  displayName: z.string().optional(),
+});
 export type UserRef = z.infer<typeof UserRefSchema>;
 
 export const RoleSchema = z.enum(['owner', 'admin', 'member']);
@@ -40,6 +50,10 @@ export const CapabilitySchema = z.enum([
   'change-roles',
   'join',
   'leave',
+  /** Additions: rename the chat and set its description; delete it; create and revoke invite links. */
+  'edit-info',
+  'delete-chat',
+  'invite',
 ]);
 export type Capability = z.infer<typeof CapabilitySchema>;
 
@@ -61,6 +75,8 @@ export type Message = z.infer<typeof MessageSchema>;
 export const ChatSchema = z.object({
   id: IdSchema,
   title: z.string(),
+  /** An addition to PROTOCOL v1: set by the owner; `""` when there is none (direct chats never have one). */
+  description: z.string(),
   kind: ChatKindSchema,
   visibility: VisibilitySchema,
   createdAt: IsoDateSchema,
@@ -100,5 +116,25 @@ export const ChatChangeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), rev: RevSchema, message: MessageSchema }),
   z.object({ type: z.literal('member'), rev: RevSchema, member: MemberSchema }),
   z.object({ type: z.literal('left'), rev: RevSchema, user: UserSchema }),
+  /** The chat's title or description changed (an addition): its current values. */
+  z.object({ type: z.literal('chat'), rev: RevSchema, title: z.string(), description: z.string() }),
 ]);
 export type ChatChange = z.infer<typeof ChatChangeSchema>;
+
+/**
+ * An addition to PROTOCOL v1: an invite link to a group chat. `token` is the secret part of the
+ * link (`/invite/<token>`); only the chat's owner and admins see invites. `expiresAt` and
+ * `maxUses` are `null` when unlimited; `revokedAt` is set once revoked.
+ */
+export const ChatInviteSchema = z.object({
+  id: IdSchema,
+  chatId: IdSchema,
+  token: z.string(),
+  createdBy: UserRefSchema,
+  createdAt: IsoDateSchema,
+  expiresAt: IsoDateSchema.nullable(),
+  maxUses: z.number().int().nullable(),
+  uses: z.number().int().min(0),
+  revokedAt: IsoDateSchema.nullable(),
+});
+export type ChatInvite = z.infer<typeof ChatInviteSchema>;

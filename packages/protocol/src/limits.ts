@@ -11,6 +11,13 @@ export const LIMITS = {
   bodyMax: 4000,
   titleMin: 1,
   titleMax: 100,
+  /** A chat's description (trimmed; may be empty). */
+  descriptionMax: 500,
+  /** Invite links: at most this many uses, and an expiry at most this far ahead (a year). */
+  inviteMaxUses: 100_000,
+  inviteMaxSeconds: 365 * 24 * 3600,
+  /** An invite token in a URL is at most this long. */
+  inviteTokenMax: 200,
   searchMax: 100,
   membersMax: 100,
   pageDefault: 50,

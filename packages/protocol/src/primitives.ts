@@ -45,6 +45,13 @@ export const ChatTitleSchema = z
   .max(LIMITS.titleMax)
   .refine(isStorableText, STORABLE_TEXT_MESSAGE);
 
+/** A chat's description: trimmed, 0–500 characters, stored trimmed. */
+export const ChatDescriptionSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.descriptionMax)
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE);
+
 /** A client-chosen idempotency key; a UUID is recommended, any short token is accepted. */
 export const ClientIdSchema = z
   .string()

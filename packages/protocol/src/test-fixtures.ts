@@ -28,6 +28,7 @@ export const message: Message = {
 export const chat: Chat = {
   id: 'c_1',
   title: 'General',
+  description: '',
   kind: 'group',
   visibility: 'public',
   createdAt: T0,

@@ -37,6 +37,12 @@ export const rules = {
   /** Only the owner appoints or demotes admins. */
   changeRole: (a: ChatAccess, target: Pick<Membership, 'role'>) =>
     a.chat.kind === 'group' && a.member?.role === 'owner' && target.role !== 'owner',
+  /** The owner renames a group chat and sets its description (direct chats have no title of their own). */
+  editInfo: (a: ChatAccess) => a.chat.kind === 'group' && a.member?.role === 'owner',
+  /** Only the owner deletes a group chat, for everyone. */
+  deleteChat: (a: ChatAccess) => a.chat.kind === 'group' && a.member?.role === 'owner',
+  /** Owners and admins create and revoke a group chat's invite links. */
+  invite: (a: ChatAccess) => a.chat.kind === 'group' && isManager(a),
   editMessage: (a: ChatAccess, authorId: string, actorId: string) =>
     a.member !== undefined && authorId === actorId,
   deleteMessage: (a: ChatAccess, authorId: string, actorId: string) =>
@@ -67,6 +73,9 @@ export function capabilitiesOf(a: ChatAccess, viewerId: string): Capability[] {
       'leave',
       a.member !== undefined && rules.removeMember(a, { userId: viewerId, role: a.member.role }, viewerId),
     ],
+    ['edit-info', rules.editInfo(a)],
+    ['delete-chat', rules.deleteChat(a)],
+    ['invite', rules.invite(a)],
   ];
   return asked.filter(([, yes]) => yes).map(([what]) => what);
 }
@@ -88,7 +97,7 @@ export async function authorize(
   chats: ChatsRepo,
   chatId: string,
   userId: string,
-  action: 'read' | 'post' | 'markRead' | 'join' | 'addMember',
+  action: 'read' | 'post' | 'markRead' | 'join' | 'addMember' | 'editInfo' | 'deleteChat' | 'invite',
 ): Promise<ChatAccess> {
   const access = await loadAccess(chats, chatId, userId);
   assertAllowed(rules[action](access), `Not allowed to ${ACTION_TEXT[action]} this chat`);
@@ -101,4 +110,7 @@ const ACTION_TEXT = {
   markRead: 'mark read in',
   join: 'join',
   addMember: 'add members to',
+  editInfo: 'rename or describe',
+  deleteChat: 'delete',
+  invite: 'manage invite links of',
 } as const;

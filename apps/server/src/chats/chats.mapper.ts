@@ -8,6 +8,7 @@ import type { ChatViewRow, MemberRow } from './chats.repo.js';
 export const toChat = (row: ChatViewRow, viewerId: string): Chat => ({
   id: row.chat.id,
   title: row.chat.kind === 'direct' ? (row.directTitle ?? row.chat.title) : row.chat.title,
+  description: row.chat.description,
   kind: row.chat.kind,
   visibility: row.chat.visibility,
   createdAt: row.chat.createdAt.toISOString(),

@@ -13,6 +13,7 @@ import {
   MemberResponseSchema,
   PublicChatsQuerySchema,
   ReadBodySchema,
+  UpdateChatBodySchema,
   UpdateMemberBodySchema,
 } from '@chatsockets/protocol';
 import type { FastifyInstance } from 'fastify';
@@ -105,6 +106,40 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
       },
     },
     async (request) => chats.get(actorOf(request), request.params.chatId),
+  );
+
+  app.patch(
+    '/api/chats/:chatId',
+    {
+      schema: {
+        operationId: 'updateChat',
+        summary: 'Rename a group chat or set its description (owner)',
+        tags,
+        params: ChatParamsSchema,
+        body: UpdateChatBodySchema,
+        response: { 200: ChatResponseSchema, ...errors },
+      },
+    },
+    async (request) => ({
+      chat: await chats.updateInfo(actorOf(request), request.params.chatId, request.body),
+    }),
+  );
+
+  app.delete(
+    '/api/chats/:chatId',
+    {
+      schema: {
+        operationId: 'deleteChat',
+        summary: 'Delete a group chat for everyone (owner)',
+        tags,
+        params: ChatParamsSchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await chats.deleteChat(actorOf(request), request.params.chatId);
+      return reply.status(204).send(null);
+    },
   );
 
   app.post(

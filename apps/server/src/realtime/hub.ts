@@ -38,6 +38,7 @@ export function revOf(event: ServerEvent): number | undefined {
     case 'member.joined':
     case 'member.left':
     case 'member.updated':
+    case 'chat.updated':
       return event.rev;
     default:
       return undefined;
@@ -56,6 +57,14 @@ function toEvent(chatId: string, change: ChatChange): ServerEvent {
       return { type: 'member.updated', chatId, member: change.member, rev: change.rev };
     case 'left':
       return { type: 'member.left', chatId, user: change.user, rev: change.rev };
+    case 'chat':
+      return {
+        type: 'chat.updated',
+        chatId,
+        title: change.title,
+        description: change.description,
+        rev: change.rev,
+      };
   }
 }
 
@@ -99,6 +108,10 @@ export function createHub(deps: HubDeps) {
     if (event.type === 'member.left') {
       for (const conn of byUser.get(event.user.id) ?? []) unsubscribe(conn, chatId);
     }
+    // A deleted chat has nothing more to send, and no rev to catch up from.
+    if (event.type === 'chat.deleted') {
+      for (const conn of [...r.subscribers]) unsubscribe(conn, chatId);
+    }
   }
 
   /**
@@ -127,6 +140,8 @@ export function createHub(deps: HubDeps) {
    * is not a change (`typing`, `read`) waits until the chat is at the rev its publisher saw.
    */
   async function route(chatId: string, r: ChatRoute, event: ServerEvent, atRev: number | undefined) {
+    // The chat was deleted (its route dropped): what was still queued for it goes nowhere.
+    if (chats.get(chatId) !== r) return;
     const rev = revOf(event);
     if (r.forwardedRev === undefined) {
       r.pending.push({ event, rev: atRev });

@@ -1,6 +1,7 @@
 import { type Chat, type ChatDetailResponse, can, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { chatDetailQuery, chatListQuery } from '../api/queries';
 import { ChatHeader } from '../features/chats/ChatHeader';
 import { MembersPanel } from '../features/chats/MembersPanel';
@@ -9,7 +10,7 @@ import { Composer } from '../features/messages/Composer';
 import { MessageList } from '../features/messages/MessageList';
 import { TypingIndicator } from '../features/messages/TypingIndicator';
 import { readSeqOf } from '../state/chats';
-import { useRemoved } from '../state/removed';
+import { type RemovedHow, useRemoved } from '../state/removed';
 import { useRoute } from '../stores/route.store';
 import { useUi } from '../stores/ui.store';
 import { ErrorMessage } from '../ui/ErrorMessage';
@@ -39,8 +40,17 @@ export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
   return <ChatView chat={chat} detail={detail.data} self={self} />;
 }
 
-function NoLongerMember({ how }: { how: 'removed' | 'left' }) {
+function NoLongerMember({ how }: { how: RemovedHow }) {
   const navigate = useRoute((s) => s.navigate);
+  const { t } = useTranslation('people');
+  if (how === 'deleted')
+    return (
+      <ChatDeletedNotice
+        onBack={() => navigate({ name: 'home' })}
+        label={t('chatDeleted')}
+        back={t('backToChats')}
+      />
+    );
   return (
     <section className="chat-empty" data-testid="no-longer-member">
       <p className="empty" role="status">
@@ -89,6 +99,19 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
         )}
       </div>
       {membersOpen && detail && <MembersPanel chat={chat} self={self} />}
+    </section>
+  );
+}
+
+function ChatDeletedNotice(props: { label: string; back: string; onBack(): void }) {
+  return (
+    <section className="chat-empty" data-testid="chat-deleted">
+      <p className="empty" role="status">
+        {props.label}
+      </p>
+      <button type="button" className="button" onClick={props.onBack}>
+        {props.back}
+      </button>
     </section>
   );
 }

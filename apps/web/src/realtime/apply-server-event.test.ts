@@ -1,6 +1,7 @@
 import type { Chat, ChatDetailResponse, ChatListResponse, Member, Message } from '@chatsockets/protocol';
 import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { reconcileChatLists } from '../state/chats';
 import { reconcileDetail, seenBy } from '../state/members';
 import type { ChatMessages } from '../state/messages';
 import { usePresenceStore } from '../state/presence';
@@ -39,6 +40,7 @@ function chat(over: Partial<Chat> = {}): Chat {
   return {
     id: 'c1',
     title: 'T',
+    description: '',
     kind: 'group',
     visibility: 'private',
     createdAt: '2030-01-01T00:00:00.000Z',
@@ -225,5 +227,37 @@ describe('applyServerEvent', () => {
       [5, 'member'],
       [4, 'admin'],
     ]);
+  });
+
+  it('[chat info] chat.updated renames the chat in the list and the open detail', () => {
+    const { qc, listed } = setup();
+    applyServerEvent(
+      qc,
+      { type: 'chat.updated', chatId: 'c1', title: 'Plans', description: 'About', rev: 5 },
+      me.id,
+    );
+    expect(listed()).toMatchObject({ title: 'Plans', description: 'About' });
+    expect(qc.getQueryData<ChatDetailResponse>(queryKeys.chat('c1'))?.chat).toMatchObject({
+      title: 'Plans',
+      description: 'About',
+    });
+  });
+
+  it('[chat deleted] chat.deleted drops the chat, its messages, and says it was deleted', () => {
+    const { qc, held } = setup();
+    applyServerEvent(qc, { type: 'chat.deleted', chatId: 'c1' }, me.id);
+    expect(qc.getQueryData<ChatListResponse>(queryKeys.chatList())!.chats).toEqual([]);
+    expect(held()).toBeUndefined();
+    expect(useRemovedStore.getState().removed.c1).toBe('deleted');
+  });
+
+  it('[chat info] a list poll read before a rename does not undo it', () => {
+    const renamed = chat({ title: 'New', rev: 6 });
+    const stale = chat({ title: 'Old', rev: 5 });
+    const merged = reconcileChatLists({ chats: [renamed] }, { chats: [stale] });
+    expect(merged.chats[0]).toMatchObject({ title: 'New' });
+    expect(reconcileChatLists({ chats: [stale] }, { chats: [renamed] }).chats[0]).toMatchObject({
+      title: 'New',
+    });
   });
 });

@@ -1,6 +1,13 @@
 import type { ServerEvent } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
-import { applyMessageToChats, applyReadSeq, applyRole, findChat, removeChat } from '../state/chats';
+import {
+  applyChatInfo,
+  applyMessageToChats,
+  applyReadSeq,
+  applyRole,
+  findChat,
+  removeChat,
+} from '../state/chats';
 import { addMember, applyMemberReadSeq, putMember, removeMember } from '../state/members';
 import { mergeIntoChat } from '../state/messages';
 import { setPresence } from '../state/presence';
@@ -71,6 +78,14 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       // user's moves their watermark, from which "Seen by" is computed.
       if (event.userId === selfId) applyReadSeq(qc, event.chatId, event.seq);
       applyMemberReadSeq(qc, event.chatId, event.userId, event.seq);
+      return;
+    case 'chat.updated':
+      applyChatInfo(qc, event.chatId, event);
+      return;
+    case 'chat.deleted':
+      // Dropping it from the list also drops its subscription; an open chat says it was deleted.
+      markRemoved(event.chatId, 'deleted');
+      removeChat(qc, event.chatId);
       return;
     default:
       assertNever(event);

@@ -12,6 +12,7 @@ const detail: ChatDetailResponse = {
   chat: {
     id: 'c1',
     title: 'T',
+    description: '',
     kind: 'group',
     visibility: 'private',
     createdAt: at,

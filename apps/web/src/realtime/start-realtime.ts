@@ -73,6 +73,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
       )
         return;
       if (event.type === 'member.left' && event.user.id === user.id) cursors.forget(event.chatId);
+      if (event.type === 'chat.deleted') cursors.forget(event.chatId);
       applyServerEvent(qc, event, user.id);
       if (event.type === 'message.created' && hasGaps(qc, event.message.chatId)) {
         void catchUp(qc, event.message.chatId);

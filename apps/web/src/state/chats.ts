@@ -1,4 +1,4 @@
-import type { Chat, ChatListResponse, Message } from '@chatsockets/protocol';
+import type { Chat, ChatDetailResponse, ChatListResponse, Message } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { isNewerVersion } from './merge-messages';
 import { queryKeys } from './query-keys';
@@ -59,6 +59,23 @@ export function applyRole(qc: QueryClient, chatId: string, role: Chat['role']): 
   updateChat(qc, chatId, (chat) => (chat.role === role ? chat : { ...chat, role }));
 }
 
+/**
+ * The chat's title or description changed (`chat.updated`, or a `chat` change from the log):
+ * the list's copy and the open chat's detail follow.
+ */
+export function applyChatInfo(
+  qc: QueryClient,
+  chatId: string,
+  info: Pick<Chat, 'title' | 'description'>,
+): void {
+  const apply = (chat: Chat) =>
+    chat.title === info.title && chat.description === info.description ? chat : { ...chat, ...info };
+  updateChat(qc, chatId, apply);
+  qc.setQueryData<ChatDetailResponse>(queryKeys.chat(chatId), (detail) =>
+    detail ? { ...detail, chat: apply(detail.chat) } : detail,
+  );
+}
+
 export function upsertChat(qc: QueryClient, chat: Chat): void {
   qc.setQueryData<ChatListResponse>(queryKeys.chatList(), (list) => {
     if (!list) return { chats: [chat] };
@@ -94,8 +111,17 @@ export function reconcileChatLists(
   return {
     chats: next.chats.map((c) => {
       const old = byId.get(c.id);
-      if (!old || old.lastSeq <= c.lastSeq) return c;
-      return { ...c, lastSeq: old.lastSeq, lastMessage: old.lastMessage, unreadCount: old.unreadCount };
+      if (!old) return c;
+      // A title or description applied live after the poll read the chat stays.
+      const info = old.rev > c.rev ? { title: old.title, description: old.description } : {};
+      if (old.lastSeq <= c.lastSeq) return old.rev > c.rev ? { ...c, ...info } : c;
+      return {
+        ...c,
+        ...info,
+        lastSeq: old.lastSeq,
+        lastMessage: old.lastMessage,
+        unreadCount: old.unreadCount,
+      };
     }),
   };
 }

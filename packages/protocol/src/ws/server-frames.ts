@@ -80,6 +80,23 @@ export const MemberUpdatedEventSchema = z.object({
   member: MemberSchema,
   rev: RevSchema,
 });
+/**
+ * An addition to PROTOCOL v1: the owner renamed the chat or changed its description; the current
+ * values, at the change's rev. To the chat's subscribers and every member's own sockets.
+ */
+export const ChatUpdatedEventSchema = z.object({
+  type: z.literal('chat.updated'),
+  chatId: IdSchema,
+  title: z.string(),
+  description: z.string(),
+  rev: RevSchema,
+});
+/**
+ * An addition to PROTOCOL v1: the owner deleted the chat. To the chat's subscribers and every
+ * member's own sockets; nothing of the chat follows it. A client that missed it learns it from
+ * the list (the chat is gone) or a 404 on subscribe.
+ */
+export const ChatDeletedEventSchema = z.object({ type: z.literal('chat.deleted'), chatId: IdSchema });
 /** To the reader's own other sockets. */
 export const ReadEventSchema = z.object({
   type: z.literal('read'),
@@ -97,6 +114,8 @@ export const ServerEventSchema = z.discriminatedUnion('type', [
   MemberLeftEventSchema,
   MemberUpdatedEventSchema,
   ReadEventSchema,
+  ChatUpdatedEventSchema,
+  ChatDeletedEventSchema,
 ]);
 export type ServerEvent = z.infer<typeof ServerEventSchema>;
 export type ServerEventType = ServerEvent['type'];

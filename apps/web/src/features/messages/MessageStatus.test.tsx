@@ -59,6 +59,7 @@ describe('MessageStatus', () => {
       chat: {
         id: 'c-1',
         title: 'Chat',
+        description: '',
         kind: 'group',
         visibility: 'private',
         createdAt: '2030-01-01T00:00:00.000Z',
