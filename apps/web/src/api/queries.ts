@@ -104,3 +104,18 @@ export const messagesQuery = (chatId: string) =>
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
   });
+
+/** A group chat's invite links (owners and admins). */
+export const invitesQuery = (chatId: string) =>
+  queryOptions({
+    queryKey: queryKeys.invites(chatId),
+    queryFn: ({ signal }) => chatsApi.invites(chatId, signal),
+  });
+
+/** What an invite link leads to; a dead link's 410 is an answer, not worth retrying. */
+export const invitePreviewQuery = (token: string) =>
+  queryOptions({
+    queryKey: queryKeys.invitePreview(token),
+    queryFn: ({ signal }) => chatsApi.previewInvite(token, signal),
+    retry: false,
+  });

@@ -2,6 +2,7 @@ import type { User } from '@chatsockets/protocol';
 import { useLogout } from '../features/auth/use-auth';
 import { ChatActions } from '../features/chats/ChatActions';
 import { ChatList } from '../features/chats/ChatList';
+import { InvitePage } from '../features/chats/InvitePage';
 import { useRoute } from '../stores/route.store';
 import { ChatScreen } from './ChatScreen';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -26,13 +27,15 @@ export function Shell({ user }: { user: User }) {
           Log out
         </button>
       </header>
-      <div className={`workspace${chatId ? ' workspace--chat-open' : ''}`}>
+      <div className={`workspace${chatId || route.name === 'invite' ? ' workspace--chat-open' : ''}`}>
         <aside className="sidebar" aria-label="Your chats">
           <ChatActions />
           <ChatList activeChatId={chatId} />
         </aside>
         <main className="chat-pane">
-          {chatId ? (
+          {route.name === 'invite' ? (
+            <InvitePage key={route.token} token={route.token} />
+          ) : chatId ? (
             <ChatScreen key={chatId} chatId={chatId} self={user} />
           ) : (
             <>

@@ -6,4 +6,6 @@ export const queryKeys = {
   publicChats: (q: string) => ['chats', 'public', q] as const,
   chat: (chatId: string) => ['chats', 'detail', chatId] as const,
   messages: (chatId: string) => ['messages', chatId] as const,
+  invites: (chatId: string) => ['chats', 'invites', chatId] as const,
+  invitePreview: (token: string) => ['invite', token] as const,
 };

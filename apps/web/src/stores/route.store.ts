@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { parseRoute, type Route, routePath } from './route-path';
 
-export { afterSignIn, parseRoute, type Route, routePath } from './route-path';
+export { afterSignIn, parseRoute, type Route, routePath, signInFor } from './route-path';
 
 interface RouteState {
   route: Route;

@@ -1,7 +1,10 @@
-import type { Chat, Member, User } from '@chatsockets/protocol';
+import { type Chat, can, type Member, type User } from '@chatsockets/protocol';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { usePresence } from '../../state/presence';
 import { useRoute } from '../../stores/route.store';
 import { useUi } from '../../stores/ui.store';
+import { ChatSettingsDialog } from './ChatSettingsDialog';
 
 function subtitle(chat: Chat, members: Member[] | undefined, self: User, isOnline: (id: string) => boolean) {
   if (!members) return chat.kind === 'direct' ? 'Direct message' : `${chat.visibility} group`;
@@ -19,6 +22,9 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
   const membersOpen = useUi((s) => s.membersOpen);
   const toggleMembers = useUi((s) => s.toggleMembers);
   const isOnline = usePresence();
+  const { t } = useTranslation('people');
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const manages = can(chat, 'edit-info') || can(chat, 'delete-chat');
   return (
     <header className="chat-header">
       <button
@@ -34,7 +40,18 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
         <div className="chat-header__sub" data-testid="chat-subtitle">
           {subtitle(chat, members, self, isOnline)}
         </div>
+        {chat.description && (
+          <p className="chat-header__description" data-testid="chat-description">
+            {chat.description}
+          </p>
+        )}
       </div>
+      {manages && (
+        <button type="button" className="button" onClick={() => setSettingsOpen(true)}>
+          {t('chatSettings')}
+        </button>
+      )}
+      {settingsOpen && <ChatSettingsDialog chat={chat} onClose={() => setSettingsOpen(false)} />}
       <button type="button" className="button" aria-expanded={membersOpen} onClick={() => toggleMembers()}>
         Members
       </button>

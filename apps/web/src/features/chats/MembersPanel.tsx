@@ -1,11 +1,14 @@
 import { type Chat, can, type Member, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { chatDetailQuery } from '../../api/queries';
 import { usePresence } from '../../state/presence';
 import { useUi } from '../../stores/ui.store';
+import { ConfirmButton } from '../../ui/ConfirmButton';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { AddMemberForm } from './AddMemberForm';
+import { InviteLinks } from './InviteLinks';
 import { useChangeRole, useRemoveMember } from './use-chat-mutations';
 
 // What the caller may do comes with the chat (`Chat.capabilities`, decided by the server's
@@ -31,6 +34,7 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
   const remove = useRemoveMember(chat.id, self.id);
   const changeRole = useChangeRole(chat.id);
   const close = useUi((s) => s.toggleMembers);
+  const { t } = useTranslation('people');
   // Escape closes the panel, as it closes a dialog (#19 bug 8).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -90,15 +94,15 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
                     </button>
                   )}
                   {canRemove(chat, m, self) && (
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={`Remove ${m.user.username}`}
+                    <ConfirmButton
+                      label="Remove"
+                      ariaLabel={`Remove ${m.user.username}`}
+                      question={t('removeQuestion', { name: m.user.username })}
+                      confirmLabel={t('remove')}
+                      cancelLabel={t('cancel')}
                       disabled={remove.isPending}
-                      onClick={() => remove.mutate(m.user.id)}
-                    >
-                      Remove
-                    </button>
+                      onConfirm={() => remove.mutate(m.user.id)}
+                    />
                   )}
                 </span>
               )}
@@ -108,15 +112,17 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
       </ul>
       <ErrorMessage error={remove.error ?? changeRole.error} />
       {can(chat, 'add-members') && <AddMemberForm chatId={chat.id} />}
+      {can(chat, 'invite') && <InviteLinks chatId={chat.id} />}
       {can(chat, 'leave') && (
-        <button
-          type="button"
+        <ConfirmButton
+          label="Leave chat"
           className="button button--danger"
+          question={t('leaveQuestion')}
+          confirmLabel={t('leave')}
+          cancelLabel={t('cancel')}
           disabled={remove.isPending}
-          onClick={() => remove.mutate(self.id)}
-        >
-          Leave chat
-        </button>
+          onConfirm={() => remove.mutate(self.id)}
+        />
       )}
     </aside>
   );
