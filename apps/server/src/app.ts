@@ -163,7 +163,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     publish,
     now: overrides.now,
   });
-  const settings = createSettingsService({ users: repos.users });
+  const settings = createSettingsService({ users: repos.users, publish, chatIdsOf: repos.chats.chatIdsOf });
   const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
   const presence =
@@ -178,6 +178,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     changesAfter: (chatId, afterRev) => changes.after(chatId, afterRev),
     chatIdsOf: repos.chats.chatIdsOf,
     usersByIds: chats.usersByIds,
+    wentOffline: (userId) => repos.users.touchLastSeen(userId, (overrides.now ?? (() => new Date()))()),
     log: app.log,
   });
   metrics.observeHub(hub.stats);

@@ -13,15 +13,19 @@ export const UserSchema = z.object({
    * Absent when not set (the username is shown); the username stays for login and mentions.
    */
   displayName: z.string().optional(),
+  /**
+   * An addition to PROTOCOL v1, in a chat's members only: when the user was last online (`null`:
+   * not since this was recorded). Absent when the user hides it (`showLastSeen: false`).
+   */
+  lastSeenAt: IsoDateSchema.nullable().optional(),
 });
 export type User = z.infer<typeof UserSchema>;
 
-export const UserRefSchema = z.object({
-  id: IdSchema,
-  username: z.string(),
-  /** As `User.displayName`. */
-  displayName: z.string().optional(),
-});
+/**
+ * A message's author: no display name here (the send path stays as it is); clients show the
+ * name from the chat's members (`User.displayName`), else the username.
+ */
+export const UserRefSchema = z.object({ id: IdSchema, username: z.string() });
 export type UserRef = z.infer<typeof UserRefSchema>;
 
 export const RoleSchema = z.enum(['owner', 'admin', 'member']);

@@ -11,6 +11,8 @@ export const LIMITS = {
   bodyMax: 4000,
   titleMin: 1,
   titleMax: 100,
+  /** `User.displayName`, trimmed. */
+  displayNameMax: 64,
   /** A chat's description (trimmed; may be empty). */
   descriptionMax: 500,
   /** Invite links: at most this many uses, and an expiry at most this far ahead (a year). */

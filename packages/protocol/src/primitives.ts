@@ -52,6 +52,14 @@ export const ChatDescriptionSchema = z
   .max(LIMITS.descriptionMax)
   .refine(isStorableText, STORABLE_TEXT_MESSAGE);
 
+/** A display name: trimmed, 1–64 characters, stored trimmed. */
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(LIMITS.displayNameMax)
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE);
+
 /** A client-chosen idempotency key; a UUID is recommended, any short token is accepted. */
 export const ClientIdSchema = z
   .string()

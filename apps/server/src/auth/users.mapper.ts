@@ -1,8 +1,17 @@
 import type { User } from '@chatsockets/protocol';
 import type { UserRow } from './users.repo.js';
 
-export const toUser = (row: Pick<UserRow, 'id' | 'username' | 'createdAt'>): User => ({
+export const toUser = (
+  row: Pick<UserRow, 'id' | 'username' | 'createdAt'> & { displayName?: string | null },
+): User => ({
   id: row.id,
   username: row.username,
   createdAt: row.createdAt.toISOString(),
+  ...(row.displayName ? { displayName: row.displayName } : {}),
+});
+
+/** A user as a chat's members list shows them: with when they were last online, unless they hide it. */
+export const toUserWithLastSeen = (row: UserRow): User => ({
+  ...toUser(row),
+  ...(row.showLastSeen ? { lastSeenAt: row.lastSeenAt?.toISOString() ?? null } : {}),
 });

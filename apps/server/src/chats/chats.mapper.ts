@@ -1,5 +1,5 @@
 import type { Chat, Member } from '@chatsockets/protocol';
-import { toUser } from '../auth/users.mapper.js';
+import { toUserWithLastSeen } from '../auth/users.mapper.js';
 import type { UserRow } from '../auth/users.repo.js';
 import { toMessage } from '../messages/messages.mapper.js';
 import { capabilitiesOf } from './access.js';
@@ -25,7 +25,7 @@ export const toChat = (row: ChatViewRow, viewerId: string): Chat => ({
 });
 
 export const toMember = (member: MemberRow, user: UserRow): Member => ({
-  user: toUser(user),
+  user: toUserWithLastSeen(user),
   role: member.role,
   joinedAt: member.joinedAt.toISOString(),
   readSeq: member.readSeq,

@@ -14,6 +14,8 @@ export interface HubDeps {
   chatIdsOf(userId: string): Promise<string[]>;
   /** For presence changes reported by another instance's death (Presence.onExternalChange). */
   usersByIds(userIds: string[]): Promise<User[]>;
+  /** The user's last socket (on every instance) closed: record "last seen". */
+  wentOffline?(userId: string): Promise<void>;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -191,6 +193,19 @@ export function createHub(deps: HubDeps) {
         for (const conn of bySession.get(message.sessionId) ?? [])
           conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
         return;
+      case 'user.updated': {
+        const data = encode({ type: 'user.updated', user: message.user });
+        const sent = new Set<Connection>(byUser.get(message.user.id) ?? []);
+        for (const conn of sent) conn.sendRaw(data);
+        for (const chatId of message.chatIds) {
+          for (const conn of chats.get(chatId)?.subscribers ?? []) {
+            if (sent.has(conn)) continue;
+            sent.add(conn);
+            conn.sendRaw(data);
+          }
+        }
+        return;
+      }
       case 'presence': {
         const data = encode({ type: 'presence', user: message.user, online: message.online });
         const sent = new Set<Connection>();
@@ -268,7 +283,14 @@ export function createHub(deps: HubDeps) {
       unindex(bySession, conn.actor.sessionId, conn);
       conn.dispose();
       const leaving = (async () => {
-        if (await deps.presence.disconnected(conn.userId)) await announcePresence(conn.actor.user, false);
+        if (await deps.presence.disconnected(conn.userId)) {
+          await deps
+            .wentOffline?.(conn.userId)
+            .catch((err: unknown) =>
+              deps.log.warn({ err: { message: (err as Error).message } }, 'last seen not recorded'),
+            );
+          await announcePresence(conn.actor.user, false);
+        }
       })();
       leavings.add(leaving);
       await leaving.finally(() => leavings.delete(leaving));

@@ -1,4 +1,12 @@
-import { AuthResponseSchema, type Credentials, MeResponseSchema, type User } from '@chatsockets/protocol';
+import {
+  AuthResponseSchema,
+  type Credentials,
+  MeResponseSchema,
+  type UpdateProfileBody,
+  type UpdateSettingsBody,
+  type User,
+  UserSettingsResponseSchema,
+} from '@chatsockets/protocol';
 import { isApiError, request, requestNoContent } from './http';
 
 export const authApi = {
@@ -14,4 +22,9 @@ export const authApi = {
       throw err;
     }
   },
+  updateProfile: (body: UpdateProfileBody) => request('PATCH', '/api/me', MeResponseSchema, { body }),
+  settings: (signal?: AbortSignal) =>
+    request('GET', '/api/me/settings', UserSettingsResponseSchema, { signal }),
+  updateSettings: (body: UpdateSettingsBody) =>
+    request('PATCH', '/api/me/settings', UserSettingsResponseSchema, { body }),
 };

@@ -260,4 +260,21 @@ describe('applyServerEvent', () => {
       title: 'New',
     });
   });
+
+  it('[profile] user.updated renames the member everywhere; an offline presence moves a shown last seen only', () => {
+    const { qc, members } = setup();
+    qc.setQueryData<ChatDetailResponse>(queryKeys.chat('c1'), {
+      chat: chat(),
+      members: [member({ ...me, lastSeenAt: null } as typeof me, 1, 'owner'), member(you, 2)],
+    });
+    applyServerEvent(qc, { type: 'user.updated', user: { ...me, displayName: 'Me Myself' } }, you.id);
+    expect(members()![0]!.user).toMatchObject({ displayName: 'Me Myself', lastSeenAt: null });
+    applyServerEvent(qc, { type: 'presence', user: me, online: false }, you.id);
+    applyServerEvent(qc, { type: 'presence', user: you, online: false }, me.id);
+    expect(typeof members()![0]!.user.lastSeenAt).toBe('string');
+    // `you` hides last seen (the server sent none): still none.
+    expect('lastSeenAt' in members()![1]!.user).toBe(false);
+    applyServerEvent(qc, { type: 'user.updated', user: me }, you.id);
+    expect(members()![0]!.user.displayName).toBeUndefined();
+  });
 });

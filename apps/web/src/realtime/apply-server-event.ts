@@ -10,6 +10,7 @@ import {
 } from '../state/chats';
 import { addMember, applyMemberReadSeq, putMember, removeMember } from '../state/members';
 import { mergeIntoChat } from '../state/messages';
+import { applyUserUpdate, applyWentOffline } from '../state/people';
 import { setPresence } from '../state/presence';
 import { queryKeys } from '../state/query-keys';
 import { clearRemoved, markRemoved } from '../state/removed';
@@ -43,6 +44,7 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       return;
     case 'presence':
       setPresence({ [event.user.id]: event.online });
+      if (!event.online) applyWentOffline(qc, event.user.id, new Date().toISOString());
       return;
     case 'member.joined':
       // Also sent to the caller's own sockets when they were added, or a direct chat was started
@@ -81,6 +83,9 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       return;
     case 'chat.updated':
       applyChatInfo(qc, event.chatId, event);
+      return;
+    case 'user.updated':
+      applyUserUpdate(qc, event.user);
       return;
     case 'chat.deleted':
       // Dropping it from the list also drops its subscription; an open chat says it was deleted.

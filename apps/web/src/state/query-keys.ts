@@ -1,6 +1,7 @@
 /** Every TanStack Query key the app uses, in one place (ARCHITECTURE › Conventions 8). */
 export const queryKeys = {
   me: () => ['me'] as const,
+  settings: () => ['me', 'settings'] as const,
   chats: () => ['chats'] as const,
   chatList: () => ['chats', 'list'] as const,
   publicChats: (q: string) => ['chats', 'public', q] as const,

@@ -34,7 +34,7 @@ export function ConfirmButton(props: {
     );
   }
   return (
-    <span className="confirm" role="group" aria-label={props.question}>
+    <fieldset className="confirm" aria-label={props.question}>
       <span className="confirm__question">{props.question}</span>
       <button
         ref={confirmRef}
@@ -51,6 +51,6 @@ export function ConfirmButton(props: {
       <button type="button" className="button button--small" onClick={() => setAsking(false)}>
         {props.cancelLabel}
       </button>
-    </span>
+    </fieldset>
   );
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UserSchema } from '../entities.js';
-import { PasswordSchema, UsernameSchema } from '../primitives.js';
+import { DisplayNameSchema, PasswordSchema, UsernameSchema } from '../primitives.js';
 
 export const CredentialsSchema = z.strictObject({
   username: UsernameSchema,
@@ -23,9 +23,21 @@ export type MeResponse = z.infer<typeof MeResponseSchema>;
  * (the default), or `contacts`, people who already share a chat with them.
  */
 export const AddableBySchema = z.enum(['anyone', 'contacts']);
-export const UserSettingsSchema = z.object({ addableBy: AddableBySchema });
+/** `showLastSeen` (an addition, default `true`): others see when the user was last online. */
+export const UserSettingsSchema = z.object({ addableBy: AddableBySchema, showLastSeen: z.boolean() });
 export type UserSettings = z.infer<typeof UserSettingsSchema>;
 export const UserSettingsResponseSchema = z.object({ settings: UserSettingsSchema });
 export type UserSettingsResponse = z.infer<typeof UserSettingsResponseSchema>;
-export const UpdateSettingsBodySchema = z.strictObject({ addableBy: AddableBySchema.optional() });
+export const UpdateSettingsBodySchema = z.strictObject({
+  addableBy: AddableBySchema.optional(),
+  showLastSeen: z.boolean().optional(),
+});
 export type UpdateSettingsBody = z.infer<typeof UpdateSettingsBodySchema>;
+
+/**
+ * Addition to PROTOCOL v1: `PATCH /api/me` `{displayName}` → `{user}`. `null` (or only spaces
+ * trimmed away is a 400) clears it; the username never changes. Others see it live
+ * (`user.updated`).
+ */
+export const UpdateProfileBodySchema = z.strictObject({ displayName: DisplayNameSchema.nullable() });
+export type UpdateProfileBody = z.infer<typeof UpdateProfileBodySchema>;

@@ -97,6 +97,11 @@ export const ChatUpdatedEventSchema = z.object({
  * the list (the chat is gone) or a 404 on subscribe.
  */
 export const ChatDeletedEventSchema = z.object({ type: z.literal('chat.deleted'), chatId: IdSchema });
+/**
+ * An addition to PROTOCOL v1: a user changed their display name. To the sockets subscribed to
+ * any chat they are in, and to their own; `user` is the whole `User` (no `lastSeenAt`).
+ */
+export const UserUpdatedEventSchema = z.object({ type: z.literal('user.updated'), user: UserSchema });
 /** To the reader's own other sockets. */
 export const ReadEventSchema = z.object({
   type: z.literal('read'),
@@ -116,6 +121,7 @@ export const ServerEventSchema = z.discriminatedUnion('type', [
   ReadEventSchema,
   ChatUpdatedEventSchema,
   ChatDeletedEventSchema,
+  UserUpdatedEventSchema,
 ]);
 export type ServerEvent = z.infer<typeof ServerEventSchema>;
 export type ServerEventType = ServerEvent['type'];

@@ -4,13 +4,22 @@ import { useTranslation } from 'react-i18next';
 import { usePresence } from '../../state/presence';
 import { useRoute } from '../../stores/route.store';
 import { useUi } from '../../stores/ui.store';
+import { relativeTime } from '../../ui/relative-time';
 import { ChatSettingsDialog } from './ChatSettingsDialog';
 
-function subtitle(chat: Chat, members: Member[] | undefined, self: User, isOnline: (id: string) => boolean) {
+function subtitle(
+  chat: Chat,
+  members: Member[] | undefined,
+  self: User,
+  isOnline: (id: string) => boolean,
+  lastSeen: (iso: string) => string,
+) {
   if (!members) return chat.kind === 'direct' ? 'Direct message' : `${chat.visibility} group`;
   if (chat.kind === 'direct') {
     const other = members.find((m) => m.user.id !== self.id);
-    return other && isOnline(other.user.id) ? 'online' : 'offline';
+    if (other && isOnline(other.user.id)) return 'online';
+    // "last seen" only when they show it (the server leaves it out otherwise).
+    return other?.user.lastSeenAt ? lastSeen(other.user.lastSeenAt) : 'offline';
   }
   const online = members.filter((m) => m.user.id === self.id || isOnline(m.user.id)).length;
   const visibility = chat.visibility === 'public' ? 'Public' : 'Private';
@@ -38,7 +47,7 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
       <div className="chat-header__titles">
         <h1>{chat.title}</h1>
         <div className="chat-header__sub" data-testid="chat-subtitle">
-          {subtitle(chat, members, self, isOnline)}
+          {subtitle(chat, members, self, isOnline, (iso) => t('lastSeen', { when: relativeTime(iso) }))}
         </div>
         {chat.description && (
           <p className="chat-header__description" data-testid="chat-description">

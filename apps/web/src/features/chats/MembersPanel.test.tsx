@@ -55,5 +55,6 @@ describe('MembersPanel', () => {
     } finally {
       vi.unstubAllGlobals();
     }
-  });
+    // Role queries walk jsdom's accessibility tree: slow on a busy machine, and not what is tested.
+  }, 30_000);
 });

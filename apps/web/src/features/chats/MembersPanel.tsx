@@ -3,8 +3,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { chatDetailQuery } from '../../api/queries';
+import { displayNameOf } from '../../state/people';
 import { usePresence } from '../../state/presence';
+import { useProfileCard } from '../../stores/profile.store';
 import { useUi } from '../../stores/ui.store';
+import { Avatar } from '../../ui/Avatar';
 import { ConfirmButton } from '../../ui/ConfirmButton';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { AddMemberForm } from './AddMemberForm';
@@ -35,6 +38,7 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
   const changeRole = useChangeRole(chat.id);
   const close = useUi((s) => s.toggleMembers);
   const { t } = useTranslation('people');
+  const showProfile = useProfileCard((s) => s.show);
   // Escape closes the panel, as it closes a dialog (#19 bug 8).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -67,10 +71,15 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
               data-role={m.role}
             >
               <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} aria-hidden="true" />
-              <span className="member__name">
-                {m.user.username}
+              <button
+                type="button"
+                className="member__name link"
+                onClick={() => showProfile({ userId: m.user.id, username: m.user.username, chatId: chat.id })}
+              >
+                <Avatar id={m.user.id} name={displayNameOf(m.user)} size={24} />
+                {displayNameOf(m.user)}
                 {m.user.id === self.id && ' (you)'}
-              </span>
+              </button>
               <span className="member__role">
                 <span data-testid="member-role">{ROLE_LABEL[m.role]}</span> ·{' '}
                 <span data-testid="presence">{online ? 'online' : 'offline'}</span>

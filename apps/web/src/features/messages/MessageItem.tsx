@@ -2,6 +2,7 @@ import type { User } from '@chatsockets/protocol';
 import { useState } from 'react';
 import type { TimelineItem } from '../../state/merge-messages';
 import { formatFull, formatTime } from '../../ui/format-time';
+import { AuthorName } from './AuthorName';
 import { MessageActions } from './MessageActions';
 import { MessageBody } from './MessageBody';
 import { MessageEditor } from './MessageEditor';
@@ -58,7 +59,7 @@ export function MessageItem({
     >
       {showHeader && (
         <header className="message__meta">
-          <span className="message__author">{v.author}</span>
+          <AuthorName chatId={chatId} authorId={message?.author.id ?? self.id} username={v.author} />
           <time className="message__time" dateTime={v.createdAt} title={formatFull(v.createdAt)}>
             {formatTime(v.createdAt)}
           </time>
