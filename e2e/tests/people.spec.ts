@@ -17,7 +17,7 @@ test('[invite] a link opened signed out leads through sign-up into the chat', as
   await createGroup(alice.page, title, []);
   const panel = await openMembers(alice.page);
   await panel.getByRole('button', { name: 'Create invite link' }).click();
-  const link = await panel.getByLabel('Invite link').inputValue();
+  const link = await panel.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue();
   expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
 
   const context = await browser.newContext();

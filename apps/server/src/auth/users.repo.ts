@@ -39,6 +39,16 @@ export function createUsersRepo(db: Db) {
       const [row] = await db.update(usersTable).set(patch).where(eq(usersTable.id, userId)).returning();
       return row;
     },
+    async passwordHash(userId: string): Promise<string | undefined> {
+      const [row] = await db
+        .select({ passwordHash: usersTable.passwordHash })
+        .from(usersTable)
+        .where(eq(usersTable.id, userId));
+      return row?.passwordHash;
+    },
+    async setPasswordHash(userId: string, passwordHash: string) {
+      await db.update(usersTable).set({ passwordHash }).where(eq(usersTable.id, userId));
+    },
     /** The user's last socket closed: "last seen" is now. */
     async touchLastSeen(userId: string, at: Date) {
       await db.update(usersTable).set({ lastSeenAt: at }).where(eq(usersTable.id, userId));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UserSchema } from '../entities.js';
-import { DisplayNameSchema, PasswordSchema, UsernameSchema } from '../primitives.js';
+import { LIMITS } from '../limits.js';
+import { DisplayNameSchema, IdSchema, IsoDateSchema, PasswordSchema, UsernameSchema } from '../primitives.js';
 
 export const CredentialsSchema = z.strictObject({
   username: UsernameSchema,
@@ -41,3 +42,28 @@ export type UpdateSettingsBody = z.infer<typeof UpdateSettingsBodySchema>;
  */
 export const UpdateProfileBodySchema = z.strictObject({ displayName: DisplayNameSchema.nullable() });
 export type UpdateProfileBody = z.infer<typeof UpdateProfileBodySchema>;
+
+/**
+ * Addition to PROTOCOL v1: `POST /api/me/password` → 204. The current password is required
+ * (`403` when wrong); every other session of the user ends (their sockets close with 4401).
+ */
+export const ChangePasswordBodySchema = z.strictObject({
+  currentPassword: z.string().min(1).max(LIMITS.passwordMax),
+  newPassword: PasswordSchema,
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBodySchema>;
+
+/** Addition to PROTOCOL v1: one of your live sessions (`GET /api/me/sessions`). */
+export const SessionSchema = z.object({
+  id: IdSchema,
+  createdAt: IsoDateSchema,
+  lastActiveAt: IsoDateSchema,
+  /** The browser's User-Agent when it signed in (at most 256 characters), if it sent one. */
+  userAgent: z.string().nullable(),
+  /** The session this request came with. */
+  current: z.boolean(),
+});
+export type Session = z.infer<typeof SessionSchema>;
+export const SessionListResponseSchema = z.object({ sessions: z.array(SessionSchema) });
+export type SessionListResponse = z.infer<typeof SessionListResponseSchema>;
+export const SessionParamsSchema = z.strictObject({ sessionId: IdSchema });
