@@ -1,7 +1,9 @@
 import {
   AuthResponseSchema,
+  type ChangePasswordBody,
   type Credentials,
   MeResponseSchema,
+  SessionListResponseSchema,
   type UpdateProfileBody,
   type UpdateSettingsBody,
   type User,
@@ -27,4 +29,10 @@ export const authApi = {
     request('GET', '/api/me/settings', UserSettingsResponseSchema, { signal }),
   updateSettings: (body: UpdateSettingsBody) =>
     request('PATCH', '/api/me/settings', UserSettingsResponseSchema, { body }),
+  changePassword: (body: ChangePasswordBody) => requestNoContent('POST', '/api/me/password', { body }),
+  sessions: (signal?: AbortSignal) =>
+    request('GET', '/api/me/sessions', SessionListResponseSchema, { signal }),
+  revokeSession: (sessionId: string) =>
+    requestNoContent('DELETE', `/api/me/sessions/${encodeURIComponent(sessionId)}`),
+  revokeOtherSessions: () => requestNoContent('DELETE', '/api/me/sessions'),
 };

@@ -2,6 +2,7 @@
 export const queryKeys = {
   me: () => ['me'] as const,
   settings: () => ['me', 'settings'] as const,
+  sessions: () => ['me', 'sessions'] as const,
   chats: () => ['chats'] as const,
   chatList: () => ['chats', 'list'] as const,
   publicChats: (q: string) => ['chats', 'public', q] as const,

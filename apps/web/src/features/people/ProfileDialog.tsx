@@ -6,6 +6,7 @@ import { authApi } from '../../api/auth.api';
 import { queryKeys } from '../../state/query-keys';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorMessage } from '../../ui/ErrorMessage';
+import { AccountSection } from './AccountSection';
 
 /** Your profile: the display name others see, and whether they see when you were last online. */
 export function ProfileDialog({ user, onClose }: { user: User; onClose(): void }) {
@@ -69,6 +70,7 @@ export function ProfileDialog({ user, onClose }: { user: User; onClose(): void }
           </button>
         </div>
       </form>
+      <AccountSection />
     </Dialog>
   );
 }
