@@ -95,6 +95,8 @@ export const ChatSchema = z.object({
    * ignores one it does not know, so new capabilities stay additions).
    */
   capabilities: z.array(z.string()),
+  /** An addition to PROTOCOL v1: the caller muted this chat (it never notifies them); `false` for a non-member. */
+  muted: z.boolean(),
 });
 export type Chat = z.infer<typeof ChatSchema>;
 

@@ -18,6 +18,7 @@ export const toChat = (row: ChatViewRow, viewerId: string): Chat => ({
   unreadCount: row.role ? Math.max(0, row.chat.lastSeq - (row.readSeq ?? 0)) : 0,
   role: row.role ?? null,
   rev: row.chat.lastRev,
+  muted: row.muted ?? false,
   capabilities: capabilitiesOf(
     { chat: row.chat, member: row.role ? { role: row.role, userId: viewerId } : undefined },
     viewerId,

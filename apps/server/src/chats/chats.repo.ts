@@ -31,6 +31,7 @@ function chatViews(db: Db, userId: string, membersOnly: boolean) {
       chat: chatsTable,
       role: me.role,
       readSeq: me.readSeq,
+      muted: me.muted,
       lastMessage,
       lastAuthor: { id: lastAuthor.id, username: lastAuthor.username },
       directTitle,
@@ -291,6 +292,16 @@ export function createChatsRepo(db: Db) {
         await tx.delete(chatsTable).where(eq(chatsTable.id, chatId));
         return members.map((m) => m.userId);
       });
+    },
+
+    /** The member's mute switch; whether they are a member. */
+    async setMuted(chatId: string, userId: string, muted: boolean): Promise<boolean> {
+      const rows = await db
+        .update(chatMembersTable)
+        .set({ muted })
+        .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
+        .returning({ userId: chatMembersTable.userId });
+      return rows.length > 0;
     },
 
     /** Moves the watermark forward only, never past last_seq; the new value if it moved. */

@@ -11,6 +11,7 @@ import {
   ErrorBodySchema,
   MemberParamsSchema,
   MemberResponseSchema,
+  MuteBodySchema,
   PublicChatsQuerySchema,
   ReadBodySchema,
   UpdateChatBodySchema,
@@ -209,6 +210,24 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
     },
     async (request, reply) => {
       await chats.removeMember(actorOf(request), request.params.chatId, request.params.userId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/chats/:chatId/mute',
+    {
+      schema: {
+        operationId: 'muteChat',
+        summary: 'Mute or unmute a chat for yourself',
+        tags,
+        params: ChatParamsSchema,
+        body: MuteBodySchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await chats.setMuted(actorOf(request), request.params.chatId, request.body.muted);
       return reply.status(204).send(null);
     },
   );

@@ -258,6 +258,14 @@ export function createChatsService(deps: {
       for (const userId of memberIds) publish({ kind: 'user', userId, event });
     },
 
+    /** Mutes or unmutes the chat for the caller; their other sockets (tabs, devices) follow live. */
+    async setMuted(actor: Actor, chatId: string, muted: boolean): Promise<void> {
+      const access = await loadAccess(chats, chatId, actor.user.id);
+      assertAllowed(access.member !== undefined, 'Not a member of this chat');
+      if (!(await chats.setMuted(chatId, actor.user.id, muted))) throw notFound('Chat');
+      publish({ kind: 'user', userId: actor.user.id, event: { type: 'chat.muted', chatId, muted } });
+    },
+
     /** Where the chat stands (its rev and lastSeq), read in the same statement as the check. */
     async readPosition(actor: Actor, chatId: string): Promise<{ rev: number; lastSeq: number }> {
       const { chat } = await authorize(chats, chatId, actor.user.id, 'read');

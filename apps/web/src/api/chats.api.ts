@@ -72,6 +72,8 @@ export const chatsApi = {
     request('GET', `/api/invites/${encodeURIComponent(token)}`, InvitePreviewResponseSchema, { signal }),
   joinByInvite: (token: string) =>
     request('POST', `/api/invites/${encodeURIComponent(token)}/join`, ChatResponseSchema),
+  mute: (chatId: string, muted: boolean) =>
+    requestNoContent('PUT', `${chatPath(chatId)}/mute`, { body: { muted } }),
   markRead: (chatId: string, seq: number) =>
     requestNoContent('POST', `${chatPath(chatId)}/read`, { body: { seq } }),
 };

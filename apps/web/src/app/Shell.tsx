@@ -10,6 +10,7 @@ import { displayNameOf } from '../state/people';
 import { useRoute } from '../stores/route.store';
 import { ChatScreen } from './ChatScreen';
 import { ConnectionStatus } from './ConnectionStatus';
+import { useFaviconBadge } from './use-favicon-badge';
 import { useUnreadTitle } from './use-unread-title';
 
 /** The signed-in frame: who you are, the connection, your chats, and the open chat. */
@@ -18,6 +19,7 @@ export function Shell({ user }: { user: User }) {
   const route = useRoute((s) => s.route);
   const chatId = route.name === 'chat' ? route.chatId : null;
   useUnreadTitle();
+  useFaviconBadge();
   const [profileOpen, setProfileOpen] = useState(false);
   return (
     <div className="shell">

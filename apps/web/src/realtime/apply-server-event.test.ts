@@ -50,6 +50,7 @@ function chat(over: Partial<Chat> = {}): Chat {
     role: 'member',
     rev: 4,
     capabilities: ['read', 'post', 'edit-own', 'delete-own', 'leave'],
+    muted: false,
     ...over,
   };
 }

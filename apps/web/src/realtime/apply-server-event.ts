@@ -3,6 +3,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import {
   applyChatInfo,
   applyMessageToChats,
+  applyMuted,
   applyReadSeq,
   applyRole,
   findChat,
@@ -83,6 +84,9 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       return;
     case 'chat.updated':
       applyChatInfo(qc, event.chatId, event);
+      return;
+    case 'chat.muted':
+      applyMuted(qc, event.chatId, event.muted);
       return;
     case 'user.updated':
       applyUserUpdate(qc, event.user);

@@ -21,6 +21,7 @@ const detail: ChatDetailResponse = {
     unreadCount: 0,
     rev: 1,
     capabilities: ['read', 'post'],
+    muted: false,
     role: 'owner',
   },
   members: [

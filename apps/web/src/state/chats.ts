@@ -76,6 +76,11 @@ export function applyChatInfo(
   );
 }
 
+/** The caller (un)muted a chat, here or on another device (`chat.muted`). */
+export function applyMuted(qc: QueryClient, chatId: string, muted: boolean): void {
+  updateChat(qc, chatId, (chat) => (chat.muted === muted ? chat : { ...chat, muted }));
+}
+
 export function upsertChat(qc: QueryClient, chat: Chat): void {
   qc.setQueryData<ChatListResponse>(queryKeys.chatList(), (list) => {
     if (!list) return { chats: [chat] };

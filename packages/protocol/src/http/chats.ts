@@ -138,3 +138,10 @@ export const InvitePreviewResponseSchema = z.object({
   member: z.boolean(),
 });
 export type InvitePreviewResponse = z.infer<typeof InvitePreviewResponseSchema>;
+
+/**
+ * Addition to PROTOCOL v1: `PUT /api/chats/:chatId/mute` `{muted}` → 204. Personal (no rev); the
+ * caller's other sockets learn it from `chat.muted`.
+ */
+export const MuteBodySchema = z.strictObject({ muted: z.boolean() });
+export type MuteBody = z.infer<typeof MuteBodySchema>;

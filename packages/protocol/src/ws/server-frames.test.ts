@@ -30,6 +30,7 @@ const EVENTS = {
   read: { type: 'read', chatId: 'c_1', userId: alice.id, seq: 42 },
   'chat.updated': { type: 'chat.updated', chatId: 'c_1', title: 'Team', description: 'Plans', rev: 7 },
   'chat.deleted': { type: 'chat.deleted', chatId: 'c_1' },
+  'chat.muted': { type: 'chat.muted', chatId: 'c_1', muted: true },
   'user.updated': { type: 'user.updated', user: { ...alice, displayName: 'Alice L.' } },
 } as const;
 

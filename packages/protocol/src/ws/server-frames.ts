@@ -102,6 +102,12 @@ export const ChatDeletedEventSchema = z.object({ type: z.literal('chat.deleted')
  * any chat they are in, and to their own; `user` is the whole `User` (no `lastSeenAt`).
  */
 export const UserUpdatedEventSchema = z.object({ type: z.literal('user.updated'), user: UserSchema });
+/** An addition to PROTOCOL v1: the caller (un)muted a chat; to all of their own sockets. */
+export const ChatMutedEventSchema = z.object({
+  type: z.literal('chat.muted'),
+  chatId: IdSchema,
+  muted: z.boolean(),
+});
 /** To the reader's own other sockets. */
 export const ReadEventSchema = z.object({
   type: z.literal('read'),
@@ -122,6 +128,7 @@ export const ServerEventSchema = z.discriminatedUnion('type', [
   ChatUpdatedEventSchema,
   ChatDeletedEventSchema,
   UserUpdatedEventSchema,
+  ChatMutedEventSchema,
 ]);
 export type ServerEvent = z.infer<typeof ServerEventSchema>;
 export type ServerEventType = ServerEvent['type'];

@@ -6,6 +6,7 @@ import { useRoute } from '../../stores/route.store';
 import { useUi } from '../../stores/ui.store';
 import { relativeTime } from '../../ui/relative-time';
 import { ChatSettingsDialog } from './ChatSettingsDialog';
+import { useMuteChat } from './use-chat-mutations';
 
 function subtitle(
   chat: Chat,
@@ -33,6 +34,7 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
   const isOnline = usePresence();
   const { t } = useTranslation('people');
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const mute = useMuteChat(chat.id);
   const manages = can(chat, 'edit-info') || can(chat, 'delete-chat');
   return (
     <header className="chat-header">
@@ -55,6 +57,17 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
           </p>
         )}
       </div>
+      {can(chat, 'post') && (
+        <button
+          type="button"
+          className="button"
+          aria-pressed={chat.muted}
+          disabled={mute.isPending}
+          onClick={() => mute.mutate(!chat.muted)}
+        >
+          {chat.muted ? t('unmute') : t('mute')}
+        </button>
+      )}
       {manages && (
         <button type="button" className="button" onClick={() => setSettingsOpen(true)}>
           {t('chatSettings')}

@@ -19,6 +19,7 @@ const chat: Chat = {
   role: 'owner',
   rev: 2,
   capabilities: ['read', 'post', 'remove-members', 'leave'],
+  muted: false,
 };
 const detail: ChatDetailResponse = {
   chat,

@@ -7,7 +7,7 @@ import type {
 } from '@chatsockets/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { chatsApi } from '../../api/chats.api';
-import { applyChatInfo, removeChat, upsertChat } from '../../state/chats';
+import { applyChatInfo, applyMuted, removeChat, upsertChat } from '../../state/chats';
 import { putMember, removeMember } from '../../state/members';
 import { queryKeys } from '../../state/query-keys';
 import { clearRemoved, markRemoved } from '../../state/removed';
@@ -137,5 +137,14 @@ export function useJoinByInvite() {
       open(r.chat);
       void qc.invalidateQueries({ queryKey: queryKeys.chat(r.chat.id) });
     },
+  });
+}
+
+/** Mute or unmute the chat for yourself; your other tabs and devices follow (`chat.muted`). */
+export function useMuteChat(chatId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (muted: boolean) => chatsApi.mute(chatId, muted),
+    onSuccess: (_r, muted) => applyMuted(qc, chatId, muted),
   });
 }

@@ -69,6 +69,7 @@ describe('MessageStatus', () => {
         role: 'owner',
         rev: 1,
         capabilities: [],
+        muted: false,
       },
       members: [
         { user: me, role: 'owner', joinedAt: '2030-01-01T00:00:00.000Z', readSeq: 1 },

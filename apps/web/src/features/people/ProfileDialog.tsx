@@ -7,6 +7,7 @@ import { queryKeys } from '../../state/query-keys';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { AccountSection } from './AccountSection';
+import { NotificationSettings } from './NotificationSettings';
 
 /** Your profile: the display name others see, and whether they see when you were last online. */
 export function ProfileDialog({ user, onClose }: { user: User; onClose(): void }) {
@@ -70,6 +71,7 @@ export function ProfileDialog({ user, onClose }: { user: User; onClose(): void }
           </button>
         </div>
       </form>
+      <NotificationSettings />
       <AccountSection />
     </Dialog>
   );
