@@ -1,8 +1,18 @@
 import { expect, type Page, test } from '@playwright/test';
-import { chatLink, createGroup, expectConnected, newPerson, openChat, PASSWORD, uniqueName } from './helpers';
+import {
+  chatLink,
+  createGroup,
+  expectConnected,
+  messageWithText,
+  newPerson,
+  openChat,
+  PASSWORD,
+  send,
+  uniqueName,
+} from './helpers';
 
 /** Pushed events must do it: well under the chat list's 60 s safety-net poll. */
-const LIVE = { timeout: 3_000 };
+const LIVE = { timeout: 10_000 };
 
 async function openMembers(page: Page) {
   await page.getByRole('button', { name: 'Members', exact: true }).click();
@@ -73,4 +83,84 @@ test('[chat info] a rename and a description show live in a second browser; a de
   await expect(chatLink(alice.page, renamed)).toHaveCount(0);
   await expect(bob.page.getByTestId('chat-deleted')).toHaveText(/This chat was deleted/, LIVE);
   await expect(chatLink(bob.page, renamed)).toHaveCount(0);
+});
+
+/** Records every notification a page shows (the real API, observed), and can hide the page. */
+async function watchNotifications(page: Page) {
+  await page.addInitScript(() => {
+    const Real = window.Notification;
+    const shown: Array<{ title: string; tag: string }> = [];
+    (window as unknown as { __shown: typeof shown }).__shown = shown;
+    class Observed extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push({ title, tag: options?.tag ?? '' });
+        (window as unknown as { __last: Notification }).__last = this;
+      }
+    }
+    Object.defineProperty(window, 'Notification', { value: Observed });
+  });
+}
+const shown = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __shown: Array<{ title: string; tag: string }> }).__shown);
+/** The tab goes to the background, as when the user switches to another app or tab. */
+const hide = (page: Page) =>
+  page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+
+test('[notifications] a direct message to a hidden app notifies once with two tabs; muted: never; a click opens the chat', async ({
+  browser,
+}) => {
+  const alice = await newPerson(browser, 'ntf_a');
+  const bob = await newPerson(browser, 'ntf_b');
+  await bob.context.grantPermissions(['notifications']);
+  await watchNotifications(bob.page);
+  await bob.page.reload();
+  // Asked from a click, never on load.
+  await bob.page.getByTestId('current-user').click();
+  const profile = bob.page.getByRole('dialog', { name: 'Your profile' });
+  await profile.getByRole('button', { name: 'Turn on browser notifications' }).click();
+  await expect(profile.getByRole('button', { name: 'Turn off browser notifications' })).toBeVisible();
+  await profile.getByRole('button', { name: 'Cancel' }).click();
+  const tab2 = await bob.context.newPage();
+  await watchNotifications(tab2);
+  await tab2.goto('/');
+  await expectConnected(bob.page);
+  await expectConnected(tab2);
+
+  await alice.page.getByRole('button', { name: 'Direct message' }).click();
+  const dm = alice.page.getByRole('dialog', { name: 'Direct message' });
+  await dm.getByLabel('Username').fill(bob.username);
+  await dm.getByRole('button', { name: /start|open/i }).click();
+  await expect(alice.page.getByRole('heading', { level: 1, name: bob.username })).toBeVisible();
+  await expect(chatLink(bob.page, alice.username)).toBeVisible(LIVE);
+  await expect(chatLink(tab2, alice.username)).toBeVisible(LIVE);
+  await hide(bob.page);
+  await hide(tab2);
+
+  await send(alice.page, 'psst, bob');
+  await expect.poll(async () => [...(await shown(bob.page)), ...(await shown(tab2))].length, LIVE).toBe(1);
+  const [first] = [...(await shown(bob.page)), ...(await shown(tab2))];
+  expect(first!.title).toBe(alice.username);
+  // Sentinel for "not twice": a second message notifies once more, and still only once each.
+  await send(alice.page, 'second');
+  await expect.poll(async () => [...(await shown(bob.page)), ...(await shown(tab2))].length, LIVE).toBe(2);
+
+  // The click focuses the app and opens the chat.
+  const notifier = (await shown(bob.page)).length > 0 ? bob.page : tab2;
+  await notifier.evaluate(() =>
+    (window as unknown as { __last: Notification }).__last.onclick?.(new Event('click')),
+  );
+  await expect(notifier.getByRole('heading', { level: 1, name: alice.username })).toBeVisible();
+
+  // Muted (from the other tab: the mute follows live): the next message shows, but never notifies.
+  const other = notifier === bob.page ? tab2 : bob.page;
+  await openChat(other, alice.username);
+  await other.getByRole('button', { name: 'Mute', exact: true }).click();
+  await expect(notifier.getByRole('button', { name: 'Unmute' })).toBeVisible(LIVE);
+  await send(alice.page, 'you will not hear this');
+  await expect(messageWithText(notifier, 'you will not hear this')).toBeVisible(LIVE);
+  expect([...(await shown(bob.page)), ...(await shown(tab2))]).toHaveLength(2);
 });
