@@ -42,6 +42,9 @@ import { createRedisPresence } from './realtime/presence-redis.js';
 import { createTypingStore } from './realtime/typing.js';
 import gateway from './realtime/ws.routes.js';
 import { closeRedis, connectRedis } from './redis.js';
+import { createSearchRepo } from './search/search.repo.js';
+import searchRoutes from './search/search.routes.js';
+import { createSearchService } from './search/search.service.js';
 
 export interface AppOverrides {
   /** A database the caller owns (tests share one per file); otherwise opened from config. */
@@ -134,6 +137,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       onBatch: (size) => metrics.sendBatchSize.observe(size),
     }),
     changes: createChangesRepo(db),
+    search: createSearchRepo(db),
   };
   const auth = createAuthService({
     users: repos.users,
@@ -156,6 +160,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const settings = createSettingsService({ users: repos.users });
   const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
+  const search = createSearchService({ search: repos.search, chats: repos.chats });
   const presence =
     overrides.presence ??
     (redis
@@ -242,6 +247,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(chatsRoutes, { chats });
   await app.register(messagesRoutes, { messages, metrics });
   await app.register(changesRoutes, { changes });
+  await app.register(searchRoutes, { search });
   await app.register(healthRoutes, { database, bus });
   await app.register(opsRoutes, { metrics });
   await app.register(gateway, {
