@@ -45,6 +45,9 @@ import { createRedisPresence } from './realtime/presence-redis.js';
 import { createTypingStore } from './realtime/typing.js';
 import gateway from './realtime/ws.routes.js';
 import { closeRedis, connectRedis } from './redis.js';
+import { createSearchRepo } from './search/search.repo.js';
+import searchRoutes from './search/search.routes.js';
+import { createSearchService } from './search/search.service.js';
 
 export interface AppOverrides {
   /** A database the caller owns (tests share one per file); otherwise opened from config. */
@@ -138,6 +141,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }),
     changes: createChangesRepo(db),
     invites: createInvitesRepo(db),
+    search: createSearchRepo(db),
   };
   const auth = createAuthService({
     users: repos.users,
@@ -166,6 +170,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const settings = createSettingsService({ users: repos.users, publish, chatIdsOf: repos.chats.chatIdsOf });
   const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
+  const search = createSearchService({ search: repos.search, chats: repos.chats });
   const presence =
     overrides.presence ??
     (redis
@@ -254,6 +259,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(invitesRoutes, { invites });
   await app.register(messagesRoutes, { messages, metrics });
   await app.register(changesRoutes, { changes });
+  await app.register(searchRoutes, { search });
   await app.register(healthRoutes, { database, bus });
   await app.register(opsRoutes, { metrics });
   await app.register(gateway, {

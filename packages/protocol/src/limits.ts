@@ -42,4 +42,8 @@ export const LIMITS = {
   chatPageMax: 200,
   /** Opaque cursors (`GET /api/chats?cursor=`) are at most this long. */
   cursorTokenMax: 200,
+  /** `GET /api/search`: the query text, in characters, and a page of results. */
+  searchQueryMax: 500,
+  searchPageDefault: 20,
+  searchPageMax: 50,
 } as const;

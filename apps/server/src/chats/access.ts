@@ -1,4 +1,5 @@
 import type { Capability } from '@chatsockets/protocol';
+import { type SQL, sql } from 'drizzle-orm';
 import { isId } from '../db/ids.js';
 import { forbidden, notFound } from '../errors.js';
 import type { ChatRow, ChatsRepo, MemberRow } from './chats.repo.js';
@@ -114,3 +115,15 @@ const ACTION_TEXT = {
   deleteChat: 'delete',
   invite: 'manage invite links of',
 } as const;
+
+/**
+ * `rules.read` as a SQL condition on a chat id column, for queries that must decide access
+ * row by row inside one statement (search): a chat the user is a member of, or, when the
+ * caller named `publicChatId`, that chat if it is public. Without a named chat only member
+ * chats count, so a search across chats never walks every public chat on the server.
+ */
+export function readableChatCondition(chatIdColumn: SQL, userId: string, publicChatId?: string): SQL {
+  const member = sql`exists (select 1 from chat_members cm where cm.chat_id = ${chatIdColumn} and cm.user_id = ${userId})`;
+  if (publicChatId === undefined) return member;
+  return sql`(${member} or (${chatIdColumn} = ${publicChatId} and exists (select 1 from chats c where c.id = ${publicChatId} and c.visibility = 'public')))`;
+}

@@ -137,6 +137,10 @@ export const messagesTable = pgTable(
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
     unique('messages_author_chat_client_key').on(t.authorId, t.chatId, t.clientId),
     index('messages_chat_id_rev_idx').on(t.chatId, t.rev),
+    // Full-text search (drizzle/0011): the current body of messages that are not deleted.
+    index('messages_search_idx')
+      .using('gin', sql`to_tsvector('russian'::regconfig, ${t.body})`)
+      .where(sql`${t.deletedAt} is null`),
   ],
 );
 
