@@ -20,5 +20,6 @@ CREATE INDEX "chat_invites_chat_id_idx" ON "chat_invites" USING btree ("chat_id"
 ALTER TABLE "users" ADD COLUMN "display_name" text;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "last_seen_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "show_last_seen" boolean DEFAULT true NOT NULL;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "avatar_version" integer;--> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "user_agent" text;--> statement-breakpoint
 ALTER TABLE "chat_members" ADD COLUMN "muted" boolean DEFAULT false NOT NULL;

@@ -11,6 +11,10 @@ import { createSessionsRepo } from './auth/sessions.repo.js';
 import settingsRoutes from './auth/settings.routes.js';
 import { createSettingsService } from './auth/settings.service.js';
 import { createUsersRepo } from './auth/users.repo.js';
+import avatarsRoutes from './avatars/avatars.routes.js';
+import { createAvatarsService } from './avatars/avatars.service.js';
+import type { BlobStore } from './blobs/blob-store.js';
+import { openBlobStore } from './blobs/open.js';
 import { createChangesRepo } from './changes/changes.repo.js';
 import changesRoutes from './changes/changes.routes.js';
 import { createChangesService } from './changes/changes.service.js';
@@ -56,6 +60,8 @@ export interface AppOverrides {
   presence?: Presence;
   /** Where logs go (tests read them); stdout otherwise. */
   logStream?: LogStream;
+  /** Where file bytes go (avatars); otherwise opened from config (BLOB_STORE). */
+  blobs?: BlobStore;
   /** The clock sessions expire by (tests move it instead of waiting). */
   now?: () => Date;
 }
@@ -167,6 +173,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     publish,
     now: overrides.now,
   });
+  const blobs = overrides.blobs ?? (await openBlobStore(config.blobs));
+  const avatars = createAvatarsService({ users: repos.users, chats: repos.chats, blobs, publish });
   const settings = createSettingsService({ users: repos.users, publish, chatIdsOf: repos.chats.chatIdsOf });
   const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
@@ -257,6 +265,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(settingsRoutes, { settings });
   await app.register(chatsRoutes, { chats });
   await app.register(invitesRoutes, { invites });
+  await app.register(avatarsRoutes, { avatars });
   await app.register(messagesRoutes, { messages, metrics });
   await app.register(changesRoutes, { changes });
   await app.register(searchRoutes, { search });
@@ -297,6 +306,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     if (!overrides.bus) await bus.close();
     if (redis) await closeRedis(redis);
     if (!overrides.database) await database.close();
+    if (!overrides.blobs) await blobs.close();
   });
   return app;
 }

@@ -14,6 +14,11 @@ export const UserSchema = z.object({
    */
   displayName: z.string().optional(),
   /**
+   * An addition to PROTOCOL v1: the uploaded avatar (`/api/users/<id>/avatar?v=<n>`, a 256×256
+   * WebP), when there is one; clients draw initials otherwise.
+   */
+  avatarUrl: z.string().optional(),
+  /**
    * An addition to PROTOCOL v1, in a chat's members only: when the user was last online (`null`:
    * not since this was recorded). Absent when the user hides it (`showLastSeen: false`).
    */

@@ -11,6 +11,8 @@ export const LIMITS = {
   bodyMax: 4000,
   titleMin: 1,
   titleMax: 100,
+  /** An uploaded avatar image (PNG, JPEG, WebP or GIF) is at most this many bytes. */
+  avatarMaxBytes: 5 * 1024 * 1024,
   /** `User.displayName`, trimmed. */
   displayNameMax: 64,
   /** A chat's description (trimmed; may be empty). */

@@ -49,6 +49,19 @@ export function createUsersRepo(db: Db) {
     async setPasswordHash(userId: string, passwordHash: string) {
       await db.update(usersTable).set({ passwordHash }).where(eq(usersTable.id, userId));
     },
+    /** The next avatar version (the caller stores its blob first), or none; the row after. */
+    async setAvatarVersion(userId: string, version: number | null): Promise<UserRow | undefined> {
+      const [row] = await db
+        .update(usersTable)
+        .set({ avatarVersion: version })
+        .where(eq(usersTable.id, userId))
+        .returning();
+      return row;
+    },
+    async findById(userId: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(usersTable).where(eq(usersTable.id, userId));
+      return row;
+    },
     /** The user's last socket closed: "last seen" is now. */
     async touchLastSeen(userId: string, at: Date) {
       await db.update(usersTable).set({ lastSeenAt: at }).where(eq(usersTable.id, userId));

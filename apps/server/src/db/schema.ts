@@ -30,6 +30,8 @@ export const usersTable = pgTable(
     /** When the user's last socket closed; shown to others as "last seen" unless hidden. */
     lastSeenAt: timestamp({ withTimezone: true }),
     showLastSeen: boolean().notNull().default(true),
+    /** Bumped by each uploaded avatar (its blob is `avatars/<id>/<version>.webp`); null: none, initials. */
+    avatarVersion: integer(),
     createdAt: createdAt(),
   },
   // PROTOCOL.md › Authentication: usernames are unique case-insensitively.

@@ -35,4 +35,6 @@ export const authApi = {
   revokeSession: (sessionId: string) =>
     requestNoContent('DELETE', `/api/me/sessions/${encodeURIComponent(sessionId)}`),
   revokeOtherSessions: () => requestNoContent('DELETE', '/api/me/sessions'),
+  uploadAvatar: (file: Blob) => request('PUT', '/api/me/avatar', MeResponseSchema, { file }),
+  removeAvatar: () => request('DELETE', '/api/me/avatar', MeResponseSchema),
 };

@@ -1,7 +1,30 @@
 import { avatarColor, initialsOf } from './avatar-color';
 
-/** A generated initials avatar (decorative: the name is always shown or named beside it). */
-export function Avatar({ id, name, size = 28 }: { id: string; name: string; size?: number }) {
+/** The uploaded avatar, else generated initials (decorative: the name is always shown or named beside it). */
+export function Avatar({
+  id,
+  name,
+  url,
+  size = 28,
+}: {
+  id: string;
+  name: string;
+  url?: string;
+  size?: number;
+}) {
+  if (url) {
+    return (
+      <img
+        className="avatar"
+        src={url}
+        alt=""
+        width={size}
+        height={size}
+        data-testid="avatar"
+        loading="lazy"
+      />
+    );
+  }
   return (
     <span
       className="avatar"

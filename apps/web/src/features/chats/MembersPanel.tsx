@@ -76,7 +76,7 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
                 className="member__name link"
                 onClick={() => showProfile({ userId: m.user.id, username: m.user.username, chatId: chat.id })}
               >
-                <Avatar id={m.user.id} name={displayNameOf(m.user)} size={24} />
+                <Avatar id={m.user.id} name={displayNameOf(m.user)} url={m.user.avatarUrl} size={24} />
                 {displayNameOf(m.user)}
                 {m.user.id === self.id && ' (you)'}
               </button>

@@ -10,14 +10,15 @@ import { Avatar } from '../../ui/Avatar';
  */
 export function AuthorName(props: { chatId: string; authorId: string; username: string }) {
   // Reads the detail the chat screen loads; never fetches per message.
-  const name = useQuery({
+  const known = useQuery({
     ...chatDetailQuery(props.chatId),
     enabled: false,
     select: (d) => {
       const user = d.members.find((m) => m.user.id === props.authorId)?.user;
-      return user ? displayNameOf(user) : undefined;
+      return user ? { name: displayNameOf(user), avatarUrl: user.avatarUrl } : undefined;
     },
   }).data;
+  const name = known?.name;
   const show = useProfileCard((s) => s.show);
   const shown = name ?? props.username;
   return (
@@ -26,7 +27,7 @@ export function AuthorName(props: { chatId: string; authorId: string; username: 
       className="message__author link"
       onClick={() => show({ userId: props.authorId, username: props.username, chatId: props.chatId })}
     >
-      <Avatar id={props.authorId} name={shown} size={20} />
+      <Avatar id={props.authorId} name={shown} url={known?.avatarUrl} size={20} />
       {shown}
     </button>
   );

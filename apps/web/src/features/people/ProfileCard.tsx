@@ -48,7 +48,7 @@ export function ProfileCard({ selfId }: { selfId: string }) {
   return (
     <Dialog title={name} onClose={hide}>
       <div className="profile-card" data-testid="profile-card">
-        <Avatar id={open.userId} name={name} size={64} />
+        <Avatar id={open.userId} name={name} url={user?.avatarUrl} size={64} />
         <p className="profile-card__username">@{open.username}</p>
         {presence && <p data-testid="profile-presence">{presence}</p>}
         <ErrorMessage error={direct.error} />

@@ -4,6 +4,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { authApi } from '../../api/auth.api';
 import { queryKeys } from '../../state/query-keys';
+import { Avatar } from '../../ui/Avatar';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { AccountSection } from './AccountSection';
@@ -27,6 +28,14 @@ export function ProfileDialog({ user, onClose }: { user: User; onClose(): void }
     },
     onSuccess: onClose,
   });
+  const avatar = useMutation({
+    mutationFn: (file: File) => authApi.uploadAvatar(file),
+    onSuccess: (r) => qc.setQueryData(queryKeys.me(), r.user),
+  });
+  const removeAvatar = useMutation({
+    mutationFn: () => authApi.removeAvatar(),
+    onSuccess: (r) => qc.setQueryData(queryKeys.me(), r.user),
+  });
   const lastSeen = useMutation({
     mutationFn: (showLastSeen: boolean) => authApi.updateSettings({ showLastSeen }),
     onSuccess: (r) => qc.setQueryData(queryKeys.settings(), r),
@@ -37,6 +46,29 @@ export function ProfileDialog({ user, onClose }: { user: User; onClose(): void }
   };
   return (
     <Dialog title={t('profile')} onClose={onClose}>
+      <div className="row">
+        <Avatar id={user.id} name={user.displayName ?? user.username} url={user.avatarUrl} size={56} />
+        <label className="button button--small" htmlFor={`${id}-avatar`}>
+          {t('uploadAvatar')}
+        </label>
+        <input
+          id={`${id}-avatar`}
+          className="visually-hidden"
+          type="file"
+          accept="image/png,image/jpeg,image/webp,image/gif"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) avatar.mutate(file);
+            e.target.value = '';
+          }}
+        />
+        {user.avatarUrl && (
+          <button type="button" className="button button--small" onClick={() => removeAvatar.mutate()}>
+            {t('removeAvatar')}
+          </button>
+        )}
+      </div>
+      <ErrorMessage error={avatar.error ?? removeAvatar.error} />
       <form className="stack" onSubmit={submit}>
         <div className="field">
           <label htmlFor={`${id}-name`}>{t('displayName')}</label>
