@@ -64,6 +64,10 @@ test('[members live] added while looking at the list: the chat appears at once, 
   await expect(panel.getByTestId('member')).toHaveCount(2);
 
   await panel.getByRole('button', { name: `Remove ${bob.username}` }).click();
+
+  // It asks first (#19).
+
+  await panel.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(chatLink(bob.page, title)).toHaveCount(0, LIVE);
   await expect(panel.getByTestId('member')).toHaveCount(1);
 
@@ -73,6 +77,8 @@ test('[members live] added while looking at the list: the chat appears at once, 
   await openChat(bob.page, title);
   await expect(messageWithText(bob.page, 'welcome aboard')).toBeVisible();
   await panel.getByRole('button', { name: `Remove ${bob.username}` }).click();
+  // It asks first (#19).
+  await panel.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(bob.page.getByText('You were removed from this chat.')).toBeVisible(LIVE);
   await expect(chatLink(bob.page, title)).toHaveCount(0);
   await expectSameDocument(bob.page);
