@@ -44,8 +44,18 @@ describe.each(drivers())('[capabilities] each chat carries what the caller may d
       'remove-admins',
       'change-roles',
       'leave',
+      'edit-info',
+      'delete-chat',
+      'invite',
     ]);
-    expect(await caps(admin, priv)).toEqual([...own, 'delete-any', 'add-members', 'remove-members', 'leave']);
+    expect(await caps(admin, priv)).toEqual([
+      ...own,
+      'delete-any',
+      'add-members',
+      'remove-members',
+      'leave',
+      'invite',
+    ]);
     expect(await caps(member, priv)).toEqual([...own, 'leave']);
     expect((await http.get(outsider, `/api/chats/${priv}`)).statusCode).toBe(403);
     // Public: any member adds; an outsider reads and may join.
