@@ -61,7 +61,8 @@ export default async function avatarsRoutes(base: FastifyInstance, opts: { avata
         tags,
         params: z.strictObject({ userId: IdSchema }),
         querystring: z.strictObject({ v: z.string().max(12).optional() }),
-        response: errors,
+        // The body is the image (image/webp), streamed: no JSON schema applies to it.
+        response: { 200: z.any(), ...errors },
       },
     },
     async (request, reply) => {
@@ -71,7 +72,7 @@ export default async function avatarsRoutes(base: FastifyInstance, opts: { avata
         .header('content-type', 'image/webp')
         .header('content-length', blob.size)
         .header('cache-control', 'private, max-age=31536000, immutable')
-        .send(blob.body as never);
+        .send(blob.body);
     },
   );
 }
