@@ -21,7 +21,7 @@ describe('UserSchema', () => {
   });
 
   it('[Strictness] strips unknown keys, so a v1 client survives a server that adds fields', () => {
-    expect(UserSchema.parse({ ...alice, avatarUrl: '/a.png', passwordHash: 'x' })).toEqual(alice);
+    expect(UserSchema.parse({ ...alice, statusEmoji: ':)', passwordHash: 'x' })).toEqual(alice);
   });
 
   it('[Messages] author is a UserRef {id, username}, with no createdAt required', () => {
