@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { onCleanup, runCleanup } from './lib/cleanup.js';
 import type { BenchClient } from './lib/clients.js';
 import { createThrowawayDb } from './lib/db.js';
@@ -198,7 +201,11 @@ async function main() {
     `revision ${revision()}; database ${db.name}; ${QUICK ? 'quick' : 'full'} run; config ${JSON.stringify(CONFIG)}`,
   );
 
-  const ours = new ChatsocketsTarget(db);
+  // --db=pglite: the embedded default (a fresh data directory, durable) instead of Postgres.
+  const pgliteDir =
+    option('db') === 'pglite' ? mkdtempSync(join(tmpdir(), 'chatsockets-bench-pglite-')) : undefined;
+  if (pgliteDir) onCleanup(async () => rmSync(pgliteDir, { recursive: true, force: true }));
+  const ours = new ChatsocketsTarget(db, {}, pgliteDir);
   const targets: Target[] = [ours, new RawWsTarget(), new SocketIoTarget()].filter(
     (t) => !ONLY || ONLY.includes(t.name),
   );
@@ -250,6 +257,11 @@ async function main() {
 
   const report = render(results);
   console.log(`\n${report}`);
+  console.log(
+    `\nload average at the end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`\ntotal ${fmt((Date.now() - startedAt) / 1000)} s`);
   writeResults('ws', QUICK, { config: CONFIG, results: Object.fromEntries(results) });
 }
@@ -287,6 +299,7 @@ function render(results: Map<string, Results>): string {
         fmt(f.max, 1),
         fmt(f.ackP99, 2),
         pct(f.cpu.serverCpuS, f.cpu.wallS),
+        pct(f.cpu.mainThreadCpuS, f.cpu.wallS),
         ratio(cpuS, rawCpuS),
         pct(f.cpu.postgresCpuS, f.cpu.wallS),
         ratio(withDbS, rawWithDbS),
@@ -313,6 +326,7 @@ function render(results: Map<string, Results>): string {
           'max ms',
           'ack p99 ms',
           'server CPU',
+          'of it main thread',
           'CPU vs raw',
           'Postgres CPU',
           'server + Postgres CPU vs raw',
@@ -348,6 +362,7 @@ function render(results: Map<string, Results>): string {
         fmtInt(t.deliveries / t.cpu.wallS),
         t.errors,
         pct(t.cpu.serverCpuS, t.cpu.wallS),
+        pct(t.cpu.mainThreadCpuS, t.cpu.wallS),
         fmtInt(perCpu),
         ratio(perCpu, rawPerCpu),
         pct(t.cpu.postgresCpuS, t.cpu.wallS),
@@ -370,6 +385,7 @@ function render(results: Map<string, Results>): string {
           'deliveries/s',
           'errors',
           'server CPU',
+          'of it main thread',
           'deliveries per server CPU-s',
           'vs raw',
           'Postgres CPU',

@@ -12,6 +12,13 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/** utime + stime of one thread of a process (the main thread's tid is the pid), in seconds. */
+export function threadCpuSeconds(pid: number, tid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
 /** Resident set size of one process in bytes (/proc/<pid>/status VmRSS). */
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -50,6 +57,7 @@ const selfCpuSeconds = () => {
 interface Snapshot {
   at: number;
   server: number;
+  mainThread: number;
   postgres: Map<number, number>;
   machine: number;
   self: number;
@@ -57,8 +65,10 @@ interface Snapshot {
 
 export interface CpuWindow {
   wallS: number;
-  /** The server under test. */
+  /** The server under test (every thread of its process). */
   serverCpuS: number;
+  /** Its main thread alone: the event loop (PGlite runs on a thread of its own). */
+  mainThreadCpuS?: number;
   /** Postgres processes serving the benchmark database, plus its background processes. */
   postgresCpuS: number | undefined;
   /** This load generator. */
@@ -87,6 +97,7 @@ export class CpuMeter {
     return {
       at: performance.now(),
       server: cpuSeconds(this.pid),
+      mainThread: threadCpuSeconds(this.pid, this.pid),
       postgres: this.postgresPids ? cpuByComm('postgres') : new Map(),
       machine: machineBusySeconds(),
       self: selfCpuSeconds(),
@@ -107,6 +118,7 @@ export class CpuMeter {
     return {
       wallS: (end.at - this.start.at) / 1000,
       serverCpuS,
+      mainThreadCpuS: end.mainThread - this.start.mainThread,
       postgresCpuS,
       generatorCpuS,
       otherCpuS: Math.max(0, machine - serverCpuS - (postgresCpuS ?? 0) - generatorCpuS),

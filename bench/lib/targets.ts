@@ -72,14 +72,16 @@ export class ChatsocketsTarget extends ProcessTarget implements Target {
   readonly users: AuthResponse[] = [];
   registerSeconds = 0;
 
-  readonly postgresPids: () => Promise<Set<number>>;
+  readonly postgresPids: (() => Promise<Set<number>>) | undefined;
 
+  /** `pgliteDir`: the embedded default instead (PGlite in the server's process, on disk, durable). */
   constructor(
     private readonly db: ThrowawayDb,
     private readonly extraEnv: Record<string, string> = {},
+    private readonly pgliteDir?: string,
   ) {
     super();
-    this.postgresPids = () => db.postgresPids();
+    this.postgresPids = pgliteDir ? undefined : () => db.postgresPids();
   }
 
   get api(): Api {
@@ -93,7 +95,7 @@ export class ChatsocketsTarget extends ProcessTarget implements Target {
       cwd: SERVER_DIR,
       readyPath: '/api/health',
       env: {
-        DATABASE_URL: this.db.url,
+        ...(this.pgliteDir ? { PGLITE_DIR: this.pgliteDir } : { DATABASE_URL: this.db.url }),
         DB_POOL_MAX: '20',
         LOG_LEVEL: 'warn',
         REGISTER_MAX_PER_MIN: '100000',

@@ -39,6 +39,9 @@ import docs from './plugins/docs.js';
 import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
 import webApp from './plugins/web-app.js';
 import { createLimiter } from './rate-limit.js';
+import { createReactionsRepo } from './reactions/reactions.repo.js';
+import reactionsRoutes from './reactions/reactions.routes.js';
+import { createReactionsService } from './reactions/reactions.service.js';
 import { type Bus, createPublisher } from './realtime/bus/bus.js';
 import { createMemoryBus } from './realtime/bus/memory.js';
 import { createRedisBus } from './realtime/bus/redis.js';
@@ -148,6 +151,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     changes: createChangesRepo(db),
     invites: createInvitesRepo(db),
     search: createSearchRepo(db),
+    reactions: createReactionsRepo(db),
   };
   const auth = createAuthService({
     users: repos.users,
@@ -178,7 +182,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const settings = createSettingsService({ users: repos.users, publish, chatIdsOf: repos.chats.chatIdsOf });
   const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
-  const search = createSearchService({ search: repos.search, chats: repos.chats });
+  const search = createSearchService({
+    search: repos.search,
+    chats: repos.chats,
+    hydrate: repos.messages.hydrate,
+  });
+  const reactions = createReactionsService({
+    reactions: repos.reactions,
+    chats: repos.chats,
+    publish,
+  });
   const presence =
     overrides.presence ??
     (redis
@@ -195,10 +208,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     log: app.log,
   });
   metrics.observeHub(hub.stats);
+  if (bus.received) metrics.observeBus(bus.received);
   const commands = createCommands({
     chats,
     messages,
     changes,
+    reactions,
     hub,
     metrics,
     deadlineMs: config.requestDeadlineMs,
@@ -269,6 +284,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(messagesRoutes, { messages, metrics });
   await app.register(changesRoutes, { changes });
   await app.register(searchRoutes, { search });
+  await app.register(reactionsRoutes, { reactions });
   await app.register(healthRoutes, { database, bus });
   await app.register(opsRoutes, { metrics });
   await app.register(gateway, {

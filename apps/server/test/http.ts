@@ -20,7 +20,7 @@ export function client(app: () => FastifyInstance) {
     post: (user: TestUser | undefined, url: string, payload: unknown = {}) =>
       call('POST', user, url, payload),
     patch: (user: TestUser | undefined, url: string, payload: unknown) => call('PATCH', user, url, payload),
-    put: (user: TestUser | undefined, url: string, payload: unknown) => call('PUT', user, url, payload),
+    put: (user: TestUser | undefined, url: string, payload?: unknown) => call('PUT', user, url, payload),
     del: (user: TestUser | undefined, url: string) => call('DELETE', user, url),
   };
 }

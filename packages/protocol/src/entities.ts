@@ -63,8 +63,37 @@ export const CapabilitySchema = z.enum([
   'edit-info',
   'delete-chat',
   'invite',
+  'react',
+  'pin',
+  'mention-all',
 ]);
 export type Capability = z.infer<typeof CapabilitySchema>;
+
+/**
+ * An addition to PROTOCOL v1: what a reply shows of the message it answers. `preview` is the
+ * original's first line (plain text, at most `LIMITS.replyPreviewMax` characters) as it is now;
+ * `""` and `deleted: true` once the original is deleted.
+ */
+export const ReplyRefSchema = z.object({
+  id: IdSchema,
+  seq: SeqSchema.min(1),
+  author: UserRefSchema,
+  preview: z.string(),
+  deleted: z.boolean(),
+});
+export type ReplyRef = z.infer<typeof ReplyRefSchema>;
+
+/**
+ * An addition to PROTOCOL v1: one emoji's reactions on a message, who reacted in the order they
+ * did (`count` is `users.length`). The limits (`LIMITS.reactionsDistinctMax` emoji per message,
+ * `LIMITS.reactionsPerUserMax` per user) bound its size.
+ */
+export const ReactionSchema = z.object({
+  emoji: z.string(),
+  count: z.number().int().min(1),
+  users: z.array(UserRefSchema),
+});
+export type Reaction = z.infer<typeof ReactionSchema>;
 
 export const MessageSchema = z.object({
   id: IdSchema,
@@ -78,6 +107,15 @@ export const MessageSchema = z.object({
   deletedAt: IsoDateSchema.nullable(),
   /** An addition to PROTOCOL v1: the chat's rev at this message's last change. */
   rev: RevSchema,
+  /** Additions to PROTOCOL v1: the message this one answers, its reactions, and when it was pinned. */
+  replyTo: ReplyRefSchema.nullable(),
+  reactions: z.array(ReactionSchema),
+  pinnedAt: IsoDateSchema.nullable(),
+  /**
+   * An addition to PROTOCOL v1: the ids the body mentions (`<@id>` tokens, lower-case, each once,
+   * in order), `"all"` for `<@all>`; `[]` for none and for a deleted message.
+   */
+  mentions: z.array(IdSchema),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -102,6 +140,13 @@ export const ChatSchema = z.object({
   capabilities: z.array(z.string()),
   /** An addition to PROTOCOL v1: the caller muted this chat (it never notifies them); `false` for a non-member. */
   muted: z.boolean(),
+  /**
+   * An addition to PROTOCOL v1: messages after the caller's read marker, by others, not deleted,
+   * that mention the caller or `all`. `unreadMentionSeqs` lists the oldest of them, ascending, at
+   * most `LIMITS.mentionSeqsMax`; it is complete when its length equals the count.
+   */
+  unreadMentionCount: z.number().int().min(0),
+  unreadMentionSeqs: z.array(SeqSchema),
 });
 export type Chat = z.infer<typeof ChatSchema>;
 

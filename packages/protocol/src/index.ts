@@ -6,6 +6,7 @@ export * from './http/messages.js';
 export * from './http/ops.js';
 export * from './http/search.js';
 export * from './limits.js';
+export * from './mentions.js';
 export * from './primitives.js';
 export * from './ws/client-frames.js';
 export * from './ws/replies.js';

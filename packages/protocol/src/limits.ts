@@ -48,4 +48,14 @@ export const LIMITS = {
   searchQueryMax: 500,
   searchPageDefault: 20,
   searchPageMax: 50,
+  /** A reaction is one emoji: the longest sequences (tag flags, ZWJ families) fit in 32 UTF-16 units. */
+  emojiMax: 32,
+  /** Distinct emoji on one message: past it, a new emoji is refused (an existing one can still be added). */
+  reactionsDistinctMax: 20,
+  /** Reactions of one user on one message. */
+  reactionsPerUserMax: 3,
+  /** A reply quote carries the original's first line, cut to this many characters. */
+  replyPreviewMax: 120,
+  /** `Chat.unreadMentionSeqs` lists at most this many (the oldest unread mentions). */
+  mentionSeqsMax: 100,
 } as const;

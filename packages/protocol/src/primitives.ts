@@ -1,3 +1,4 @@
+import emojiRegex from 'emoji-regex';
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 
@@ -90,3 +91,16 @@ export const limitQuery = (max: number) =>
     .regex(/^\d{1,3}$/, `must be an integer from 1 to ${max}`)
     .transform(Number)
     .pipe(z.number().int().min(1).max(max));
+
+// One emoji and nothing else: emoji-regex (Unicode's emoji-test.txt, kept current by its
+// maintainer) matches whole sequences (ZWJ families, flags, keycaps, skin tones), anchored here.
+const ONE_EMOJI = new RegExp(`^(?:${emojiRegex().source})$`);
+/**
+ * A reaction: exactly one emoji (any, including sequences), as Unicode defines them. Text, two
+ * emoji, or an emoji with text around it is a 400.
+ */
+export const EmojiSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.emojiMax)
+  .refine((s) => ONE_EMOJI.test(s), 'must be exactly one emoji');

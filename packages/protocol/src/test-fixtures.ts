@@ -23,6 +23,10 @@ export const message: Message = {
   editedAt: null,
   deletedAt: null,
   rev: 3,
+  replyTo: null,
+  reactions: [],
+  pinnedAt: null,
+  mentions: [],
 };
 
 export const chat: Chat = {
@@ -39,6 +43,8 @@ export const chat: Chat = {
   rev: 3,
   capabilities: ['read', 'post', 'edit-own', 'delete-own', 'delete-any', 'add-members', 'leave'],
   muted: false,
+  unreadMentionCount: 0,
+  unreadMentionSeqs: [],
 };
 
 export const member: Member = { user: alice, role: 'owner', joinedAt: T0, readSeq: 1 };

@@ -8,6 +8,7 @@ import {
   messagesTable,
   usersTable,
 } from '../db/schema.js';
+import { hydrate, type MessageWithAuthor } from '../messages/hydrate.js';
 
 type UserRow = typeof usersTable.$inferSelect;
 export type ChangeRow =
@@ -35,6 +36,8 @@ export interface ChangePage {
  */
 export function createChangesRepo(db: Db) {
   return {
+    hydrate: (rows: MessageWithAuthor[]) => hydrate(db, rows),
+
     /**
      * Where the chat stands: read BEFORE its changes. Every rev up to `rev` is committed (revs
      * are taken under the chat's row lock and committed in order), so changes read afterwards

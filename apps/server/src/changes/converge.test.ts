@@ -27,6 +27,8 @@ type Op =
   | { op: 'leave'; user: number }
   | { op: 'role'; user: number; role: 'admin' | 'member' }
   | { op: 'rename'; n: number; describe: boolean }
+  | { op: 'react'; by: number; pick: number; emoji: string; on: boolean }
+  | { op: 'pin'; pick: number; on: boolean }
   | { op: 'drop' }
   | { op: 'reconnect' };
 
@@ -53,6 +55,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     role: fc.constantFrom('admin' as const, 'member' as const),
   }),
   fc.record({ op: fc.constant('rename' as const), n: fc.nat(3), describe: fc.boolean() }),
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('react' as const),
+      by: fc.nat(3),
+      pick: fc.nat(),
+      emoji: fc.constantFrom('👍', '❤️', '🎉'),
+      on: fc.boolean(),
+    }),
+  },
+  fc.record({ op: fc.constant('pin' as const), pick: fc.nat(), on: fc.boolean() }),
   { weight: 2, arbitrary: fc.constant({ op: 'drop' as const }) },
   { weight: 2, arbitrary: fc.constant({ op: 'reconnect' as const }) },
 );
@@ -111,6 +124,24 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
     }
   }
 
+  /** A reaction delta applied to the held message (the web app's rule, in a few lines). */
+  function reactionAsChange(view: View, frame: ServerFrame): ChatChange | undefined {
+    if (frame.type !== 'reaction.added' && frame.type !== 'reaction.removed') return undefined;
+    const held = view.messages.get(frame.messageId);
+    if (!held) return undefined;
+    const others = held.reactions.map((r) => ({
+      ...r,
+      users: r.users.filter((u) => u.id !== frame.user.id || r.emoji !== frame.emoji),
+    }));
+    const entry = others.find((r) => r.emoji === frame.emoji);
+    if (frame.type === 'reaction.added') {
+      if (entry) entry.users.push(frame.user);
+      else others.push({ emoji: frame.emoji, count: 1, users: [frame.user] });
+    }
+    const reactions = others.filter((r) => r.users.length > 0).map((r) => ({ ...r, count: r.users.length }));
+    return { type: 'message', rev: frame.rev, message: { ...held, reactions, rev: frame.rev } };
+  }
+
   async function changesAfter(chatId: string, afterRev: number): Promise<ChangesResponse[]> {
     const pages: ChangesResponse[] = [];
     for (let rev = afterRev; ; ) {
@@ -136,7 +167,7 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
     let socket: WsClient | undefined;
     let holeFrom: number | undefined;
     const onFrame = (frame: ServerFrame) => {
-      const change = asChange(frame);
+      const change = asChange(frame) ?? reactionAsChange(view, frame);
       if (!change || ('chatId' in frame && frame.chatId !== chatId)) return;
       if (change.rev <= view.rev) return;
       if (change.rev > view.rev + 1) holeFrom = Math.min(holeFrom ?? view.rev, view.rev);
@@ -205,6 +236,22 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
         else await http.del(users[op.by]!, path);
         return;
       }
+      case 'react': {
+        const target = sent[op.pick % Math.max(1, sent.length)];
+        if (!target) return;
+        const path = `/api/chats/${chatId}/messages/${target.id}/reactions/${encodeURIComponent(op.emoji)}`;
+        if (op.on) await http.put(users[op.by]!, path);
+        else await http.del(users[op.by]!, path);
+        return;
+      }
+      case 'pin': {
+        const target = sent[op.pick % Math.max(1, sent.length)];
+        if (!target) return;
+        const path = `/api/chats/${chatId}/messages/${target.id}/pin`;
+        if (op.on) await http.put(owner, path);
+        else await http.del(owner, path);
+        return;
+      }
       case 'add':
         await http.post(owner, `/api/chats/${chatId}/members`, { username: users[op.user]!.user.username });
         return;
@@ -245,7 +292,15 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
 
   const shape = (messages: Iterable<Message>) =>
     [...messages]
-      .map((m) => ({ seq: m.seq, body: m.body, edited: m.editedAt !== null, deleted: m.deletedAt !== null }))
+      .map((m) => ({
+        seq: m.seq,
+        body: m.body,
+        edited: m.editedAt !== null,
+        deleted: m.deletedAt !== null,
+        pinned: m.pinnedAt !== null,
+        // Who reacted with what; the order of users within an emoji is the server's to keep.
+        reactions: m.reactions.map((r) => [r.emoji, r.count, r.users.map((u) => u.id).sort()]).sort(),
+      }))
       .sort((a, b) => a.seq - b.seq);
 
   async function run(ops: Op[], ignoreRev: boolean): Promise<boolean> {

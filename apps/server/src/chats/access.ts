@@ -48,6 +48,12 @@ export const rules = {
     a.member !== undefined && authorId === actorId,
   deleteMessage: (a: ChatAccess, authorId: string, actorId: string) =>
     a.member !== undefined && (authorId === actorId || isManager(a)),
+  /** Members react; a reader of a public chat joins first. */
+  react: (a: ChatAccess) => a.member !== undefined,
+  /** Group chats: the owner and admins. A direct chat's two members both may, as in Telegram. */
+  pin: (a: ChatAccess) => a.member !== undefined && (a.chat.kind === 'direct' || isManager(a)),
+  /** `<@all>` reaches every member: owners and admins of group chats only. */
+  mentionAll: (a: ChatAccess) => a.chat.kind === 'group' && isManager(a),
 } as const;
 
 export type Action = keyof typeof rules;
@@ -77,6 +83,9 @@ export function capabilitiesOf(a: ChatAccess, viewerId: string): Capability[] {
     ['edit-info', rules.editInfo(a)],
     ['delete-chat', rules.deleteChat(a)],
     ['invite', rules.invite(a)],
+    ['react', rules.react(a)],
+    ['pin', rules.pin(a)],
+    ['mention-all', rules.mentionAll(a)],
   ];
   return asked.filter(([, yes]) => yes).map(([what]) => what);
 }

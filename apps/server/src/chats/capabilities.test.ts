@@ -47,6 +47,9 @@ describe.each(drivers())('[capabilities] each chat carries what the caller may d
       'edit-info',
       'delete-chat',
       'invite',
+      'react',
+      'pin',
+      'mention-all',
     ]);
     expect(await caps(admin, priv)).toEqual([
       ...own,
@@ -55,15 +58,19 @@ describe.each(drivers())('[capabilities] each chat carries what the caller may d
       'remove-members',
       'leave',
       'invite',
+      'react',
+      'pin',
+      'mention-all',
     ]);
-    expect(await caps(member, priv)).toEqual([...own, 'leave']);
+    // Members react; only owners and admins pin and mention everyone.
+    expect(await caps(member, priv)).toEqual([...own, 'leave', 'react']);
     expect((await http.get(outsider, `/api/chats/${priv}`)).statusCode).toBe(403);
     // Public: any member adds; an outsider reads and may join.
-    expect(await caps(member, pub)).toEqual([...own, 'add-members', 'leave']);
+    expect(await caps(member, pub)).toEqual([...own, 'add-members', 'leave', 'react']);
     expect(await caps(outsider, pub)).toEqual(['read', 'join']);
-    // Direct: fixed members, nobody moderates.
+    // Direct: fixed members, nobody moderates; both may pin, as in Telegram.
     const direct = (await http.post(owner, '/api/chats/direct', { username: 'member' })).json().chat;
-    expect(direct.capabilities).toEqual(own);
+    expect(direct.capabilities).toEqual([...own, 'react', 'pin']);
     // The list says the same as the detail.
     const listed = (await http.get(admin, '/api/chats'))
       .json()
@@ -71,7 +78,7 @@ describe.each(drivers())('[capabilities] each chat carries what the caller may d
     expect(listed.capabilities).toEqual(await caps(admin, priv));
     // A role change changes them.
     await http.patch(owner, `/api/chats/${priv}/members/${admin.user.id}`, { role: 'member' });
-    expect(await caps(admin, priv)).toEqual([...own, 'leave']);
+    expect(await caps(admin, priv)).toEqual([...own, 'leave', 'react']);
   });
 
   it('[join] a joiner, or a member added later, starts with the past read: no unread badge, marker at lastSeq (#19 bug 3)', async () => {

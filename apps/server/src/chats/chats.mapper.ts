@@ -1,11 +1,13 @@
 import type { Chat, Member } from '@chatsockets/protocol';
 import { toUserWithLastSeen } from '../auth/users.mapper.js';
 import type { UserRow } from '../auth/users.repo.js';
+import type { FullMessage } from '../messages/hydrate.js';
 import { toMessage } from '../messages/messages.mapper.js';
 import { capabilitiesOf } from './access.js';
 import type { ChatViewRow, MemberRow } from './chats.repo.js';
 
-export const toChat = (row: ChatViewRow, viewerId: string): Chat => ({
+/** `lastMessages`: the rows' last messages made whole (`chats.repo.lastMessagesOf`), by id. */
+export const toChat = (row: ChatViewRow, viewerId: string, lastMessages: Map<string, FullMessage>): Chat => ({
   id: row.chat.id,
   title: row.chat.kind === 'direct' ? (row.directTitle ?? row.chat.title) : row.chat.title,
   description: row.chat.description,
@@ -13,7 +15,7 @@ export const toChat = (row: ChatViewRow, viewerId: string): Chat => ({
   visibility: row.chat.visibility,
   createdAt: row.chat.createdAt.toISOString(),
   lastSeq: row.chat.lastSeq,
-  lastMessage: row.lastMessage && row.lastAuthor ? toMessage(row.lastMessage, row.lastAuthor) : null,
+  lastMessage: row.lastMessage ? toMessage(lastMessages.get(row.lastMessage.id)!) : null,
   // PROTOCOL.md › Chats: unread = lastSeq - readSeq, one watermark per member.
   unreadCount: row.role ? Math.max(0, row.chat.lastSeq - (row.readSeq ?? 0)) : 0,
   role: row.role ?? null,
@@ -23,6 +25,8 @@ export const toChat = (row: ChatViewRow, viewerId: string): Chat => ({
     { chat: row.chat, member: row.role ? { role: row.role, userId: viewerId } : undefined },
     viewerId,
   ),
+  unreadMentionCount: row.role ? Number(row.mentionCount ?? 0) : 0,
+  unreadMentionSeqs: row.role ? (row.mentionSeqs ?? []).map(Number) : [],
 });
 
 export const toMember = (member: MemberRow, user: UserRow): Member => ({

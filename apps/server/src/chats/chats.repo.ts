@@ -1,3 +1,4 @@
+import { LIMITS, MENTION_ALL } from '@chatsockets/protocol';
 import { and, asc, desc, eq, ilike, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { takeRev, withChatRev } from '../db/chat-rev.js';
@@ -9,6 +10,7 @@ import {
   messagesTable,
   usersTable,
 } from '../db/schema.js';
+import { type FullMessage, hydrate } from '../messages/hydrate.js';
 
 export type ChatRow = typeof chatsTable.$inferSelect;
 export type MemberRow = typeof chatMembersTable.$inferSelect;
@@ -26,12 +28,24 @@ function chatViews(db: Db, userId: string, membersOnly: boolean) {
   const directTitle = sql<string | null>`(
     select u.username from chat_members m2 join users u on u.id = m2.user_id
     where m2.chat_id = ${chatsTable.id} and m2.user_id <> ${userId} limit 1)`;
+  // Unread mentions of the viewer (docs/PROTOCOL.md › Mentions): after their marker, by someone
+  // else, not deleted, naming them or all. `cardinality(...) > 0` lets both scans use the partial
+  // index messages_mentions_idx, which holds only messages that mention someone.
+  const unreadMention = sql`from ${messagesTable} mm
+    where mm.chat_id = ${chatsTable.id} and mm.seq > ${me.readSeq}
+      and cardinality(mm.mentions) > 0 and mm.mentions && array[${userId}::text, ${MENTION_ALL}::text]
+      and mm.author_id <> ${userId} and mm.deleted_at is null`;
+  const mentionCount = sql<number>`(select count(*)::integer ${unreadMention})`;
+  const mentionSeqs = sql<number[]>`(select coalesce(array_agg(s.seq order by s.seq), '{}') from (
+    select mm.seq ${unreadMention} order by mm.seq limit ${LIMITS.mentionSeqsMax}) s)`;
   const query = db
     .select({
       chat: chatsTable,
       role: me.role,
       readSeq: me.readSeq,
       muted: me.muted,
+      mentionCount,
+      mentionSeqs,
       lastMessage,
       lastAuthor: { id: lastAuthor.id, username: lastAuthor.username },
       directTitle,
@@ -53,6 +67,14 @@ export type ChatViewRow = Awaited<ReturnType<ReturnType<typeof chatViews>['execu
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function createChatsRepo(db: Db) {
+  /** The rows' last messages made whole (reactions, reply quote), by message id: two queries at most. */
+  async function lastMessagesOf(rows: ChatViewRow[]): Promise<Map<string, FullMessage>> {
+    const list = rows.flatMap((r) =>
+      r.lastMessage && r.lastAuthor ? [{ message: r.lastMessage, author: r.lastAuthor }] : [],
+    );
+    return new Map((await hydrate(db, list)).map((m) => [m.message.id, m]));
+  }
+
   // Every command's access check runs this: built once, not per call.
   const withMembership = db
     .select({ chat: chatsTable, member: me })
@@ -62,7 +84,27 @@ export function createChatsRepo(db: Db) {
     .limit(1)
     .prepare('chat_with_membership');
 
+  // A message, its chat and the user's membership in one round trip: the access check of a
+  // reaction, the hottest per-message write after a send.
+  const messageWithMembership = db
+    .select({
+      message: { id: messagesTable.id, chatId: messagesTable.chatId, deletedAt: messagesTable.deletedAt },
+      chat: chatsTable,
+      member: me,
+    })
+    .from(messagesTable)
+    .innerJoin(chatsTable, eq(chatsTable.id, messagesTable.chatId))
+    .leftJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, sql.placeholder('userId'))))
+    .where(eq(messagesTable.id, sql.placeholder('messageId')))
+    .limit(1)
+    .prepare('message_with_membership');
+
   return {
+    lastMessagesOf,
+    async findMessageWithMembership(messageId: string, userId: string) {
+      const [row] = await messageWithMembership.execute({ messageId, userId });
+      return row;
+    },
     async findWithMembership(chatId: string, userId: string) {
       const [row] = await withMembership.execute({ chatId, userId });
       return row;
@@ -166,6 +208,16 @@ export function createChatsRepo(db: Db) {
         .innerJoin(usersTable, eq(usersTable.id, chatMembersTable.userId))
         .where(eq(chatMembersTable.chatId, chatId))
         .orderBy(asc(chatMembersTable.joinedAt), asc(usersTable.username));
+    },
+
+    /** Those of `userIds` (valid ids) who are members of the chat. */
+    async membersAmong(chatId: string, userIds: string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const rows = await db
+        .select({ userId: chatMembersTable.userId })
+        .from(chatMembersTable)
+        .where(and(eq(chatMembersTable.chatId, chatId), inArray(chatMembersTable.userId, userIds)));
+      return new Set(rows.map((r) => r.userId));
     },
 
     async memberIds(chatId: string): Promise<string[]> {

@@ -3,14 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { isUnavailable } from '../errors.js';
-import { openPgliteClient } from './pglite-durable.js';
 import { lockPgliteDir } from './pglite-lock.js';
+import { PgliteThread } from './pglite-thread.js';
 import { schema } from './schema.js';
 
 /** One type for postgres-js, PGlite and a transaction: repositories are written against it. */
@@ -99,9 +98,10 @@ async function openPglite(dir: string | undefined, fsync: boolean): Promise<Data
   if (dir) mkdirSync(dir, { recursive: true });
   const unlock = dir ? lockPgliteDir(dir) : () => {};
   try {
-    const client = await openPgliteClient(dir, fsync);
-    const db = drizzlePglite(client, { schema, casing: 'snake_case' });
-    await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    // PGlite and its migrations run on a thread of their own (pglite-thread.ts): the event loop
+    // never executes a statement or waits on an fsync.
+    const client = await PgliteThread.open({ dir, fsync, migrationsFolder: MIGRATIONS_FOLDER });
+    const db = drizzlePglite(client.asPglite(), { schema, casing: 'snake_case' });
     return {
       db: db as unknown as Db,
       driver: 'pglite',

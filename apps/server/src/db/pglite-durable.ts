@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 
 /*
@@ -59,8 +59,12 @@ function syncPath(path: string, flags: string) {
   }
 }
 
-export async function openPgliteClient(dir: string | undefined, durable: boolean): Promise<PGlite> {
-  if (!dir || !durable) return new PGlite(dir);
+export async function openPgliteClient(
+  dir: string | undefined,
+  durable: boolean,
+  options: PGliteOptions = {},
+): Promise<PGlite> {
+  if (!dir || !durable) return PGlite.create(dir, options);
   const startParams = [
     ...PGlite.defaultStartParams.filter((p) => p !== '-F'),
     '-c',
@@ -68,7 +72,7 @@ export async function openPgliteClient(dir: string | undefined, durable: boolean
     '-c',
     'wal_sync_method=fsync',
   ];
-  const client = await PGlite.create({ fs: new DurableNodeFS(dir), startParams });
+  const client = await PGlite.create({ ...options, fs: new DurableNodeFS(dir), startParams });
   // initdb's files (first start) were copied in before Postgres could sync them.
   syncTree(dir);
   return client;

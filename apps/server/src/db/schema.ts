@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   boolean,
   check,
   index,
@@ -132,8 +133,14 @@ export const messagesTable = pgTable(
     createdAt: createdAt(),
     editedAt: timestamp({ withTimezone: true }),
     deletedAt: timestamp({ withTimezone: true }),
-    /** The rev of this message's last change (created, edited, deleted). */
+    /** The rev of this message's last change (created, edited, deleted, reacted to, pinned). */
     rev: integer().notNull().default(0),
+    /** The message of the same chat this one answers (checked on send). */
+    replyToId: uuid().references((): AnyPgColumn => messagesTable.id, { onDelete: 'set null' }),
+    /** When an owner or admin pinned it; a delete unpins. */
+    pinnedAt: timestamp({ withTimezone: true }),
+    /** The ids the body's `<@id>` tokens mention ("all" for everyone), derived by Postgres (drizzle/0010). */
+    mentions: text().array().notNull().generatedAlwaysAs(sql`message_mentions(body)`),
   },
   (t) => [
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
@@ -143,7 +150,25 @@ export const messagesTable = pgTable(
     index('messages_search_idx')
       .using('gin', sql`to_tsvector('russian'::regconfig, ${t.body})`)
       .where(sql`${t.deletedAt} is null`),
+    index('messages_chat_id_pinned_at_idx').on(t.chatId, t.pinnedAt).where(sql`${t.pinnedAt} is not null`),
+    index('messages_mentions_idx').on(t.chatId, t.seq).where(sql`cardinality(${t.mentions}) > 0`),
   ],
+);
+
+/** One user's reaction with one emoji on one message; the message's rev moves with each change. */
+export const messageReactionsTable = pgTable(
+  'message_reactions',
+  {
+    messageId: uuid()
+      .notNull()
+      .references(() => messagesTable.id, { onDelete: 'cascade' }),
+    emoji: text().notNull(),
+    userId: uuid()
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.emoji, t.userId], name: 'message_reactions_pkey' })],
 );
 
 /**
@@ -205,4 +230,5 @@ export const schema = {
   messagesTable,
   chatDeparturesTable,
   chatInvitesTable,
+  messageReactionsTable,
 };

@@ -58,7 +58,7 @@ export function createInvitesService(deps: {
   async function view(chatId: string, userId: string): Promise<Chat> {
     const row = await chats.viewFor(chatId, userId);
     if (!row) throw notFound('Chat');
-    return toChat(row, userId);
+    return toChat(row, userId, await chats.lastMessagesOf([row]));
   }
 
   async function byToken(token: string) {

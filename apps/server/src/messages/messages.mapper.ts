@@ -1,8 +1,8 @@
-import type { Message } from '@chatsockets/protocol';
-import type { MessageRow } from './messages.repo.js';
+import { type Message, mentionsOf } from '@chatsockets/protocol';
+import type { FullMessage } from './hydrate.js';
 
-/** The only row → Message step. */
-export const toMessage = (row: MessageRow, author: { id: string; username: string }): Message => ({
+/** The only row → Message step; rows come through `hydrate` so every copy is whole. */
+export const toMessage = ({ message: row, author, replyTo, reactions }: FullMessage): Message => ({
   id: row.id,
   chatId: row.chatId,
   seq: row.seq,
@@ -13,4 +13,9 @@ export const toMessage = (row: MessageRow, author: { id: string; username: strin
   editedAt: row.editedAt?.toISOString() ?? null,
   deletedAt: row.deletedAt?.toISOString() ?? null,
   rev: row.rev,
+  replyTo,
+  reactions,
+  pinnedAt: row.pinnedAt?.toISOString() ?? null,
+  // The same rule as the stored column (drizzle/0010), from the body the client also sees.
+  mentions: row.deletedAt ? [] : mentionsOf(row.body),
 });

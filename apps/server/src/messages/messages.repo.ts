@@ -1,16 +1,21 @@
-import { and, asc, desc, eq, gt, gte, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import { withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
-import { chatMembersTable, chatsTable, messagesTable, usersTable } from '../db/schema.js';
+import {
+  chatMembersTable,
+  chatsTable,
+  messageReactionsTable,
+  messagesTable,
+  usersTable,
+} from '../db/schema.js';
 import { sqlState } from '../errors.js';
 import { createGroupCommit } from './group-commit.js';
+import { type FullMessage, hydrate, type MessageWithAuthor } from './hydrate.js';
 
-export type MessageRow = typeof messagesTable.$inferSelect;
-export interface MessageWithAuthor {
-  message: MessageRow;
-  author: { id: string; username: string };
-}
+/** A message as stored; `mentions` (derived by Postgres for counting) goes out via `mentionsOf(body)`. */
+export type MessageRow = Omit<typeof messagesTable.$inferSelect, 'mentions'>;
+export type { MessageWithAuthor } from './hydrate.js';
 
 export interface PageCursor {
   beforeSeq?: number;
@@ -23,6 +28,8 @@ export interface SendInput {
   authorId: string;
   clientId: string;
   body: string;
+  /** Stored only when it names a message of the same chat (the service checks it first). */
+  replyToId?: string;
 }
 /** `undefined` when the author may not post there (not a member, or no such chat). */
 export type SendOutcome = (MessageWithAuthor & { created: boolean }) | undefined;
@@ -50,6 +57,8 @@ interface StoredRow {
   deleted_at: Date | string | null;
   rev: number;
   username: string;
+  reply_to_id: string | null;
+  pinned_at: Date | string | null;
 }
 
 /** An error the database answered with, other than connection (08), resources (53), or cancel/shutdown (57). */
@@ -72,6 +81,8 @@ function toOutcome(row: StoredRow): SendOutcome {
       editedAt: toDate(row.edited_at),
       deletedAt: toDate(row.deleted_at),
       rev: Number(row.rev),
+      replyToId: row.reply_to_id,
+      pinnedAt: toDate(row.pinned_at),
     },
     author: { id: row.author_id, username: row.username },
   };
@@ -154,6 +165,50 @@ export function createMessagesRepo(
       return row;
     },
 
+    /** Completes rows into whole messages (reply quotes, reactions). */
+    hydrate: (rows: MessageWithAuthor[]) => hydrate(db, rows),
+
+    /**
+     * The page around `seq` (a jump to a message not loaded): up to half of `limit` before it,
+     * the rest from it on, ascending; whether older and newer messages exist beyond the page.
+     */
+    async around(chatId: string, seq: number, limit: number) {
+      const before = Math.floor((limit - 1) / 2);
+      // Each side is read a whole page deep: near either end the page takes more from the other
+      // side, so it is full whenever the chat has that many messages.
+      const [older, newer] = await Promise.all([
+        selectWithAuthor()
+          .where(and(eq(messagesTable.chatId, chatId), lt(messagesTable.seq, seq)))
+          .orderBy(desc(messagesTable.seq))
+          .limit(limit + 1),
+        selectWithAuthor()
+          .where(and(eq(messagesTable.chatId, chatId), gte(messagesTable.seq, seq)))
+          .orderBy(asc(messagesTable.seq))
+          .limit(limit + 1),
+      ]);
+      const newerTaken = Math.min(newer.length, limit - Math.min(older.length, before));
+      const olderTaken = Math.min(older.length, limit - newerTaken);
+      const rows = [...older.slice(0, olderTaken).reverse(), ...newer.slice(0, newerTaken)];
+      return {
+        rows,
+        hasMore: older.length > olderTaken,
+        hasMoreAfter: newer.length > newerTaken,
+      };
+    },
+
+    async findByClientId(chatId: string, authorId: string, clientId: string) {
+      const [row] = await selectWithAuthor()
+        .where(
+          and(
+            eq(messagesTable.chatId, chatId),
+            eq(messagesTable.authorId, authorId),
+            eq(messagesTable.clientId, clientId),
+          ),
+        )
+        .limit(1);
+      return row;
+    },
+
     /** Ascending by seq; `hasMore` says there is more in the direction of paging. */
     async page(chatId: string, cursor: PageCursor): Promise<{ rows: MessageWithAuthor[]; hasMore: boolean }> {
       const { beforeSeq, afterSeq, limit } = cursor;
@@ -180,12 +235,15 @@ export function createMessagesRepo(
     change(
       chatId: string,
       messageId: string,
+      author: MessageWithAuthor['author'],
       patch: Pick<MessageRow, 'body'> & Partial<Pick<MessageRow, 'editedAt' | 'deletedAt'>>,
-    ): Promise<MessageRow | undefined> {
+    ): Promise<FullMessage | undefined> {
       return withChatRev(db, chatId, async (tx, rev) => {
+        // A deleted message keeps no reactions and no pin (the same rev carries all of it).
+        const deleting = patch.deletedAt !== undefined && patch.deletedAt !== null;
         const [row] = await tx
           .update(messagesTable)
-          .set({ ...patch, rev })
+          .set({ ...patch, rev, ...(deleting ? { pinnedAt: null } : {}) })
           .where(
             and(
               eq(messagesTable.id, messageId),
@@ -194,8 +252,49 @@ export function createMessagesRepo(
             ),
           )
           .returning();
-        return row;
+        if (!row) return undefined;
+        if (deleting) {
+          await tx.delete(messageReactionsTable).where(eq(messageReactionsTable.messageId, messageId));
+        }
+        // Made whole in the change's own transaction: the state at exactly this rev, and the
+        // event can be published as soon as it commits (a late publish makes the hub read back).
+        return (await hydrate(tx, [{ message: row, author }]))[0];
       });
+    },
+
+    /**
+     * Pins (`at`) or unpins (`null`) a message that is not deleted, at the chat's next rev;
+     * `undefined` when that changes nothing (already so, or deleted: the caller tells which).
+     */
+    setPinned(
+      chatId: string,
+      messageId: string,
+      author: MessageWithAuthor['author'],
+      at: Date | null,
+    ): Promise<FullMessage | undefined> {
+      return withChatRev(db, chatId, async (tx, rev) => {
+        const [row] = await tx
+          .update(messagesTable)
+          .set({ pinnedAt: at, rev })
+          .where(
+            and(
+              eq(messagesTable.id, messageId),
+              eq(messagesTable.chatId, chatId),
+              isNull(messagesTable.deletedAt),
+              at === null ? isNotNull(messagesTable.pinnedAt) : isNull(messagesTable.pinnedAt),
+            ),
+          )
+          .returning();
+        return row && (await hydrate(tx, [{ message: row, author }]))[0];
+      });
+    },
+
+    /** The chat's pinned messages, the latest pin first. */
+    pinned(chatId: string, limit: number) {
+      return selectWithAuthor()
+        .where(and(eq(messagesTable.chatId, chatId), isNotNull(messagesTable.pinnedAt)))
+        .orderBy(desc(messagesTable.pinnedAt), desc(messagesTable.seq))
+        .limit(limit);
     },
 
     /** Members other than the author whose watermark has reached `seq`: no per-message rows. */

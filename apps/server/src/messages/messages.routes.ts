@@ -6,6 +6,7 @@ import {
   MessagePageSchema,
   MessageParamsSchema,
   MessageResponseSchema,
+  PinsResponseSchema,
   ReadersResponseSchema,
   SendMessageBodySchema,
 } from '@chatsockets/protocol';
@@ -123,5 +124,46 @@ export default async function messagesRoutes(
     async (request) => ({
       readers: await messages.readers(actorOf(request), request.params.chatId, request.params.messageId),
     }),
+  );
+
+  for (const [method, pinned] of [
+    ['put', true],
+    ['delete', false],
+  ] as const) {
+    app[method](
+      '/api/chats/:chatId/messages/:messageId/pin',
+      {
+        schema: {
+          operationId: pinned ? 'pinMessage' : 'unpinMessage',
+          summary: pinned ? 'Pin a message (owners and admins)' : 'Unpin a message (owners and admins)',
+          tags,
+          params: MessageParamsSchema,
+          response: { 200: MessageResponseSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const { chatId, messageId } = request.params;
+        const actor = actorOf(request);
+        return {
+          message: pinned
+            ? await messages.pin(actor, messageId, chatId)
+            : await messages.unpin(actor, messageId, chatId),
+        };
+      },
+    );
+  }
+
+  app.get(
+    '/api/chats/:chatId/pins',
+    {
+      schema: {
+        operationId: 'listPins',
+        summary: "The chat's pinned messages, the latest pin first",
+        tags,
+        params: ChatParamsSchema,
+        response: { 200: PinsResponseSchema, ...errors },
+      },
+    },
+    async (request) => ({ messages: await messages.pins(actorOf(request), request.params.chatId) }),
   );
 }

@@ -1,12 +1,34 @@
-import { LIMITS, type Message, type MessagePage, type UserRef } from '@chatsockets/protocol';
+import {
+  LIMITS,
+  MENTION_ALL,
+  type Message,
+  type MessagePage,
+  mentionsOf,
+  type UserRef,
+} from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
-import { assertAllowed, authorize, loadAccess, rules } from '../chats/access.js';
+import { assertAllowed, authorize, type ChatAccess, loadAccess, rules } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
-import { conflict, forbidden, notFound } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
+import { replyRefOf } from './hydrate.js';
 import { toMessage } from './messages.mapper.js';
-import type { MessagesRepo, PageCursor } from './messages.repo.js';
+import type { MessagesRepo, MessageWithAuthor, PageCursor } from './messages.repo.js';
+
+/** The message, and the actor's access to its chat; 404 if either is absent or they disagree. */
+export async function loadMessageFor(
+  deps: { messages: MessagesRepo; chats: ChatsRepo },
+  actor: Actor,
+  messageId: string,
+  chatId?: string,
+) {
+  const found = isId(messageId) ? await deps.messages.findById(messageId) : undefined;
+  if (!found || (chatId !== undefined && found.message.chatId !== chatId)) throw notFound('Message');
+  const access = await loadAccess(deps.chats, found.message.chatId, actor.user.id);
+  assertAllowed(rules.read(access), 'Not allowed to read this chat');
+  return { ...found, access };
+}
 
 export function createMessagesService(deps: {
   messages: MessagesRepo;
@@ -17,13 +39,62 @@ export function createMessagesService(deps: {
   const { messages, chats, publish } = deps;
   const now = deps.now ?? (() => new Date());
 
-  /** The message, and the actor's access to its chat; 404 if either is absent or they disagree. */
-  async function loadMessage(actor: Actor, messageId: string, chatId?: string) {
-    const found = isId(messageId) ? await messages.findById(messageId) : undefined;
-    if (!found || (chatId !== undefined && found.message.chatId !== chatId)) throw notFound('Message');
-    const access = await loadAccess(chats, found.message.chatId, actor.user.id);
-    assertAllowed(rules.read(access), 'Not allowed to read this chat');
-    return { ...found, access };
+  const loadMessage = (actor: Actor, messageId: string, chatId?: string) =>
+    loadMessageFor({ messages, chats }, actor, messageId, chatId);
+  const whole = async (row: MessageWithAuthor) => toMessage((await messages.hydrate([row]))[0]!);
+  const wholeAll = async (rows: MessageWithAuthor[]) => (await messages.hydrate(rows)).map(toMessage);
+
+  /** A reply names a live message of the same chat: anything else is refused before any write. */
+  async function checkReplyTarget(actor: Actor, chatId: string, replyToId: string) {
+    const original = isId(replyToId) ? await messages.findById(replyToId) : undefined;
+    if (!original || original.message.chatId !== chatId) {
+      // Whether the chat itself is there and open to the actor comes first (404/403).
+      await authorize(chats, chatId, actor.user.id, 'post');
+      throw notFound('Message to reply to');
+    }
+    if (original.message.deletedAt) throw conflict('The message you reply to was deleted');
+    return replyRefOf({ ...original.message, author: original.author });
+  }
+
+  async function setPinned(actor: Actor, messageId: string, pinned: boolean, chatId?: string) {
+    const { message, author, access } = await loadMessage(actor, messageId, chatId);
+    assertAllowed(rules.pin(access), 'Only the owner or an admin may pin or unpin messages');
+    if (message.deletedAt) throw conflict('The message was deleted');
+    const updated = await messages.setPinned(message.chatId, messageId, author, pinned ? now() : null);
+    if (!updated) {
+      // Nothing changed: already so (idempotent), or deleted meanwhile (a delete unpins).
+      const current = await messages.findById(messageId);
+      if (!current || current.message.deletedAt) throw conflict('The message was deleted');
+      return whole(current);
+    }
+    const dto = toMessage(updated);
+    publish({ kind: 'chat', chatId: dto.chatId, event: { type: 'message.updated', message: dto } });
+    return dto;
+  }
+
+  /**
+   * The mentions a body adds (those of `before`, the body it replaces, may stay: a member who
+   * left since, or a manager who was demoted, does not make a message uneditable) must name
+   * members, and `<@all>` needs `mention-all` (docs/PROTOCOL.md › Mentions). Nothing is written
+   * when they do not.
+   */
+  async function checkMentions(access: ChatAccess, body: string, before = '') {
+    const kept = new Set(mentionsOf(before));
+    const added = mentionsOf(body).filter((id) => !kept.has(id));
+    if (added.length === 0) return;
+    if (added.includes(MENTION_ALL))
+      assertAllowed(rules.mentionAll(access), 'Only owners and admins may mention everyone (@all)');
+    const users = added.filter((id) => id !== MENTION_ALL);
+    const members = await chats.membersAmong(access.chat.id, users.filter(isId));
+    const strangers = users.filter((id) => !members.has(id));
+    if (strangers.length > 0)
+      throw badRequest(
+        'A mention names someone who is not a member of this chat',
+        // A body can hold a thousand tokens; ten say enough.
+        strangers
+          .slice(0, 10)
+          .map((id) => ({ path: 'body', message: `<@${id}> is not a member of this chat` })),
+      );
   }
 
   return {
@@ -32,8 +103,22 @@ export function createMessagesService(deps: {
      * Delivery: ack only when durable); then publishes. A repeat clientId returns the first
      * message unchanged, whatever its body, with `created: false`.
      */
-    async send(actor: Actor, chatId: string, input: { clientId: string; body: string }) {
+    async send(actor: Actor, chatId: string, input: { clientId: string; body: string; replyToId?: string }) {
       if (!isId(chatId)) throw notFound('Chat');
+      const replyTo =
+        input.replyToId === undefined ? null : await checkReplyTarget(actor, chatId, input.replyToId);
+      // A body with mentions is checked first (a plain one costs no extra query). A repeat of a
+      // send that was stored is answered with it, even if its mentions no longer hold.
+      if (mentionsOf(input.body).length > 0) {
+        const access = await authorize(chats, chatId, actor.user.id, 'post');
+        try {
+          await checkMentions(access, input.body);
+        } catch (err) {
+          const first = await messages.findByClientId(chatId, actor.user.id, input.clientId);
+          if (!first) throw err;
+          return { message: await whole(first), created: false };
+        }
+      }
       // send_messages() checks membership itself (no access query per send); when it refuses,
       // access.ts says why, in its own words.
       const sent = await messages.send({ chatId, authorId: actor.user.id, ...input });
@@ -41,21 +126,39 @@ export function createMessagesService(deps: {
         await authorize(chats, chatId, actor.user.id, 'post');
         throw forbidden('Not allowed to post in this chat');
       }
-      const message = toMessage(sent.message, sent.author);
+      // A new message is whole as it is (no reactions, no pin; the quote was read by the check):
+      // no extra query before the publish. A repeat may have changed since its first send.
+      const message = sent.created ? toMessage({ ...sent, replyTo, reactions: [] }) : await whole(sent);
       // A repeat is published again: if the first attempt's instance died between COMMIT and
       // publish, this is what delivers it live. Sockets drop seqs they already have.
       publish({ kind: 'chat', chatId, event: { type: 'message.created', message } });
       return { message, created: sent.created };
     },
 
-    async page(actor: Actor, chatId: string, cursor: Partial<PageCursor>): Promise<MessagePage> {
+    async page(
+      actor: Actor,
+      chatId: string,
+      cursor: Partial<PageCursor> & { aroundSeq?: number },
+    ): Promise<MessagePage> {
       await authorize(chats, chatId, actor.user.id, 'read');
-      const { rows, hasMore } = await messages.page(chatId, {
-        ...cursor,
-        limit: cursor.limit ?? LIMITS.pageDefault,
-      });
-      return { messages: rows.map((r) => toMessage(r.message, r.author)), hasMore };
+      const limit = cursor.limit ?? LIMITS.pageDefault;
+      if (cursor.aroundSeq !== undefined) {
+        const { rows, hasMore, hasMoreAfter } = await messages.around(chatId, cursor.aroundSeq, limit);
+        return { messages: await wholeAll(rows), hasMore, hasMoreAfter };
+      }
+      const { rows, hasMore } = await messages.page(chatId, { ...cursor, limit });
+      return { messages: await wholeAll(rows), hasMore };
     },
+
+    /** The chat's pinned messages, the latest pin first. */
+    async pins(actor: Actor, chatId: string): Promise<Message[]> {
+      await authorize(chats, chatId, actor.user.id, 'read');
+      return wholeAll(await messages.pinned(chatId, LIMITS.pageMax));
+    },
+
+    /** Owners and admins (both members of a direct chat); a repeat changes nothing and burns no rev. */
+    pin: (actor: Actor, messageId: string, chatId?: string) => setPinned(actor, messageId, true, chatId),
+    unpin: (actor: Actor, messageId: string, chatId?: string) => setPinned(actor, messageId, false, chatId),
 
     /**
      * Internal (no access check: `subscribe` checks it). Messages after `afterSeq`, at most 200,
@@ -63,7 +166,7 @@ export function createMessagesService(deps: {
      */
     async missedAfter(chatId: string, afterSeq: number) {
       const page = await messages.page(chatId, { afterSeq, limit: LIMITS.missedMax });
-      return { missed: page.rows.map((r) => toMessage(r.message, r.author)), hasMore: page.hasMore };
+      return { missed: await wholeAll(page.rows), hasMore: page.hasMore };
     },
 
     async edit(actor: Actor, messageId: string, body: string, chatId?: string): Promise<Message> {
@@ -73,10 +176,11 @@ export function createMessagesService(deps: {
         'Only the author may edit a message',
       );
       if (message.deletedAt) throw conflict('The message was deleted');
-      const updated = await messages.change(message.chatId, messageId, { body, editedAt: now() });
+      await checkMentions(access, body, message.body);
+      const updated = await messages.change(message.chatId, messageId, actor.user, { body, editedAt: now() });
       // Deleted meanwhile: a delete wins over an edit it races (messages.repo.change).
       if (!updated) throw conflict('The message was deleted');
-      const dto = toMessage(updated, actor.user);
+      const dto = toMessage(updated);
       publish({ kind: 'chat', chatId: dto.chatId, event: { type: 'message.updated', message: dto } });
       return dto;
     },
@@ -89,12 +193,15 @@ export function createMessagesService(deps: {
         'Only the author or a chat owner/admin may delete a message',
       );
       if (message.deletedAt) return;
-      const updated = await messages.change(message.chatId, messageId, { body: '', deletedAt: now() });
+      const updated = await messages.change(message.chatId, messageId, author, {
+        body: '',
+        deletedAt: now(),
+      });
       if (!updated) return; // deleted meanwhile by someone else
       publish({
         kind: 'chat',
-        chatId: updated.chatId,
-        event: { type: 'message.updated', message: toMessage(updated, author) },
+        chatId: updated.message.chatId,
+        event: { type: 'message.updated', message: toMessage(updated) },
       });
     },
 

@@ -7,6 +7,32 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let hubStats: () => Record<string, number> = () => ({});
+  let busReceived: () => { chat: number; other: number; bytes: number } = () => ({
+    chat: 0,
+    other: 0,
+    bytes: 0,
+  });
+  new Counter({
+    name: 'chatsockets_bus_received_total',
+    help: 'Messages this instance received from other instances over the bus, by kind (chat events or the rest)',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const r = busReceived();
+      this.inc({ kind: 'chat' }, r.chat);
+      this.inc({ kind: 'other' }, r.other);
+    },
+  });
+  new Counter({
+    name: 'chatsockets_bus_received_bytes_total',
+    help: 'Bytes this instance received from other instances over the bus',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(busReceived().bytes);
+    },
+  });
   const outbound = { frames: 0, bytes: 0 };
   new Counter({
     name: 'chatsockets_ws_frames_out_total',
@@ -59,6 +85,10 @@ export function createMetrics() {
     /** The hub reports its index sizes on each scrape. */
     observeHub(stats: () => Record<string, number>) {
       hubStats = stats;
+    },
+    /** The bus reports what it received from other instances on each scrape. */
+    observeBus(received: () => { chat: number; other: number; bytes: number }) {
+      busReceived = received;
     },
     connections: new Gauge({
       name: 'chatsockets_ws_connections',

@@ -4,6 +4,7 @@ import type { ChatsService } from '../chats/chats.service.js';
 import { withDeadline } from '../deadline.js';
 import type { MessagesService } from '../messages/messages.service.js';
 import type { Metrics } from '../ops/metrics.js';
+import type { ReactionsService } from '../reactions/reactions.service.js';
 import type { Connection } from './connection.js';
 import type { Hub } from './hub.js';
 
@@ -22,11 +23,12 @@ export function createCommands(deps: {
   chats: ChatsService;
   messages: MessagesService;
   changes: ChangesService;
+  reactions: ReactionsService;
   hub: Hub;
   metrics: Metrics;
   deadlineMs: number;
 }) {
-  const { chats, messages, changes, hub, metrics, deadlineMs } = deps;
+  const { chats, messages, changes, reactions, hub, metrics, deadlineMs } = deps;
 
   return {
     /**
@@ -73,9 +75,13 @@ export function createCommands(deps: {
       return {};
     },
 
-    async 'message.send'(conn, { chatId, clientId, body }) {
+    async 'message.send'(conn, { chatId, clientId, body, replyToId }) {
       const started = performance.now();
-      const { message } = await messages.send(conn.actor, chatId, { clientId, body });
+      const { message } = await messages.send(conn.actor, chatId, {
+        clientId,
+        body,
+        ...(replyToId !== undefined ? { replyToId } : {}),
+      });
       metrics.sendAcked('ws', started);
       return { message };
     },
@@ -97,6 +103,24 @@ export function createCommands(deps: {
     async read(conn, { chatId, seq }) {
       await chats.markRead(conn.actor, chatId, seq);
       return {};
+    },
+
+    async 'reaction.add'(conn, { messageId, emoji }) {
+      await reactions.add(conn.actor, messageId, emoji);
+      return {};
+    },
+
+    async 'reaction.remove'(conn, { messageId, emoji }) {
+      await reactions.remove(conn.actor, messageId, emoji);
+      return {};
+    },
+
+    async 'message.pin'(conn, { messageId }) {
+      return { message: await messages.pin(conn.actor, messageId) };
+    },
+
+    async 'message.unpin'(conn, { messageId }) {
+      return { message: await messages.unpin(conn.actor, messageId) };
     },
 
     async ping() {

@@ -29,6 +29,8 @@ interface ChatRoute {
   forwardedRev: number | undefined;
   pending: Array<{ event: ServerEvent; rev: number | undefined }>;
   chain: Promise<void>;
+  /** The bus confirmed this chat's delivery before the route knew its position: catch up once it does. */
+  refill: boolean;
 }
 
 /** The rev of an event that is itself a change of the chat (messages carry it in the message). */
@@ -41,6 +43,8 @@ export function revOf(event: ServerEvent): number | undefined {
     case 'member.left':
     case 'member.updated':
     case 'chat.updated':
+    case 'reaction.added':
+    case 'reaction.removed':
       return event.rev;
     default:
       return undefined;
@@ -264,7 +268,25 @@ export function createHub(deps: HubDeps) {
     const r = chats.get(chatId);
     if (!r) return;
     r.subscribers.delete(conn);
-    if (r.subscribers.size === 0) chats.delete(chatId);
+    if (r.subscribers.size === 0) {
+      chats.delete(chatId);
+      deps.bus.unfollow(chatId);
+    }
+  }
+
+  /**
+   * A new route asks the bus for the chat's events. Across instances that starts a moment
+   * later (a Redis subscription): whatever was published before it took effect is read back
+   * from the database once it has.
+   */
+  function follow(chatId: string, r: ChatRoute) {
+    deps.bus.follow(chatId)?.then(() =>
+      enqueueChat(chatId, () => {
+        if (chats.get(chatId) !== r) return;
+        if (r.forwardedRev === undefined) r.refill = true;
+        else return fill(chatId, r);
+      }),
+    );
   }
 
   return {
@@ -304,13 +326,18 @@ export function createHub(deps: HubDeps) {
     /** Step 1 of subscribe: live events start buffering BEFORE the catch-up is read. */
     beginSubscription(conn: Connection, chatId: string) {
       conn.subscriptions.set(chatId, { syncing: true, buffered: [], sentRev: 0, sentSeq: 0 });
-      const r = chats.get(chatId) ?? {
-        subscribers: new Set(),
-        forwardedRev: undefined,
-        pending: [],
-        chain: Promise.resolve(),
-      };
-      chats.set(chatId, r);
+      let r = chats.get(chatId);
+      if (!r) {
+        r = {
+          subscribers: new Set(),
+          forwardedRev: undefined,
+          pending: [],
+          chain: Promise.resolve(),
+          refill: false,
+        };
+        chats.set(chatId, r);
+        follow(chatId, r);
+      }
       r.subscribers.add(conn);
     },
 
@@ -336,6 +363,10 @@ export function createHub(deps: HubDeps) {
         const pending = r.pending;
         r.pending = [];
         for (const item of pending) enqueueChat(chatId, () => route(chatId, r, item.event, item.rev));
+        if (r.refill) {
+          r.refill = false;
+          enqueueChat(chatId, () => (chats.get(chatId) === r ? fill(chatId, r) : undefined));
+        }
       }
     },
 

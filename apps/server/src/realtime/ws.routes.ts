@@ -49,6 +49,10 @@ const FRAME_COST: Record<ClientFrame['type'], number> = {
   typing: 10,
   read: 5,
   ping: 5,
+  'reaction.add': 10,
+  'reaction.remove': 10,
+  'message.pin': 10,
+  'message.unpin': 10,
 };
 
 const issuesToDetails = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) =>

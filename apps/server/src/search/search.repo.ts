@@ -48,6 +48,8 @@ interface Raw {
   edited_at: Date | string | null;
   deleted_at: Date | string | null;
   rev: number;
+  reply_to_id: string | null;
+  pinned_at: Date | string | null;
   username: string;
   headline: string;
   rank: number | string;
@@ -100,7 +102,7 @@ export function createSearchRepo(db: Db) {
           limit ${f.limit}
         )
         select m.id, m.chat_id, m.seq, m.author_id, m.client_id, m.body, m.created_at, m.edited_at,
-               m.deleted_at, m.rev, u.username, p.rank, p.created_us::text as created_us,
+               m.deleted_at, m.rev, m.reply_to_id, m.pinned_at, u.username, p.rank, p.created_us::text as created_us,
                ts_headline('russian'::regconfig, m.body, q.query, ${HEADLINE_OPTIONS}) as headline
         from page p
         join messages m on m.id = p.id
@@ -120,6 +122,8 @@ export function createSearchRepo(db: Db) {
           editedAt: toDate(r.edited_at),
           deletedAt: toDate(r.deleted_at),
           rev: Number(r.rev),
+          replyToId: r.reply_to_id,
+          pinnedAt: toDate(r.pinned_at),
         },
         author: { id: r.author_id, username: r.username },
         headline: r.headline,

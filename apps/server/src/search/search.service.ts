@@ -4,6 +4,7 @@ import { authorize, readableChatCondition } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
 import { badRequest } from '../errors.js';
+import type { FullMessage, MessageWithAuthor } from '../messages/hydrate.js';
 import { toMessage } from '../messages/messages.mapper.js';
 import { HIT_START, HIT_STOP, type SearchCursor, type SearchRepo } from './search.repo.js';
 
@@ -63,7 +64,12 @@ function decodeCursor(token: string): SearchCursor {
   ]);
 }
 
-export function createSearchService(deps: { search: SearchRepo; chats: ChatsRepo }) {
+export function createSearchService(deps: {
+  search: SearchRepo;
+  chats: ChatsRepo;
+  /** What a `Message` shows besides its row (the reply it answers, its reactions). */
+  hydrate: (rows: MessageWithAuthor[]) => Promise<FullMessage[]>;
+}) {
   const { search, chats } = deps;
   return {
     async search(actor: Actor, input: SearchInput): Promise<SearchResponse> {
@@ -92,9 +98,10 @@ export function createSearchService(deps: { search: SearchRepo; chats: ChatsRepo
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
+      const full = await deps.hydrate(page.map((r) => ({ message: r.message, author: r.author })));
       return {
-        results: page.map((r) => ({
-          message: toMessage(r.message, r.author),
+        results: page.map((r, i) => ({
+          message: toMessage(full[i]!),
           snippet: toSnippet(r.headline),
         })),
         nextCursor: rows.length > limit && last ? encodeCursor(last.cursor) : null,

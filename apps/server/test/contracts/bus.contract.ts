@@ -38,6 +38,23 @@ function recorder(bus: Bus) {
 
 const msg = (id: string): BusMessage => ({ kind: 'session.revoked', sessionId: id });
 
+/** A chat message whose payload names it (the bus never looks inside events). */
+const chatMsg = (chatId: string, id: string): BusMessage =>
+  ({
+    kind: 'chat',
+    chatId,
+    event: { type: 'typing', chatId, user: { id }, active: true },
+  }) as unknown as BusMessage;
+
+/** Records chat messages as `chatId/id`. */
+function chatRecorder(bus: Bus) {
+  const got: string[] = [];
+  bus.subscribe((m) => {
+    if (m.kind === 'chat' && m.event.type === 'typing') got.push(`${m.chatId}/${m.event.user.id}`);
+  });
+  return { got };
+}
+
 /**
  * The contract every Bus adapter keeps (realtime/bus/bus.ts), run once per adapter
  * (bus.contract.test.ts), so the hub can rely on it whichever transport it is given.
@@ -96,6 +113,61 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness 
           expect(mine).toEqual(Array.from({ length: n }, (_, i) => `p${b}-${i}`));
         }
       }
+    });
+
+    it('[bus] a chat’s messages reach the instances that follow it, in publish order, and no other', async () => {
+      const [a, ...rest] = buses as [Bus, ...Bus[]];
+      const chat = `chat-${Math.random()}`;
+      const sentinelChat = `sentinel-${Math.random()}`;
+      const atA = chatRecorder(a);
+      const elsewhere = rest.map(chatRecorder);
+      await a.follow(chat);
+      for (const bus of rest) await bus.follow(sentinelChat);
+      const n = 50;
+      await Promise.all(
+        buses.flatMap((bus, b) =>
+          Array.from({ length: n }, (_, i) => bus.publish(chatMsg(chat, `c${b}-${i}`))),
+        ),
+      );
+      await eventually('every message at the follower', () => atA.got.length === n * buses.length);
+      for (const b of buses.keys()) {
+        expect(atA.got.filter((id) => id.startsWith(`${chat}/c${b}-`))).toEqual(
+          Array.from({ length: n }, (_, i) => `${chat}/c${b}-${i}`),
+        );
+      }
+      // The others get nothing of that chat but what they published themselves (local first):
+      // a sentinel of a chat they follow, published after it all, shows delivery got that far.
+      await a.publish(chatMsg(sentinelChat, 'end'));
+      for (const [i, r] of elsewhere.entries()) {
+        await eventually('the sentinel', () => r.got.includes(`${sentinelChat}/end`));
+        expect(
+          r.got.filter((id) => id.startsWith(`${chat}/`) && !id.startsWith(`${chat}/c${i + 1}-`)),
+        ).toEqual([]);
+      }
+      if (rest.length === 0) return; // one instance: nobody else publishes
+      // Unfollowed: nothing more arrives, and what every instance gets still does (the last
+      // chat channel left must not take the shared channel with it).
+      const shared = recorder(a);
+      a.unfollow(chat);
+      await flush(rest[0]!, [shared]);
+      for (const bus of rest) await bus.publish(chatMsg(chat, 'after-unfollow'));
+      await a.follow(sentinelChat);
+      for (const bus of rest) await bus.publish(chatMsg(sentinelChat, 'end2'));
+      await eventually('the second sentinel', () => atA.got.includes(`${sentinelChat}/end2`));
+      expect(atA.got.filter((id) => id === `${chat}/after-unfollow`)).toEqual([]);
+    });
+
+    it('[bus] a chat followed while the transport is lost is delivered once it is back', async (ctx) => {
+      if (!harness.loseTransport || buses.length < 2) return ctx.skip();
+      const [victim, peer] = buses as [Bus, Bus];
+      const chat = `chat-${Math.random()}`;
+      const r = chatRecorder(victim);
+      await harness.loseTransport(victim);
+      const followed = victim.follow(chat);
+      await followed;
+      await eventually('healthy again', () => victim.healthy());
+      await peer.publish(chatMsg(chat, 'after'));
+      await eventually('the chat message', () => r.got.includes(`${chat}/after`));
     });
 
     it('[bus] unsubscribe stops delivery to that handler only', async () => {

@@ -88,6 +88,39 @@ describe.skipIf(!targets)(`scale-out: two instances on one Redis ${SKIP_NOTE}`, 
     await expectAllContiguous(ms, 60);
   });
 
+  it('[routing] an instance without subscribers of a chat receives none of its traffic', async () => {
+    const chatMessagesAt = async (at: Instance) => {
+      const text = await (await fetch(`${at.url}/metrics`)).text();
+      return Number(/^chatsockets_bus_received_total\{kind="chat"\} (\d+)/m.exec(text)?.[1] ?? 'NaN');
+    };
+    const [u1, u2] = await Promise.all([register(a.url), register(a.url)]);
+    // Busy chat: every subscriber on A, sends on A (a chat's publisher keeps its own copy).
+    const busy = await subscribers(
+      u1,
+      [u2],
+      [
+        [u1, a],
+        [u2, a],
+      ],
+    );
+    // Sentinel chat: followed by B too.
+    const sentinel = await subscribers(
+      u1,
+      [u2],
+      [
+        [u1, a],
+        [u2, b],
+      ],
+    );
+    const before = await chatMessagesAt(b);
+    for (let i = 0; i < 20; i++) await busy.ms[0]!.send(`busy${i}`);
+    await expectAllContiguous(busy.ms, 20);
+    await sentinel.ms[0]!.send('sentinel');
+    await expectAllContiguous(sentinel.ms, 1);
+    // B got the sentinel from Redis, and nothing of the busy chat before it.
+    expect((await chatMessagesAt(b)) - before).toBe(1);
+  });
+
   it('[bus loss] the subscriber connections are killed mid-stream → every socket still ends contiguous, without reconnecting', async () => {
     const [u1, u2] = await Promise.all([register(a.url), register(b.url)]);
     const { ms } = await subscribers(

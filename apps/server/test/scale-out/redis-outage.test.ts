@@ -139,4 +139,26 @@ describe.skipIf(!canRestart)(`scale-out: Redis dropped and restarted under load 
     expect(seen).toBe(true);
     expect(watch.frames.filter((f: ServerFrame) => f.type === 'presence' && !f.online)).toEqual([]);
   });
+
+  it('[outage] a chat subscribed on an instance while Redis is down converges once Redis is back: the outage by catch-up, then live', async () => {
+    const [u1, u2] = await Promise.all([register(a.url), register(b.url)]);
+    const chatId = await groupChat(a.url, u1, [u2]);
+    const sender = new ChatMember([a.url], u1.token, chatId);
+    members.push(sender);
+    await sender.ready;
+    await privateRedis!.shutdown();
+    await waitFor('bus down on B', async () => (await health(b)).status === 503 || undefined);
+    // B has no subscriber of this chat until now: its first follow of it happens during the outage.
+    const late = new ChatMember([b.url], u2.token, chatId);
+    members.push(late);
+    await late.ready;
+    for (let i = 0; i < 5; i++) await sender.send(`down${i}`);
+    await privateRedis!.start();
+    for (const at of [a, b])
+      await waitFor('bus up', async () => (await health(at)).status === 200 || undefined);
+    await late.caughtUp(5, 5000);
+    // Live from here on: nothing but B's subscription to the chat's channel can bring these.
+    for (let i = 0; i < 5; i++) await sender.send(`up${i}`);
+    await expectContiguous([sender, late], 10);
+  });
 });

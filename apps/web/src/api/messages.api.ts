@@ -1,4 +1,9 @@
-import { MessagePageSchema, MessageResponseSchema, type SendMessageBody } from '@chatsockets/protocol';
+import {
+  MessagePageSchema,
+  MessageResponseSchema,
+  PinsResponseSchema,
+  type SendMessageBody,
+} from '@chatsockets/protocol';
 import { request, requestNoContent } from './http';
 
 const messagesPath = (chatId: string) => `/api/chats/${encodeURIComponent(chatId)}/messages`;
@@ -8,6 +13,8 @@ const messagePath = (chatId: string, messageId: string) =>
 export interface PageCursor {
   beforeSeq?: number;
   afterSeq?: number;
+  /** The page around a message (a jump to one not loaded); not with the other cursors. */
+  aroundSeq?: number;
   limit?: number;
 }
 
@@ -19,4 +26,13 @@ export const messagesApi = {
   edit: (chatId: string, messageId: string, body: string) =>
     request('PATCH', messagePath(chatId, messageId), MessageResponseSchema, { body: { body } }),
   remove: (chatId: string, messageId: string) => requestNoContent('DELETE', messagePath(chatId, messageId)),
+  react: (chatId: string, messageId: string, emoji: string, on: boolean) =>
+    requestNoContent(
+      on ? 'PUT' : 'DELETE',
+      `${messagePath(chatId, messageId)}/reactions/${encodeURIComponent(emoji)}`,
+    ),
+  pin: (chatId: string, messageId: string, on: boolean) =>
+    request(on ? 'PUT' : 'DELETE', `${messagePath(chatId, messageId)}/pin`, MessageResponseSchema),
+  pins: (chatId: string, signal?: AbortSignal) =>
+    request('GET', `/api/chats/${encodeURIComponent(chatId)}/pins`, PinsResponseSchema, { signal }),
 };

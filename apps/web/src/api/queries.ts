@@ -119,3 +119,11 @@ export const invitePreviewQuery = (token: string) =>
     queryFn: ({ signal }) => chatsApi.previewInvite(token, signal),
     retry: false,
   });
+
+/** A chat's pinned messages, latest pin first; kept current by message events (state/pins.ts). */
+export const pinsQuery = (chatId: string) =>
+  queryOptions({
+    queryKey: queryKeys.pins(chatId),
+    queryFn: async ({ signal }) => (await messagesApi.pins(chatId, signal)).messages,
+    staleTime: Infinity,
+  });

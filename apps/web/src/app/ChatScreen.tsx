@@ -1,6 +1,6 @@
 import { type Chat, type ChatDetailResponse, can, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { chatDetailQuery, chatListQuery } from '../api/queries';
 import { ChatHeader } from '../features/chats/ChatHeader';
@@ -8,12 +8,14 @@ import { MembersPanel } from '../features/chats/MembersPanel';
 import { useJoinChat } from '../features/chats/use-chat-mutations';
 import { Composer } from '../features/messages/Composer';
 import { MessageList } from '../features/messages/MessageList';
+import { PinnedBar } from '../features/messages/PinnedBar';
 import { TypingIndicator } from '../features/messages/TypingIndicator';
 import { readSeqOf } from '../state/chats';
 import { type RemovedHow, useRemoved } from '../state/removed';
 import { useRoute } from '../stores/route.store';
 import { useUi } from '../stores/ui.store';
 import { ErrorMessage } from '../ui/ErrorMessage';
+import { type MentionDirectory, MentionDirectoryProvider } from '../ui/MessageText';
 
 /**
  * One open chat. Waits for the chat list first (also on a reload of /chats/:id), because the
@@ -37,7 +39,22 @@ export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
       </section>
     );
   }
-  return <ChatView chat={chat} detail={detail.data} self={self} />;
+  return (
+    <ChatMentions members={detail.data?.members} self={self}>
+      <ChatView chat={chat} detail={detail.data} self={self} />
+    </ChatMentions>
+  );
+}
+
+/** Mentions in this chat show each member's current name (docs/PROTOCOL.md › Mentions). */
+function ChatMentions(props: { members?: ChatDetailResponse['members']; self: User; children: ReactNode }) {
+  const { members, self } = props;
+  const directory = useMemo<MentionDirectory>(() => {
+    const names = new Map(members?.map((m) => [m.user.id, m.user.username]));
+    names.set(self.id, self.username);
+    return { nameOf: (id) => names.get(id), selfId: self.id };
+  }, [members, self.id, self.username]);
+  return <MentionDirectoryProvider value={directory}>{props.children}</MentionDirectoryProvider>;
 }
 
 function NoLongerMember({ how }: { how: RemovedHow }) {
@@ -79,6 +96,7 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
     <section className="chat" aria-label={chat.title}>
       <div className="chat__main">
         <ChatHeader chat={chat} members={detail?.members} self={self} />
+        <PinnedBar key={chat.id} chat={chat} />
         <MessageList
           chat={chat}
           self={self}
@@ -88,7 +106,13 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
         />
         <TypingIndicator chatId={chat.id} selfId={self.id} />
         {member ? (
-          <Composer chatId={chat.id} selfId={self.id} />
+          <Composer
+            chatId={chat.id}
+            selfId={self.id}
+            members={detail?.members.map((m) => m.user)}
+            canMentionAll={can(chat, 'mention-all')}
+            canEdit={can(chat, 'edit-own')}
+          />
         ) : (
           <div className="composer">
             <ErrorMessage error={join.error} />

@@ -33,6 +33,10 @@ const msg = (seq: number, author = you, over: Partial<Message> = {}): Message =>
   editedAt: null,
   deletedAt: null,
   rev: seq,
+  replyTo: null,
+  reactions: [],
+  pinnedAt: null,
+  mentions: [],
   ...over,
 });
 
@@ -51,6 +55,8 @@ function chat(over: Partial<Chat> = {}): Chat {
     rev: 4,
     capabilities: ['read', 'post', 'edit-own', 'delete-own', 'leave'],
     muted: false,
+    unreadMentionCount: 0,
+    unreadMentionSeqs: [],
     ...over,
   };
 }

@@ -12,8 +12,10 @@ import {
 import { addMember, applyMemberReadSeq, putMember, removeMember } from '../state/members';
 import { mergeIntoChat } from '../state/messages';
 import { applyUserUpdate, applyWentOffline } from '../state/people';
+import { applyPinnedState } from '../state/pins';
 import { setPresence } from '../state/presence';
 import { queryKeys } from '../state/query-keys';
+import { applyReactionEvent } from '../state/reactions';
 import { clearRemoved, markRemoved } from '../state/removed';
 import { clearTyping, setTyping } from '../state/typing';
 
@@ -38,6 +40,12 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
     case 'message.updated':
       mergeIntoChat(qc, event.message.chatId, [event.message]);
       applyMessageToChats(qc, event.message, selfId);
+      // Pins and unpins (and a delete, which unpins) come as updates of the message.
+      applyPinnedState(qc, event.message);
+      return;
+    case 'reaction.added':
+    case 'reaction.removed':
+      applyReactionEvent(qc, event);
       return;
     case 'typing':
       if (event.active === false) clearTyping(event.chatId, event.user.id);

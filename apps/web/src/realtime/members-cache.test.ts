@@ -22,6 +22,8 @@ const detail: ChatDetailResponse = {
     rev: 1,
     capabilities: ['read', 'post'],
     muted: false,
+    unreadMentionCount: 0,
+    unreadMentionSeqs: [],
     role: 'owner',
   },
   members: [

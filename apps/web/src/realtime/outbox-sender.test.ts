@@ -57,6 +57,10 @@ const ack = (e: PendingMessage, seq: number): Message => ({
   editedAt: null,
   deletedAt: null,
   rev: 1,
+  replyTo: null,
+  reactions: [],
+  pinnedAt: null,
+  mentions: [],
 });
 
 const statuses = () => Object.fromEntries(useOutbox.getState().entries.map((e) => [e.clientId, e.status]));

@@ -68,10 +68,11 @@ export class OutboxSender {
   }
 
   private deliver(entry: PendingMessage) {
-    const { chatId, clientId, body } = entry;
+    const { chatId, clientId, body, replyToId } = entry;
+    const reply = replyToId ? { replyToId } : {};
     return this.socket.isOpen
-      ? this.socket.request({ type: 'message.send', chatId, clientId, body })
-      : messagesApi.send(chatId, { clientId, body });
+      ? this.socket.request({ type: 'message.send', chatId, clientId, body, ...reply })
+      : messagesApi.send(chatId, { clientId, body, ...reply });
   }
 
   private async send(entry: PendingMessage): Promise<void> {

@@ -4,6 +4,7 @@ import { chatsApi } from '../api/chats.api';
 import { applyChatInfo, applyMessageToChats, applyRole, removeChat } from '../state/chats';
 import { putMember, removeMember } from '../state/members';
 import { mergeIntoChat } from '../state/messages';
+import { applyPinnedState } from '../state/pins';
 import { markRemoved } from '../state/removed';
 
 /** The chat and rev of an event that is itself a change of a chat; other events have none. */
@@ -16,6 +17,8 @@ export function changeOf(event: ServerEvent): { chatId: string; rev: number } | 
     case 'member.left':
     case 'member.updated':
     case 'chat.updated':
+    case 'reaction.added':
+    case 'reaction.removed':
       return { chatId: event.chatId, rev: event.rev };
     default:
       return undefined;
@@ -72,6 +75,7 @@ export class RevCursors {
     if (change.type === 'message') {
       mergeIntoChat(qc, chatId, [change.message]);
       applyMessageToChats(qc, change.message, selfId);
+      applyPinnedState(qc, change.message);
       return;
     }
     if (change.type === 'chat') {

@@ -1,4 +1,11 @@
-import type { Chat, ChatDetailResponse, ChatListResponse, Message } from '@chatsockets/protocol';
+import {
+  type Chat,
+  type ChatDetailResponse,
+  type ChatListResponse,
+  LIMITS,
+  MENTION_ALL,
+  type Message,
+} from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { isNewerVersion } from './merge-messages';
 import { queryKeys } from './query-keys';
@@ -27,22 +34,85 @@ function updateChat(qc: QueryClient, chatId: string, fn: (chat: Chat) => Chat): 
   });
 }
 
+/** A message the caller has to read because it mentions them (docs/PROTOCOL.md › Mentions). */
+export const mentionsMe = (m: Message, selfId: string) =>
+  m.deletedAt === null &&
+  m.author.id !== selfId &&
+  (m.mentions.includes(selfId) || m.mentions.includes(MENTION_ALL));
+
+type Mentions = Pick<Chat, 'unreadMentionCount' | 'unreadMentionSeqs'>;
+/** The server's count and oldest seqs; `unknown` when this client cannot tell, and must refetch. */
+type MentionUpdate = Mentions | 'unknown';
+
+/** The read marker reached `readSeq`: the mentions up to it are read. */
+export function readMentions(m: Mentions, readSeq: number): MentionUpdate {
+  const seqs = m.unreadMentionSeqs.filter((s) => s > readSeq);
+  if (seqs.length === m.unreadMentionSeqs.length) return m;
+  const count = m.unreadMentionCount - (m.unreadMentionSeqs.length - seqs.length);
+  // The list held only the oldest ones and all are read: how many of the rest are is unknown.
+  if (seqs.length === 0 && count > 0) return 'unknown';
+  return { unreadMentionCount: count, unreadMentionSeqs: seqs };
+}
+
 /**
- * A created or updated message: moves lastSeq/lastMessage and the unread count. The author's own
- * send moves their read marker to it (the server does the same).
+ * A message after the marker was created, edited or deleted: it now does or does not mention the
+ * caller. Exact while the list of seqs is complete; when it is not, only a brand-new message
+ * (past `lastSeq`) is known not to be in its tail.
+ */
+export function noteMention(m: Mentions, message: Message, selfId: string, lastSeq: number): MentionUpdate {
+  const listed = m.unreadMentionSeqs.includes(message.seq);
+  const wanted = mentionsMe(message, selfId);
+  const complete = m.unreadMentionSeqs.length === m.unreadMentionCount;
+  if (wanted === listed) {
+    if (complete || message.seq > lastSeq || message.seq < (m.unreadMentionSeqs.at(-1) ?? 0)) return m;
+    return 'unknown';
+  }
+  if (listed) {
+    return {
+      unreadMentionCount: m.unreadMentionCount - 1,
+      unreadMentionSeqs: m.unreadMentionSeqs.filter((s) => s !== message.seq),
+    };
+  }
+  if (!complete && message.seq <= lastSeq) return 'unknown';
+  const seqs = complete
+    ? [...m.unreadMentionSeqs, message.seq].sort((a, b) => a - b).slice(0, LIMITS.mentionSeqsMax)
+    : m.unreadMentionSeqs;
+  return { unreadMentionCount: m.unreadMentionCount + 1, unreadMentionSeqs: seqs };
+}
+
+/** Applies a mention update; `unknown` keeps the chat and asks the server again. */
+function withMentions(qc: QueryClient, chat: Chat, update: MentionUpdate): Chat {
+  if (update === 'unknown') {
+    void qc.invalidateQueries({ queryKey: queryKeys.chatList() });
+    return chat;
+  }
+  if (
+    update.unreadMentionCount === chat.unreadMentionCount &&
+    update.unreadMentionSeqs === chat.unreadMentionSeqs
+  )
+    return chat;
+  return { ...chat, ...update };
+}
+
+/**
+ * A created or updated message: moves lastSeq/lastMessage, the unread count and the unread
+ * mentions. The author's own send moves their read marker to it (the server does the same).
  */
 export function applyMessageToChats(qc: QueryClient, message: Message, selfId: string): void {
   updateChat(qc, message.chatId, (chat) => {
+    const own = message.author.id === selfId;
+    const readSeq = Math.max(readSeqOf(chat), own && message.seq > chat.lastSeq ? message.seq : 0);
+    let next = chat;
     if (message.seq > chat.lastSeq || (chat.lastMessage?.seq ?? 0) < message.seq) {
-      const own = message.author.id === selfId;
-      const readSeq = Math.max(readSeqOf(chat), own ? message.seq : 0);
       const lastSeq = Math.max(chat.lastSeq, message.seq);
-      return { ...chat, lastSeq, lastMessage: message, unreadCount: Math.max(0, lastSeq - readSeq) };
+      next = { ...chat, lastSeq, lastMessage: message, unreadCount: Math.max(0, lastSeq - readSeq) };
+    } else if (chat.lastMessage?.seq === message.seq && isNewerVersion(message, chat.lastMessage)) {
+      next = { ...chat, lastMessage: message };
     }
-    if (chat.lastMessage?.seq === message.seq && isNewerVersion(message, chat.lastMessage)) {
-      return { ...chat, lastMessage: message };
-    }
-    return chat;
+    let mentions = readMentions(next, readSeq);
+    if (mentions !== 'unknown' && message.seq > readSeq)
+      mentions = noteMention(mentions, message, selfId, chat.lastSeq);
+    return withMentions(qc, next, mentions);
   });
 }
 
@@ -50,7 +120,8 @@ export function applyMessageToChats(qc: QueryClient, message: Message, selfId: s
 export function applyReadSeq(qc: QueryClient, chatId: string, seq: number): void {
   updateChat(qc, chatId, (chat) => {
     if (seq <= readSeqOf(chat)) return chat;
-    return { ...chat, unreadCount: Math.max(0, chat.lastSeq - seq) };
+    const next = { ...chat, unreadCount: Math.max(0, chat.lastSeq - seq) };
+    return withMentions(qc, next, readMentions(next, seq));
   });
 }
 
@@ -126,6 +197,8 @@ export function reconcileChatLists(
         lastSeq: old.lastSeq,
         lastMessage: old.lastMessage,
         unreadCount: old.unreadCount,
+        unreadMentionCount: old.unreadMentionCount,
+        unreadMentionSeqs: old.unreadMentionSeqs,
       };
     }),
   };

@@ -18,6 +18,10 @@ function msg(seq: number, over: Partial<Message> = {}): Message {
     editedAt: null,
     deletedAt: null,
     rev: seq,
+    replyTo: null,
+    reactions: [],
+    pinnedAt: null,
+    mentions: [],
     ...over,
   };
 }

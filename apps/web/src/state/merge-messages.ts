@@ -10,6 +10,8 @@ export interface PendingMessage {
   chatId: string;
   authorId: string;
   body: string;
+  /** The message of the same chat this one answers. */
+  replyToId?: string;
   createdAt: string;
   /** queued: waiting for a connection; sending: in flight; failed: needs the user's retry. */
   status: 'queued' | 'sending' | 'failed';

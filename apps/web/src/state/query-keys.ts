@@ -10,4 +10,5 @@ export const queryKeys = {
   messages: (chatId: string) => ['messages', chatId] as const,
   invites: (chatId: string) => ['chats', 'invites', chatId] as const,
   invitePreview: (token: string) => ['invite', token] as const,
+  pins: (chatId: string) => ['pins', chatId] as const,
 };

@@ -1,10 +1,24 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 
-/** Client-only view state: drafts per chat and whether the members panel is open. */
+/** The message a draft answers, as the composer shows it. */
+export interface ReplyTarget {
+  id: string;
+  seq: number;
+  author: string;
+  preview: string;
+}
+
+/** Client-only view state: drafts per chat, the message being edited, whether the members panel is open. */
 interface UiState {
   drafts: Record<string, string>;
+  /** Per chat, the message the next send replies to (not persisted: a reload starts plain). */
+  replyTo: Record<string, ReplyTarget>;
+  setReplyTo(chatId: string, target: ReplyTarget | null): void;
   membersOpen: boolean;
+  /** The message being edited (one at a time): opened from its actions, or by ↑ in an empty composer. */
+  editing: { chatId: string; messageId: string } | null;
+  setEditing(editing: { chatId: string; messageId: string } | null): void;
   setDraft(chatId: string, text: string): void;
   /** Forget every draft (sign-out: a shared computer must not show the next person yours). */
   clearDrafts(): void;
@@ -17,7 +31,16 @@ export const useUi = create<UiState>()(
   persist(
     (set) => ({
       drafts: {},
+      replyTo: {},
+      setReplyTo: (chatId, target) =>
+        set((s) => {
+          if (target) return { replyTo: { ...s.replyTo, [chatId]: target } };
+          const { [chatId]: _gone, ...rest } = s.replyTo;
+          return { replyTo: rest };
+        }),
       membersOpen: false,
+      editing: null,
+      setEditing: (editing) => set({ editing }),
       setDraft: (chatId, text) =>
         set((s) => {
           if (text) return { drafts: { ...s.drafts, [chatId]: text } };

@@ -26,7 +26,7 @@ export const test = base.extend<{
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
   qc: async ({}, use) => {
     useOutbox.setState({ entries: [] });
-    useUi.setState({ drafts: {}, membersOpen: false });
+    useUi.setState({ drafts: {}, membersOpen: false, editing: null });
     useConnection.setState({ status: 'connecting', nextAttemptAt: null, reloadSuggested: false });
     const qc = createQueryClient();
     await use(qc);
@@ -57,6 +57,10 @@ export function confirmed(overrides: Partial<Message> = {}): TimelineItem {
     editedAt: null,
     deletedAt: null,
     rev: 1,
+    replyTo: null,
+    reactions: [],
+    pinnedAt: null,
+    mentions: [],
     ...overrides,
   };
   return { kind: 'confirmed', key: `id:${message.id}`, message };

@@ -18,3 +18,19 @@ export function formatFull(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleString();
 }
+
+/**
+ * What a date separator says: "today", "yesterday" (the caller translates them), else the date
+ * in the reader's locale, with the year only when it is not this year's. `now` is injectable.
+ */
+export function dayLabel(iso: string, now: Date, locale?: string): 'today' | 'yesterday' | string {
+  const d = new Date(iso);
+  if (sameDay(d, now)) return 'today';
+  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+  if (sameDay(d, yesterday)) return 'yesterday';
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'long',
+    ...(d.getFullYear() === now.getFullYear() ? { weekday: 'long' } : { year: 'numeric' }),
+  }).format(d);
+}

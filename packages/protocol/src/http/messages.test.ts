@@ -6,6 +6,7 @@ import {
   MessagePageSchema,
   MessageParamsSchema,
   MessageResponseSchema,
+  ReactionParamsSchema,
   ReadersResponseSchema,
   SendMessageBodySchema,
 } from './messages.js';
@@ -134,5 +135,39 @@ describe('message responses', () => {
       messageId: 'm_1',
     });
     expect(MessageParamsSchema.safeParse({ chatId: 'c_1' }).success).toBe(false);
+  });
+});
+
+describe('v1 additions: aroundSeq, replies, reactions', () => {
+  it('aroundSeq is a cursor of its own: digits, and never with beforeSeq or afterSeq', () => {
+    expect(MessagePageQuerySchema.parse({ aroundSeq: '40', limit: '20' })).toEqual({
+      aroundSeq: 40,
+      limit: 20,
+    });
+    for (const bad of [
+      { aroundSeq: '-1' },
+      { aroundSeq: '' },
+      { aroundSeq: '40', afterSeq: '1' },
+      { aroundSeq: '4', beforeSeq: '9' },
+    ]) {
+      expect(MessagePageQuerySchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('a reaction path names one emoji: sequences yes, text or two emoji no', () => {
+    for (const emoji of ['👍', '❤️', '👨‍👩‍👧', '🇷🇺', '1️⃣', '👍🏿', '🏴󠁧󠁢󠁳󠁣󠁴󠁿'])
+      expect(ReactionParamsSchema.safeParse({ chatId: 'c', messageId: 'm', emoji }).success, emoji).toBe(
+        true,
+      );
+    for (const emoji of ['a', 'lol', '👍👍', ' 👍', '<b>', '\u0000', '\uD83D', '👍'.repeat(20)])
+      expect(ReactionParamsSchema.safeParse({ chatId: 'c', messageId: 'm', emoji }).success, emoji).toBe(
+        false,
+      );
+  });
+
+  it('a reply names its original by id, in any letter case', () => {
+    expect(SendMessageBodySchema.parse({ clientId: 'c1', body: 'x', replyToId: 'ABC' }).replyToId).toBe(
+      'abc',
+    );
   });
 });

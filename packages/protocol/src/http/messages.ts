@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { MessageSchema, UserRefSchema } from '../entities.js';
 import { LIMITS } from '../limits.js';
-import { ClientIdSchema, IdSchema, limitQuery, MessageBodySchema, SeqQuerySchema } from '../primitives.js';
+import {
+  ClientIdSchema,
+  EmojiSchema,
+  IdSchema,
+  limitQuery,
+  MessageBodySchema,
+  SeqQuerySchema,
+} from '../primitives.js';
 
 export const MessageParamsSchema = z.strictObject({ chatId: IdSchema, messageId: IdSchema });
 
@@ -10,22 +17,40 @@ export const MessageParamsSchema = z.strictObject({ chatId: IdSchema, messageId:
  * messages after it. `beforeSeq`: the newest messages before it. Both: messages strictly
  * between them, from the oldest. Always ascending by seq.
  */
-export const MessagePageQuerySchema = z.strictObject({
-  beforeSeq: SeqQuerySchema.optional(),
-  afterSeq: SeqQuerySchema.optional(),
-  limit: limitQuery(LIMITS.pageMax).optional(),
-});
+export const MessagePageQuerySchema = z
+  .strictObject({
+    beforeSeq: SeqQuerySchema.optional(),
+    afterSeq: SeqQuerySchema.optional(),
+    /**
+     * An addition to PROTOCOL v1: the page around this seq (a jump to a message not loaded):
+     * the message itself, up to half the page before it and the rest after it. Alone, not with
+     * the other cursors.
+     */
+    aroundSeq: SeqQuerySchema.optional(),
+    limit: limitQuery(LIMITS.pageMax).optional(),
+  })
+  .refine((q) => q.aroundSeq === undefined || (q.beforeSeq === undefined && q.afterSeq === undefined), {
+    message: 'aroundSeq cannot be combined with beforeSeq or afterSeq',
+    path: ['aroundSeq'],
+  });
 export type MessagePageQuery = z.input<typeof MessagePageQuerySchema>;
 
 export const MessagePageSchema = z.object({
   messages: z.array(MessageSchema),
   hasMore: z.boolean(),
+  /**
+   * An addition to PROTOCOL v1, only with `aroundSeq`: newer messages exist after the page
+   * (`hasMore` then says older ones exist before it).
+   */
+  hasMoreAfter: z.boolean().optional(),
 });
 export type MessagePage = z.infer<typeof MessagePageSchema>;
 
 export const SendMessageBodySchema = z.strictObject({
   clientId: ClientIdSchema,
   body: MessageBodySchema,
+  /** An addition to PROTOCOL v1: the message of the same chat this one answers. */
+  replyToId: IdSchema.optional(),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
 
@@ -41,3 +66,18 @@ export type MessageResponse = z.infer<typeof MessageResponseSchema>;
  */
 export const ReadersResponseSchema = z.object({ readers: z.array(UserRefSchema) });
 export type ReadersResponse = z.infer<typeof ReadersResponseSchema>;
+
+/**
+ * Additions to PROTOCOL v1: `PUT`/`DELETE /api/chats/:chatId/messages/:messageId/reactions/:emoji`
+ * add or remove the caller's reaction (`204`; idempotent: a repeat changes nothing). The emoji is
+ * URL-encoded in the path.
+ */
+export const ReactionParamsSchema = z.strictObject({
+  chatId: IdSchema,
+  messageId: IdSchema,
+  emoji: EmojiSchema,
+});
+
+/** `GET /api/chats/:chatId/pins`: the chat's pinned messages, the latest pin first. */
+export const PinsResponseSchema = z.object({ messages: z.array(MessageSchema) });
+export type PinsResponse = z.infer<typeof PinsResponseSchema>;

@@ -12,6 +12,10 @@ const EXAMPLES = {
   typing: { type: 'typing', chatId: 'c_1' },
   read: { type: 'read', chatId: 'c_1', seq: 42 },
   ping: { type: 'ping' },
+  'reaction.add': { type: 'reaction.add', messageId: 'm_1', emoji: '👍' },
+  'reaction.remove': { type: 'reaction.remove', messageId: 'm_1', emoji: '👍🏽' },
+  'message.pin': { type: 'message.pin', messageId: 'm_1' },
+  'message.unpin': { type: 'message.unpin', messageId: 'm_1' },
 } as const;
 
 /** The fields each frame type requires (besides `type`). */
@@ -24,12 +28,16 @@ const REQUIRED: Record<keyof typeof EXAMPLES, string[]> = {
   typing: ['chatId'],
   read: ['chatId', 'seq'],
   ping: [],
+  'reaction.add': ['messageId', 'emoji'],
+  'reaction.remove': ['messageId', 'emoji'],
+  'message.pin': ['messageId'],
+  'message.unpin': ['messageId'],
 };
 
 const parse = (frame: unknown) => ClientFrameSchema.safeParse(frame);
 
 describe('ClientFrameSchema', () => {
-  it('[WebSocket] CLIENT_FRAME_TYPES lists exactly the eight documented client frame types', () => {
+  it('[WebSocket] CLIENT_FRAME_TYPES lists exactly the documented client frame types', () => {
     expect([...CLIENT_FRAME_TYPES].sort()).toEqual(Object.keys(EXAMPLES).sort());
   });
 
@@ -123,6 +131,21 @@ describe('FrameIdSchema', () => {
     (id) => {
       expect(FrameIdSchema.safeParse(id).success).toBe(false);
       expect(parse({ type: 'ping', id }).success).toBe(false);
+    },
+  );
+});
+
+describe('v1 additions: replies and reactions', () => {
+  it('message.send takes an optional replyToId, lower-cased like every id', () => {
+    const frame = { type: 'message.send', chatId: 'c_1', clientId: UUID, body: 'hi', replyToId: 'M_1' };
+    expect(parse(frame).data).toMatchObject({ replyToId: 'm_1' });
+    expect(parse({ ...frame, replyToId: '' }).success).toBe(false);
+  });
+
+  it.each(['a', ':)', '👍👍', '👍 ', 'x👍', '', '1', '#'])(
+    'reaction.add refuses %j: not exactly one emoji',
+    (emoji) => {
+      expect(parse({ type: 'reaction.add', messageId: 'm_1', emoji }).success).toBe(false);
     },
   );
 });

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ClientIdSchema, IdSchema, MessageBodySchema, RevSchema, SeqSchema } from '../primitives.js';
+import {
+  ClientIdSchema,
+  EmojiSchema,
+  IdSchema,
+  MessageBodySchema,
+  RevSchema,
+  SeqSchema,
+} from '../primitives.js';
 
 /** A frame with an `id` (any string or number) gets exactly one reply carrying that id. */
 export const FrameIdSchema = z.union([z.string(), z.number()]);
@@ -21,12 +28,22 @@ export const SendFrameSchema = frame('message.send', {
   chatId: IdSchema,
   clientId: ClientIdSchema,
   body: MessageBodySchema,
+  /** An addition to PROTOCOL v1: the message of the same chat this one answers. */
+  replyToId: IdSchema.optional(),
 });
 export const EditFrameSchema = frame('message.edit', { messageId: IdSchema, body: MessageBodySchema });
 export const DeleteFrameSchema = frame('message.delete', { messageId: IdSchema });
 export const TypingFrameSchema = frame('typing', { chatId: IdSchema });
 export const ReadFrameSchema = frame('read', { chatId: IdSchema, seq: SeqSchema });
 export const PingFrameSchema = frame('ping', {});
+// Additions to PROTOCOL v1: reactions and pins, the same operations as their HTTP routes.
+export const ReactionAddFrameSchema = frame('reaction.add', { messageId: IdSchema, emoji: EmojiSchema });
+export const ReactionRemoveFrameSchema = frame('reaction.remove', {
+  messageId: IdSchema,
+  emoji: EmojiSchema,
+});
+export const PinFrameSchema = frame('message.pin', { messageId: IdSchema });
+export const UnpinFrameSchema = frame('message.unpin', { messageId: IdSchema });
 
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   SubscribeFrameSchema,
@@ -37,6 +54,10 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   TypingFrameSchema,
   ReadFrameSchema,
   PingFrameSchema,
+  ReactionAddFrameSchema,
+  ReactionRemoveFrameSchema,
+  PinFrameSchema,
+  UnpinFrameSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];

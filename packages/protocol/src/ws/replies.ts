@@ -35,5 +35,9 @@ export const REPLY_DATA_SCHEMAS = {
   typing: EmptyReplySchema,
   read: EmptyReplySchema,
   ping: PingReplySchema,
+  'reaction.add': EmptyReplySchema,
+  'reaction.remove': EmptyReplySchema,
+  'message.pin': MessageReplySchema,
+  'message.unpin': MessageReplySchema,
 } as const satisfies Record<ClientFrameType, z.ZodType>;
 export type ReplyData = { [K in keyof typeof REPLY_DATA_SCHEMAS]: z.infer<(typeof REPLY_DATA_SCHEMAS)[K]> };

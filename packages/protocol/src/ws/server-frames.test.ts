@@ -32,6 +32,22 @@ const EVENTS = {
   'chat.deleted': { type: 'chat.deleted', chatId: 'c_1' },
   'chat.muted': { type: 'chat.muted', chatId: 'c_1', muted: true },
   'user.updated': { type: 'user.updated', user: { ...alice, displayName: 'Alice L.' } },
+  'reaction.added': {
+    type: 'reaction.added',
+    chatId: 'c_1',
+    messageId: 'm_1',
+    emoji: '👍',
+    user: { id: alice.id, username: alice.username },
+    rev: 7,
+  },
+  'reaction.removed': {
+    type: 'reaction.removed',
+    chatId: 'c_1',
+    messageId: 'm_1',
+    emoji: '👍',
+    user: { id: alice.id, username: alice.username },
+    rev: 8,
+  },
 } as const;
 
 describe('HelloFrameSchema', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MemberSchema, MessageSchema, UserSchema } from '../entities.js';
+import { MemberSchema, MessageSchema, UserRefSchema, UserSchema } from '../entities.js';
 import { ErrorInfoSchema } from '../errors.js';
 import { IdSchema, IsoDateSchema, RevSchema, SeqSchema } from '../primitives.js';
 import { FrameIdSchema } from './client-frames.js';
@@ -108,6 +108,27 @@ export const ChatMutedEventSchema = z.object({
   chatId: IdSchema,
   muted: z.boolean(),
 });
+/**
+ * Additions to PROTOCOL v1: one user's reaction added to or removed from a message, at the
+ * chat's rev for that change (the message's `rev` becomes it). A delta, so a burst of
+ * reactions costs no re-read of the message; the changes feed carries the message's whole
+ * current state (`reactions` included) for a client that was away.
+ */
+const reactionEvent = <T extends string>(type: T) =>
+  z.object({
+    type: z.literal(type),
+    chatId: IdSchema,
+    messageId: IdSchema,
+    emoji: z.string(),
+    user: UserRefSchema,
+    rev: RevSchema,
+  });
+export const ReactionAddedEventSchema = reactionEvent('reaction.added');
+export const ReactionRemovedEventSchema = reactionEvent('reaction.removed');
+export type ReactionEvent =
+  | z.infer<typeof ReactionAddedEventSchema>
+  | z.infer<typeof ReactionRemovedEventSchema>;
+
 /** To the reader's own other sockets. */
 export const ReadEventSchema = z.object({
   type: z.literal('read'),
@@ -129,6 +150,8 @@ export const ServerEventSchema = z.discriminatedUnion('type', [
   ChatDeletedEventSchema,
   UserUpdatedEventSchema,
   ChatMutedEventSchema,
+  ReactionAddedEventSchema,
+  ReactionRemovedEventSchema,
 ]);
 export type ServerEvent = z.infer<typeof ServerEventSchema>;
 export type ServerEventType = ServerEvent['type'];

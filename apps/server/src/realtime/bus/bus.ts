@@ -24,11 +24,25 @@ export interface Bus {
   readonly kind: 'memory' | 'redis';
   /** Resolves once the message is handed to the transport; delivery is best effort. */
   publish(message: BusMessage): Promise<void>;
-  /** Every message published by any instance, this one included. */
+  /**
+   * Every message published by any instance, this one included, except `chat` messages of
+   * chats this instance does not follow (its own publishes are always delivered to it).
+   */
   subscribe(handler: BusHandler): () => void;
+  /**
+   * This instance has subscribers of `chatId`: deliver its `chat` messages here. Returns a
+   * promise when the transport needs time to start (it resolves once messages published from
+   * then on will arrive, so the caller catches up from the database for what came before), or
+   * nothing when delivery is immediate (one instance).
+   */
+  follow(chatId: string): Promise<void> | undefined;
+  /** No subscriber of `chatId` is left here: stop sending its messages to this instance. */
+  unfollow(chatId: string): void;
   /** Called after the transport lost messages (reconnect): hubs catch up from the database. */
   onResync(handler: () => void): () => void;
   healthy(): boolean;
+  /** What arrived from other instances (messages by kind, bytes); absent on one instance. */
+  received?(): { chat: number; other: number; bytes: number };
   close(): Promise<void>;
 }
 

@@ -13,6 +13,9 @@ export function createMemoryBus(): Bus {
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
+    // One instance: every message is already here.
+    follow: () => undefined,
+    unfollow: () => {},
     onResync: () => () => {},
     healthy: () => !closed,
     async close() {

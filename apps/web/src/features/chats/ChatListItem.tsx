@@ -1,17 +1,31 @@
-import type { Chat } from '@chatsockets/protocol';
+import type { Chat, ChatDetailResponse, User } from '@chatsockets/protocol';
+import { useQueryClient } from '@tanstack/react-query';
 import type { MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { queryKeys } from '../../state/query-keys';
 import { routePath, useRoute } from '../../stores/route.store';
 import { formatFull, formatTime } from '../../ui/format-time';
+import { plainText } from '../../ui/markdown';
 
-function preview(chat: Chat): string {
+function preview(chat: Chat, nameOf: (id: string) => string | undefined): string {
   const m = chat.lastMessage;
   if (!m) return chat.kind === 'direct' ? 'Say hello' : 'No messages yet';
-  const text = m.deletedAt ? 'Message deleted' : m.body.replace(/\s+/g, ' ');
+  const text = m.deletedAt ? 'Message deleted' : plainText(m.body, nameOf);
   return chat.kind === 'direct' ? text : `${m.author.username}: ${text}`;
 }
 
 export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) {
   const navigate = useRoute((s) => s.navigate);
+  const { t } = useTranslation('compose');
+  const qc = useQueryClient();
+  // Mentions in the preview by name, when the chat's members are loaded (else "@…").
+  const nameOf = (id: string) => {
+    const self = qc.getQueryData<User | null>(queryKeys.me());
+    if (self?.id === id) return self.username;
+    if (chat.lastMessage?.author.id === id) return chat.lastMessage.author.username;
+    return qc.getQueryData<ChatDetailResponse>(queryKeys.chat(chat.id))?.members.find((m) => m.user.id === id)
+      ?.user.username;
+  };
   const when = chat.lastMessage?.createdAt ?? chat.createdAt;
   const open = (e: MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
@@ -32,20 +46,33 @@ export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) 
         <time className="chat-item__time" dateTime={when} title={formatFull(when)}>
           {formatTime(when)}
         </time>
-        <span className="chat-item__preview">{preview(chat)}</span>
-        {chat.unreadCount > 0 ? (
-          <span
-            className={chat.muted ? 'badge badge--muted' : 'badge'}
-            data-testid="unread-badge"
-            data-count={chat.unreadCount}
-            data-muted={chat.muted}
-          >
-            <span aria-hidden="true">{chat.unreadCount > 99 ? '99+' : chat.unreadCount}</span>
-            <span className="visually-hidden">{chat.unreadCount} unread</span>
-          </span>
-        ) : (
-          <span />
-        )}
+        <span className="chat-item__preview">{preview(chat, nameOf)}</span>
+        <span className="chat-item__badges">
+          {chat.unreadMentionCount > 0 && (
+            <span
+              className="badge badge--mention"
+              data-testid="mention-badge"
+              data-count={chat.unreadMentionCount}
+              title={t('mention.unread', { count: chat.unreadMentionCount })}
+            >
+              <span aria-hidden="true">@</span>
+              <span className="visually-hidden">
+                {t('mention.unread', { count: chat.unreadMentionCount })}
+              </span>
+            </span>
+          )}
+          {chat.unreadCount > 0 && (
+            <span
+              className={chat.muted ? 'badge badge--muted' : 'badge'}
+              data-testid="unread-badge"
+              data-count={chat.unreadCount}
+              data-muted={chat.muted}
+            >
+              <span aria-hidden="true">{chat.unreadCount > 99 ? '99+' : chat.unreadCount}</span>
+              <span className="visually-hidden">{chat.unreadCount} unread</span>
+            </span>
+          )}
+        </span>
       </a>
     </li>
   );

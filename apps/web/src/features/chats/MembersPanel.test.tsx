@@ -20,6 +20,8 @@ const chat: Chat = {
   rev: 2,
   capabilities: ['read', 'post', 'remove-members', 'leave'],
   muted: false,
+  unreadMentionCount: 0,
+  unreadMentionSeqs: [],
 };
 const detail: ChatDetailResponse = {
   chat,

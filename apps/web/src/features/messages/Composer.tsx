@@ -1,34 +1,129 @@
 import { LIMITS } from '@chatsockets/protocol';
-import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { getChatMessages } from '../../state/messages';
 import { useUi } from '../../stores/ui.store';
+import { MentionSuggestions } from './MentionSuggestions';
+import { mentionQueryAt, type Suggestion, suggest, toBody } from './mention-text';
+import { ReplyBar } from './ReplyBar';
 import { useSendMessage } from './use-send-message';
 import { useTypingNotifier } from './use-typing-notifier';
 
-/** Enter sends, Shift+Enter adds a line. Sending never waits for the network (see the outbox). */
-export function Composer({ chatId, selfId }: { chatId: string; selfId: string }) {
+export interface ComposerProps {
+  chatId: string;
+  selfId: string;
+  /** The chat's members, for `@` mentions. */
+  members?: ReadonlyArray<{ id: string; username: string }>;
+  /** May mention everyone (`mention-all`). */
+  canMentionAll?: boolean;
+  /** May edit their own messages (`edit-own`): ↑ in an empty box edits the last one. */
+  canEdit?: boolean;
+}
+
+/**
+ * Enter sends, Shift+Enter adds a line. Sending never waits for the network (see the outbox).
+ * `@` offers the chat's members (arrows, Enter/Tab, Escape, or the mouse); `@name` is sent as
+ * the member's id (mention-text.ts). ↑ in an empty box edits the caller's last message.
+ */
+export function Composer({
+  chatId,
+  selfId,
+  members = [],
+  canMentionAll = false,
+  canEdit = false,
+}: ComposerProps) {
   const draft = useUi((s) => s.drafts[chatId] ?? '');
   const setDraft = useUi((s) => s.setDraft);
+  const editing = useUi((s) => s.editing);
+  const setEditing = useUi((s) => s.setEditing);
+  const qc = useQueryClient();
   const send = useSendMessage(chatId, selfId);
   const typing = useTypingNotifier(chatId);
   const [error, setError] = useState<string | null>(null);
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  // The `@` position whose list the user closed with Escape: it stays closed until that word is gone.
+  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
   const id = useId();
+
+  const query = mentionQueryAt(draft, caret);
+  const items =
+    query && query.start !== dismissedAt ? suggest(members, query.query, { selfId, canMentionAll }) : [];
+  const open = items.length > 0;
+  const current = Math.min(active, items.length - 1);
+
+  // Back from editing a message (saved or cancelled): the caller goes on typing here.
+  const wasEditing = useRef(false);
+  useEffect(() => {
+    if (editing?.chatId === chatId) wasEditing.current = true;
+    else if (wasEditing.current && editing === null) {
+      wasEditing.current = false;
+      box.current?.focus();
+    }
+  }, [editing, chatId]);
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    const body = draft.trim();
+    const body = toBody(draft.trim(), members, canMentionAll);
     if (!body) return;
     if (body.length > LIMITS.bodyMax) {
       setError(`Messages can be at most ${LIMITS.bodyMax} characters.`);
       return;
     }
     setError(null);
-    send(body);
+    const { replyTo, setReplyTo } = useUi.getState();
+    send(body, replyTo[chatId]?.id);
+    setReplyTo(chatId, null);
     typing.reset();
     setDraft(chatId, '');
   };
 
+  const pick = (item: Suggestion) => {
+    if (!query) return;
+    const end = query.start + 1 + query.query.length;
+    const text = `${draft.slice(0, query.start)}@${item.name} ${draft.slice(end)}`;
+    const at = query.start + item.name.length + 2;
+    setDraft(chatId, text);
+    setCaret(at);
+    setActive(0);
+    requestAnimationFrame(() => box.current?.setSelectionRange(at, at));
+  };
+
+  const editLast = () => {
+    const own = getChatMessages(qc, chatId)?.messages.findLast(
+      (m) => m.author.id === selfId && m.deletedAt === null,
+    );
+    if (!own) return false;
+    setEditing({ chatId, messageId: own.id });
+    return true;
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+    if (e.nativeEvent.isComposing) return;
+    if (open) {
+      const step = { ArrowDown: 1, ArrowUp: -1 }[e.key];
+      if (step) {
+        e.preventDefault();
+        setActive((i) => (i + step + items.length) % items.length);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        pick(items[current]!);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setDismissedAt(query!.start);
+        return;
+      }
+    }
+    if (e.key === 'ArrowUp' && draft === '' && canEdit && editLast()) {
+      e.preventDefault();
+      return;
+    }
+    if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       submit();
     }
@@ -37,20 +132,32 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
   const rows = Math.min(6, Math.max(1, draft.split('\n').length));
   return (
     <form className="composer" onSubmit={submit}>
+      <ReplyBar chatId={chatId} />
       <label htmlFor={id} className="visually-hidden">
         Message
       </label>
+      {open && <MentionSuggestions id={`${id}-mentions`} items={items} active={current} onPick={pick} />}
       <textarea
         id={id}
+        ref={box}
         rows={rows}
         placeholder="Write a message…"
         value={draft}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
+        aria-autocomplete="list"
+        aria-controls={open ? `${id}-mentions` : undefined}
+        aria-activedescendant={open ? `${id}-mentions-${current}` : undefined}
         onChange={(e) => {
           setDraft(chatId, e.target.value);
+          setCaret(e.target.selectionStart);
+          setActive(0);
+          // A list closed with Escape opens again once that `@word` is gone.
+          const q = mentionQueryAt(e.target.value, e.target.selectionStart);
+          if (q?.start !== dismissedAt) setDismissedAt(null);
           if (e.target.value.trim()) typing.notify();
         }}
+        onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
         onKeyDown={onKeyDown}
       />
       <button type="submit" className="button button--primary" disabled={!draft.trim()}>

@@ -1,13 +1,17 @@
 import type { User } from '@chatsockets/protocol';
-import { useState } from 'react';
+import { mentionsMe } from '../../state/chats';
 import type { TimelineItem } from '../../state/merge-messages';
+import { useUi } from '../../stores/ui.store';
 import { formatFull, formatTime } from '../../ui/format-time';
+import { MessageText } from '../../ui/MessageText';
 import { AuthorName } from './AuthorName';
 import { MessageActions } from './MessageActions';
-import { MessageBody } from './MessageBody';
 import { MessageEditor } from './MessageEditor';
 import { MessageStatus } from './MessageStatus';
+import { MessageToolbar } from './MessageToolbar';
 import { type MessageView, toMessageView } from './message-view';
+import { Reactions } from './Reactions';
+import { ReplyQuote } from './ReplyQuote';
 
 export interface MessageItemProps {
   chatId: string;
@@ -20,10 +24,16 @@ export interface MessageItemProps {
   canEdit: boolean;
   /** The user's latest confirmed message shows who has seen it. */
   showSeenBy: boolean;
+  /** May post (so reply), react, pin: the chat's `post`, `react`, `pin` capabilities. */
+  canReply?: boolean;
+  canReact?: boolean;
+  canPin?: boolean;
 }
 
-function className(v: MessageView): string {
+function className(v: MessageView, mentioned: boolean): string {
   const mods = [
+    // Mentions the reader (or everyone): it stands out.
+    mentioned && 'mentions-me',
     // A deleted message looks the same to its author as to everyone else (#19 bug 7).
     v.mine && !v.deleted && 'mine',
     v.deleted && 'deleted',
@@ -45,14 +55,20 @@ export function MessageItem({
   canModerate,
   canEdit,
   showSeenBy,
+  canReply = false,
+  canReact = false,
+  canPin = false,
 }: MessageItemProps) {
   const v = toMessageView(item, self);
-  const [editing, setEditing] = useState(false);
   const message = item.kind === 'confirmed' ? item.message : null;
+  // In the ui store, so ↑ in the composer can open it too (one message at a time).
+  const editing = useUi((s) => message !== null && s.editing?.messageId === message.id);
+  const setEditing = (on: boolean) =>
+    useUi.getState().setEditing(on && message ? { chatId, messageId: message.id } : null);
   const canDelete = message !== null && !v.deleted && (v.mine || canModerate);
   return (
     <article
-      className={className(v)}
+      className={className(v, message !== null && mentionsMe(message, self.id))}
       data-testid="message"
       data-seq={v.seq ?? undefined}
       data-status={v.status}
@@ -74,14 +90,28 @@ export function MessageItem({
         />
       ) : (
         <div className="message__bubble">
+          {message?.replyTo && <ReplyQuote chatId={chatId} replyTo={message.replyTo} />}
           {v.deleted ? (
             <span className="message__body">This message was deleted</span>
           ) : (
-            <MessageBody body={v.body} />
+            <MessageText body={v.body} className="message__body" />
           )}
         </div>
       )}
+      {message && !v.deleted && (
+        <Reactions chatId={chatId} message={message} selfId={self.id} canReact={canReact} />
+      )}
       <MessageStatus chatId={chatId} item={item} view={v} showSeenBy={showSeenBy} />
+      {message && !v.deleted && !editing && (
+        <MessageToolbar
+          chatId={chatId}
+          message={message}
+          selfId={self.id}
+          canReply={canReply}
+          canReact={canReact}
+          canPin={canPin}
+        />
+      )}
       {canDelete && !editing && (
         <MessageActions
           chatId={chatId}

@@ -1,17 +1,24 @@
-import type { Chat, User } from '@chatsockets/protocol';
-import { useQuery } from '@tanstack/react-query';
+import { type Chat, can, type User } from '@chatsockets/protocol';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { messagesQuery } from '../../api/queries';
 import { buildTimeline } from '../../state/merge-messages';
 import { useOutbox } from '../../stores/outbox.store';
+import { useRoute } from '../../stores/route.store';
+import { useUi } from '../../stores/ui.store';
+import { DateSeparator } from '../../ui/DateSeparator';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { MessageItem } from './MessageItem';
 import { buildRows, type Row } from './timeline-rows';
-import { useLoadOlder } from './use-load-older';
+import { loadOlderUntil, useLoadOlder } from './use-load-older';
 import { useMessageScroll } from './use-message-scroll';
 import { useReadTracking } from './use-read-tracking';
+
+const indexOfMessage = (rows: readonly Row[], match: (m: { id: string; seq: number }) => boolean) =>
+  rows.findIndex((r) => r.kind === 'item' && r.item.kind === 'confirmed' && match(r.item.message));
 
 function lastOwnConfirmedKey(rows: readonly Row[], selfId: string): string | null {
   for (let i = rows.length - 1; i >= 0; i--) {
@@ -41,7 +48,13 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
     useShallow((s) => s.entries.filter((e) => e.chatId === chat.id && e.authorId === self.id)),
   );
   const rows = useMemo(
-    () => buildRows(buildTimeline(messages.data?.messages ?? [], pending), self.id, readSeqAtOpen),
+    () =>
+      buildRows(
+        buildTimeline(messages.data?.messages ?? [], pending),
+        self.id,
+        readSeqAtOpen,
+        !messages.data?.hasOlder,
+      ),
     [messages.data, pending, self.id, readSeqAtOpen],
   );
   const seenByKey = lastOwnConfirmedKey(rows, self.id);
@@ -77,6 +90,32 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
     onScrolled: checkRead,
   });
   const items = virtualizer.getVirtualItems();
+  const highlighted = useJumpTarget(chat.id, rows, virtualizer);
+
+  // The message being edited (↑ in the composer may pick one scrolled away) comes into view.
+  const editingId = useUi((s) => (s.editing?.chatId === chat.id ? s.editing.messageId : null));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when editing starts, not on every new row
+  useEffect(() => {
+    const i = editingId ? indexOfMessage(rows, (m) => m.id === editingId) : -1;
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
+  }, [editingId, virtualizer]);
+
+  // The next unread mention: loaded if it is above what is held, then scrolled to; reading it
+  // (read tracking) takes it off the chat's list, so the next press goes to the one after.
+  const { t } = useTranslation('compose');
+  const qc = useQueryClient();
+  const [jumpTo, setJumpTo] = useState<number | null>(null);
+  const nextMention = chat.unreadMentionSeqs[0];
+  const jumpToMention = () => {
+    if (nextMention === undefined) return;
+    void loadOlderUntil(qc, chat.id, nextMention).then(() => setJumpTo(nextMention));
+  };
+  useEffect(() => {
+    const i = jumpTo === null ? -1 : indexOfMessage(rows, (m) => m.seq === jumpTo);
+    if (i < 0) return;
+    virtualizer.scrollToIndex(i, { align: 'center' });
+    setJumpTo(null);
+  }, [jumpTo, rows, virtualizer]);
 
   return (
     <div className="messages">
@@ -104,6 +143,8 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
               <div
                 key={v.key}
                 data-index={v.index}
+                className={row.kind === 'item' && row.key === highlighted ? 'jump-highlight' : undefined}
+                data-highlighted={row.kind === 'item' && row.key === highlighted ? true : undefined}
                 ref={virtualizer.measureElement}
                 style={{
                   position: 'absolute',
@@ -113,7 +154,9 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
                   transform: `translateY(${v.start}px)`,
                 }}
               >
-                {row.kind === 'divider' ? (
+                {row.kind === 'date' ? (
+                  <DateSeparator day={row.day} />
+                ) : row.kind === 'divider' ? (
                   <div className="unread-divider" data-testid="unread-divider">
                     Unread messages
                   </div>
@@ -126,6 +169,9 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
                     canModerate={canModerate}
                     canEdit={canEdit}
                     showSeenBy={row.key === seenByKey}
+                    canReply={can(chat, 'post')}
+                    canReact={can(chat, 'react')}
+                    canPin={can(chat, 'pin')}
                   />
                 )}
               </div>
@@ -133,6 +179,18 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
           })}
         </div>
       </div>
+      {chat.unreadMentionCount > 0 && nextMention !== undefined && (
+        <button
+          type="button"
+          className="button jump jump--mention"
+          data-testid="next-mention"
+          title={t('mention.next')}
+          onClick={jumpToMention}
+        >
+          <span aria-hidden="true">@</span> <span className="visually-hidden">{t('mention.next')}: </span>
+          {t('mention.unread', { count: chat.unreadMentionCount })}
+        </button>
+      )}
       {!scroll.atEnd && (
         <button type="button" className="button button--primary jump" onClick={scroll.jumpToEnd}>
           {scroll.unseen > 0
@@ -142,4 +200,36 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
       )}
     </div>
   );
+}
+
+const HIGHLIGHT_MS = 2000;
+
+/**
+ * Follows `jumpToMessage`: once the target's row is loaded, scrolls it to the middle and
+ * highlights it for a moment. Returns the key of the highlighted row.
+ */
+function useJumpTarget(
+  chatId: string,
+  rows: readonly Row[],
+  virtualizer: ReturnType<typeof useVirtualizer<HTMLDivElement, Element>>,
+): string | null {
+  const jump = useRoute((s) => (s.jump?.chatId === chatId ? s.jump : null));
+  const clearJump = useRoute((s) => s.clearJump);
+  const [highlighted, setHighlighted] = useState<string | null>(null);
+  useEffect(() => {
+    if (!jump) return;
+    const index = rows.findIndex(
+      (r) => r.kind === 'item' && r.item.kind === 'confirmed' && r.item.message.seq === jump.seq,
+    );
+    if (index < 0) return; // not loaded yet: the rows change once it is
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    setHighlighted(rows[index]!.key);
+    clearJump(jump.nonce);
+  }, [jump, rows, virtualizer, clearJump]);
+  useEffect(() => {
+    if (!highlighted) return;
+    const timer = setTimeout(() => setHighlighted(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlighted]);
+  return highlighted;
 }

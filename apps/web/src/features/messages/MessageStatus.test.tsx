@@ -70,6 +70,8 @@ describe('MessageStatus', () => {
         rev: 1,
         capabilities: [],
         muted: false,
+        unreadMentionCount: 0,
+        unreadMentionSeqs: [],
       },
       members: [
         { user: me, role: 'owner', joinedAt: '2030-01-01T00:00:00.000Z', readSeq: 1 },

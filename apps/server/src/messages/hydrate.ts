@@ -1,0 +1,101 @@
+import { LIMITS, type Reaction, type ReplyRef } from '@chatsockets/protocol';
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Tx } from '../db/chat-rev.js';
+import type { Db } from '../db/client.js';
+import { messageReactionsTable, messagesTable, usersTable } from '../db/schema.js';
+import type { MessageRow } from './messages.repo.js';
+
+export interface MessageWithAuthor {
+  message: MessageRow;
+  author: { id: string; username: string };
+}
+
+/** A message with everything a `Message` shows besides its own row: what it answers, its reactions. */
+export interface FullMessage extends MessageWithAuthor {
+  replyTo: ReplyRef | null;
+  reactions: Reaction[];
+}
+
+/** The original's first line, plain, cut on a code point (never half an emoji). */
+export function previewOf(body: string): string {
+  const line = body.trim().split('\n', 1)[0]!.trim();
+  const points = Array.from(line);
+  return points.length <= LIMITS.replyPreviewMax
+    ? line
+    : `${points.slice(0, LIMITS.replyPreviewMax).join('')}…`;
+}
+
+/** The quote of a reply, from the original as it is now. */
+export function replyRefOf(original: {
+  id: string;
+  seq: number;
+  body: string;
+  deletedAt: Date | null;
+  author: { id: string; username: string };
+}): ReplyRef {
+  const deleted = original.deletedAt !== null;
+  return {
+    id: original.id,
+    seq: original.seq,
+    author: { id: original.author.id, username: original.author.username },
+    preview: deleted ? '' : previewOf(original.body),
+    deleted,
+  };
+}
+
+/**
+ * Completes rows into whole messages with at most two more queries for any number of rows (none
+ * when no row answers anything, or every row is deleted): every path that sends a `Message`
+ * (pages, the changes feed, edits, pins) goes through here, so no copy lacks its reactions.
+ */
+export async function hydrate(db: Db | Tx, rows: MessageWithAuthor[]): Promise<FullMessage[]> {
+  if (rows.length === 0) return [];
+  const replyIds = [...new Set(rows.flatMap((r) => (r.message.replyToId ? [r.message.replyToId] : [])))];
+  const liveIds = rows.filter((r) => r.message.deletedAt === null).map((r) => r.message.id);
+  const [originals, reactions] = await Promise.all([
+    replyIds.length === 0
+      ? []
+      : db
+          .select({
+            id: messagesTable.id,
+            seq: messagesTable.seq,
+            body: messagesTable.body,
+            deletedAt: messagesTable.deletedAt,
+            author: { id: usersTable.id, username: usersTable.username },
+          })
+          .from(messagesTable)
+          .innerJoin(usersTable, eq(usersTable.id, messagesTable.authorId))
+          .where(inArray(messagesTable.id, replyIds)),
+    liveIds.length === 0
+      ? []
+      : db
+          .select({
+            messageId: messageReactionsTable.messageId,
+            emoji: messageReactionsTable.emoji,
+            user: { id: usersTable.id, username: usersTable.username },
+          })
+          .from(messageReactionsTable)
+          .innerJoin(usersTable, eq(usersTable.id, messageReactionsTable.userId))
+          .where(inArray(messageReactionsTable.messageId, liveIds))
+          .orderBy(asc(messageReactionsTable.createdAt), asc(usersTable.username)),
+  ]);
+  const byId = new Map(originals.map((o) => [o.id, o]));
+  // Emoji in the order they were first used on the message, users in the order they reacted.
+  const reactionsOf = new Map<string, Map<string, Reaction>>();
+  for (const r of reactions) {
+    const perMessage = reactionsOf.get(r.messageId) ?? new Map<string, Reaction>();
+    reactionsOf.set(r.messageId, perMessage);
+    const entry = perMessage.get(r.emoji) ?? { emoji: r.emoji, count: 0, users: [] };
+    perMessage.set(r.emoji, entry);
+    entry.count++;
+    entry.users.push(r.user);
+  }
+  return rows.map((row) => {
+    const original = row.message.replyToId ? byId.get(row.message.replyToId) : undefined;
+    return {
+      ...row,
+      replyTo: original ? replyRefOf(original) : null,
+      reactions: [...(reactionsOf.get(row.message.id)?.values() ?? [])],
+    };
+  });
+}

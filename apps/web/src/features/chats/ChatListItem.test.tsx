@@ -1,0 +1,63 @@
+// @vitest-environment jsdom
+import type { Chat } from '@chatsockets/protocol';
+import { screen } from '@testing-library/react';
+import { afterEach, describe, expect } from 'vitest';
+import { i18n } from '../../i18n';
+import { queryKeys } from '../../state/query-keys';
+import { confirmed, me, other, test } from '../../test/component';
+import { ChatListItem } from './ChatListItem';
+
+const last = confirmed({
+  seq: 7,
+  author: { id: other.id, username: other.username },
+  body: '**Look** <@u-me>: `x`',
+  mentions: ['u-me'],
+});
+const chat = (overrides: Partial<Chat> = {}): Chat => ({
+  id: 'c-1',
+  title: 'Room',
+  description: '',
+  muted: false,
+  kind: 'group',
+  visibility: 'private',
+  createdAt: '2030-01-01T00:00:00.000Z',
+  lastSeq: 7,
+  lastMessage: last.kind === 'confirmed' ? last.message : null,
+  unreadCount: 3,
+  role: 'member',
+  rev: 9,
+  capabilities: ['read', 'post'],
+  unreadMentionCount: 2,
+  unreadMentionSeqs: [5, 7],
+  ...overrides,
+});
+
+describe('ChatListItem', () => {
+  afterEach(() => i18n.changeLanguage('en'));
+
+  test('[mentions] an @ badge beside the unread count while mentions are unread; the preview is plain text', ({
+    view,
+    qc,
+  }) => {
+    qc.setQueryData(queryKeys.me(), me);
+    const { rerender } = view(<ChatListItem chat={chat()} active={false} />);
+    const badge = screen.getByTestId('mention-badge');
+    expect(badge.getAttribute('data-count')).toBe('2');
+    expect(badge.textContent).toBe('@2 unread mentions');
+    expect(screen.getByTestId('unread-badge').getAttribute('data-count')).toBe('3');
+    expect(screen.getByText('other: Look @me: x')).toBeTruthy();
+    rerender(<ChatListItem chat={chat({ unreadMentionCount: 0, unreadMentionSeqs: [] })} active={false} />);
+    expect(screen.queryByTestId('mention-badge')).toBeNull();
+  });
+
+  test('[mentions] Russian plural forms of the badge', async ({ view }) => {
+    await i18n.changeLanguage('ru');
+    const { rerender } = view(<ChatListItem chat={chat({ unreadMentionCount: 1 })} active={false} />);
+    const label = () => screen.getByTestId('mention-badge').getAttribute('title');
+    expect(label()).toBe('1 непрочитанное упоминание');
+    rerender(<ChatListItem chat={chat({ unreadMentionCount: 3 })} active={false} />);
+    expect(label()).toBe('3 непрочитанных упоминания');
+    rerender(<ChatListItem chat={chat({ unreadMentionCount: 5 })} active={false} />);
+    expect(label()).toBe('5 непрочитанных упоминаний');
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { mentionQueryAt, suggest, toBody, toDraft } from './mention-text';
+
+const users = [
+  { id: 'u-bob', username: 'bob' },
+  { id: 'u-bobby', username: 'Bobby' },
+  { id: 'u-al', username: 'al.ice' },
+  { id: 'u-me', username: 'me' },
+];
+
+describe('mention text', () => {
+  it('[mentions] @name of a member becomes its token; code, emails and strangers stay as typed', () => {
+    expect(toBody('hi @bob, @BOBBY and @al.ice. @nobody me@bob.com `@bob`', users, false)).toBe(
+      'hi <@u-bob>, <@u-bobby> and <@u-al>. @nobody me@bob.com `@bob`',
+    );
+    expect(toBody('@all now', users, false)).toBe('@all now');
+    expect(toBody('@all now', users, true)).toBe('<@all> now');
+    expect(toBody('```\n@bob\n```\n@bob', users, false)).toBe('```\n@bob\n```\n<@u-bob>');
+  });
+
+  it('[mentions] a body to edit shows names; round-trips', () => {
+    const body = 'hi <@u-bob> <@ALL> <@u-gone>';
+    expect(toDraft(body, users)).toBe('hi @bob @all <@u-gone>');
+    expect(toBody(toDraft(body, users), users, true)).toBe('hi <@u-bob> <@all> <@u-gone>');
+  });
+
+  it('[autocomplete] the @query before the caret, not inside an email', () => {
+    expect(mentionQueryAt('hey @bo', 7)).toEqual({ start: 4, query: 'bo' });
+    expect(mentionQueryAt('@', 1)).toEqual({ start: 0, query: '' });
+    expect(mentionQueryAt('me@bo', 5)).toBeNull();
+    expect(mentionQueryAt('hey @bo there', 13)).toBeNull();
+  });
+
+  it('[autocomplete] prefix matches first, never yourself, @all only when allowed', () => {
+    const opts = { selfId: 'u-me', canMentionAll: false };
+    expect(suggest(users, 'b', opts).map((s) => s.name)).toEqual(['bob', 'Bobby']);
+    expect(suggest(users, '', opts).map((s) => s.name)).toEqual(['al.ice', 'bob', 'Bobby']);
+    expect(suggest(users, 'a', { ...opts, canMentionAll: true }).map((s) => s.name)).toEqual([
+      'al.ice',
+      'all',
+    ]);
+  });
+});

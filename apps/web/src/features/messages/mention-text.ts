@@ -1,0 +1,86 @@
+import { MENTION_ALL, MENTION_TOKEN, type Member, mentionToken } from '@chatsockets/protocol';
+
+// What people type and read is `@name`; what a body stores is `<@id>` (docs/PROTOCOL.md ›
+// Mentions). These convert between the two at the composer's edges.
+
+type Named = Pick<Member['user'], 'id' | 'username'>;
+
+/** Code spans and fences stay as typed: an `@name` in code is not a mention. */
+const CODE = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
+
+function outsideCode(text: string, fn: (chunk: string) => string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(CODE)) {
+    out += fn(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + fn(text.slice(last));
+}
+
+/** A body to edit: each token as `@name` (a token of someone unknown stays as it is). */
+export function toDraft(body: string, users: readonly Named[]): string {
+  const names = new Map(users.map((u) => [u.id, u.username]));
+  return outsideCode(body, (chunk) =>
+    chunk.replace(MENTION_TOKEN, (token, id: string) => {
+      const lower = id.toLowerCase();
+      if (lower === MENTION_ALL) return `@${MENTION_ALL}`;
+      const name = names.get(lower);
+      return name ? `@${name}` : token;
+    }),
+  );
+}
+
+// An "@" that starts a word (not an email's), then a name's characters.
+const AT_NAME = /(^|[^\w@<`])@([A-Za-z0-9_.-]+)/g;
+
+/**
+ * Text typed in the composer → the body to send: `@name` of a member becomes their token (the
+ * longest member name that starts the word, so "@bob." is bob and a full stop); `@all` only for
+ * whoever may mention everyone. Anything else stays as typed.
+ */
+export function toBody(draft: string, users: readonly Named[], canMentionAll: boolean): string {
+  const byName = new Map(users.map((u) => [u.username.toLowerCase(), u.id]));
+  return outsideCode(draft, (chunk) =>
+    chunk.replace(AT_NAME, (whole, before: string, word: string) => {
+      for (let len = word.length; len > 0; len--) {
+        const name = word.slice(0, len).toLowerCase();
+        const id = name === MENTION_ALL ? (canMentionAll ? MENTION_ALL : undefined) : byName.get(name);
+        if (id) return `${before}${mentionToken(id)}${word.slice(len)}`;
+      }
+      return whole;
+    }),
+  );
+}
+
+/** The `@query` being typed right before the caret, with where it starts; null when none. */
+export function mentionQueryAt(text: string, caret: number): { start: number; query: string } | null {
+  const m = /(^|[^\w@<`])@([A-Za-z0-9_.-]*)$/.exec(text.slice(0, caret));
+  if (!m) return null;
+  return { start: caret - m[2]!.length - 1, query: m[2]! };
+}
+
+export interface Suggestion {
+  /** A user id, or `all`. */
+  id: string;
+  name: string;
+}
+
+/** Members whose name starts with the query (others after, by name), then @all when allowed. */
+export function suggest(
+  users: readonly Named[],
+  query: string,
+  opts: { selfId: string; canMentionAll: boolean; max?: number },
+): Suggestion[] {
+  const q = query.toLowerCase();
+  const found: Suggestion[] = users
+    .filter((u) => u.id !== opts.selfId && u.username.toLowerCase().includes(q))
+    .sort(
+      (a, b) =>
+        Number(!a.username.toLowerCase().startsWith(q)) - Number(!b.username.toLowerCase().startsWith(q)) ||
+        a.username.localeCompare(b.username),
+    )
+    .map((u) => ({ id: u.id, name: u.username }));
+  if (opts.canMentionAll && MENTION_ALL.startsWith(q)) found.push({ id: MENTION_ALL, name: MENTION_ALL });
+  return found.slice(0, opts.max ?? 8);
+}
