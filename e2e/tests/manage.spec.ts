@@ -36,7 +36,9 @@ test('[manage] edit and delete own messages; the owner deletes anyone’s; membe
   await send(owner.page, 'from the owner');
   await expect(messageWithText(member.page, 'from the owner')).toBeVisible();
   await messageWithText(member.page, 'from the owner').hover();
-  await expect(messageWithText(member.page, 'from the owner').getByRole('button')).toHaveCount(0);
+  await expect(
+    messageWithText(member.page, 'from the owner').locator('.message__actions button'),
+  ).toHaveCount(0);
   const fixed = messageWithText(owner.page, 'typo fixed');
   await fixed.hover();
   await expect(fixed.getByRole('button', { name: 'Edit message' })).toHaveCount(0);
@@ -60,10 +62,13 @@ test('[manage] edit and delete own messages; the owner deletes anyone’s; membe
   const panel = owner.page.getByRole('complementary', { name: /Members/ });
   await expect(panel.getByTestId('member')).toHaveCount(3);
   await panel.getByRole('button', { name: `Remove ${outsider.username}` }).click();
+  // It asks first (#19).
+  await panel.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(panel.getByTestId('member')).toHaveCount(2);
   await member.page.getByRole('button', { name: 'Members' }).click();
   await expect(member.page.getByRole('button', { name: `Remove ${owner.username}` })).toHaveCount(0);
   await member.page.getByRole('button', { name: 'Leave chat' }).click();
+  await member.page.getByRole('button', { name: 'Leave', exact: true }).click();
   await expect(member.page.getByTestId('chat-item')).toHaveCount(0);
   await expect(panel.getByTestId('member')).toHaveCount(1, { timeout: 15_000 });
   for (const p of [owner, member, outsider]) await p.context.close();

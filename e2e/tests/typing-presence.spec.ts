@@ -46,7 +46,8 @@ test('[presence] the other user shows online, then offline when they close the p
   await expect(bobRow.getByTestId('presence')).toHaveText('online');
 
   await bob.page.close();
-  await expect(subtitle).toHaveText('offline', { timeout: 15_000 });
+  // Offline now says when they were last seen (#19 People), unless they hide it.
+  await expect(subtitle).toHaveText(/^last seen /, { timeout: 15_000 });
   await expect(bobRow.getByTestId('presence')).toHaveText('offline');
   await alice.context.close();
   await bob.context.close();

@@ -11,6 +11,10 @@ import { createSessionsRepo } from './auth/sessions.repo.js';
 import settingsRoutes from './auth/settings.routes.js';
 import { createSettingsService } from './auth/settings.service.js';
 import { createUsersRepo } from './auth/users.repo.js';
+import avatarsRoutes from './avatars/avatars.routes.js';
+import { createAvatarsService } from './avatars/avatars.service.js';
+import type { BlobStore } from './blobs/blob-store.js';
+import { openBlobStore } from './blobs/open.js';
 import { createChangesRepo } from './changes/changes.repo.js';
 import changesRoutes from './changes/changes.routes.js';
 import { createChangesService } from './changes/changes.service.js';
@@ -21,6 +25,9 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { withDeadline } from './deadline.js';
 import { AppError, unavailable } from './errors.js';
+import { createInvitesRepo } from './invites/invites.repo.js';
+import invitesRoutes from './invites/invites.routes.js';
+import { createInvitesService } from './invites/invites.service.js';
 import { type LogStream, loggerOptions } from './logger.js';
 import { createMessagesRepo } from './messages/messages.repo.js';
 import messagesRoutes from './messages/messages.routes.js';
@@ -45,6 +52,9 @@ import { createRedisPresence } from './realtime/presence-redis.js';
 import { createTypingStore } from './realtime/typing.js';
 import gateway from './realtime/ws.routes.js';
 import { closeRedis, connectRedis } from './redis.js';
+import { createSearchRepo } from './search/search.repo.js';
+import searchRoutes from './search/search.routes.js';
+import { createSearchService } from './search/search.service.js';
 
 export interface AppOverrides {
   /** A database the caller owns (tests share one per file); otherwise opened from config. */
@@ -53,6 +63,8 @@ export interface AppOverrides {
   presence?: Presence;
   /** Where logs go (tests read them); stdout otherwise. */
   logStream?: LogStream;
+  /** Where file bytes go (avatars); otherwise opened from config (BLOB_STORE). */
+  blobs?: BlobStore;
   /** The clock sessions expire by (tests move it instead of waiting). */
   now?: () => Date;
 }
@@ -137,6 +149,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       onBatch: (size) => metrics.sendBatchSize.observe(size),
     }),
     changes: createChangesRepo(db),
+    invites: createInvitesRepo(db),
+    search: createSearchRepo(db),
     reactions: createReactionsRepo(db),
   };
   const auth = createAuthService({
@@ -157,9 +171,22 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       memberAdds: perHour('member-adds', config.limits.memberAddsPerHour),
     },
   });
-  const settings = createSettingsService({ users: repos.users });
+  const invites = createInvitesService({
+    invites: repos.invites,
+    chats: repos.chats,
+    publish,
+    now: overrides.now,
+  });
+  const blobs = overrides.blobs ?? (await openBlobStore(config.blobs));
+  const avatars = createAvatarsService({ users: repos.users, chats: repos.chats, blobs, publish });
+  const settings = createSettingsService({ users: repos.users, publish, chatIdsOf: repos.chats.chatIdsOf });
   const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
+  const search = createSearchService({
+    search: repos.search,
+    chats: repos.chats,
+    hydrate: repos.messages.hydrate,
+  });
   const reactions = createReactionsService({
     reactions: repos.reactions,
     chats: repos.chats,
@@ -177,6 +204,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     changesAfter: (chatId, afterRev) => changes.after(chatId, afterRev),
     chatIdsOf: repos.chats.chatIdsOf,
     usersByIds: chats.usersByIds,
+    wentOffline: (userId) => repos.users.touchLastSeen(userId, (overrides.now ?? (() => new Date()))()),
     log: app.log,
   });
   metrics.observeHub(hub.stats);
@@ -251,8 +279,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(authRoutes, { auth, limits });
   await app.register(settingsRoutes, { settings });
   await app.register(chatsRoutes, { chats });
+  await app.register(invitesRoutes, { invites });
+  await app.register(avatarsRoutes, { avatars });
   await app.register(messagesRoutes, { messages, metrics });
   await app.register(changesRoutes, { changes });
+  await app.register(searchRoutes, { search });
   await app.register(reactionsRoutes, { reactions });
   await app.register(healthRoutes, { database, bus });
   await app.register(opsRoutes, { metrics });
@@ -291,6 +322,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     if (!overrides.bus) await bus.close();
     if (redis) await closeRedis(redis);
     if (!overrides.database) await database.close();
+    if (!overrides.blobs) await blobs.close();
   });
   return app;
 }

@@ -116,13 +116,55 @@ const EnvSchema = z.object({
   LOAD_MAX_RSS_BYTES: int(0),
   /** How often the load is sampled. */
   LOAD_SAMPLE_MS: z.coerce.number().int().min(10).default(1000),
+  /**
+   * Where file bytes (attachments, thumbnails, avatars) live: `fs` (default; one instance) or
+   * `s3` (any S3-compatible bucket, shared by every instance; docs/SCALING.md).
+   */
+  BLOB_STORE: z.enum(['fs', 's3']).default('fs'),
+  /** The filesystem store's directory; default next to the PGlite directory. */
+  BLOB_DIR: z.string().default(fileURLToPath(new URL('../.data/blobs', import.meta.url))),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** An S3-compatible endpoint (MinIO, R2, Ceph...); unset: AWS. */
+  S3_ENDPOINT: z.string().url().optional(),
+  /** Unset: the AWS SDK's default chain (AWS_* variables, profile, instance role). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible servers need. */
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  /** Prepended to every key, so one bucket can hold several deployments. */
+  S3_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/)
+    .default(''),
 });
 
 export type Config = ReturnType<typeof toConfig>;
 
+function blobsConfig(env: z.infer<typeof EnvSchema>) {
+  if (env.BLOB_STORE === 'fs') return { kind: 'fs', dir: env.BLOB_DIR } as const;
+  if (!env.S3_BUCKET) throw new Error('Invalid configuration: BLOB_STORE=s3 needs S3_BUCKET');
+  if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY) {
+    throw new Error('Invalid configuration: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither');
+  }
+  return {
+    kind: 's3',
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION,
+    endpoint: env.S3_ENDPOINT,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    prefix: env.S3_PREFIX,
+    credentials:
+      env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+        : undefined,
+  } as const;
+}
+
 function toConfig(env: z.infer<typeof EnvSchema>) {
   const port = env.PORT;
   return {
+    blobs: blobsConfig(env),
     env: env.NODE_ENV,
     port,
     host: env.HOST,

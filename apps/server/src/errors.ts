@@ -26,6 +26,9 @@ export const unauthorized = (message = 'Authentication required') => new AppErro
 export const forbidden = (message = 'Not allowed') => new AppError('FORBIDDEN', message);
 export const notFound = (what = 'Resource') => new AppError('NOT_FOUND', `${what} not found`);
 export const conflict = (message: string) => new AppError('CONFLICT', message);
+/** An invite link that no longer works; `reason` (`expired`, `revoked`, `used-up`) in `details`. */
+export const gone = (message: string, reason: string) =>
+  new AppError('GONE', message, { details: [{ path: 'invite', message: reason }] });
 export const rateLimited = (retryAfter: number) =>
   new AppError('RATE_LIMITED', 'Too many requests, slow down', { retryAfter });
 export const unavailable = (message = 'Service temporarily unavailable, retry later') =>

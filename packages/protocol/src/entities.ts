@@ -8,9 +8,28 @@ export const UserSchema = z.object({
   id: IdSchema,
   username: z.string(),
   createdAt: IsoDateSchema,
+  /**
+   * An addition to PROTOCOL v1: the name shown instead of the username, when the user set one.
+   * Absent when not set (the username is shown); the username stays for login and mentions.
+   */
+  displayName: z.string().optional(),
+  /**
+   * An addition to PROTOCOL v1: the uploaded avatar (`/api/users/<id>/avatar?v=<n>`, a 256×256
+   * WebP), when there is one; clients draw initials otherwise.
+   */
+  avatarUrl: z.string().optional(),
+  /**
+   * An addition to PROTOCOL v1, in a chat's members only: when the user was last online (`null`:
+   * not since this was recorded). Absent when the user hides it (`showLastSeen: false`).
+   */
+  lastSeenAt: IsoDateSchema.nullable().optional(),
 });
 export type User = z.infer<typeof UserSchema>;
 
+/**
+ * A message's author: no display name here (the send path stays as it is); clients show the
+ * name from the chat's members (`User.displayName`), else the username.
+ */
 export const UserRefSchema = z.object({ id: IdSchema, username: z.string() });
 export type UserRef = z.infer<typeof UserRefSchema>;
 
@@ -40,6 +59,10 @@ export const CapabilitySchema = z.enum([
   'change-roles',
   'join',
   'leave',
+  /** Additions: rename the chat and set its description; delete it; create and revoke invite links. */
+  'edit-info',
+  'delete-chat',
+  'invite',
   'react',
   'pin',
   'mention-all',
@@ -99,6 +122,8 @@ export type Message = z.infer<typeof MessageSchema>;
 export const ChatSchema = z.object({
   id: IdSchema,
   title: z.string(),
+  /** An addition to PROTOCOL v1: set by the owner; `""` when there is none (direct chats never have one). */
+  description: z.string(),
   kind: ChatKindSchema,
   visibility: VisibilitySchema,
   createdAt: IsoDateSchema,
@@ -113,6 +138,8 @@ export const ChatSchema = z.object({
    * ignores one it does not know, so new capabilities stay additions).
    */
   capabilities: z.array(z.string()),
+  /** An addition to PROTOCOL v1: the caller muted this chat (it never notifies them); `false` for a non-member. */
+  muted: z.boolean(),
   /**
    * An addition to PROTOCOL v1: messages after the caller's read marker, by others, not deleted,
    * that mention the caller or `all`. `unreadMentionSeqs` lists the oldest of them, ascending, at
@@ -145,5 +172,25 @@ export const ChatChangeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), rev: RevSchema, message: MessageSchema }),
   z.object({ type: z.literal('member'), rev: RevSchema, member: MemberSchema }),
   z.object({ type: z.literal('left'), rev: RevSchema, user: UserSchema }),
+  /** The chat's title or description changed (an addition): its current values. */
+  z.object({ type: z.literal('chat'), rev: RevSchema, title: z.string(), description: z.string() }),
 ]);
 export type ChatChange = z.infer<typeof ChatChangeSchema>;
+
+/**
+ * An addition to PROTOCOL v1: an invite link to a group chat. `token` is the secret part of the
+ * link (`/invite/<token>`); only the chat's owner and admins see invites. `expiresAt` and
+ * `maxUses` are `null` when unlimited; `revokedAt` is set once revoked.
+ */
+export const ChatInviteSchema = z.object({
+  id: IdSchema,
+  chatId: IdSchema,
+  token: z.string(),
+  createdBy: UserRefSchema,
+  createdAt: IsoDateSchema,
+  expiresAt: IsoDateSchema.nullable(),
+  maxUses: z.number().int().nullable(),
+  uses: z.number().int().min(0),
+  revokedAt: IsoDateSchema.nullable(),
+});
+export type ChatInvite = z.infer<typeof ChatInviteSchema>;

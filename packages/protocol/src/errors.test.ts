@@ -23,9 +23,13 @@ describe('ERROR_STATUS', () => {
     expect(ERROR_STATUS.UNSUPPORTED_MEDIA_TYPE).toBe(415);
   });
 
-  it('[Errors] has exactly the contract codes plus UNSUPPORTED_MEDIA_TYPE, nothing else', () => {
+  it('[Errors, v1 addition] GONE travels with HTTP 410 (an invite link expired, revoked or used up)', () => {
+    expect(ERROR_STATUS.GONE).toBe(410);
+  });
+
+  it('[Errors] has exactly the contract codes plus UNSUPPORTED_MEDIA_TYPE and GONE, nothing else', () => {
     expect(Object.keys(ERROR_STATUS).sort()).toEqual(
-      [...Object.keys(CONTRACT_TABLE), 'UNSUPPORTED_MEDIA_TYPE'].sort(),
+      [...Object.keys(CONTRACT_TABLE), 'UNSUPPORTED_MEDIA_TYPE', 'GONE'].sort(),
     );
   });
 

@@ -4,6 +4,7 @@ export * from './http/auth.js';
 export * from './http/chats.js';
 export * from './http/messages.js';
 export * from './http/ops.js';
+export * from './http/search.js';
 export * from './limits.js';
 export * from './mentions.js';
 export * from './primitives.js';

@@ -11,6 +11,17 @@ export const LIMITS = {
   bodyMax: 4000,
   titleMin: 1,
   titleMax: 100,
+  /** An uploaded avatar image (PNG, JPEG, WebP or GIF) is at most this many bytes. */
+  avatarMaxBytes: 5 * 1024 * 1024,
+  /** `User.displayName`, trimmed. */
+  displayNameMax: 64,
+  /** A chat's description (trimmed; may be empty). */
+  descriptionMax: 500,
+  /** Invite links: at most this many uses, and an expiry at most this far ahead (a year). */
+  inviteMaxUses: 100_000,
+  inviteMaxSeconds: 365 * 24 * 3600,
+  /** An invite token in a URL is at most this long. */
+  inviteTokenMax: 200,
   searchMax: 100,
   membersMax: 100,
   pageDefault: 50,
@@ -33,6 +44,10 @@ export const LIMITS = {
   chatPageMax: 200,
   /** Opaque cursors (`GET /api/chats?cursor=`) are at most this long. */
   cursorTokenMax: 200,
+  /** `GET /api/search`: the query text, in characters, and a page of results. */
+  searchQueryMax: 500,
+  searchPageDefault: 20,
+  searchPageMax: 50,
   /** A reaction is one emoji: the longest sequences (tag flags, ZWJ families) fit in 32 UTF-16 units. */
   emojiMax: 32,
   /** Distinct emoji on one message: past it, a new emoji is refused (an existing one can still be added). */

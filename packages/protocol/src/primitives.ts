@@ -46,6 +46,21 @@ export const ChatTitleSchema = z
   .max(LIMITS.titleMax)
   .refine(isStorableText, STORABLE_TEXT_MESSAGE);
 
+/** A chat's description: trimmed, 0–500 characters, stored trimmed. */
+export const ChatDescriptionSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.descriptionMax)
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE);
+
+/** A display name: trimmed, 1–64 characters, stored trimmed. */
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(LIMITS.displayNameMax)
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE);
+
 /** A client-chosen idempotency key; a UUID is recommended, any short token is accepted. */
 export const ClientIdSchema = z
   .string()

@@ -32,6 +32,7 @@ export const message: Message = {
 export const chat: Chat = {
   id: 'c_1',
   title: 'General',
+  description: '',
   kind: 'group',
   visibility: 'public',
   createdAt: T0,
@@ -41,6 +42,7 @@ export const chat: Chat = {
   role: 'owner',
   rev: 3,
   capabilities: ['read', 'post', 'edit-own', 'delete-own', 'delete-any', 'add-members', 'leave'],
+  muted: false,
   unreadMentionCount: 0,
   unreadMentionSeqs: [],
 };

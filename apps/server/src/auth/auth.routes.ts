@@ -1,8 +1,11 @@
 import {
   AuthResponseSchema,
+  ChangePasswordBodySchema,
   CredentialsSchema,
   ErrorBodySchema,
   MeResponseSchema,
+  SessionListResponseSchema,
+  SessionParamsSchema,
 } from '@chatsockets/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -40,7 +43,7 @@ export default async function authRoutes(base: FastifyInstance, opts: AuthRoutes
     },
     async (request, reply) => {
       await opts.limits.register.consume(request.ip);
-      const result = await opts.auth.register(request.body);
+      const result = await opts.auth.register(request.body, request.headers['user-agent']);
       app.setSessionCookie(reply, result.token, request);
       return reply.status(201).send(result);
     },
@@ -63,7 +66,7 @@ export default async function authRoutes(base: FastifyInstance, opts: AuthRoutes
       // at once (on any instance) at most LOGIN_FAILURES_MAX are checked. A success gives its
       // point back: only failures count, so others' failures are all that can lock a user out.
       await opts.limits.loginFailures.consume(request.ip);
-      const result = await opts.auth.login(request.body);
+      const result = await opts.auth.login(request.body, request.headers['user-agent']);
       await opts.limits.loginFailures.refund(request.ip).catch(() => {});
       app.setSessionCookie(reply, result.token, request);
       return result;
@@ -100,5 +103,79 @@ export default async function authRoutes(base: FastifyInstance, opts: AuthRoutes
       },
     },
     async (request) => ({ user: actorOf(request).user }),
+  );
+
+  app.post(
+    '/api/me/password',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        operationId: 'changePassword',
+        summary: 'Change your password (needs the current one); your other sessions end',
+        tags: ['auth'],
+        body: ChangePasswordBodySchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      // Wrong current passwords count as failed logins: a stolen session cannot guess its way on.
+      const key = `password:${actor.user.id}`;
+      await opts.limits.loginFailures.consume(key);
+      await opts.auth.changePassword(actor, request.body.currentPassword, request.body.newPassword);
+      await opts.limits.loginFailures.refund(key).catch(() => {});
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/me/sessions',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        operationId: 'listSessions',
+        summary: 'Your signed-in sessions, most recently active first',
+        tags: ['auth'],
+        response: { 200: SessionListResponseSchema, ...errors },
+      },
+    },
+    async (request) => ({ sessions: await opts.auth.sessions(actorOf(request)) }),
+  );
+
+  app.delete(
+    '/api/me/sessions',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        operationId: 'revokeOtherSessions',
+        summary: 'Sign out all your other sessions',
+        tags: ['auth'],
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await opts.auth.revokeOtherSessions(actorOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/me/sessions/:sessionId',
+    {
+      preHandler: app.authenticate,
+      schema: {
+        operationId: 'revokeSession',
+        summary: 'Sign out one of your sessions',
+        tags: ['auth'],
+        params: SessionParamsSchema,
+        response: { 204: z.null(), 404: ErrorBodySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      await opts.auth.revokeSession(actor, request.params.sessionId);
+      if (request.params.sessionId === actor.sessionId) app.clearSessionCookie(reply);
+      return reply.code(204).send(null);
+    },
   );
 }

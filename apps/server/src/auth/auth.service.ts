@@ -1,6 +1,7 @@
-import type { AuthResponse, Credentials, User } from '@chatsockets/protocol';
+import type { AuthResponse, Credentials, Session, User } from '@chatsockets/protocol';
 import type { Config } from '../config.js';
-import { conflict, isUniqueViolation, unauthorized } from '../errors.js';
+import { isId } from '../db/ids.js';
+import { conflict, forbidden, isUniqueViolation, notFound, unauthorized } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { dummyVerify, hashPassword, verifyPassword } from './password.js';
 import type { SessionsRepo } from './sessions.repo.js';
@@ -28,31 +29,68 @@ export function createAuthService(deps: {
   const now = deps.now ?? (() => new Date());
   const idleSince = (at: Date) => new Date(at.getTime() - deps.config.idleTtlMs);
 
-  async function startSession(user: User): Promise<AuthResponse> {
+  async function startSession(user: User, userAgent?: string): Promise<AuthResponse> {
     const token = newToken();
     const at = now();
     const expiresAt = new Date(at.getTime() + deps.config.maxAgeMs);
-    await sessions.insert(user.id, hashToken(token), expiresAt, at);
+    await sessions.insert(user.id, hashToken(token), expiresAt, at, userAgent?.slice(0, 256) || null);
     return { user, token };
   }
 
+  /** Ends sessions at once; every instance closes their sockets with 4401. */
+  function revoked(sessionIds: string[]) {
+    for (const sessionId of sessionIds) deps.publish({ kind: 'session.revoked', sessionId });
+  }
+
   return {
-    async register({ username, password }: Credentials): Promise<AuthResponse> {
+    async register({ username, password }: Credentials, userAgent?: string): Promise<AuthResponse> {
       const passwordHash = await hashPassword(password);
       try {
         const row = await users.insert(username, passwordHash);
-        return await startSession(toUser(row));
+        return await startSession(toUser(row), userAgent);
       } catch (err) {
         if (isUniqueViolation(err, USERNAME_KEY)) throw conflict('Username is taken');
         throw err;
       }
     },
 
-    async login({ username, password }: Credentials): Promise<AuthResponse> {
+    async login({ username, password }: Credentials, userAgent?: string): Promise<AuthResponse> {
       const row = await users.findByUsername(username);
       const ok = row ? await verifyPassword(row.passwordHash, password) : await dummyVerify(password);
       if (!row || !ok) throw unauthorized('Wrong username or password');
-      return startSession(toUser(row));
+      return startSession(toUser(row), userAgent);
+    },
+
+    /** Needs the current password; the other sessions end (a stolen one must not outlive the change). */
+    async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+      const hash = await users.passwordHash(actor.user.id);
+      if (!hash) throw unauthorized();
+      if (!(await verifyPassword(hash, currentPassword))) throw forbidden('The current password is wrong');
+      await users.setPasswordHash(actor.user.id, await hashPassword(newPassword));
+      revoked(await sessions.deleteOthers(actor.user.id, actor.sessionId));
+    },
+
+    async sessions(actor: Actor): Promise<Session[]> {
+      const at = now();
+      return (await sessions.listLive(actor.user.id, at, idleSince(at))).map((s) => ({
+        id: s.id,
+        createdAt: s.createdAt.toISOString(),
+        lastActiveAt: s.lastSeenAt.toISOString(),
+        userAgent: s.userAgent,
+        current: s.id === actor.sessionId,
+      }));
+    },
+
+    /** Signs out one of your sessions (this one too, like logout); someone else's is a 404. */
+    async revokeSession(actor: Actor, sessionId: string): Promise<void> {
+      if (!isId(sessionId) || !(await sessions.deleteOwn(actor.user.id, sessionId)))
+        throw notFound('Session');
+      revoked([sessionId]);
+    },
+
+    /** "Sign out all other devices". */
+    async revokeOtherSessions(actor: Actor): Promise<void> {
+      revoked(await sessions.deleteOthers(actor.user.id, actor.sessionId));
     },
 
     /** Ends the session at once; every instance closes its sockets with 4401. */

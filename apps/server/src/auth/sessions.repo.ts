@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sessionsTable, usersTable } from '../db/schema.js';
 
@@ -19,13 +19,50 @@ export function createSessionsRepo(db: Db) {
     .prepare('session_live');
 
   return {
-    async insert(userId: string, tokenHash: string, expiresAt: Date, now: Date) {
+    async insert(userId: string, tokenHash: string, expiresAt: Date, now: Date, userAgent?: string | null) {
       // lastSeenAt from the caller's clock, not the database's: expiry is judged on that clock.
       const [row] = await db
         .insert(sessionsTable)
-        .values({ userId, tokenHash, expiresAt, lastSeenAt: now })
+        .values({
+          userId,
+          tokenHash,
+          expiresAt,
+          lastSeenAt: now,
+          createdAt: now,
+          userAgent: userAgent ?? null,
+        })
         .returning();
       return row!;
+    },
+    /** The user's live sessions, most recently active first. */
+    listLive(userId: string, now: Date, idleSince: Date) {
+      return db
+        .select()
+        .from(sessionsTable)
+        .where(
+          and(
+            eq(sessionsTable.userId, userId),
+            gt(sessionsTable.expiresAt, now),
+            gt(sessionsTable.lastSeenAt, idleSince),
+          ),
+        )
+        .orderBy(desc(sessionsTable.lastSeenAt));
+    },
+    /** Deletes one of the user's sessions; whether it was theirs and there. */
+    async deleteOwn(userId: string, sessionId: string): Promise<boolean> {
+      const rows = await db
+        .delete(sessionsTable)
+        .where(and(eq(sessionsTable.userId, userId), eq(sessionsTable.id, sessionId)))
+        .returning({ id: sessionsTable.id });
+      return rows.length > 0;
+    },
+    /** Deletes every session of the user but `keep`; their ids. */
+    async deleteOthers(userId: string, keep: string): Promise<string[]> {
+      const rows = await db
+        .delete(sessionsTable)
+        .where(and(eq(sessionsTable.userId, userId), ne(sessionsTable.id, keep)))
+        .returning({ id: sessionsTable.id });
+      return rows.map((r) => r.id);
     },
     /** The live session for a token hash with its user; expired sessions are not found. */
     async findLive(tokenHash: string, now: Date, idleSince: Date) {

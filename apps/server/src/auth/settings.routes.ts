@@ -1,4 +1,10 @@
-import { ErrorBodySchema, UpdateSettingsBodySchema, UserSettingsResponseSchema } from '@chatsockets/protocol';
+import {
+  ErrorBodySchema,
+  MeResponseSchema,
+  UpdateProfileBodySchema,
+  UpdateSettingsBodySchema,
+  UserSettingsResponseSchema,
+} from '@chatsockets/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from './auth.plugin.js';
@@ -37,5 +43,19 @@ export default async function settingsRoutes(base: FastifyInstance, opts: { sett
       },
     },
     async (request) => ({ settings: await opts.settings.update(actorOf(request), request.body) }),
+  );
+
+  app.patch(
+    '/api/me',
+    {
+      schema: {
+        operationId: 'updateProfile',
+        tags,
+        summary: 'Set or clear your display name',
+        body: UpdateProfileBodySchema,
+        response: { 200: MeResponseSchema, ...errors },
+      },
+    },
+    async (request) => ({ user: await opts.settings.updateProfile(actorOf(request), request.body) }),
   );
 }

@@ -1,11 +1,26 @@
-import type { UpdateSettingsBody, UserSettings } from '@chatsockets/protocol';
+import type { UpdateSettingsBody, User, UserSettings } from '@chatsockets/protocol';
 import { unauthorized } from '../errors.js';
+import type { Publish } from '../realtime/bus/bus.js';
 import type { Actor } from './auth.service.js';
+import { toUser } from './users.mapper.js';
 import type { UsersRepo } from './users.repo.js';
 
-export function createSettingsService(deps: { users: UsersRepo }) {
-  const { users } = deps;
+export function createSettingsService(deps: {
+  users: UsersRepo;
+  publish: Publish;
+  /** The chats a user is in: who hears of their new display name. */
+  chatIdsOf(userId: string): Promise<string[]>;
+}) {
+  const { users, publish } = deps;
   return {
+    /** A new display name (or none): everyone who shares a chat with the user sees it live. */
+    async updateProfile(actor: Actor, patch: { displayName: string | null }): Promise<User> {
+      const row = await users.updateProfile(actor.user.id, patch);
+      if (!row) throw unauthorized();
+      const user = toUser(row);
+      publish({ kind: 'user.updated', user, chatIds: await deps.chatIdsOf(user.id) });
+      return user;
+    },
     async get(actor: Actor): Promise<UserSettings> {
       const row = await users.settings(actor.user.id);
       if (!row) throw unauthorized(); // the account is gone

@@ -22,18 +22,49 @@ export function createUsersRepo(db: Db) {
     },
     async settings(userId: string) {
       const [row] = await db
-        .select({ addableBy: usersTable.addableBy })
+        .select({ addableBy: usersTable.addableBy, showLastSeen: usersTable.showLastSeen })
         .from(usersTable)
         .where(eq(usersTable.id, userId));
       return row;
     },
-    async updateSettings(userId: string, patch: Partial<Pick<UserRow, 'addableBy'>>) {
+    async updateSettings(userId: string, patch: Partial<Pick<UserRow, 'addableBy' | 'showLastSeen'>>) {
       const [row] = await db
         .update(usersTable)
         .set(patch)
         .where(eq(usersTable.id, userId))
-        .returning({ addableBy: usersTable.addableBy });
+        .returning({ addableBy: usersTable.addableBy, showLastSeen: usersTable.showLastSeen });
       return row;
+    },
+    async updateProfile(userId: string, patch: { displayName: string | null }): Promise<UserRow | undefined> {
+      const [row] = await db.update(usersTable).set(patch).where(eq(usersTable.id, userId)).returning();
+      return row;
+    },
+    async passwordHash(userId: string): Promise<string | undefined> {
+      const [row] = await db
+        .select({ passwordHash: usersTable.passwordHash })
+        .from(usersTable)
+        .where(eq(usersTable.id, userId));
+      return row?.passwordHash;
+    },
+    async setPasswordHash(userId: string, passwordHash: string) {
+      await db.update(usersTable).set({ passwordHash }).where(eq(usersTable.id, userId));
+    },
+    /** The next avatar version (the caller stores its blob first), or none; the row after. */
+    async setAvatarVersion(userId: string, version: number | null): Promise<UserRow | undefined> {
+      const [row] = await db
+        .update(usersTable)
+        .set({ avatarVersion: version })
+        .where(eq(usersTable.id, userId))
+        .returning();
+      return row;
+    },
+    async findById(userId: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(usersTable).where(eq(usersTable.id, userId));
+      return row;
+    },
+    /** The user's last socket closed: "last seen" is now. */
+    async touchLastSeen(userId: string, at: Date) {
+      await db.update(usersTable).set({ lastSeenAt: at }).where(eq(usersTable.id, userId));
     },
     async findByUsernames(usernames: string[]): Promise<UserRow[]> {
       if (usernames.length === 0) return [];

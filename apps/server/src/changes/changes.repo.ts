@@ -19,7 +19,8 @@ export type ChangeRow =
       author: { id: string; username: string };
     }
   | { type: 'member'; rev: number; member: typeof chatMembersTable.$inferSelect; user: UserRow }
-  | { type: 'left'; rev: number; user: UserRow };
+  | { type: 'left'; rev: number; user: UserRow }
+  | { type: 'chat'; rev: number; title: string; description: string };
 
 export interface ChangePage {
   /** In rev order, each entity once, at its current state. */
@@ -56,7 +57,7 @@ export function createChangesRepo(db: Db) {
       if (afterRev >= chatRev) return { changes: [], hasMore: false };
       const inRange = (t: { chatId: AnyPgColumn; rev: AnyPgColumn }) =>
         and(eq(t.chatId, chatId), gt(t.rev, afterRev), lte(t.rev, chatRev));
-      const [messages, members, departures] = await Promise.all([
+      const [messages, members, departures, info] = await Promise.all([
         db
           .select({ message: messagesTable, author: { id: usersTable.id, username: usersTable.username } })
           .from(messagesTable)
@@ -78,11 +79,23 @@ export function createChangesRepo(db: Db) {
           .where(inRange(chatDeparturesTable))
           .orderBy(asc(chatDeparturesTable.rev))
           .limit(limit + 1),
+        // The title and description: one entity, at the rev of its last change.
+        db
+          .select({ rev: chatsTable.infoRev, title: chatsTable.title, description: chatsTable.description })
+          .from(chatsTable)
+          .where(
+            and(
+              eq(chatsTable.id, chatId),
+              gt(chatsTable.infoRev, afterRev),
+              lte(chatsTable.infoRev, chatRev),
+            ),
+          ),
       ]);
       const all: ChangeRow[] = [
         ...messages.map((r) => ({ type: 'message' as const, rev: r.message.rev, ...r })),
         ...members.map((r) => ({ type: 'member' as const, rev: r.member.rev, ...r })),
         ...departures.map((r) => ({ type: 'left' as const, rev: r.rev, user: r.user })),
+        ...info.map((r) => ({ type: 'chat' as const, ...r })),
       ].sort((a, b) => a.rev - b.rev);
       return { changes: all.slice(0, limit), hasMore: all.length > limit };
     },

@@ -18,6 +18,8 @@ const toChange = (row: ChangeRow, full: Map<string, FullMessage>): ChatChange =>
       return { type: 'member', rev: row.rev, member: toMember(row.member, row.user) };
     case 'left':
       return { type: 'left', rev: row.rev, user: toUser(row.user) };
+    case 'chat':
+      return { type: 'chat', rev: row.rev, title: row.title, description: row.description };
   }
 };
 

@@ -26,6 +26,7 @@ type Op =
   | { op: 'remove'; user: number }
   | { op: 'leave'; user: number }
   | { op: 'role'; user: number; role: 'admin' | 'member' }
+  | { op: 'rename'; n: number; describe: boolean }
   | { op: 'react'; by: number; pick: number; emoji: string; on: boolean }
   | { op: 'pin'; pick: number; on: boolean }
   | { op: 'drop' }
@@ -37,6 +38,8 @@ interface View {
   messages: Map<string, Message>;
   /** `role: null` is a departure. */
   members: Map<string, { role: Role | null; rev: number }>;
+  /** The chat's title and description, at the rev of their last change. */
+  info: { title: string; description: string; rev: number };
 }
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -51,6 +54,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     user: fc.integer({ min: 1, max: 3 }),
     role: fc.constantFrom('admin' as const, 'member' as const),
   }),
+  fc.record({ op: fc.constant('rename' as const), n: fc.nat(3), describe: fc.boolean() }),
   {
     weight: 3,
     arbitrary: fc.record({
@@ -87,6 +91,10 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
       if (!held || held.rev < change.rev) view.messages.set(change.message.id, change.message);
       return;
     }
+    if (change.type === 'chat') {
+      if (view.info.rev < change.rev) view.info = { ...change };
+      return;
+    }
     const userId = change.type === 'member' ? change.member.user.id : change.user.id;
     const held = view.members.get(userId);
     if (held && held.rev >= change.rev) return;
@@ -109,6 +117,8 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
         return { type: 'member', rev: frame.rev, member: frame.member };
       case 'member.left':
         return { type: 'left', rev: frame.rev, user: frame.user };
+      case 'chat.updated':
+        return { type: 'chat', rev: frame.rev, title: frame.title, description: frame.description };
       default:
         return undefined;
     }
@@ -148,7 +158,12 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
    * it holds, as a v1 client does), applies the reply and live events, fills holes in rev.
    */
   function observer(chatId: string, ignoreRev: boolean) {
-    const view: View = { rev: 0, messages: new Map(), members: new Map() };
+    const view: View = {
+      rev: 0,
+      messages: new Map(),
+      members: new Map(),
+      info: { title: 'converge', description: '', rev: 0 },
+    };
     let socket: WsClient | undefined;
     let holeFrom: number | undefined;
     const onFrame = (frame: ServerFrame) => {
@@ -249,6 +264,14 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
       case 'role':
         await http.patch(owner, `/api/chats/${chatId}/members/${users[op.user]!.user.id}`, { role: op.role });
         return;
+      case 'rename':
+        // Few distinct values, so the same one again (no change, no rev) happens too.
+        await http.patch(
+          owner,
+          `/api/chats/${chatId}`,
+          op.describe ? { description: `about ${op.n}` } : { title: `converge ${op.n}` },
+        );
+        return;
     }
   }
 
@@ -309,6 +332,8 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
       return (
         JSON.stringify(shape(watcher.view.messages.values())) === JSON.stringify(shape(messages)) &&
         JSON.stringify(members) === JSON.stringify(expected) &&
+        watcher.view.info.title === detail.chat.title &&
+        watcher.view.info.description === detail.chat.description &&
         watcher.view.rev === detail.chat.rev
       );
     } finally {

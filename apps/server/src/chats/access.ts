@@ -1,4 +1,5 @@
 import type { Capability } from '@chatsockets/protocol';
+import { type SQL, sql } from 'drizzle-orm';
 import { isId } from '../db/ids.js';
 import { forbidden, notFound } from '../errors.js';
 import type { ChatRow, ChatsRepo, MemberRow } from './chats.repo.js';
@@ -37,6 +38,12 @@ export const rules = {
   /** Only the owner appoints or demotes admins. */
   changeRole: (a: ChatAccess, target: Pick<Membership, 'role'>) =>
     a.chat.kind === 'group' && a.member?.role === 'owner' && target.role !== 'owner',
+  /** The owner renames a group chat and sets its description (direct chats have no title of their own). */
+  editInfo: (a: ChatAccess) => a.chat.kind === 'group' && a.member?.role === 'owner',
+  /** Only the owner deletes a group chat, for everyone. */
+  deleteChat: (a: ChatAccess) => a.chat.kind === 'group' && a.member?.role === 'owner',
+  /** Owners and admins create and revoke a group chat's invite links. */
+  invite: (a: ChatAccess) => a.chat.kind === 'group' && isManager(a),
   editMessage: (a: ChatAccess, authorId: string, actorId: string) =>
     a.member !== undefined && authorId === actorId,
   deleteMessage: (a: ChatAccess, authorId: string, actorId: string) =>
@@ -73,6 +80,9 @@ export function capabilitiesOf(a: ChatAccess, viewerId: string): Capability[] {
       'leave',
       a.member !== undefined && rules.removeMember(a, { userId: viewerId, role: a.member.role }, viewerId),
     ],
+    ['edit-info', rules.editInfo(a)],
+    ['delete-chat', rules.deleteChat(a)],
+    ['invite', rules.invite(a)],
     ['react', rules.react(a)],
     ['pin', rules.pin(a)],
     ['mention-all', rules.mentionAll(a)],
@@ -97,7 +107,7 @@ export async function authorize(
   chats: ChatsRepo,
   chatId: string,
   userId: string,
-  action: 'read' | 'post' | 'markRead' | 'join' | 'addMember',
+  action: 'read' | 'post' | 'markRead' | 'join' | 'addMember' | 'editInfo' | 'deleteChat' | 'invite',
 ): Promise<ChatAccess> {
   const access = await loadAccess(chats, chatId, userId);
   assertAllowed(rules[action](access), `Not allowed to ${ACTION_TEXT[action]} this chat`);
@@ -110,4 +120,19 @@ const ACTION_TEXT = {
   markRead: 'mark read in',
   join: 'join',
   addMember: 'add members to',
+  editInfo: 'rename or describe',
+  deleteChat: 'delete',
+  invite: 'manage invite links of',
 } as const;
+
+/**
+ * `rules.read` as a SQL condition on a chat id column, for queries that must decide access
+ * row by row inside one statement (search): a chat the user is a member of, or, when the
+ * caller named `publicChatId`, that chat if it is public. Without a named chat only member
+ * chats count, so a search across chats never walks every public chat on the server.
+ */
+export function readableChatCondition(chatIdColumn: SQL, userId: string, publicChatId?: string): SQL {
+  const member = sql`exists (select 1 from chat_members cm where cm.chat_id = ${chatIdColumn} and cm.user_id = ${userId})`;
+  if (publicChatId === undefined) return member;
+  return sql`(${member} or (${chatIdColumn} = ${publicChatId} and exists (select 1 from chats c where c.id = ${publicChatId} and c.visibility = 'public')))`;
+}

@@ -100,13 +100,13 @@ describe.each(drivers())('chat list paging and abuse limits on %s', (driver) => 
     const stranger = await registerUser(t.app, 'stranger');
     const friend = await registerUser(t.app, 'friend');
     expect((await http.get(victim, '/api/me/settings')).json()).toEqual({
-      settings: { addableBy: 'anyone' },
+      settings: { addableBy: 'anyone', showLastSeen: true },
     });
     for (const body of [{ addableBy: 'nobody' }, { addableBy: 'contacts', extra: 1 }, { addableBy: null }]) {
       expect((await http.patch(victim, '/api/me/settings', body)).statusCode).toBe(400);
     }
     const set = await http.patch(victim, '/api/me/settings', { addableBy: 'contacts' });
-    expect(set.json()).toEqual({ settings: { addableBy: 'contacts' } });
+    expect(set.json()).toEqual({ settings: { addableBy: 'contacts', showLastSeen: true } });
     expect((await http.get(victim, '/api/me/settings')).json().settings.addableBy).toBe('contacts');
 
     const refused = await http.post(stranger, '/api/chats', { title: 'spam', members: ['victim'] });

@@ -1,5 +1,5 @@
 import type { Chat, Member } from '@chatsockets/protocol';
-import { toUser } from '../auth/users.mapper.js';
+import { toUserWithLastSeen } from '../auth/users.mapper.js';
 import type { UserRow } from '../auth/users.repo.js';
 import type { FullMessage } from '../messages/hydrate.js';
 import { toMessage } from '../messages/messages.mapper.js';
@@ -10,6 +10,7 @@ import type { ChatViewRow, MemberRow } from './chats.repo.js';
 export const toChat = (row: ChatViewRow, viewerId: string, lastMessages: Map<string, FullMessage>): Chat => ({
   id: row.chat.id,
   title: row.chat.kind === 'direct' ? (row.directTitle ?? row.chat.title) : row.chat.title,
+  description: row.chat.description,
   kind: row.chat.kind,
   visibility: row.chat.visibility,
   createdAt: row.chat.createdAt.toISOString(),
@@ -19,6 +20,7 @@ export const toChat = (row: ChatViewRow, viewerId: string, lastMessages: Map<str
   unreadCount: row.role ? Math.max(0, row.chat.lastSeq - (row.readSeq ?? 0)) : 0,
   role: row.role ?? null,
   rev: row.chat.lastRev,
+  muted: row.muted ?? false,
   capabilities: capabilitiesOf(
     { chat: row.chat, member: row.role ? { role: row.role, userId: viewerId } : undefined },
     viewerId,
@@ -28,7 +30,7 @@ export const toChat = (row: ChatViewRow, viewerId: string, lastMessages: Map<str
 });
 
 export const toMember = (member: MemberRow, user: UserRow): Member => ({
-  user: toUser(user),
+  user: toUserWithLastSeen(user),
   role: member.role,
   joinedAt: member.joinedAt.toISOString(),
   readSeq: member.readSeq,

@@ -1,5 +1,5 @@
 import { LIMITS, MENTION_ALL } from '@chatsockets/protocol';
-import { and, asc, desc, eq, ilike, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { takeRev, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
@@ -43,6 +43,7 @@ function chatViews(db: Db, userId: string, membersOnly: boolean) {
       chat: chatsTable,
       role: me.role,
       readSeq: me.readSeq,
+      muted: me.muted,
       mentionCount,
       mentionSeqs,
       lastMessage,
@@ -304,6 +305,55 @@ export function createChatsRepo(db: Db) {
           .returning();
         return row;
       });
+    },
+
+    /**
+     * New title and/or description at the chat's next rev (`info_rev` records it for the change
+     * log). `undefined` when nothing differs (no rev burned) or there is no such chat.
+     */
+    updateInfo(chatId: string, patch: { title?: string; description?: string }) {
+      return withChatRev(db, chatId, async (tx, rev) => {
+        const differs: SQL[] = [];
+        if (patch.title !== undefined) differs.push(sql`${chatsTable.title} is distinct from ${patch.title}`);
+        if (patch.description !== undefined)
+          differs.push(sql`${chatsTable.description} is distinct from ${patch.description}`);
+        const [row] = await tx
+          .update(chatsTable)
+          .set({ ...patch, infoRev: rev })
+          .where(and(eq(chatsTable.id, chatId), or(...differs)))
+          .returning();
+        return row;
+      });
+    },
+
+    /** Deletes the chat and everything in it; the ids of who were its members, `undefined` if none such. */
+    deleteChat(chatId: string) {
+      return db.transaction(async (tx) => {
+        // The row lock first: a send or join racing the delete either committed before (and
+        // its member is in the list) or finds no chat.
+        const [locked] = await tx
+          .select({ id: chatsTable.id })
+          .from(chatsTable)
+          .where(eq(chatsTable.id, chatId))
+          .for('update');
+        if (!locked) return undefined;
+        const members = await tx
+          .select({ userId: chatMembersTable.userId })
+          .from(chatMembersTable)
+          .where(eq(chatMembersTable.chatId, chatId));
+        await tx.delete(chatsTable).where(eq(chatsTable.id, chatId));
+        return members.map((m) => m.userId);
+      });
+    },
+
+    /** The member's mute switch; whether they are a member. */
+    async setMuted(chatId: string, userId: string, muted: boolean): Promise<boolean> {
+      const rows = await db
+        .update(chatMembersTable)
+        .set({ muted })
+        .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
+        .returning({ userId: chatMembersTable.userId });
+      return rows.length > 0;
     },
 
     /** Moves the watermark forward only, never past last_seq; the new value if it moved. */

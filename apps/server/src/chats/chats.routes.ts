@@ -11,8 +11,10 @@ import {
   ErrorBodySchema,
   MemberParamsSchema,
   MemberResponseSchema,
+  MuteBodySchema,
   PublicChatsQuerySchema,
   ReadBodySchema,
+  UpdateChatBodySchema,
   UpdateMemberBodySchema,
 } from '@chatsockets/protocol';
 import type { FastifyInstance } from 'fastify';
@@ -107,6 +109,40 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
     async (request) => chats.get(actorOf(request), request.params.chatId),
   );
 
+  app.patch(
+    '/api/chats/:chatId',
+    {
+      schema: {
+        operationId: 'updateChat',
+        summary: 'Rename a group chat or set its description (owner)',
+        tags,
+        params: ChatParamsSchema,
+        body: UpdateChatBodySchema,
+        response: { 200: ChatResponseSchema, ...errors },
+      },
+    },
+    async (request) => ({
+      chat: await chats.updateInfo(actorOf(request), request.params.chatId, request.body),
+    }),
+  );
+
+  app.delete(
+    '/api/chats/:chatId',
+    {
+      schema: {
+        operationId: 'deleteChat',
+        summary: 'Delete a group chat for everyone (owner)',
+        tags,
+        params: ChatParamsSchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await chats.deleteChat(actorOf(request), request.params.chatId);
+      return reply.status(204).send(null);
+    },
+  );
+
   app.post(
     '/api/chats/:chatId/join',
     {
@@ -174,6 +210,24 @@ export default async function chatsRoutes(base: FastifyInstance, opts: { chats: 
     },
     async (request, reply) => {
       await chats.removeMember(actorOf(request), request.params.chatId, request.params.userId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/chats/:chatId/mute',
+    {
+      schema: {
+        operationId: 'muteChat',
+        summary: 'Mute or unmute a chat for yourself',
+        tags,
+        params: ChatParamsSchema,
+        body: MuteBodySchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await chats.setMuted(actorOf(request), request.params.chatId, request.body.muted);
       return reply.status(204).send(null);
     },
   );

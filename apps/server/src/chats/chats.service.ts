@@ -229,6 +229,46 @@ export function createChatsService(deps: {
       }
     },
 
+    /**
+     * The owner renames the chat and/or sets its description: one rev, one `chat.updated` to the
+     * subscribers in rev order (the web app subscribes to every chat of its list).
+     */
+    async updateInfo(actor: Actor, chatId: string, patch: { title?: string; description?: string }) {
+      const access = await loadAccess(chats, chatId, actor.user.id);
+      assertAllowed(rules.editInfo(access), 'Only the owner may rename or describe this chat');
+      const row = await chats.updateInfo(chatId, patch);
+      if (row) {
+        const event: ServerEvent = {
+          type: 'chat.updated',
+          chatId,
+          title: row.title,
+          description: row.description,
+          rev: row.infoRev,
+        };
+        publish({ kind: 'chat', chatId, event });
+      }
+      return view(chatId, actor.user.id);
+    },
+
+    /** The owner deletes the chat for everyone; its members' sockets learn it live. */
+    async deleteChat(actor: Actor, chatId: string): Promise<void> {
+      const access = await loadAccess(chats, chatId, actor.user.id);
+      assertAllowed(rules.deleteChat(access), 'Only the owner may delete this chat');
+      const memberIds = await chats.deleteChat(chatId);
+      if (!memberIds) throw notFound('Chat');
+      const event: ServerEvent = { type: 'chat.deleted', chatId };
+      publish({ kind: 'chat', chatId, event });
+      for (const userId of memberIds) publish({ kind: 'user', userId, event });
+    },
+
+    /** Mutes or unmutes the chat for the caller; their other sockets (tabs, devices) follow live. */
+    async setMuted(actor: Actor, chatId: string, muted: boolean): Promise<void> {
+      const access = await loadAccess(chats, chatId, actor.user.id);
+      assertAllowed(access.member !== undefined, 'Not a member of this chat');
+      if (!(await chats.setMuted(chatId, actor.user.id, muted))) throw notFound('Chat');
+      publish({ kind: 'user', userId: actor.user.id, event: { type: 'chat.muted', chatId, muted } });
+    },
+
     /** Where the chat stands (its rev and lastSeq), read in the same statement as the check. */
     async readPosition(actor: Actor, chatId: string): Promise<{ rev: number; lastSeq: number }> {
       const { chat } = await authorize(chats, chatId, actor.user.id, 'read');

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  boolean,
   check,
   index,
   integer,
@@ -25,6 +26,13 @@ export const usersTable = pgTable(
     addableBy: text({ enum: ['anyone', 'contacts'] })
       .notNull()
       .default('anyone'),
+    /** Shown instead of the username when set; the username stays for login and mentions. */
+    displayName: text(),
+    /** When the user's last socket closed; shown to others as "last seen" unless hidden. */
+    lastSeenAt: timestamp({ withTimezone: true }),
+    showLastSeen: boolean().notNull().default(true),
+    /** Bumped by each uploaded avatar (its blob is `avatars/<id>/<version>.webp`); null: none, initials. */
+    avatarVersion: integer(),
     createdAt: createdAt(),
   },
   // PROTOCOL.md › Authentication: usernames are unique case-insensitively.
@@ -46,6 +54,8 @@ export const sessionsTable = pgTable(
     createdAt: createdAt(),
     lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
+    /** The User-Agent the session signed in with, for the list of one's sessions. */
+    userAgent: text(),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId)],
 );
@@ -55,6 +65,8 @@ export const chatsTable = pgTable(
   {
     id: uuid().primaryKey().defaultRandom(),
     title: text().notNull(),
+    /** Set by the owner; '' when none. */
+    description: text().notNull().default(''),
     kind: text({ enum: ['group', 'direct'] }).notNull(),
     visibility: text({ enum: ['public', 'private'] }).notNull(),
     /** "<lowUserId>:<highUserId>" for direct chats: the unique key makes creation race-free. */
@@ -67,6 +79,8 @@ export const chatsTable = pgTable(
      * transaction, under this row's lock, so revs are gapless and in commit order.
      */
     lastRev: integer().notNull().default(0),
+    /** The rev of the last change of the title or description (0: never changed). */
+    infoRev: integer().notNull().default(0),
     lastActivityAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
   },
@@ -92,6 +106,8 @@ export const chatMembersTable = pgTable(
     readSeq: integer().notNull().default(0),
     /** The rev of this membership's last change (joined, or role changed). */
     rev: integer().notNull().default(0),
+    /** The member muted this chat: it never notifies them. Personal, so it takes no rev. */
+    muted: boolean().notNull().default(false),
     joinedAt: createdAt(),
   },
   (t) => [
@@ -130,6 +146,10 @@ export const messagesTable = pgTable(
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
     unique('messages_author_chat_client_key').on(t.authorId, t.chatId, t.clientId),
     index('messages_chat_id_rev_idx').on(t.chatId, t.rev),
+    // Full-text search (drizzle/0011): the current body of messages that are not deleted.
+    index('messages_search_idx')
+      .using('gin', sql`to_tsvector('russian'::regconfig, ${t.body})`)
+      .where(sql`${t.deletedAt} is null`),
     index('messages_chat_id_pinned_at_idx').on(t.chatId, t.pinnedAt).where(sql`${t.pinnedAt} is not null`),
     index('messages_mentions_idx').on(t.chatId, t.seq).where(sql`cardinality(${t.mentions}) > 0`),
   ],
@@ -174,6 +194,34 @@ export const chatDeparturesTable = pgTable(
   ],
 );
 
+/**
+ * Invite links to group chats. `token` is the link's secret (32 random bytes, base64url): stored
+ * as is, because owners and admins see their links again to share them; it only grants joining.
+ * `uses` is bumped under the row lock with the join, so concurrent joins never pass `max_uses`.
+ */
+export const chatInvitesTable = pgTable(
+  'chat_invites',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    chatId: uuid()
+      .notNull()
+      .references(() => chatsTable.id, { onDelete: 'cascade' }),
+    token: text().notNull().unique('chat_invites_token_key'),
+    createdBy: uuid()
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp({ withTimezone: true }),
+    maxUses: integer(),
+    uses: integer().notNull().default(0),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index('chat_invites_chat_id_idx').on(t.chatId),
+    check('chat_invites_uses_check', sql`${t.maxUses} is null or ${t.uses} <= ${t.maxUses}`),
+  ],
+);
+
 export const schema = {
   usersTable,
   sessionsTable,
@@ -181,5 +229,6 @@ export const schema = {
   chatMembersTable,
   messagesTable,
   chatDeparturesTable,
+  chatInvitesTable,
   messageReactionsTable,
 };

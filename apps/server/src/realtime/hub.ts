@@ -14,6 +14,8 @@ export interface HubDeps {
   chatIdsOf(userId: string): Promise<string[]>;
   /** For presence changes reported by another instance's death (Presence.onExternalChange). */
   usersByIds(userIds: string[]): Promise<User[]>;
+  /** The user's last socket (on every instance) closed: record "last seen". */
+  wentOffline?(userId: string): Promise<void>;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -40,6 +42,7 @@ export function revOf(event: ServerEvent): number | undefined {
     case 'member.joined':
     case 'member.left':
     case 'member.updated':
+    case 'chat.updated':
     case 'reaction.added':
     case 'reaction.removed':
       return event.rev;
@@ -60,6 +63,14 @@ function toEvent(chatId: string, change: ChatChange): ServerEvent {
       return { type: 'member.updated', chatId, member: change.member, rev: change.rev };
     case 'left':
       return { type: 'member.left', chatId, user: change.user, rev: change.rev };
+    case 'chat':
+      return {
+        type: 'chat.updated',
+        chatId,
+        title: change.title,
+        description: change.description,
+        rev: change.rev,
+      };
   }
 }
 
@@ -103,6 +114,10 @@ export function createHub(deps: HubDeps) {
     if (event.type === 'member.left') {
       for (const conn of byUser.get(event.user.id) ?? []) unsubscribe(conn, chatId);
     }
+    // A deleted chat has nothing more to send, and no rev to catch up from.
+    if (event.type === 'chat.deleted') {
+      for (const conn of [...r.subscribers]) unsubscribe(conn, chatId);
+    }
   }
 
   /**
@@ -131,6 +146,8 @@ export function createHub(deps: HubDeps) {
    * is not a change (`typing`, `read`) waits until the chat is at the rev its publisher saw.
    */
   async function route(chatId: string, r: ChatRoute, event: ServerEvent, atRev: number | undefined) {
+    // The chat was deleted (its route dropped): what was still queued for it goes nowhere.
+    if (chats.get(chatId) !== r) return;
     const rev = revOf(event);
     if (r.forwardedRev === undefined) {
       r.pending.push({ event, rev: atRev });
@@ -180,6 +197,19 @@ export function createHub(deps: HubDeps) {
         for (const conn of bySession.get(message.sessionId) ?? [])
           conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
         return;
+      case 'user.updated': {
+        const data = encode({ type: 'user.updated', user: message.user });
+        const sent = new Set<Connection>(byUser.get(message.user.id) ?? []);
+        for (const conn of sent) conn.sendRaw(data);
+        for (const chatId of message.chatIds) {
+          for (const conn of chats.get(chatId)?.subscribers ?? []) {
+            if (sent.has(conn)) continue;
+            sent.add(conn);
+            conn.sendRaw(data);
+          }
+        }
+        return;
+      }
       case 'presence': {
         const data = encode({ type: 'presence', user: message.user, online: message.online });
         const sent = new Set<Connection>();
@@ -275,7 +305,14 @@ export function createHub(deps: HubDeps) {
       unindex(bySession, conn.actor.sessionId, conn);
       conn.dispose();
       const leaving = (async () => {
-        if (await deps.presence.disconnected(conn.userId)) await announcePresence(conn.actor.user, false);
+        if (await deps.presence.disconnected(conn.userId)) {
+          await deps
+            .wentOffline?.(conn.userId)
+            .catch((err: unknown) =>
+              deps.log.warn({ err: { message: (err as Error).message } }, 'last seen not recorded'),
+            );
+          await announcePresence(conn.actor.user, false);
+        }
       })();
       leavings.add(leaving);
       await leaving.finally(() => leavings.delete(leaving));

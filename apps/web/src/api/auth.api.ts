@@ -1,4 +1,14 @@
-import { AuthResponseSchema, type Credentials, MeResponseSchema, type User } from '@chatsockets/protocol';
+import {
+  AuthResponseSchema,
+  type ChangePasswordBody,
+  type Credentials,
+  MeResponseSchema,
+  SessionListResponseSchema,
+  type UpdateProfileBody,
+  type UpdateSettingsBody,
+  type User,
+  UserSettingsResponseSchema,
+} from '@chatsockets/protocol';
 import { isApiError, request, requestNoContent } from './http';
 
 export const authApi = {
@@ -14,4 +24,17 @@ export const authApi = {
       throw err;
     }
   },
+  updateProfile: (body: UpdateProfileBody) => request('PATCH', '/api/me', MeResponseSchema, { body }),
+  settings: (signal?: AbortSignal) =>
+    request('GET', '/api/me/settings', UserSettingsResponseSchema, { signal }),
+  updateSettings: (body: UpdateSettingsBody) =>
+    request('PATCH', '/api/me/settings', UserSettingsResponseSchema, { body }),
+  changePassword: (body: ChangePasswordBody) => requestNoContent('POST', '/api/me/password', { body }),
+  sessions: (signal?: AbortSignal) =>
+    request('GET', '/api/me/sessions', SessionListResponseSchema, { signal }),
+  revokeSession: (sessionId: string) =>
+    requestNoContent('DELETE', `/api/me/sessions/${encodeURIComponent(sessionId)}`),
+  revokeOtherSessions: () => requestNoContent('DELETE', '/api/me/sessions'),
+  uploadAvatar: (file: Blob) => request('PUT', '/api/me/avatar', MeResponseSchema, { file }),
+  removeAvatar: () => request('DELETE', '/api/me/avatar', MeResponseSchema),
 };

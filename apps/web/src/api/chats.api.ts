@@ -7,8 +7,13 @@ import {
   ChatListResponseSchema,
   ChatResponseSchema,
   type CreateChatBody,
+  type CreateInviteBody,
+  InviteListResponseSchema,
+  InvitePreviewResponseSchema,
+  InviteResponseSchema,
   LIMITS,
   MemberResponseSchema,
+  type UpdateChatBody,
   type UpdateMemberBody,
 } from '@chatsockets/protocol';
 import { request, requestNoContent } from './http';
@@ -52,6 +57,23 @@ export const chatsApi = {
       query: { afterRev: String(afterRev) },
       signal,
     }),
+  /** The owner renames the chat or sets its description. */
+  update: (chatId: string, body: UpdateChatBody) =>
+    request('PATCH', chatPath(chatId), ChatResponseSchema, { body }),
+  /** The owner deletes the chat for everyone. */
+  remove: (chatId: string) => requestNoContent('DELETE', chatPath(chatId)),
+  invites: (chatId: string, signal?: AbortSignal) =>
+    request('GET', `${chatPath(chatId)}/invites`, InviteListResponseSchema, { signal }),
+  createInvite: (chatId: string, body: CreateInviteBody) =>
+    request('POST', `${chatPath(chatId)}/invites`, InviteResponseSchema, { body }),
+  revokeInvite: (chatId: string, inviteId: string) =>
+    requestNoContent('DELETE', `${chatPath(chatId)}/invites/${encodeURIComponent(inviteId)}`),
+  previewInvite: (token: string, signal?: AbortSignal) =>
+    request('GET', `/api/invites/${encodeURIComponent(token)}`, InvitePreviewResponseSchema, { signal }),
+  joinByInvite: (token: string) =>
+    request('POST', `/api/invites/${encodeURIComponent(token)}/join`, ChatResponseSchema),
+  mute: (chatId: string, muted: boolean) =>
+    requestNoContent('PUT', `${chatPath(chatId)}/mute`, { body: { muted } }),
   markRead: (chatId: string, seq: number) =>
     requestNoContent('POST', `${chatPath(chatId)}/read`, { body: { seq } }),
 };

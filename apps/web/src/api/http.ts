@@ -21,6 +21,8 @@ export function isApiError(err: unknown, code?: ErrorCode): err is ApiError {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 interface RequestOptions {
   body?: unknown;
+  /** Sent as is with its own type instead of a JSON body (an avatar image). */
+  file?: Blob;
   query?: Record<string, string | number | undefined>;
   signal?: AbortSignal;
 }
@@ -46,8 +48,12 @@ async function send(method: Method, path: string, opts: RequestOptions): Promise
     return await fetch(buildUrl(path, opts.query), {
       method,
       credentials: 'same-origin',
-      headers: opts.body === undefined ? undefined : { 'Content-Type': 'application/json' },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      headers: opts.file
+        ? { 'Content-Type': opts.file.type }
+        : opts.body === undefined
+          ? undefined
+          : { 'Content-Type': 'application/json' },
+      body: opts.file ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       signal: opts.signal,
     });
   } catch (err) {

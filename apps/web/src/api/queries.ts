@@ -105,6 +105,21 @@ export const messagesQuery = (chatId: string) =>
     refetchOnReconnect: false,
   });
 
+/** A group chat's invite links (owners and admins). */
+export const invitesQuery = (chatId: string) =>
+  queryOptions({
+    queryKey: queryKeys.invites(chatId),
+    queryFn: ({ signal }) => chatsApi.invites(chatId, signal),
+  });
+
+/** What an invite link leads to; a dead link's 410 is an answer, not worth retrying. */
+export const invitePreviewQuery = (token: string) =>
+  queryOptions({
+    queryKey: queryKeys.invitePreview(token),
+    queryFn: ({ signal }) => chatsApi.previewInvite(token, signal),
+    retry: false,
+  });
+
 /** A chat's pinned messages, latest pin first; kept current by message events (state/pins.ts). */
 export const pinsQuery = (chatId: string) =>
   queryOptions({

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { meQuery } from '../api/queries';
 import { AuthScreen } from '../features/auth/AuthScreen';
-import { afterSignIn, useRoute } from '../stores/route.store';
+import { afterSignIn, signInFor, useRoute } from '../stores/route.store';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { RealtimeProvider } from './realtime-context';
 import { Shell } from './Shell';
@@ -15,9 +15,9 @@ export function App() {
   const signedOut = me.data === null;
 
   useEffect(() => {
-    // A signed-out deep link to a chat is kept, so signing in returns there.
+    // A signed-out deep link to a chat or an invite is kept, so signing in returns there.
     if (signedOut && route.name !== 'login' && route.name !== 'register')
-      navigate({ name: 'login', next: route.name === 'chat' ? route.chatId : undefined }, { replace: true });
+      navigate(signInFor(route), { replace: true });
     if (me.data && (route.name === 'login' || route.name === 'register'))
       navigate(afterSignIn(route), { replace: true });
   }, [signedOut, me.data, route, navigate]);

@@ -1,6 +1,7 @@
 import { type Chat, type ChatDetailResponse, can, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { chatDetailQuery, chatListQuery } from '../api/queries';
 import { ChatHeader } from '../features/chats/ChatHeader';
 import { MembersPanel } from '../features/chats/MembersPanel';
@@ -10,7 +11,7 @@ import { MessageList } from '../features/messages/MessageList';
 import { PinnedBar } from '../features/messages/PinnedBar';
 import { TypingIndicator } from '../features/messages/TypingIndicator';
 import { readSeqOf } from '../state/chats';
-import { useRemoved } from '../state/removed';
+import { type RemovedHow, useRemoved } from '../state/removed';
 import { useRoute } from '../stores/route.store';
 import { useUi } from '../stores/ui.store';
 import { ErrorMessage } from '../ui/ErrorMessage';
@@ -56,8 +57,17 @@ function ChatMentions(props: { members?: ChatDetailResponse['members']; self: Us
   return <MentionDirectoryProvider value={directory}>{props.children}</MentionDirectoryProvider>;
 }
 
-function NoLongerMember({ how }: { how: 'removed' | 'left' }) {
+function NoLongerMember({ how }: { how: RemovedHow }) {
   const navigate = useRoute((s) => s.navigate);
+  const { t } = useTranslation('people');
+  if (how === 'deleted')
+    return (
+      <ChatDeletedNotice
+        onBack={() => navigate({ name: 'home' })}
+        label={t('chatDeleted')}
+        back={t('backToChats')}
+      />
+    );
   return (
     <section className="chat-empty" data-testid="no-longer-member">
       <p className="empty" role="status">
@@ -113,6 +123,19 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
         )}
       </div>
       {membersOpen && detail && <MembersPanel chat={chat} self={self} />}
+    </section>
+  );
+}
+
+function ChatDeletedNotice(props: { label: string; back: string; onBack(): void }) {
+  return (
+    <section className="chat-empty" data-testid="chat-deleted">
+      <p className="empty" role="status">
+        {props.label}
+      </p>
+      <button type="button" className="button" onClick={props.onBack}>
+        {props.back}
+      </button>
     </section>
   );
 }

@@ -1,10 +1,16 @@
 import type { User } from '@chatsockets/protocol';
+import { useState } from 'react';
 import { useLogout } from '../features/auth/use-auth';
 import { ChatActions } from '../features/chats/ChatActions';
 import { ChatList } from '../features/chats/ChatList';
+import { InvitePage } from '../features/chats/InvitePage';
+import { ProfileCard } from '../features/people/ProfileCard';
+import { ProfileDialog } from '../features/people/ProfileDialog';
+import { displayNameOf } from '../state/people';
 import { useRoute } from '../stores/route.store';
 import { ChatScreen } from './ChatScreen';
 import { ConnectionStatus } from './ConnectionStatus';
+import { useFaviconBadge } from './use-favicon-badge';
 import { useUnreadTitle } from './use-unread-title';
 
 /** The signed-in frame: who you are, the connection, your chats, and the open chat. */
@@ -13,26 +19,38 @@ export function Shell({ user }: { user: User }) {
   const route = useRoute((s) => s.route);
   const chatId = route.name === 'chat' ? route.chatId : null;
   useUnreadTitle();
+  useFaviconBadge();
+  const [profileOpen, setProfileOpen] = useState(false);
   return (
     <div className="shell">
       <header className="topbar">
         <span className="topbar__brand">Chatsockets</span>
         <ConnectionStatus />
         <span className="topbar__spacer" />
-        <span className="topbar__user" data-testid="current-user">
-          {user.username}
-        </span>
+        <button
+          type="button"
+          className="topbar__user link"
+          data-testid="current-user"
+          title={`@${user.username}`}
+          onClick={() => setProfileOpen(true)}
+        >
+          {displayNameOf(user)}
+        </button>
+        {profileOpen && <ProfileDialog user={user} onClose={() => setProfileOpen(false)} />}
+        <ProfileCard selfId={user.id} />
         <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
           Log out
         </button>
       </header>
-      <div className={`workspace${chatId ? ' workspace--chat-open' : ''}`}>
+      <div className={`workspace${chatId || route.name === 'invite' ? ' workspace--chat-open' : ''}`}>
         <aside className="sidebar" aria-label="Your chats">
           <ChatActions />
           <ChatList activeChatId={chatId} />
         </aside>
         <main className="chat-pane">
-          {chatId ? (
+          {route.name === 'invite' ? (
+            <InvitePage key={route.token} token={route.token} />
+          ) : chatId ? (
             <ChatScreen key={chatId} chatId={chatId} self={user} />
           ) : (
             <>

@@ -1,6 +1,7 @@
 import type { Chat, ChatDetailResponse, ChatListResponse, Member, Message } from '@chatsockets/protocol';
 import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { reconcileChatLists } from '../state/chats';
 import { reconcileDetail, seenBy } from '../state/members';
 import type { ChatMessages } from '../state/messages';
 import { usePresenceStore } from '../state/presence';
@@ -43,6 +44,7 @@ function chat(over: Partial<Chat> = {}): Chat {
   return {
     id: 'c1',
     title: 'T',
+    description: '',
     kind: 'group',
     visibility: 'private',
     createdAt: '2030-01-01T00:00:00.000Z',
@@ -52,6 +54,7 @@ function chat(over: Partial<Chat> = {}): Chat {
     role: 'member',
     rev: 4,
     capabilities: ['read', 'post', 'edit-own', 'delete-own', 'leave'],
+    muted: false,
     unreadMentionCount: 0,
     unreadMentionSeqs: [],
     ...over,
@@ -231,5 +234,54 @@ describe('applyServerEvent', () => {
       [5, 'member'],
       [4, 'admin'],
     ]);
+  });
+
+  it('[chat info] chat.updated renames the chat in the list and the open detail', () => {
+    const { qc, listed } = setup();
+    applyServerEvent(
+      qc,
+      { type: 'chat.updated', chatId: 'c1', title: 'Plans', description: 'About', rev: 5 },
+      me.id,
+    );
+    expect(listed()).toMatchObject({ title: 'Plans', description: 'About' });
+    expect(qc.getQueryData<ChatDetailResponse>(queryKeys.chat('c1'))?.chat).toMatchObject({
+      title: 'Plans',
+      description: 'About',
+    });
+  });
+
+  it('[chat deleted] chat.deleted drops the chat, its messages, and says it was deleted', () => {
+    const { qc, held } = setup();
+    applyServerEvent(qc, { type: 'chat.deleted', chatId: 'c1' }, me.id);
+    expect(qc.getQueryData<ChatListResponse>(queryKeys.chatList())!.chats).toEqual([]);
+    expect(held()).toBeUndefined();
+    expect(useRemovedStore.getState().removed.c1).toBe('deleted');
+  });
+
+  it('[chat info] a list poll read before a rename does not undo it', () => {
+    const renamed = chat({ title: 'New', rev: 6 });
+    const stale = chat({ title: 'Old', rev: 5 });
+    const merged = reconcileChatLists({ chats: [renamed] }, { chats: [stale] });
+    expect(merged.chats[0]).toMatchObject({ title: 'New' });
+    expect(reconcileChatLists({ chats: [stale] }, { chats: [renamed] }).chats[0]).toMatchObject({
+      title: 'New',
+    });
+  });
+
+  it('[profile] user.updated renames the member everywhere; an offline presence moves a shown last seen only', () => {
+    const { qc, members } = setup();
+    qc.setQueryData<ChatDetailResponse>(queryKeys.chat('c1'), {
+      chat: chat(),
+      members: [member({ ...me, lastSeenAt: null } as typeof me, 1, 'owner'), member(you, 2)],
+    });
+    applyServerEvent(qc, { type: 'user.updated', user: { ...me, displayName: 'Me Myself' } }, you.id);
+    expect(members()![0]!.user).toMatchObject({ displayName: 'Me Myself', lastSeenAt: null });
+    applyServerEvent(qc, { type: 'presence', user: me, online: false }, you.id);
+    applyServerEvent(qc, { type: 'presence', user: you, online: false }, me.id);
+    expect(typeof members()![0]!.user.lastSeenAt).toBe('string');
+    // `you` hides last seen (the server sent none): still none.
+    expect('lastSeenAt' in members()![1]!.user).toBe(false);
+    applyServerEvent(qc, { type: 'user.updated', user: me }, you.id);
+    expect(members()![0]!.user.displayName).toBeUndefined();
   });
 });

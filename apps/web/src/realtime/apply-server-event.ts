@@ -1,8 +1,17 @@
 import type { ServerEvent } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
-import { applyMessageToChats, applyReadSeq, applyRole, findChat, removeChat } from '../state/chats';
+import {
+  applyChatInfo,
+  applyMessageToChats,
+  applyMuted,
+  applyReadSeq,
+  applyRole,
+  findChat,
+  removeChat,
+} from '../state/chats';
 import { addMember, applyMemberReadSeq, putMember, removeMember } from '../state/members';
 import { mergeIntoChat } from '../state/messages';
+import { applyUserUpdate, applyWentOffline } from '../state/people';
 import { applyPinnedState } from '../state/pins';
 import { setPresence } from '../state/presence';
 import { queryKeys } from '../state/query-keys';
@@ -44,6 +53,7 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       return;
     case 'presence':
       setPresence({ [event.user.id]: event.online });
+      if (!event.online) applyWentOffline(qc, event.user.id, new Date().toISOString());
       return;
     case 'member.joined':
       // Also sent to the caller's own sockets when they were added, or a direct chat was started
@@ -79,6 +89,20 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       // user's moves their watermark, from which "Seen by" is computed.
       if (event.userId === selfId) applyReadSeq(qc, event.chatId, event.seq);
       applyMemberReadSeq(qc, event.chatId, event.userId, event.seq);
+      return;
+    case 'chat.updated':
+      applyChatInfo(qc, event.chatId, event);
+      return;
+    case 'chat.muted':
+      applyMuted(qc, event.chatId, event.muted);
+      return;
+    case 'user.updated':
+      applyUserUpdate(qc, event.user);
+      return;
+    case 'chat.deleted':
+      // Dropping it from the list also drops its subscription; an open chat says it was deleted.
+      markRemoved(event.chatId, 'deleted');
+      removeChat(qc, event.chatId);
       return;
     default:
       assertNever(event);

@@ -12,6 +12,7 @@ const detail: ChatDetailResponse = {
   chat: {
     id: 'c1',
     title: 'T',
+    description: '',
     kind: 'group',
     visibility: 'private',
     createdAt: at,
@@ -20,6 +21,7 @@ const detail: ChatDetailResponse = {
     unreadCount: 0,
     rev: 1,
     capabilities: ['read', 'post'],
+    muted: false,
     unreadMentionCount: 0,
     unreadMentionSeqs: [],
     role: 'owner',

@@ -1,7 +1,7 @@
 import type { ChatChange, ServerEvent } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { chatsApi } from '../api/chats.api';
-import { applyMessageToChats, applyRole, removeChat } from '../state/chats';
+import { applyChatInfo, applyMessageToChats, applyRole, removeChat } from '../state/chats';
 import { putMember, removeMember } from '../state/members';
 import { mergeIntoChat } from '../state/messages';
 import { applyPinnedState } from '../state/pins';
@@ -16,6 +16,7 @@ export function changeOf(event: ServerEvent): { chatId: string; rev: number } | 
     case 'member.joined':
     case 'member.left':
     case 'member.updated':
+    case 'chat.updated':
     case 'reaction.added':
     case 'reaction.removed':
       return { chatId: event.chatId, rev: event.rev };
@@ -75,6 +76,10 @@ export class RevCursors {
       mergeIntoChat(qc, chatId, [change.message]);
       applyMessageToChats(qc, change.message, selfId);
       applyPinnedState(qc, change.message);
+      return;
+    }
+    if (change.type === 'chat') {
+      applyChatInfo(qc, chatId, change);
       return;
     }
     const userId = change.type === 'member' ? change.member.user.id : change.user.id;

@@ -7,6 +7,7 @@ import { syncOutboxAcrossTabs } from '../stores/outbox.store';
 import { applyServerEvent } from './apply-server-event';
 import { catchUp, hasGaps } from './catch-up';
 import { ChatSync } from './chat-sync';
+import { Notifier } from './notifier';
 import { OutboxSender } from './outbox-sender';
 import { changeOf, RevCursors } from './rev-cursors';
 import { ChatSocket, type SocketState, socketUrl } from './socket';
@@ -73,13 +74,16 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
       )
         return;
       if (event.type === 'member.left' && event.user.id === user.id) cursors.forget(event.chatId);
+      if (event.type === 'chat.deleted') cursors.forget(event.chatId);
       applyServerEvent(qc, event, user.id);
+      if (event.type === 'message.created') notifier.onMessage(event.message);
       if (event.type === 'message.created' && hasGaps(qc, event.message.chatId)) {
         void catchUp(qc, event.message.chatId);
       }
     },
   });
   const cursors = new RevCursors(qc, user.id);
+  const notifier = new Notifier(qc, user);
   const sync = new ChatSync(socket, qc, cursors);
   const outbox = new OutboxSender(socket, qc, user.id);
 
@@ -105,6 +109,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
       unwatchList();
       unsyncTabs();
       outbox.stop();
+      notifier.stop();
       socket.close();
     },
   };

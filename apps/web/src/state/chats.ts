@@ -1,4 +1,11 @@
-import { type Chat, type ChatListResponse, LIMITS, MENTION_ALL, type Message } from '@chatsockets/protocol';
+import {
+  type Chat,
+  type ChatDetailResponse,
+  type ChatListResponse,
+  LIMITS,
+  MENTION_ALL,
+  type Message,
+} from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { isNewerVersion } from './merge-messages';
 import { queryKeys } from './query-keys';
@@ -123,6 +130,28 @@ export function applyRole(qc: QueryClient, chatId: string, role: Chat['role']): 
   updateChat(qc, chatId, (chat) => (chat.role === role ? chat : { ...chat, role }));
 }
 
+/**
+ * The chat's title or description changed (`chat.updated`, or a `chat` change from the log):
+ * the list's copy and the open chat's detail follow.
+ */
+export function applyChatInfo(
+  qc: QueryClient,
+  chatId: string,
+  info: Pick<Chat, 'title' | 'description'>,
+): void {
+  const apply = (chat: Chat) =>
+    chat.title === info.title && chat.description === info.description ? chat : { ...chat, ...info };
+  updateChat(qc, chatId, apply);
+  qc.setQueryData<ChatDetailResponse>(queryKeys.chat(chatId), (detail) =>
+    detail ? { ...detail, chat: apply(detail.chat) } : detail,
+  );
+}
+
+/** The caller (un)muted a chat, here or on another device (`chat.muted`). */
+export function applyMuted(qc: QueryClient, chatId: string, muted: boolean): void {
+  updateChat(qc, chatId, (chat) => (chat.muted === muted ? chat : { ...chat, muted }));
+}
+
 export function upsertChat(qc: QueryClient, chat: Chat): void {
   qc.setQueryData<ChatListResponse>(queryKeys.chatList(), (list) => {
     if (!list) return { chats: [chat] };
@@ -158,9 +187,13 @@ export function reconcileChatLists(
   return {
     chats: next.chats.map((c) => {
       const old = byId.get(c.id);
-      if (!old || old.lastSeq <= c.lastSeq) return c;
+      if (!old) return c;
+      // A title or description applied live after the poll read the chat stays.
+      const info = old.rev > c.rev ? { title: old.title, description: old.description } : {};
+      if (old.lastSeq <= c.lastSeq) return old.rev > c.rev ? { ...c, ...info } : c;
       return {
         ...c,
+        ...info,
         lastSeq: old.lastSeq,
         lastMessage: old.lastMessage,
         unreadCount: old.unreadCount,

@@ -2,14 +2,15 @@ import { create } from 'zustand';
 
 /**
  * chatId → how the caller stopped being a member this session: `removed` by someone else (a
- * `member.left` event for the caller), or `left` themselves. The open chat says so instead of
+ * `member.left` event for the caller), `left` themselves, or the chat was `deleted`. The open chat says so instead of
  * failing with 403. Joining again clears it.
  */
-export type RemovedMap = Readonly<Record<string, 'removed' | 'left'>>;
+export type RemovedHow = 'removed' | 'left' | 'deleted';
+export type RemovedMap = Readonly<Record<string, RemovedHow>>;
 
 export const useRemovedStore = create<{ removed: RemovedMap }>(() => ({ removed: {} }));
 
-export function markRemoved(chatId: string, how: 'removed' | 'left'): void {
+export function markRemoved(chatId: string, how: RemovedHow): void {
   useRemovedStore.setState((s) =>
     // Our own leave is answered by the same event: it stays "left".
     s.removed[chatId] === 'left' ? s : { removed: { ...s.removed, [chatId]: how } },

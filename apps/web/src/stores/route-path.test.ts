@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterSignIn, parseRoute, routePath } from './route-path';
+import { afterSignIn, parseRoute, routePath, signInFor } from './route-path';
 
 describe('routes', () => {
   it('[deep link] a chat kept in ?next= comes back after signing in', () => {
@@ -16,5 +16,17 @@ describe('routes', () => {
     }
     expect(afterSignIn({ name: 'login' })).toEqual({ name: 'home' });
     expect(routePath({ name: 'login' })).toBe('/login');
+  });
+
+  it('[invite] an invite link opened signed out waits through sign-in (and a switch to sign-up)', () => {
+    const invite = { name: 'invite', token: 'AbC_-9' } as const;
+    expect(routePath(invite)).toBe('/invite/AbC_-9');
+    expect(parseRoute('/invite/AbC_-9')).toEqual(invite);
+    const login = signInFor(invite);
+    expect(routePath(login)).toBe('/login?next=%2Finvite%2FAbC_-9');
+    const register = parseRoute('/register', '?next=%2Finvite%2FAbC_-9');
+    expect(register).toEqual({ name: 'register', invite: 'AbC_-9' });
+    expect(afterSignIn(register)).toEqual(invite);
+    expect(signInFor({ name: 'chat', chatId: 'c1' })).toEqual({ name: 'login', next: 'c1' });
   });
 });

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { parseRoute, type Route, routePath } from './route-path';
 
-export { afterSignIn, parseRoute, type Route, routePath } from './route-path';
+export { afterSignIn, parseRoute, type Route, routePath, signInFor } from './route-path';
 
 /** A message to bring into view and highlight for a moment (`jumpToMessage` sets it once loaded). */
 export interface JumpTarget {

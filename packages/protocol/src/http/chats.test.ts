@@ -7,11 +7,13 @@ import {
   ChatParamsSchema,
   ChatResponseSchema,
   CreateChatBodySchema,
+  CreateInviteBodySchema,
   DirectChatBodySchema,
   MemberParamsSchema,
   MemberResponseSchema,
   PublicChatsQuerySchema,
   ReadBodySchema,
+  UpdateChatBodySchema,
   UpdateMemberBodySchema,
 } from './chats.js';
 
@@ -133,5 +135,42 @@ describe('[roles] UpdateMemberBodySchema', () => {
     expect(UpdateMemberBodySchema.safeParse({ role: 'member' }).success).toBe(true);
     expect(UpdateMemberBodySchema.safeParse({ role: 'owner' }).success).toBe(false);
     expect(UpdateMemberBodySchema.safeParse({ role: 'admin', extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('UpdateChatBodySchema (addition)', () => {
+  it('trims a title and a description; an empty description clears it', () => {
+    expect(UpdateChatBodySchema.parse({ title: '  Team ', description: '  ' })).toEqual({
+      title: 'Team',
+      description: '',
+    });
+  });
+  it('needs title or description, and refuses unknown keys, an empty title, 501 characters', () => {
+    expect(UpdateChatBodySchema.safeParse({}).success).toBe(false);
+    expect(UpdateChatBodySchema.safeParse({ name: 'x' }).success).toBe(false);
+    expect(UpdateChatBodySchema.safeParse({ title: '   ' }).success).toBe(false);
+    expect(UpdateChatBodySchema.safeParse({ description: 'x'.repeat(501) }).success).toBe(false);
+    expect(UpdateChatBodySchema.safeParse({ description: 'x'.repeat(500) }).success).toBe(true);
+    expect(UpdateChatBodySchema.safeParse({ description: 'a\u0000b' }).success).toBe(false);
+  });
+});
+
+describe('CreateInviteBodySchema (addition)', () => {
+  it('both limits optional; integers in range only', () => {
+    expect(CreateInviteBodySchema.parse({})).toEqual({});
+    expect(CreateInviteBodySchema.parse({ expiresInSeconds: 3600, maxUses: 5 })).toEqual({
+      expiresInSeconds: 3600,
+      maxUses: 5,
+    });
+    for (const bad of [
+      { maxUses: 0 },
+      { maxUses: 1.5 },
+      { maxUses: 100_001 },
+      { maxUses: '5' },
+      { expiresInSeconds: 59 },
+      { expiresInSeconds: 366 * 24 * 3600 },
+      { uses: 1 },
+    ])
+      expect(CreateInviteBodySchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
 });

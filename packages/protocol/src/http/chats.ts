@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import { ChatChangeSchema, ChatSchema, MemberSchema, VisibilitySchema } from '../entities.js';
+import {
+  ChatChangeSchema,
+  ChatInviteSchema,
+  ChatSchema,
+  MemberSchema,
+  VisibilitySchema,
+} from '../entities.js';
 import { LIMITS } from '../limits.js';
 import {
+  ChatDescriptionSchema,
   ChatTitleSchema,
   IdSchema,
   isStorableText,
@@ -91,3 +98,50 @@ export const ChangesResponseSchema = z.object({
   hasMore: z.boolean(),
 });
 export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;
+
+/**
+ * Addition to PROTOCOL v1: `PATCH /api/chats/:chatId` `{title?, description?}` → `{chat}`.
+ * The owner renames a group chat or sets its description; at least one field. A change takes
+ * the chat's next rev (`chat.updated`); the same values again change nothing.
+ */
+export const UpdateChatBodySchema = z
+  .strictObject({ title: ChatTitleSchema.optional(), description: ChatDescriptionSchema.optional() })
+  .refine((b) => b.title !== undefined || b.description !== undefined, 'title or description is required');
+export type UpdateChatBody = z.input<typeof UpdateChatBodySchema>;
+
+/** Addition to PROTOCOL v1: invite links (`/api/chats/:chatId/invites`, `/api/invites/:token`). */
+export const InviteParamsSchema = z.strictObject({ chatId: IdSchema, inviteId: IdSchema });
+export const InviteTokenParamsSchema = z.strictObject({
+  token: z.string().min(1).max(LIMITS.inviteTokenMax),
+});
+/** Both optional: no expiry, no limit on uses. `expiresInSeconds` counts from the server's clock. */
+export const CreateInviteBodySchema = z.strictObject({
+  expiresInSeconds: z.number().int().min(60).max(LIMITS.inviteMaxSeconds).optional(),
+  maxUses: z.number().int().min(1).max(LIMITS.inviteMaxUses).optional(),
+});
+export type CreateInviteBody = z.infer<typeof CreateInviteBodySchema>;
+export const InviteResponseSchema = z.object({ invite: ChatInviteSchema });
+export type InviteResponse = z.infer<typeof InviteResponseSchema>;
+export const InviteListResponseSchema = z.object({ invites: z.array(ChatInviteSchema) });
+export type InviteListResponse = z.infer<typeof InviteListResponseSchema>;
+/**
+ * `GET /api/invites/:token`: what the link leads to, for the "Join?" page. `member`: the caller
+ * is in the chat already.
+ */
+export const InvitePreviewResponseSchema = z.object({
+  chat: z.object({
+    id: IdSchema,
+    title: z.string(),
+    description: z.string(),
+    memberCount: z.number().int().min(0),
+  }),
+  member: z.boolean(),
+});
+export type InvitePreviewResponse = z.infer<typeof InvitePreviewResponseSchema>;
+
+/**
+ * Addition to PROTOCOL v1: `PUT /api/chats/:chatId/mute` `{muted}` → 204. Personal (no rev); the
+ * caller's other sockets learn it from `chat.muted`.
+ */
+export const MuteBodySchema = z.strictObject({ muted: z.boolean() });
+export type MuteBody = z.infer<typeof MuteBodySchema>;

@@ -28,6 +28,10 @@ const EVENTS = {
   'member.left': { type: 'member.left', chatId: 'c_1', user: alice, rev: 5 },
   'member.updated': { type: 'member.updated', chatId: 'c_1', member: { ...member, role: 'admin' }, rev: 6 },
   read: { type: 'read', chatId: 'c_1', userId: alice.id, seq: 42 },
+  'chat.updated': { type: 'chat.updated', chatId: 'c_1', title: 'Team', description: 'Plans', rev: 7 },
+  'chat.deleted': { type: 'chat.deleted', chatId: 'c_1' },
+  'chat.muted': { type: 'chat.muted', chatId: 'c_1', muted: true },
+  'user.updated': { type: 'user.updated', user: { ...alice, displayName: 'Alice L.' } },
   'reaction.added': {
     type: 'reaction.added',
     chatId: 'c_1',
@@ -130,13 +134,15 @@ describe('ServerEventSchema', () => {
     ['member.joined', 'chatId'],
     ['member.updated', 'member'],
     ['read', 'seq'],
+    ['chat.updated', 'rev'],
+    ['chat.deleted', 'chatId'],
   ] as const)('[WebSocket] rejects a %s event without %s', (type, key) => {
     const { [key]: _omitted, ...rest } = EVENTS[type] as Record<string, unknown>;
     expect(ServerEventSchema.safeParse(rest).success).toBe(false);
   });
 
   it('[WebSocket] rejects an unknown event type', () => {
-    expect(ServerEventSchema.safeParse({ type: 'chat.deleted', chatId: 'c_1' }).success).toBe(false);
+    expect(ServerEventSchema.safeParse({ type: 'chat.archived', chatId: 'c_1' }).success).toBe(false);
   });
 
   it.each(Object.entries(EVENTS))('[Strictness] a %s event strips unknown keys', (_type, event) => {

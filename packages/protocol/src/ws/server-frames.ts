@@ -81,6 +81,34 @@ export const MemberUpdatedEventSchema = z.object({
   rev: RevSchema,
 });
 /**
+ * An addition to PROTOCOL v1: the owner renamed the chat or changed its description; the current
+ * values, at the change's rev. To the chat's subscribers and every member's own sockets.
+ */
+export const ChatUpdatedEventSchema = z.object({
+  type: z.literal('chat.updated'),
+  chatId: IdSchema,
+  title: z.string(),
+  description: z.string(),
+  rev: RevSchema,
+});
+/**
+ * An addition to PROTOCOL v1: the owner deleted the chat. To the chat's subscribers and every
+ * member's own sockets; nothing of the chat follows it. A client that missed it learns it from
+ * the list (the chat is gone) or a 404 on subscribe.
+ */
+export const ChatDeletedEventSchema = z.object({ type: z.literal('chat.deleted'), chatId: IdSchema });
+/**
+ * An addition to PROTOCOL v1: a user changed their display name. To the sockets subscribed to
+ * any chat they are in, and to their own; `user` is the whole `User` (no `lastSeenAt`).
+ */
+export const UserUpdatedEventSchema = z.object({ type: z.literal('user.updated'), user: UserSchema });
+/** An addition to PROTOCOL v1: the caller (un)muted a chat; to all of their own sockets. */
+export const ChatMutedEventSchema = z.object({
+  type: z.literal('chat.muted'),
+  chatId: IdSchema,
+  muted: z.boolean(),
+});
+/**
  * Additions to PROTOCOL v1: one user's reaction added to or removed from a message, at the
  * chat's rev for that change (the message's `rev` becomes it). A delta, so a burst of
  * reactions costs no re-read of the message; the changes feed carries the message's whole
@@ -118,6 +146,10 @@ export const ServerEventSchema = z.discriminatedUnion('type', [
   MemberLeftEventSchema,
   MemberUpdatedEventSchema,
   ReadEventSchema,
+  ChatUpdatedEventSchema,
+  ChatDeletedEventSchema,
+  UserUpdatedEventSchema,
+  ChatMutedEventSchema,
   ReactionAddedEventSchema,
   ReactionRemovedEventSchema,
 ]);

@@ -9,12 +9,14 @@ import type { ServerEvent, User } from '@chatsockets/protocol';
  * `user`: to one user's sockets (e.g. `read`, their own `member.joined`).
  * `session.revoked`: close that session's sockets with 4401 (logout, expiry).
  * `presence`: to the sockets subscribed to any of `chatIds` (the user's chats).
+ * `user.updated`: the same, and to the user's own sockets (a new display name).
  */
 export type BusMessage =
   | { kind: 'chat'; chatId: string; event: ServerEvent; rev?: number }
   | { kind: 'user'; userId: string; event: ServerEvent }
   | { kind: 'session.revoked'; sessionId: string }
-  | { kind: 'presence'; user: User; online: boolean; chatIds: string[] };
+  | { kind: 'presence'; user: User; online: boolean; chatIds: string[] }
+  | { kind: 'user.updated'; user: User; chatIds: string[] };
 
 export type BusHandler = (message: BusMessage) => void;
 

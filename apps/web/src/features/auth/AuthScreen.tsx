@@ -9,7 +9,7 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
   const register = useRegister();
   const navigate = useRoute((s) => s.navigate);
   const route = useRoute((s) => s.route);
-  const next = route.name === 'login' || route.name === 'register' ? route.next : undefined;
+  const { next, invite } = route.name === 'login' || route.name === 'register' ? route : {};
   const mutation = mode === 'login' ? login : register;
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -24,7 +24,7 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
   const switchTo = (to: 'login' | 'register') => {
     login.reset();
     register.reset();
-    navigate({ name: to, next });
+    navigate({ name: to, next, invite });
   };
 
   return (

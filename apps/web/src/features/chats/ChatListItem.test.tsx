@@ -16,6 +16,8 @@ const last = confirmed({
 const chat = (overrides: Partial<Chat> = {}): Chat => ({
   id: 'c-1',
   title: 'Room',
+  description: '',
+  muted: false,
   kind: 'group',
   visibility: 'private',
   createdAt: '2030-01-01T00:00:00.000Z',

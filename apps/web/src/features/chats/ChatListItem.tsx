@@ -62,7 +62,12 @@ export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) 
             </span>
           )}
           {chat.unreadCount > 0 && (
-            <span className="badge" data-testid="unread-badge" data-count={chat.unreadCount}>
+            <span
+              className={chat.muted ? 'badge badge--muted' : 'badge'}
+              data-testid="unread-badge"
+              data-count={chat.unreadCount}
+              data-muted={chat.muted}
+            >
               <span aria-hidden="true">{chat.unreadCount > 99 ? '99+' : chat.unreadCount}</span>
               <span className="visually-hidden">{chat.unreadCount} unread</span>
             </span>

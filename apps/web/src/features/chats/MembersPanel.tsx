@@ -1,11 +1,17 @@
 import { type Chat, can, type Member, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { chatDetailQuery } from '../../api/queries';
+import { displayNameOf } from '../../state/people';
 import { usePresence } from '../../state/presence';
+import { useProfileCard } from '../../stores/profile.store';
 import { useUi } from '../../stores/ui.store';
+import { Avatar } from '../../ui/Avatar';
+import { ConfirmButton } from '../../ui/ConfirmButton';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { AddMemberForm } from './AddMemberForm';
+import { InviteLinks } from './InviteLinks';
 import { useChangeRole, useRemoveMember } from './use-chat-mutations';
 
 // What the caller may do comes with the chat (`Chat.capabilities`, decided by the server's
@@ -31,6 +37,8 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
   const remove = useRemoveMember(chat.id, self.id);
   const changeRole = useChangeRole(chat.id);
   const close = useUi((s) => s.toggleMembers);
+  const { t } = useTranslation('people');
+  const showProfile = useProfileCard((s) => s.show);
   // Escape closes the panel, as it closes a dialog (#19 bug 8).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -63,10 +71,15 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
               data-role={m.role}
             >
               <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} aria-hidden="true" />
-              <span className="member__name">
-                {m.user.username}
+              <button
+                type="button"
+                className="member__name link"
+                onClick={() => showProfile({ userId: m.user.id, username: m.user.username, chatId: chat.id })}
+              >
+                <Avatar id={m.user.id} name={displayNameOf(m.user)} url={m.user.avatarUrl} size={24} />
+                {displayNameOf(m.user)}
                 {m.user.id === self.id && ' (you)'}
-              </span>
+              </button>
               <span className="member__role">
                 <span data-testid="member-role">{ROLE_LABEL[m.role]}</span> ·{' '}
                 <span data-testid="presence">{online ? 'online' : 'offline'}</span>
@@ -90,15 +103,15 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
                     </button>
                   )}
                   {canRemove(chat, m, self) && (
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={`Remove ${m.user.username}`}
+                    <ConfirmButton
+                      label="Remove"
+                      ariaLabel={`Remove ${m.user.username}`}
+                      question={t('removeQuestion', { name: m.user.username })}
+                      confirmLabel={t('remove')}
+                      cancelLabel={t('cancel')}
                       disabled={remove.isPending}
-                      onClick={() => remove.mutate(m.user.id)}
-                    >
-                      Remove
-                    </button>
+                      onConfirm={() => remove.mutate(m.user.id)}
+                    />
                   )}
                 </span>
               )}
@@ -108,15 +121,17 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
       </ul>
       <ErrorMessage error={remove.error ?? changeRole.error} />
       {can(chat, 'add-members') && <AddMemberForm chatId={chat.id} />}
+      {can(chat, 'invite') && <InviteLinks chatId={chat.id} />}
       {can(chat, 'leave') && (
-        <button
-          type="button"
+        <ConfirmButton
+          label="Leave chat"
           className="button button--danger"
+          question={t('leaveQuestion')}
+          confirmLabel={t('leave')}
+          cancelLabel={t('cancel')}
           disabled={remove.isPending}
-          onClick={() => remove.mutate(self.id)}
-        >
-          Leave chat
-        </button>
+          onConfirm={() => remove.mutate(self.id)}
+        />
       )}
     </aside>
   );

@@ -1,7 +1,13 @@
-import type { Chat, CreateChatBody, UpdateMemberBody } from '@chatsockets/protocol';
+import type {
+  Chat,
+  CreateChatBody,
+  CreateInviteBody,
+  UpdateChatBody,
+  UpdateMemberBody,
+} from '@chatsockets/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { chatsApi } from '../../api/chats.api';
-import { removeChat, upsertChat } from '../../state/chats';
+import { applyChatInfo, applyMuted, removeChat, upsertChat } from '../../state/chats';
 import { putMember, removeMember } from '../../state/members';
 import { queryKeys } from '../../state/query-keys';
 import { clearRemoved, markRemoved } from '../../state/removed';
@@ -79,5 +85,66 @@ export function useRemoveMember(chatId: string, selfId: string) {
         removeMember(qc, chatId, userId);
       }
     },
+  });
+}
+
+/** The owner renames the chat or sets its description. */
+export function useUpdateChat(chatId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateChatBody) => chatsApi.update(chatId, body),
+    onSuccess: ({ chat }) => applyChatInfo(qc, chatId, chat),
+  });
+}
+
+/** The owner deletes the chat: gone from the list, and back to the list. */
+export function useDeleteChat(chatId: string) {
+  const qc = useQueryClient();
+  const navigate = useRoute((s) => s.navigate);
+  return useMutation({
+    mutationFn: () => chatsApi.remove(chatId),
+    onSuccess: () => {
+      markRemoved(chatId, 'deleted');
+      removeChat(qc, chatId);
+      navigate({ name: 'home' });
+    },
+  });
+}
+
+export function useCreateInvite(chatId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateInviteBody) => chatsApi.createInvite(chatId, body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.invites(chatId) }),
+  });
+}
+
+export function useRevokeInvite(chatId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (inviteId: string) => chatsApi.revokeInvite(chatId, inviteId),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.invites(chatId) }),
+  });
+}
+
+/** Joins through an invite link and opens the chat. */
+export function useJoinByInvite() {
+  const qc = useQueryClient();
+  const open = useOpenChat();
+  return useMutation({
+    mutationFn: (token: string) => chatsApi.joinByInvite(token),
+    onSuccess: (r) => {
+      open(r.chat);
+      void qc.invalidateQueries({ queryKey: queryKeys.chat(r.chat.id) });
+    },
+  });
+}
+
+/** Mute or unmute the chat for yourself; your other tabs and devices follow (`chat.muted`). */
+export function useMuteChat(chatId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (muted: boolean) => chatsApi.mute(chatId, muted),
+    onSuccess: (_r, muted) => applyMuted(qc, chatId, muted),
   });
 }

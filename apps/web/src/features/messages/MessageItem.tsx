@@ -4,6 +4,7 @@ import type { TimelineItem } from '../../state/merge-messages';
 import { useUi } from '../../stores/ui.store';
 import { formatFull, formatTime } from '../../ui/format-time';
 import { MessageText } from '../../ui/MessageText';
+import { AuthorName } from './AuthorName';
 import { MessageActions } from './MessageActions';
 import { MessageEditor } from './MessageEditor';
 import { MessageStatus } from './MessageStatus';
@@ -74,7 +75,7 @@ export function MessageItem({
     >
       {showHeader && (
         <header className="message__meta">
-          <span className="message__author">{v.author}</span>
+          <AuthorName chatId={chatId} authorId={message?.author.id ?? self.id} username={v.author} />
           <time className="message__time" dateTime={v.createdAt} title={formatFull(v.createdAt)}>
             {formatTime(v.createdAt)}
           </time>

@@ -59,6 +59,7 @@ describe('MessageStatus', () => {
       chat: {
         id: 'c-1',
         title: 'Chat',
+        description: '',
         kind: 'group',
         visibility: 'private',
         createdAt: '2030-01-01T00:00:00.000Z',
@@ -68,6 +69,7 @@ describe('MessageStatus', () => {
         role: 'owner',
         rev: 1,
         capabilities: [],
+        muted: false,
         unreadMentionCount: 0,
         unreadMentionSeqs: [],
       },

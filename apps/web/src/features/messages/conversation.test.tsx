@@ -40,6 +40,8 @@ const props = (m: Message, over: Partial<MessageItemProps> = {}): MessageItemPro
 const chat = (over: Partial<Chat> = {}): Chat => ({
   id: 'c-1',
   title: 'Room',
+  description: '',
+  muted: false,
   kind: 'group',
   visibility: 'private',
   createdAt: '2030-01-01T00:00:00.000Z',

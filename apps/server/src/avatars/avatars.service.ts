@@ -1,0 +1,83 @@
+import { Readable } from 'node:stream';
+import type { User } from '@chatsockets/protocol';
+import sharp from 'sharp';
+import type { Actor } from '../auth/auth.service.js';
+import { toUser } from '../auth/users.mapper.js';
+import type { UsersRepo } from '../auth/users.repo.js';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { ChatsRepo } from '../chats/chats.repo.js';
+import { isId } from '../db/ids.js';
+import { badRequest, notFound, unauthorized } from '../errors.js';
+import type { Publish } from '../realtime/bus/bus.js';
+
+const SIZE = 256;
+const keyOf = (userId: string, version: number) => `avatars/${userId}/${version}.webp`;
+
+/**
+ * Uploaded avatars: decoded and re-encoded by sharp (so what is served is always a plain
+ * 256×256 WebP, never the uploaded bytes), stored through the BlobStore. Who may see one:
+ * the user and people who share a chat with them (docs/PROTOCOL.md › Avatars).
+ */
+export function createAvatarsService(deps: {
+  users: UsersRepo;
+  chats: ChatsRepo;
+  blobs: BlobStore;
+  publish: Publish;
+}) {
+  const { users, chats, blobs, publish } = deps;
+
+  async function announce(user: User) {
+    publish({ kind: 'user.updated', user, chatIds: await chats.chatIdsOf(user.id) });
+  }
+
+  return {
+    async upload(actor: Actor, image: Buffer): Promise<User> {
+      let webp: Buffer;
+      try {
+        webp = await sharp(image, { limitInputPixels: 40_000_000, failOn: 'error', animated: false })
+          .rotate()
+          .resize(SIZE, SIZE, { fit: 'cover' })
+          .webp({ quality: 82 })
+          .toBuffer();
+      } catch {
+        throw badRequest('The file is not an image we can read (PNG, JPEG, WebP or GIF)');
+      }
+      const before = await users.findById(actor.user.id);
+      if (!before) throw unauthorized();
+      const version = (before.avatarVersion ?? 0) + 1;
+      await blobs.put(keyOf(actor.user.id, version), Readable.from(webp), { contentType: 'image/webp' });
+      const row = await users.setAvatarVersion(actor.user.id, version);
+      if (!row) throw unauthorized();
+      if (before.avatarVersion)
+        await blobs.delete(keyOf(actor.user.id, before.avatarVersion)).catch(() => {});
+      const user = toUser(row);
+      await announce(user);
+      return user;
+    },
+
+    async remove(actor: Actor): Promise<User> {
+      const before = await users.findById(actor.user.id);
+      if (!before) throw unauthorized();
+      const row = await users.setAvatarVersion(actor.user.id, null);
+      if (!row) throw unauthorized();
+      if (before.avatarVersion)
+        await blobs.delete(keyOf(actor.user.id, before.avatarVersion)).catch(() => {});
+      const user = toUser(row);
+      await announce(user);
+      return user;
+    },
+
+    /** The avatar's bytes for `viewer`; 404 alike for no avatar and no access (nothing is revealed). */
+    async read(viewer: Actor, userId: string) {
+      if (!isId(userId)) throw notFound('Avatar');
+      if (userId !== viewer.user.id && !(await chats.sharingAChatWith(viewer.user.id, [userId])).has(userId))
+        throw notFound('Avatar');
+      const row = await users.findById(userId);
+      if (!row?.avatarVersion) throw notFound('Avatar');
+      const blob = await blobs.get(keyOf(userId, row.avatarVersion));
+      if (!blob) throw notFound('Avatar');
+      return blob;
+    },
+  };
+}
+export type AvatarsService = ReturnType<typeof createAvatarsService>;

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LIMITS, MeResponseSchema } from '@chatsockets/protocol';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
+import { drivers } from '../../test/drivers.js';
+import { registerUser, type TestUser } from '../../test/factories.js';
+import { client } from '../../test/http.js';
+import { WsClient } from '../../test/ws-client.js';
+import { createFsBlobStore } from '../blobs/fs-blob-store.js';
+
+const png = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#c0392b' } })
+    .png()
+    .toBuffer();
+
+describe.each(drivers())('avatars on %s', (driver) => {
+  let t: TestContext;
+  let url: string;
+  const http = client(() => t.app);
+  let alice: TestUser;
+  let bob: TestUser;
+  let mallory: TestUser;
+  const dir = mkdtempSync(join(tmpdir(), 'avatars-'));
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver);
+    await t.rebuild({}, { blobs: await createFsBlobStore(dir) });
+    url = await t.listen();
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    [alice, bob, mallory] = await Promise.all([
+      registerUser(t.app, 'alice'),
+      registerUser(t.app, 'bob'),
+      registerUser(t.app, 'mallory'),
+    ]);
+  });
+  afterEach(() => t.truncate());
+
+  const upload = (user: TestUser, body: Buffer, type = 'image/png') =>
+    t.app.inject({
+      method: 'PUT',
+      url: '/api/me/avatar',
+      headers: { ...user.headers, 'content-type': type },
+      payload: body,
+    });
+
+  it('[avatar] uploaded, resized to a 256×256 WebP, seen by people who share a chat, not by others', async () => {
+    const chat = (await http.post(alice, '/api/chats', { title: 'T', members: ['bob'] })).json().chat;
+    const bobWs = await WsClient.connect(url, { token: bob.token });
+    await bobWs.ok({ type: 'subscribe', chatId: chat.id });
+    const res = await upload(alice, await png(1200, 800));
+    expect(res.statusCode, res.body).toBe(200);
+    const user = MeResponseSchema.parse(res.json()).user;
+    expect(user.avatarUrl).toBe(`/api/users/${alice.user.id}/avatar?v=1`);
+    expect((await http.get(alice, '/api/me')).json().user.avatarUrl).toBe(user.avatarUrl);
+
+    const image = await http.get(bob, user.avatarUrl!);
+    expect(image.statusCode).toBe(200);
+    expect(image.headers['content-type']).toBe('image/webp');
+    expect(image.headers['cache-control']).toContain('private');
+    const meta = await sharp(image.rawPayload).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['webp', 256, 256]);
+    expect((await http.get(alice, user.avatarUrl!)).statusCode).toBe(200);
+    // Someone who shares no chat: 404, as for no avatar at all.
+    expect((await http.get(mallory, user.avatarUrl!)).statusCode).toBe(404);
+    expect((await http.get(undefined, user.avatarUrl!)).statusCode).toBe(401);
+    expect((await http.get(bob, `/api/users/${alice.user.id.toUpperCase()}/avatar`)).statusCode).toBe(200);
+
+    // Live for people who share a chat.
+    const event = await bobWs.next((f) => f.type === 'user.updated', undefined, true);
+    expect(event).toMatchObject({ user: { id: alice.user.id, avatarUrl: user.avatarUrl } });
+    await bobWs.close();
+
+    // A new one is a new URL; the old one is gone.
+    const again = MeResponseSchema.parse((await upload(alice, await png(64, 64))).json()).user;
+    expect(again.avatarUrl).toBe(`/api/users/${alice.user.id}/avatar?v=2`);
+    const removed = await http.del(alice, '/api/me/avatar');
+    expect(removed.json().user.avatarUrl).toBeUndefined();
+    expect((await http.get(bob, again.avatarUrl!)).statusCode).toBe(404);
+  });
+
+  it('[avatar] not an image, the wrong type, too big: clear errors, nothing stored', async () => {
+    const junk = await upload(alice, Buffer.from('definitely not a png'));
+    expect(junk.statusCode).toBe(400);
+    expect(junk.json().error.code).toBe('BAD_REQUEST');
+    expect((await upload(alice, Buffer.from('x'), 'text/plain')).statusCode).toBe(415);
+    const tooBig = await upload(alice, Buffer.alloc(LIMITS.avatarMaxBytes + 1));
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await http.get(alice, '/api/me')).json().user.avatarUrl).toBeUndefined();
+    expect((await http.get(alice, `/api/users/${alice.user.id}/avatar`)).statusCode).toBe(404);
+    expect((await http.get(alice, '/api/users/nope/avatar')).statusCode).toBe(404);
+  });
+});

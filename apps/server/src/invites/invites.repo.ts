@@ -1,0 +1,107 @@
+import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { withChatRev } from '../db/chat-rev.js';
+import type { Db } from '../db/client.js';
+import { chatInvitesTable, chatMembersTable, chatsTable, usersTable } from '../db/schema.js';
+
+export type InviteRow = typeof chatInvitesTable.$inferSelect;
+
+const creator = { id: usersTable.id, username: usersTable.username, displayName: usersTable.displayName };
+
+export function createInvitesRepo(db: Db) {
+  /** The invite still lets someone in at `now`: not revoked, not expired, not used up. */
+  const usable = (now: Date) =>
+    and(
+      isNull(chatInvitesTable.revokedAt),
+      or(isNull(chatInvitesTable.expiresAt), gt(chatInvitesTable.expiresAt, now)),
+      or(isNull(chatInvitesTable.maxUses), lt(chatInvitesTable.uses, chatInvitesTable.maxUses)),
+    );
+
+  return {
+    async insert(values: {
+      chatId: string;
+      token: string;
+      createdBy: string;
+      createdAt: Date;
+      expiresAt: Date | null;
+      maxUses: number | null;
+    }) {
+      const [row] = await db.insert(chatInvitesTable).values(values).returning();
+      return row!;
+    },
+
+    /** The chat's invites that were not revoked, newest first, with who made each. */
+    listForChat(chatId: string) {
+      return db
+        .select({ invite: chatInvitesTable, creator })
+        .from(chatInvitesTable)
+        .innerJoin(usersTable, eq(usersTable.id, chatInvitesTable.createdBy))
+        .where(and(eq(chatInvitesTable.chatId, chatId), isNull(chatInvitesTable.revokedAt)))
+        .orderBy(desc(chatInvitesTable.createdAt));
+    },
+
+    async findById(chatId: string, inviteId: string) {
+      const [row] = await db
+        .select({ invite: chatInvitesTable, creator })
+        .from(chatInvitesTable)
+        .innerJoin(usersTable, eq(usersTable.id, chatInvitesTable.createdBy))
+        .where(and(eq(chatInvitesTable.chatId, chatId), eq(chatInvitesTable.id, inviteId)));
+      return row;
+    },
+
+    /** Revokes once; `undefined` when it was revoked already (or is not the chat's). */
+    async revoke(chatId: string, inviteId: string, now: Date) {
+      const [row] = await db
+        .update(chatInvitesTable)
+        .set({ revokedAt: now })
+        .where(
+          and(
+            eq(chatInvitesTable.chatId, chatId),
+            eq(chatInvitesTable.id, inviteId),
+            isNull(chatInvitesTable.revokedAt),
+          ),
+        )
+        .returning();
+      return row;
+    },
+
+    /** The invite with its chat's title, description and member count (for the "Join?" page). */
+    async findByToken(token: string) {
+      const [row] = await db
+        .select({
+          invite: chatInvitesTable,
+          chat: { id: chatsTable.id, title: chatsTable.title, description: chatsTable.description },
+          memberCount: sql<number>`(select count(*)::int from ${chatMembersTable} where ${chatMembersTable.chatId} = ${chatsTable.id})`,
+        })
+        .from(chatInvitesTable)
+        .innerJoin(chatsTable, eq(chatsTable.id, chatInvitesTable.chatId))
+        .where(eq(chatInvitesTable.token, token));
+      return row;
+    },
+
+    /**
+     * Joins `userId` to the invite's chat at the chat's next rev, counting one use, in one
+     * transaction: the chat row lock (the rev) serializes joins, and the use is counted only
+     * while the invite is usable, so concurrent joins never pass `max_uses`. `undefined` (no rev
+     * burned, no use counted) when the invite is not usable or the user is a member already.
+     */
+    join(invite: { id: string; chatId: string }, userId: string, now: Date) {
+      return withChatRev(db, invite.chatId, async (tx, rev) => {
+        const [used] = await tx
+          .update(chatInvitesTable)
+          .set({ uses: sql`${chatInvitesTable.uses} + 1` })
+          .where(and(eq(chatInvitesTable.id, invite.id), usable(now)))
+          .returning({ id: chatInvitesTable.id });
+        if (!used) return undefined;
+        // A joiner's past is not unread (as for any join): the marker starts at the last message.
+        const readSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${invite.chatId})`;
+        const [member] = await tx
+          .insert(chatMembersTable)
+          .values({ chatId: invite.chatId, userId, role: 'member', rev, readSeq })
+          .onConflictDoNothing()
+          .returning();
+        return member;
+      });
+    },
+  };
+}
+export type InvitesRepo = ReturnType<typeof createInvitesRepo>;

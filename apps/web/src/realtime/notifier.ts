@@ -1,0 +1,90 @@
+import type { Message, User } from '@chatsockets/protocol';
+import type { QueryClient } from '@tanstack/react-query';
+import { i18n } from '../i18n';
+import { findChat } from '../state/chats';
+import { type NotifyFacts, shouldNotify } from '../state/should-notify';
+import { notificationPermission, useNotifyPrefs } from '../stores/notify-prefs.store';
+import { useRoute } from '../stores/route.store';
+
+/**
+ * Browser notifications for one signed-in user (the decision is `shouldNotify`, pure and
+ * tested). With several tabs open exactly one shows them: the tab holding the Web Lock
+ * `chatsockets.notifier` (the next one takes over when it closes); each notification is also
+ * tagged with the message id, so a browser without Web Locks still shows it once.
+ */
+export class Notifier {
+  private leader = typeof navigator === 'undefined' || !('locks' in navigator);
+  private release: (() => void) | undefined;
+  /** Facts from other features (mentions, replies), wired at the event that brings them. */
+  factsOf: (message: Message) => NotifyFacts = () => ({});
+
+  constructor(
+    private readonly qc: QueryClient,
+    private readonly self: User,
+  ) {
+    if (!this.leader) {
+      void navigator.locks.request(
+        'chatsockets.notifier',
+        () =>
+          new Promise<void>((resolve) => {
+            this.leader = true;
+            this.release = resolve;
+          }),
+      );
+    }
+  }
+
+  /** A new message arrived live. */
+  onMessage(message: Message): void {
+    if (!this.leader) return;
+    const reason = shouldNotify(
+      message,
+      this.self,
+      findChat(this.qc, message.chatId),
+      {
+        enabled: useNotifyPrefs.getState().enabled && notificationPermission() === 'granted',
+        hidden: document.visibilityState === 'hidden',
+      },
+      this.factsOf(message),
+    );
+    if (!reason) return;
+    const chat = findChat(this.qc, message.chatId);
+    const title =
+      reason === 'direct'
+        ? message.author.username
+        : i18n.t(`people:notify.${reason}`, { name: message.author.username, chat: chat?.title ?? '' });
+    const notification = new Notification(title, {
+      body: message.body.slice(0, 200),
+      tag: `message:${message.id}`,
+      data: { chatId: message.chatId, seq: message.seq },
+    });
+    notification.onclick = () => {
+      window.focus();
+      // The chat opens at its first unread message, which this one is.
+      useRoute.getState().navigate({ name: 'chat', chatId: message.chatId });
+      notification.close();
+    };
+    if (useNotifyPrefs.getState().sound) beep();
+  }
+
+  stop(): void {
+    this.release?.();
+  }
+}
+
+/** A short, quiet tone: no audio file to load. */
+function beep(): void {
+  try {
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.frequency.value = 880;
+    gain.gain.value = 0.05;
+    osc.connect(gain).connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.12);
+    osc.onended = () => void ctx.close();
+  } catch {
+    // No audio (autoplay policy, no device): the notification itself is enough.
+  }
+}
