@@ -2,9 +2,10 @@ import type { Message, User } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { i18n } from '../i18n';
 import { findChat } from '../state/chats';
-import { type NotifyFacts, shouldNotify } from '../state/should-notify';
+import { notifyFactsOf, shouldNotify } from '../state/should-notify';
 import { notificationPermission, useNotifyPrefs } from '../stores/notify-prefs.store';
 import { useRoute } from '../stores/route.store';
+import { plainText } from '../ui/markdown';
 
 /**
  * Browser notifications for one signed-in user (the decision is `shouldNotify`, pure and
@@ -15,8 +16,6 @@ import { useRoute } from '../stores/route.store';
 export class Notifier {
   private leader = typeof navigator === 'undefined' || !('locks' in navigator);
   private release: (() => void) | undefined;
-  /** Facts from other features (mentions, replies), wired at the event that brings them. */
-  factsOf: (message: Message) => NotifyFacts = () => ({});
 
   constructor(
     private readonly qc: QueryClient,
@@ -45,7 +44,7 @@ export class Notifier {
         enabled: useNotifyPrefs.getState().enabled && notificationPermission() === 'granted',
         hidden: document.visibilityState === 'hidden',
       },
-      this.factsOf(message),
+      notifyFactsOf(message, this.self),
     );
     if (!reason) return;
     const chat = findChat(this.qc, message.chatId);
@@ -54,7 +53,7 @@ export class Notifier {
         ? message.author.username
         : i18n.t(`people:notify.${reason}`, { name: message.author.username, chat: chat?.title ?? '' });
     const notification = new Notification(title, {
-      body: message.body.slice(0, 200),
+      body: plainText(message.body).slice(0, 200),
       tag: `message:${message.id}`,
       data: { chatId: message.chatId, seq: message.seq },
     });

@@ -17,9 +17,6 @@ const msg = (seq: number, mentions: string[], extra: Partial<Message> = {}): Mes
   reactions: [],
   pinnedAt: null,
   mentions,
-  replyTo: null,
-  reactions: [],
-  pinnedAt: null,
   ...extra,
 });
 const m = (count: number, seqs: number[]) => ({ unreadMentionCount: count, unreadMentionSeqs: seqs });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { faviconBadge, shouldNotify } from './should-notify';
+import { faviconBadge, notifyFactsOf, shouldNotify } from './should-notify';
 
 const me = { id: 'me' };
 const from = (id: string, over: { deletedAt?: string | null; editedAt?: string | null } = {}) => ({
@@ -46,5 +46,29 @@ describe('faviconBadge', () => {
       ]),
     ).toEqual({ count: 2, grey: false });
     expect(faviconBadge([{ unreadCount: 5, muted: true }])).toEqual({ count: 5, grey: true });
+  });
+});
+
+describe('notifyFactsOf', () => {
+  const ref = (authorId: string, deleted = false) => ({
+    id: 'm0',
+    seq: 1,
+    author: { id: authorId, username: authorId },
+    preview: 'x',
+    deleted,
+  });
+  it('[notify] a mention of me or of everyone, a reply to my (live) message', () => {
+    const me = { id: 'me' };
+    expect(notifyFactsOf({ mentions: ['me'], replyTo: null }, me)).toEqual({
+      mentionsMe: true,
+      repliesToMe: false,
+    });
+    expect(notifyFactsOf({ mentions: ['all'], replyTo: null }, me).mentionsMe).toBe(true);
+    expect(notifyFactsOf({ mentions: ['other'], replyTo: ref('me') }, me)).toEqual({
+      mentionsMe: false,
+      repliesToMe: true,
+    });
+    expect(notifyFactsOf({ mentions: [], replyTo: ref('other') }, me).repliesToMe).toBe(false);
+    expect(notifyFactsOf({ mentions: [], replyTo: ref('me', true) }, me).repliesToMe).toBe(false);
   });
 });

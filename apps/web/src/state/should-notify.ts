@@ -17,6 +17,17 @@ export interface NotifyFacts {
   repliesToMe?: boolean;
 }
 
+/** What a message's own fields say about you: it mentions you (or everyone), or answers you. */
+export function notifyFactsOf(
+  message: Pick<Message, 'mentions' | 'replyTo'>,
+  me: Pick<User, 'id'>,
+): NotifyFacts {
+  return {
+    mentionsMe: message.mentions.includes(me.id) || message.mentions.includes('all'),
+    repliesToMe: message.replyTo?.author.id === me.id && !message.replyTo.deleted,
+  };
+}
+
 export type NotifyReason = 'direct' | 'mention' | 'reply';
 
 /**
