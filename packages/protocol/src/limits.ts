@@ -37,4 +37,8 @@ export const LIMITS = {
   searchQueryMax: 500,
   searchPageDefault: 20,
   searchPageMax: 50,
+  /** Attachments on one message at most (a server may configure fewer). */
+  attachmentsPerMessageMax: 20,
+  /** An attachment's file name, in characters. */
+  fileNameMax: 255,
 } as const;

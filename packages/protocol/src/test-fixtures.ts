@@ -23,6 +23,7 @@ export const message: Message = {
   editedAt: null,
   deletedAt: null,
   rev: 3,
+  attachments: [],
 };
 
 export const chat: Chat = {

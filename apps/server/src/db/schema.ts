@@ -1,8 +1,11 @@
+import type { Attachment } from '@chatsockets/protocol';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -118,6 +121,11 @@ export const messagesTable = pgTable(
     deletedAt: timestamp({ withTimezone: true }),
     /** The rev of this message's last change (created, edited, deleted). */
     rev: integer().notNull().default(0),
+    /**
+     * What the message shows of its attachments (protocol `Attachment[]`), filled at insert by
+     * the `messages_fill_attachments` trigger (drizzle/0011) from the send's claimed uploads.
+     */
+    attachments: jsonb().$type<Attachment[]>().notNull().default(sql`'[]'::jsonb`),
   },
   (t) => [
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
@@ -153,7 +161,44 @@ export const chatDeparturesTable = pgTable(
   ],
 );
 
+/**
+ * One upload. Its message is the one with (author_id, chat_id, client_id) =
+ * (uploader_id, chat_id, message_client_id), set when a send claims it; unclaimed (or claimed
+ * by a send that never committed) uploads are swept after UPLOAD_ORPHAN_TTL_MS.
+ */
+export const attachmentsTable = pgTable(
+  'attachments',
+  {
+    id: uuid().primaryKey(),
+    uploaderId: uuid()
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    /** The upload's idempotency key, per uploader. */
+    clientId: text().notNull(),
+    name: text().notNull(),
+    size: bigint({ mode: 'number' }).notNull(),
+    mime: text().notNull(),
+    kind: text({ enum: ['image', 'file'] }).notNull(),
+    width: integer(),
+    height: integer(),
+    blobKey: text().notNull(),
+    thumbKey: text(),
+    chatId: uuid().references(() => chatsTable.id, { onDelete: 'cascade' }),
+    messageClientId: text(),
+    /** Its place among the message's attachments. */
+    position: integer(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('attachments_uploader_client_key').on(t.uploaderId, t.clientId),
+    index('attachments_claim_idx').on(t.uploaderId, t.chatId, t.messageClientId),
+    index('attachments_created_at_idx').on(t.createdAt),
+    check('attachments_kind_check', sql`${t.kind} in ('image', 'file')`),
+  ],
+);
+
 export const schema = {
+  attachmentsTable,
   usersTable,
   sessionsTable,
   chatsTable,

@@ -13,4 +13,5 @@ export const toMessage = (row: MessageRow, author: { id: string; username: strin
   editedAt: row.editedAt?.toISOString() ?? null,
   deletedAt: row.deletedAt?.toISOString() ?? null,
   rev: row.rev,
+  attachments: row.deletedAt ? [] : (row.attachments ?? []),
 });

@@ -72,6 +72,8 @@ function toOutcome(row: StoredRow): SendOutcome {
       editedAt: toDate(row.edited_at),
       deletedAt: toDate(row.deleted_at),
       rev: Number(row.rev),
+      // send_messages() does not return them; a send that carried attachments reads its row back.
+      attachments: [],
     },
     author: { id: row.author_id, username: row.username },
   };
@@ -180,7 +182,7 @@ export function createMessagesRepo(
     change(
       chatId: string,
       messageId: string,
-      patch: Pick<MessageRow, 'body'> & Partial<Pick<MessageRow, 'editedAt' | 'deletedAt'>>,
+      patch: Pick<MessageRow, 'body'> & Partial<Pick<MessageRow, 'editedAt' | 'deletedAt' | 'attachments'>>,
     ): Promise<MessageRow | undefined> {
       return withChatRev(db, chatId, async (tx, rev) => {
         const [row] = await tx

@@ -73,9 +73,9 @@ export function createCommands(deps: {
       return {};
     },
 
-    async 'message.send'(conn, { chatId, clientId, body }) {
+    async 'message.send'(conn, { chatId, clientId, body, attachmentIds }) {
       const started = performance.now();
-      const { message } = await messages.send(conn.actor, chatId, { clientId, body });
+      const { message } = await messages.send(conn.actor, chatId, { clientId, body, attachmentIds });
       metrics.sendAcked('ws', started);
       return { message };
     },

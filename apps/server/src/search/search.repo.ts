@@ -1,3 +1,4 @@
+import type { Attachment } from '@chatsockets/protocol';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
@@ -48,6 +49,7 @@ interface Raw {
   edited_at: Date | string | null;
   deleted_at: Date | string | null;
   rev: number;
+  attachments: Attachment[] | string;
   username: string;
   headline: string;
   rank: number | string;
@@ -100,7 +102,7 @@ export function createSearchRepo(db: Db) {
           limit ${f.limit}
         )
         select m.id, m.chat_id, m.seq, m.author_id, m.client_id, m.body, m.created_at, m.edited_at,
-               m.deleted_at, m.rev, u.username, p.rank, p.created_us::text as created_us,
+               m.deleted_at, m.rev, m.attachments, u.username, p.rank, p.created_us::text as created_us,
                ts_headline('russian'::regconfig, m.body, q.query, ${HEADLINE_OPTIONS}) as headline
         from page p
         join messages m on m.id = p.id
@@ -120,6 +122,7 @@ export function createSearchRepo(db: Db) {
           editedAt: toDate(r.edited_at),
           deletedAt: toDate(r.deleted_at),
           rev: Number(r.rev),
+          attachments: typeof r.attachments === 'string' ? JSON.parse(r.attachments) : r.attachments,
         },
         author: { id: r.author_id, username: r.username },
         headline: r.headline,

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { MessageSchema, UserRefSchema } from '../entities.js';
 import { LIMITS } from '../limits.js';
-import { ClientIdSchema, IdSchema, limitQuery, MessageBodySchema, SeqQuerySchema } from '../primitives.js';
+import {
+  AttachmentIdsSchema,
+  ClientIdSchema,
+  IdSchema,
+  limitQuery,
+  MessageBodySchema,
+  SendBodySchema,
+  SeqQuerySchema,
+} from '../primitives.js';
 
 export const MessageParamsSchema = z.strictObject({ chatId: IdSchema, messageId: IdSchema });
 
@@ -25,7 +33,10 @@ export type MessagePage = z.infer<typeof MessagePageSchema>;
 
 export const SendMessageBodySchema = z.strictObject({
   clientId: ClientIdSchema,
-  body: MessageBodySchema,
+  /** May be empty (or absent) when `attachmentIds` is not: a message may be only attachments. */
+  body: SendBodySchema.default(''),
+  /** An addition to PROTOCOL v1 (docs/PROTOCOL.md › Attachments). */
+  attachmentIds: AttachmentIdsSchema.optional(),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
 

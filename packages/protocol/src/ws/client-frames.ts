@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ClientIdSchema, IdSchema, MessageBodySchema, RevSchema, SeqSchema } from '../primitives.js';
+import {
+  AttachmentIdsSchema,
+  ClientIdSchema,
+  IdSchema,
+  MessageBodySchema,
+  RevSchema,
+  SendBodySchema,
+  SeqSchema,
+} from '../primitives.js';
 
 /** A frame with an `id` (any string or number) gets exactly one reply carrying that id. */
 export const FrameIdSchema = z.union([z.string(), z.number()]);
@@ -20,7 +28,10 @@ export const UnsubscribeFrameSchema = frame('unsubscribe', { chatId: IdSchema })
 export const SendFrameSchema = frame('message.send', {
   chatId: IdSchema,
   clientId: ClientIdSchema,
-  body: MessageBodySchema,
+  /** May be empty (or absent) when `attachmentIds` is not: a message may be only attachments. */
+  body: SendBodySchema.default(''),
+  /** An addition to PROTOCOL v1 (docs/PROTOCOL.md › Attachments). */
+  attachmentIds: AttachmentIdsSchema.optional(),
 });
 export const EditFrameSchema = frame('message.edit', { messageId: IdSchema, body: MessageBodySchema });
 export const DeleteFrameSchema = frame('message.delete', { messageId: IdSchema });
