@@ -1,10 +1,13 @@
 import type { User } from '@chatsockets/protocol';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLogout } from '../features/auth/use-auth';
 import { ChatActions } from '../features/chats/ChatActions';
 import { ChatList } from '../features/chats/ChatList';
 import { useRoute } from '../stores/route.store';
 import { ChatScreen } from './ChatScreen';
 import { ConnectionStatus } from './ConnectionStatus';
+import { SearchPanel } from './SearchPanel';
 import { useUnreadTitle } from './use-unread-title';
 
 /** The signed-in frame: who you are, the connection, your chats, and the open chat. */
@@ -13,12 +16,23 @@ export function Shell({ user }: { user: User }) {
   const route = useRoute((s) => s.route);
   const chatId = route.name === 'chat' ? route.chatId : null;
   useUnreadTitle();
+  const { t } = useTranslation('search');
+  const [searching, setSearching] = useState(false);
   return (
     <div className="shell">
       <header className="topbar">
         <span className="topbar__brand">Chatsockets</span>
         <ConnectionStatus />
         <span className="topbar__spacer" />
+        <button
+          type="button"
+          className="button"
+          onClick={() => setSearching((s) => !s)}
+          aria-pressed={searching}
+          data-testid="open-search"
+        >
+          {t('open')}
+        </button>
         <span className="topbar__user" data-testid="current-user">
           {user.username}
         </span>
@@ -32,7 +46,9 @@ export function Shell({ user }: { user: User }) {
           <ChatList activeChatId={chatId} />
         </aside>
         <main className="chat-pane">
-          {chatId ? (
+          {searching ? (
+            <SearchPanel self={user} chatId={chatId} onClose={() => setSearching(false)} />
+          ) : chatId ? (
             <ChatScreen key={chatId} chatId={chatId} self={user} />
           ) : (
             <>

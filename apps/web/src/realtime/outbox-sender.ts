@@ -69,9 +69,10 @@ export class OutboxSender {
 
   private deliver(entry: PendingMessage) {
     const { chatId, clientId, body } = entry;
+    const attachmentIds = entry.attachments?.length ? entry.attachments.map((a) => a.id) : undefined;
     return this.socket.isOpen
-      ? this.socket.request({ type: 'message.send', chatId, clientId, body })
-      : messagesApi.send(chatId, { clientId, body });
+      ? this.socket.request({ type: 'message.send', chatId, clientId, body, attachmentIds })
+      : messagesApi.send(chatId, { clientId, body, attachmentIds });
   }
 
   private async send(entry: PendingMessage): Promise<void> {

@@ -1,7 +1,8 @@
-import type { User } from '@chatsockets/protocol';
+import type { Snippet, User } from '@chatsockets/protocol';
 import { useState } from 'react';
 import type { TimelineItem } from '../../state/merge-messages';
 import { formatFull, formatTime } from '../../ui/format-time';
+import { AttachmentList } from './files/AttachmentList';
 import { MessageActions } from './MessageActions';
 import { MessageBody } from './MessageBody';
 import { MessageEditor } from './MessageEditor';
@@ -19,6 +20,12 @@ export interface MessageItemProps {
   canEdit: boolean;
   /** The user's latest confirmed message shows who has seen it. */
   showSeenBy: boolean;
+  /** Search: the matched words marked in a snippet, shown instead of the whole body. */
+  snippet?: Snippet;
+  /** The message a jump (from search) landed on. */
+  highlighted?: boolean;
+  /** Shown elsewhere (search results): no actions, no delivery status. */
+  readOnly?: boolean;
 }
 
 function className(v: MessageView): string {
@@ -44,6 +51,9 @@ export function MessageItem({
   canModerate,
   canEdit,
   showSeenBy,
+  snippet,
+  highlighted,
+  readOnly,
 }: MessageItemProps) {
   const v = toMessageView(item, self);
   const [editing, setEditing] = useState(false);
@@ -51,7 +61,8 @@ export function MessageItem({
   const canDelete = message !== null && !v.deleted && (v.mine || canModerate);
   return (
     <article
-      className={className(v)}
+      className={`${className(v)}${highlighted ? ' message--highlighted' : ''}`}
+      data-highlighted={highlighted ? true : undefined}
       data-testid="message"
       data-seq={v.seq ?? undefined}
       data-status={v.status}
@@ -75,13 +86,26 @@ export function MessageItem({
         <div className="message__bubble">
           {v.deleted ? (
             <span className="message__body">This message was deleted</span>
+          ) : snippet ? (
+            <span className="message__body message__snippet" data-testid="snippet">
+              {snippet.map((s, i) =>
+                s.hit ? (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: segments never reorder
+                  <mark key={i}>{s.text}</mark>
+                ) : (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: segments never reorder
+                  <span key={i}>{s.text}</span>
+                ),
+              )}
+            </span>
           ) : (
-            <MessageBody body={v.body} />
+            v.body && <MessageBody body={v.body} />
           )}
+          {!v.deleted && <AttachmentList attachments={v.attachments} />}
         </div>
       )}
-      <MessageStatus chatId={chatId} item={item} view={v} showSeenBy={showSeenBy} />
-      {canDelete && !editing && (
+      {!readOnly && <MessageStatus chatId={chatId} item={item} view={v} showSeenBy={showSeenBy} />}
+      {canDelete && !editing && !readOnly && (
         <MessageActions
           chatId={chatId}
           message={message}

@@ -1,10 +1,11 @@
 import type { Chat, User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { messagesQuery } from '../../api/queries';
 import { buildTimeline } from '../../state/merge-messages';
+import { useJump } from '../../stores/jump.store';
 import { useOutbox } from '../../stores/outbox.store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { MessageItem } from './MessageItem';
@@ -78,6 +79,27 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
   });
   const items = virtualizer.getVirtualItems();
 
+  // A jump from search: page back until the message is held, then bring it into view.
+  const target = useJump((s) => (s.target?.chatId === chat.id ? s.target : null));
+  const highlighted = useJump((s) => (s.highlighted?.chatId === chat.id ? s.highlighted.seq : null));
+  const loadOlder = older.mutate;
+  const loadingOlder = older.isPending;
+  useEffect(() => {
+    if (!target || !messages.isSuccess) return;
+    const index = rows.findIndex(
+      (r) => r.kind === 'item' && r.item.kind === 'confirmed' && r.item.message.seq === target.seq,
+    );
+    if (index >= 0) {
+      virtualizer.scrollToIndex(index, { align: 'center' });
+      useJump.getState().arrived();
+      return;
+    }
+    const oldest = messages.data?.messages[0]?.seq;
+    if (messages.data?.hasOlder && oldest !== undefined && oldest > target.seq) {
+      if (!loadingOlder) loadOlder();
+    } else useJump.getState().arrived(); // not there (deleted meanwhile): stop looking
+  }, [target, rows, messages.isSuccess, messages.data, loadingOlder, loadOlder, virtualizer]);
+
   return (
     <div className="messages">
       {messages.isError && <ErrorMessage error={messages.error} />}
@@ -126,6 +148,11 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
                     canModerate={canModerate}
                     canEdit={canEdit}
                     showSeenBy={row.key === seenByKey}
+                    highlighted={
+                      highlighted !== null &&
+                      row.item.kind === 'confirmed' &&
+                      row.item.message.seq === highlighted
+                    }
                   />
                 )}
               </div>
