@@ -127,7 +127,7 @@ async function main() {
     await sql`analyze`;
     const indexed = performance.now();
     const [{ count } = { count: '?' }] = await sql<{ count: string }[]>`select count(*) from messages`;
-    const [{ size }] = await sql<
+    const [{ size } = { size: '?' }] = await sql<
       { size: string }[]
     >`select pg_size_pretty(pg_relation_size('messages_search_idx')) as size`;
     console.log(
