@@ -6,6 +6,7 @@
 //     [--messages=1000000] [--chats=1000] [--member=50] [--queries=300]
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +19,16 @@ const MESSAGES = arg('messages', 1_000_000);
 const CHATS = arg('chats', 1000);
 const MEMBER_OF = arg('member', 50);
 const QUERIES = arg('queries', 300);
+/** A long tail of rarer words (7-letter tokens), as a real vocabulary has: half of each body. */
+const RARE = arg('rare', 20_000);
+const rareWord = (n: number) => createHash('md5').update(String(n)).digest('hex').slice(0, 7);
 const base = process.env.DATABASE_URL;
 if (!base) throw new Error('DATABASE_URL is required (real Postgres)');
 
-// A vocabulary of everyday words in both languages; a message draws 6–16 of them with a skew
-// (word i is picked with probability falling like a power law), so a few words are in most
-// messages and most words in few, as in real text.
+// A vocabulary of everyday words in both languages; a message draws 6–16 words, half of them
+// from these with a skew (word i is picked with probability falling like a power law, so the
+// first few are in a third of all messages, like stop words that are not on a stop list) and
+// half from a long tail of RARE tokens, so most words are in few messages, as in real text.
 const WORDS = `
 время человек год дело жизнь день рука работа слово место лицо друг глаз вопрос дом сторона страна мир случай
 голова ребёнок сила конец вид система часть город отношение женщина деньги земля машина вода отец проблема час
@@ -115,7 +120,9 @@ async function main() {
       insert into messages (chat_id, seq, author_id, client_id, body, created_at, rev)
       select c.id, s, (select user_id from chat_members where chat_id = c.id limit 1), s::text,
              -- k * 0 ties the aggregate to the inner query (an aggregate of outer columns only is the outer query's).
-             (select string_agg(w.words[1 + floor(w.n * power(random() + k * 0, 2.2))::int], ' ')
+             (select string_agg(case when random() < 0.5
+                                     then w.words[1 + floor(w.n * power(random() + k * 0, 2.2))::int]
+                                     else substr(md5(floor(${RARE} * power(random() + k * 0, 1.5))::text), 1, 7) end, ' ')
                 from generate_series(1, 6 + (random() * 10)::int + s * 0) k),
              now() - make_interval(mins => ${perChat} - s), s
       from c, w, generate_series(1, ${perChat}) s`;
@@ -144,7 +151,8 @@ async function main() {
     const kinds: Array<[string, () => { q: string; chatId?: string }]> = [
       ['common word', () => ({ q: pick(0, 10) })],
       ['middle word', () => ({ q: pick(40, 120) })],
-      ['rare word', () => ({ q: pick(WORDS.length - 40, WORDS.length) })],
+      ['rarest everyday word', () => ({ q: pick(WORDS.length - 40, WORDS.length) })],
+      ['long-tail word', () => ({ q: rareWord(Math.floor(RARE * 0.5 + Math.random() * RARE * 0.5)) })],
       ['two words', () => ({ q: `${pick(0, 60)} ${pick(20, 120)}` })],
       ['phrase', () => ({ q: `"${pick(0, 20)} ${pick(0, 20)}"` })],
       ['word -word', () => ({ q: `${pick(10, 80)} -${pick(0, 10)}` })],
