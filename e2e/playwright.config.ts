@@ -17,7 +17,8 @@ if (!process.env.DATABASE_URL && !process.env.E2E_PGLITE_DIR) {
 const pgliteDir = process.env.DATABASE_URL ? undefined : process.env.E2E_PGLITE_DIR;
 const database: Record<string, string> = process.env.DATABASE_URL
   ? { DATABASE_URL: process.env.DATABASE_URL }
-  : { PGLITE_DIR: pgliteDir as string };
+  : // Attachments' files beside the database, removed with it by global-teardown.ts.
+    { PGLITE_DIR: join(pgliteDir as string, 'pglite'), BLOB_DIR: join(pgliteDir as string, 'blobs') };
 
 export default defineConfig({
   testDir: './tests',

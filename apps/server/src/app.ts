@@ -4,6 +4,9 @@ import fastifyHelmet from '@fastify/helmet';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { createAttachmentsRepo } from './attachments/attachments.repo.js';
+import attachmentsRoutes from './attachments/attachments.routes.js';
+import { createAttachmentsService } from './attachments/attachments.service.js';
 import authPlugin from './auth/auth.plugin.js';
 import authRoutes from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
@@ -63,10 +66,17 @@ export interface AppOverrides {
   presence?: Presence;
   /** Where logs go (tests read them); stdout otherwise. */
   logStream?: LogStream;
-  /** Where file bytes go (avatars); otherwise opened from config (BLOB_STORE). */
-  blobs?: BlobStore;
   /** The clock sessions expire by (tests move it instead of waiting). */
   now?: () => Date;
+  /** Where file bytes (attachments, avatars) go; tests hand in their own; otherwise from config (BLOB_STORE). */
+  blobs?: BlobStore;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Deletes expired unattached uploads now (what the periodic sweep does); how many. */
+    sweepUploads(): Promise<number>;
+  }
 }
 
 /** under-pressure's answer, through the error handler so it has the protocol's shape. */
@@ -115,6 +125,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.addHook('onRoute', (route) => {
     const handler = route.handler;
     if (route.websocket) return;
+    // An upload's handler lives as long as its body streams in; HTTP_REQUEST_TIMEOUT_MS bounds that.
+    if ((route.config as { streamsBody?: boolean } | undefined)?.streamsBody) return;
     route.handler = function deadlined(this: unknown, request, reply) {
       return withDeadline(
         Promise.resolve(handler.call(this as never, request, reply)),
@@ -152,7 +164,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     invites: createInvitesRepo(db),
     search: createSearchRepo(db),
     reactions: createReactionsRepo(db),
+    attachments: createAttachmentsRepo(db),
   };
+  const blobs = overrides.blobs ?? (await openBlobStore(config.blobs));
+  const attachments = createAttachmentsService({
+    attachments: repos.attachments,
+    chats: repos.chats,
+    blobs,
+    limits: config.uploads,
+    now: overrides.now,
+    log: app.log,
+  });
   const auth = createAuthService({
     users: repos.users,
     sessions: repos.sessions,
@@ -177,10 +199,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     publish,
     now: overrides.now,
   });
-  const blobs = overrides.blobs ?? (await openBlobStore(config.blobs));
   const avatars = createAvatarsService({ users: repos.users, chats: repos.chats, blobs, publish });
   const settings = createSettingsService({ users: repos.users, publish, chatIdsOf: repos.chats.chatIdsOf });
-  const messages = createMessagesService({ messages: repos.messages, chats: repos.chats, publish });
+  const messages = createMessagesService({
+    messages: repos.messages,
+    chats: repos.chats,
+    publish,
+    attachments,
+    log: app.log,
+  });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
   const search = createSearchService({
     search: repos.search,
@@ -285,6 +312,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(changesRoutes, { changes });
   await app.register(searchRoutes, { search });
   await app.register(reactionsRoutes, { reactions });
+  await app.register(attachmentsRoutes, { attachments, maxBytes: config.uploads.maxBytes });
   await app.register(healthRoutes, { database, bus });
   await app.register(opsRoutes, { metrics });
   await app.register(gateway, {
@@ -314,9 +342,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       );
   }, config.sessionPurgeMs);
   sessionPurge.unref();
+  const uploadSweep = setInterval(() => {
+    attachments
+      .sweep()
+      .catch((err: unknown) =>
+        app.log.warn({ err: { message: (err as Error).message } }, 'upload sweep failed'),
+      );
+  }, config.uploads.sweepMs);
+  uploadSweep.unref();
+  // Tests run the sweep on their own clock instead of waiting for the interval.
+  app.decorate('sweepUploads', () => attachments.sweep());
 
   app.addHook('onClose', async () => {
     clearInterval(sessionPurge);
+    clearInterval(uploadSweep);
     await hub.settled(); // sockets closed in preClose still announce their users offline
     if (!overrides.presence) await presence.close();
     if (!overrides.bus) await bus.close();

@@ -121,6 +121,24 @@ const EnvSchema = z.object({
    * `s3` (any S3-compatible bucket, shared by every instance; docs/SCALING.md).
    */
   BLOB_STORE: z.enum(['fs', 's3']).default('fs'),
+  /** One upload's size at most (bytes). */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(25 * 1024 * 1024),
+  /** Attachments on one message at most (up to the protocol's 20). */
+  ATTACHMENTS_PER_MESSAGE: z.coerce.number().int().min(1).max(20).default(10),
+  /** The bytes one user's uploads may take in all (attached or not); 0: no quota. */
+  UPLOAD_QUOTA_BYTES: int(1024 * 1024 * 1024),
+  /** An upload no sent message holds is deleted once it is this old. */
+  UPLOAD_ORPHAN_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 3600_000),
+  /** How often each instance sweeps those (and files of deleted messages left by a crash). */
+  UPLOAD_SWEEP_MS: z.coerce.number().int().min(1).default(3600_000),
   /** The filesystem store's directory; default next to the PGlite directory. */
   BLOB_DIR: z.string().default(fileURLToPath(new URL('../.data/blobs', import.meta.url))),
   S3_BUCKET: z.string().min(1).optional(),
@@ -165,6 +183,13 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
   const port = env.PORT;
   return {
     blobs: blobsConfig(env),
+    uploads: {
+      maxBytes: env.UPLOAD_MAX_BYTES,
+      perMessage: env.ATTACHMENTS_PER_MESSAGE,
+      quotaBytes: env.UPLOAD_QUOTA_BYTES,
+      orphanTtlMs: env.UPLOAD_ORPHAN_TTL_MS,
+      sweepMs: env.UPLOAD_SWEEP_MS,
+    },
     env: env.NODE_ENV,
     port,
     host: env.HOST,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { type AppOverrides, buildApp } from '../src/app.js';
@@ -57,9 +60,12 @@ export async function openTestDatabase(
 
 export async function buildTestApp(driver: Driver, env: Record<string, string> = {}): Promise<TestContext> {
   const { database, config: baseConfig, dispose } = await openTestDatabase(driver);
+  // Each app's files in a directory of its own, removed on close.
+  const blobDir = mkdtempSync(join(tmpdir(), 'chatsockets-blobs-'));
   const configFor = (extra: Record<string, string>) =>
     loadConfig({
       ...TEST_ENV,
+      BLOB_DIR: blobDir,
       ...(baseConfig.db.driver === 'postgres' ? { DATABASE_URL: baseConfig.db.url } : {}),
       ...extra,
     });
@@ -86,6 +92,7 @@ export async function buildTestApp(driver: Driver, env: Record<string, string> =
     async close() {
       await ctx.app.close();
       await dispose();
+      rmSync(blobDir, { recursive: true, force: true });
     },
   };
   return ctx;

@@ -95,6 +95,24 @@ export const ReactionSchema = z.object({
 });
 export type Reaction = z.infer<typeof ReactionSchema>;
 
+/**
+ * An addition to PROTOCOL v1: a file on a message (docs/PROTOCOL.md › Attachments). Its bytes
+ * are at `GET /api/attachments/:id` (and `/thumbnail` when `thumbnail`), for whoever may read
+ * the message's chat; `mime` is sniffed from the bytes, never taken from the client.
+ */
+export const AttachmentSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  size: z.number().int().min(0),
+  mime: z.string(),
+  /** `image`: a raster image the server could read (it has dimensions and a thumbnail). */
+  kind: z.enum(['image', 'file']),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  thumbnail: z.boolean(),
+});
+export type Attachment = z.infer<typeof AttachmentSchema>;
+
 export const MessageSchema = z.object({
   id: IdSchema,
   chatId: IdSchema,
@@ -116,6 +134,11 @@ export const MessageSchema = z.object({
    * in order), `"all"` for `<@all>`; `[]` for none and for a deleted message.
    */
   mentions: z.array(IdSchema),
+  /**
+   * An addition to PROTOCOL v1: its files, in the order sent; `[]` once deleted. This server
+   * always sends it; optional so that a message without files may leave it out.
+   */
+  attachments: z.array(AttachmentSchema).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 

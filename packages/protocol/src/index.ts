@@ -5,6 +5,7 @@ export * from './http/chats.js';
 export * from './http/messages.js';
 export * from './http/ops.js';
 export * from './http/search.js';
+export * from './http/uploads.js';
 export * from './limits.js';
 export * from './mentions.js';
 export * from './primitives.js';

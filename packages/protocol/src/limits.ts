@@ -58,4 +58,8 @@ export const LIMITS = {
   replyPreviewMax: 120,
   /** `Chat.unreadMentionSeqs` lists at most this many (the oldest unread mentions). */
   mentionSeqsMax: 100,
+  /** Attachments on one message at most (a server may configure fewer). */
+  attachmentsPerMessageMax: 20,
+  /** An attachment's file name, in characters. */
+  fileNameMax: 255,
 } as const;

@@ -39,6 +39,20 @@ export const MessageBodySchema = z
   .refine((s) => s.trim().length >= LIMITS.bodyMin, 'must not be empty')
   .refine((s) => s.trim().length <= LIMITS.bodyMax, `must be at most ${LIMITS.bodyMax} characters`);
 
+/**
+ * The body of a send that may carry attachments: like MessageBodySchema but may be empty (or
+ * absent); the server refuses a send with neither text nor attachments (400, path `body`).
+ */
+export const SendBodySchema = z
+  .string()
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE)
+  .refine((s) => s.trim().length <= LIMITS.bodyMax, `must be at most ${LIMITS.bodyMax} characters`);
+
+/** Attachments (uploaded first, `POST /api/uploads`) that a send puts on its message. */
+export const AttachmentIdsSchema = z
+  .array(z.string().min(1).toLowerCase())
+  .max(LIMITS.attachmentsPerMessageMax, `at most ${LIMITS.attachmentsPerMessageMax} attachments`);
+
 export const ChatTitleSchema = z
   .string()
   .trim()

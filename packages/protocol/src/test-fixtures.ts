@@ -27,6 +27,7 @@ export const message: Message = {
   reactions: [],
   pinnedAt: null,
   mentions: [],
+  attachments: [],
 };
 
 export const chat: Chat = {

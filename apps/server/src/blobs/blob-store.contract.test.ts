@@ -21,7 +21,7 @@ blobStoreContract('s3 (local S3-compatible server)', async () => {
 });
 
 describe('[blob] filesystem specifics', () => {
-  it('[blob fs] temp files of a crashed put are removed at start, and a failed put leaves none', async () => {
+  it('[blob fs] temp files of a crashed put are removed at start once stale, and a failed put leaves none', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'blobs-'));
     try {
       const store = await createFsBlobStore(dir);
@@ -33,10 +33,13 @@ describe('[blob] filesystem specifics', () => {
       });
       await expect(store.put('a/b', failing)).rejects.toThrow('boom');
       expect(await readdir(join(dir, '.tmp'))).toEqual([]);
-      const { writeFile } = await import('node:fs/promises');
+      const { utimes, writeFile } = await import('node:fs/promises');
       await writeFile(join(dir, '.tmp', 'left-by-a-crash.part'), 'x');
+      await writeFile(join(dir, '.tmp', 'in-flight-elsewhere.part'), 'x');
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+      await utimes(join(dir, '.tmp', 'left-by-a-crash.part'), twoHoursAgo, twoHoursAgo);
       await createFsBlobStore(dir);
-      expect(await readdir(join(dir, '.tmp'))).toEqual([]);
+      expect(await readdir(join(dir, '.tmp'))).toEqual(['in-flight-elsewhere.part']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,17 +28,26 @@ export function byteCounter(maxBytes = Number.POSITIVE_INFINITY) {
   return { counter, bytes: () => bytes };
 }
 
+/** Parts an hour old belong to a put that died with its process; younger ones may be in flight. */
+async function removeStaleParts(tmpDir: string, olderThanMs = 3600_000) {
+  for (const name of await readdir(tmpDir)) {
+    const path = join(tmpDir, name);
+    const s = await stat(path).catch(() => undefined);
+    if (s && Date.now() - s.mtimeMs > olderThanMs) await rm(path, { force: true });
+  }
+}
+
 /**
  * Blobs as files under `root` (default: next to the PGlite directory). A put writes a temp
  * file in `root/.tmp`, fsyncs it and renames it into place, so a reader sees the old object or
  * the whole new one, never a half-written file, and a crash leaves only temp files (removed at
- * start). Only one instance can use it: several instances need a shared store (S3).
+ * the next start once an hour old). Only one instance can use it: several instances need a shared store (S3).
  */
 export async function createFsBlobStore(root: string): Promise<BlobStore> {
   const base = resolve(root);
   const tmpDir = join(base, '.tmp');
-  await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir, { recursive: true });
+  await removeStaleParts(tmpDir);
 
   const pathOf = (key: string) => {
     assertBlobKey(key);

@@ -1,10 +1,13 @@
+import type { Attachment } from '@chatsockets/protocol';
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -141,6 +144,11 @@ export const messagesTable = pgTable(
     pinnedAt: timestamp({ withTimezone: true }),
     /** The ids the body's `<@id>` tokens mention ("all" for everyone), derived by Postgres (drizzle/0010). */
     mentions: text().array().notNull().generatedAlwaysAs(sql`message_mentions(body)`),
+    /**
+     * What the message shows of its attachments (protocol `Attachment[]`), filled at insert by
+     * the `messages_fill_attachments` trigger (drizzle/0011) from the send's claimed uploads.
+     */
+    attachments: jsonb().$type<Attachment[]>().notNull().default(sql`'[]'::jsonb`),
   },
   (t) => [
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
@@ -222,7 +230,44 @@ export const chatInvitesTable = pgTable(
   ],
 );
 
+/**
+ * One upload. Its message is the one with (author_id, chat_id, client_id) =
+ * (uploader_id, chat_id, message_client_id), set when a send claims it; unclaimed (or claimed
+ * by a send that never committed) uploads are swept after UPLOAD_ORPHAN_TTL_MS.
+ */
+export const attachmentsTable = pgTable(
+  'attachments',
+  {
+    id: uuid().primaryKey(),
+    uploaderId: uuid()
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    /** The upload's idempotency key, per uploader. */
+    clientId: text().notNull(),
+    name: text().notNull(),
+    size: bigint({ mode: 'number' }).notNull(),
+    mime: text().notNull(),
+    kind: text({ enum: ['image', 'file'] }).notNull(),
+    width: integer(),
+    height: integer(),
+    blobKey: text().notNull(),
+    thumbKey: text(),
+    chatId: uuid().references(() => chatsTable.id, { onDelete: 'cascade' }),
+    messageClientId: text(),
+    /** Its place among the message's attachments. */
+    position: integer(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('attachments_uploader_client_key').on(t.uploaderId, t.clientId),
+    index('attachments_claim_idx').on(t.uploaderId, t.chatId, t.messageClientId),
+    index('attachments_created_at_idx').on(t.createdAt),
+    check('attachments_kind_check', sql`${t.kind} in ('image', 'file')`),
+  ],
+);
+
 export const schema = {
+  attachmentsTable,
   usersTable,
   sessionsTable,
   chatsTable,

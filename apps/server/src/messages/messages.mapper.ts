@@ -18,4 +18,5 @@ export const toMessage = ({ message: row, author, replyTo, reactions }: FullMess
   pinnedAt: row.pinnedAt?.toISOString() ?? null,
   // The same rule as the stored column (drizzle/0010), from the body the client also sees.
   mentions: row.deletedAt ? [] : mentionsOf(row.body),
+  attachments: row.deletedAt ? [] : (row.attachments ?? []),
 });

@@ -83,6 +83,8 @@ function toOutcome(row: StoredRow): SendOutcome {
       rev: Number(row.rev),
       replyToId: row.reply_to_id,
       pinnedAt: toDate(row.pinned_at),
+      // send_messages() does not return them; a send that carried attachments reads its row back.
+      attachments: [],
     },
     author: { id: row.author_id, username: row.username },
   };
@@ -236,7 +238,7 @@ export function createMessagesRepo(
       chatId: string,
       messageId: string,
       author: MessageWithAuthor['author'],
-      patch: Pick<MessageRow, 'body'> & Partial<Pick<MessageRow, 'editedAt' | 'deletedAt'>>,
+      patch: Pick<MessageRow, 'body'> & Partial<Pick<MessageRow, 'editedAt' | 'deletedAt' | 'attachments'>>,
     ): Promise<FullMessage | undefined> {
       return withChatRev(db, chatId, async (tx, rev) => {
         // A deleted message keeps no reactions and no pin (the same rev carries all of it).

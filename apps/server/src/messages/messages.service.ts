@@ -30,13 +30,21 @@ export async function loadMessageFor(
   return { ...found, access };
 }
 
+/** What sending and deleting need of attachments (attachments/attachments.service.ts). */
+export interface MessageAttachments {
+  claim(authorId: string, chatId: string, clientId: string, ids: string[]): Promise<void>;
+  removeForMessage(authorId: string, chatId: string, clientId: string): Promise<void>;
+}
+
 export function createMessagesService(deps: {
   messages: MessagesRepo;
   chats: ChatsRepo;
   publish: Publish;
+  attachments?: MessageAttachments;
+  log?: { warn(obj: object, msg: string): void };
   now?: () => Date;
 }) {
-  const { messages, chats, publish } = deps;
+  const { messages, chats, publish, attachments } = deps;
   const now = deps.now ?? (() => new Date());
 
   const loadMessage = (actor: Actor, messageId: string, chatId?: string) =>
@@ -103,32 +111,61 @@ export function createMessagesService(deps: {
      * Delivery: ack only when durable); then publishes. A repeat clientId returns the first
      * message unchanged, whatever its body, with `created: false`.
      */
-    async send(actor: Actor, chatId: string, input: { clientId: string; body: string; replyToId?: string }) {
+    async send(
+      actor: Actor,
+      chatId: string,
+      input: { clientId: string; body?: string; replyToId?: string; attachmentIds?: string[] },
+    ) {
       if (!isId(chatId)) throw notFound('Chat');
+      const body = input.body ?? '';
+      const attachmentIds = input.attachmentIds ?? [];
+      // A message may be only attachments; without any it needs text (PROTOCOL.md › Attachments).
+      if (attachmentIds.length === 0 && body.trim().length < LIMITS.bodyMin) {
+        throw badRequest('Message needs text or attachments', [
+          { path: 'body', message: 'must not be empty' },
+        ]);
+      }
       const replyTo =
         input.replyToId === undefined ? null : await checkReplyTarget(actor, chatId, input.replyToId);
       // A body with mentions is checked first (a plain one costs no extra query). A repeat of a
       // send that was stored is answered with it, even if its mentions no longer hold.
-      if (mentionsOf(input.body).length > 0) {
+      if (mentionsOf(body).length > 0) {
         const access = await authorize(chats, chatId, actor.user.id, 'post');
         try {
-          await checkMentions(access, input.body);
+          await checkMentions(access, body);
         } catch (err) {
           const first = await messages.findByClientId(chatId, actor.user.id, input.clientId);
           if (!first) throw err;
           return { message: await whole(first), created: false };
         }
       }
+      if (attachmentIds.length > 0) {
+        if (!attachments) throw badRequest('Attachments are not available');
+        // Claimed first, so the insert picks them up (drizzle/0011's trigger); a retry claims again.
+        await attachments.claim(actor.user.id, chatId, input.clientId, attachmentIds);
+      }
       // send_messages() checks membership itself (no access query per send); when it refuses,
       // access.ts says why, in its own words.
-      const sent = await messages.send({ chatId, authorId: actor.user.id, ...input });
+      const sent = await messages.send({
+        chatId,
+        authorId: actor.user.id,
+        clientId: input.clientId,
+        body,
+        ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
+      });
       if (!sent) {
         await authorize(chats, chatId, actor.user.id, 'post');
         throw forbidden('Not allowed to post in this chat');
       }
-      // A new message is whole as it is (no reactions, no pin; the quote was read by the check):
-      // no extra query before the publish. A repeat may have changed since its first send.
-      const message = sent.created ? toMessage({ ...sent, replyTo, reactions: [] }) : await whole(sent);
+      // A new message without files is whole as it is (no reactions, no pin; the quote was read
+      // by the check): no extra query before the publish. send_messages() returns no attachments,
+      // so a send with files reads its row back; a repeat may have changed since its first send.
+      const message =
+        sent.created && attachmentIds.length === 0
+          ? toMessage({ ...sent, replyTo, reactions: [] })
+          : await whole(
+              attachmentIds.length > 0 ? ((await messages.findById(sent.message.id)) ?? sent) : sent,
+            );
       // A repeat is published again: if the first attempt's instance died between COMMIT and
       // publish, this is what delivers it live. Sockets drop seqs they already have.
       publish({ kind: 'chat', chatId, event: { type: 'message.created', message } });
@@ -195,9 +232,18 @@ export function createMessagesService(deps: {
       if (message.deletedAt) return;
       const updated = await messages.change(message.chatId, messageId, author, {
         body: '',
+        attachments: [],
         deletedAt: now(),
       });
       if (!updated) return; // deleted meanwhile by someone else
+      // After the delete committed: its files go (a failure here is left to the periodic sweep).
+      if (attachments && message.attachments.length > 0) {
+        await attachments
+          .removeForMessage(message.authorId, message.chatId, message.clientId)
+          .catch((err: unknown) =>
+            deps.log?.warn({ err: { message: (err as Error).message } }, 'attachment cleanup failed'),
+          );
+      }
       publish({
         kind: 'chat',
         chatId: updated.message.chatId,

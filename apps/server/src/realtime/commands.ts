@@ -75,12 +75,13 @@ export function createCommands(deps: {
       return {};
     },
 
-    async 'message.send'(conn, { chatId, clientId, body, replyToId }) {
+    async 'message.send'(conn, { chatId, clientId, body, replyToId, attachmentIds }) {
       const started = performance.now();
       const { message } = await messages.send(conn.actor, chatId, {
         clientId,
         body,
         ...(replyToId !== undefined ? { replyToId } : {}),
+        ...(attachmentIds !== undefined ? { attachmentIds } : {}),
       });
       metrics.sendAcked('ws', started);
       return { message };

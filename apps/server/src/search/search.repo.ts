@@ -1,3 +1,4 @@
+import type { Attachment } from '@chatsockets/protocol';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
@@ -50,6 +51,7 @@ interface Raw {
   rev: number;
   reply_to_id: string | null;
   pinned_at: Date | string | null;
+  attachments: Attachment[] | string;
   username: string;
   headline: string;
   rank: number | string;
@@ -102,7 +104,8 @@ export function createSearchRepo(db: Db) {
           limit ${f.limit}
         )
         select m.id, m.chat_id, m.seq, m.author_id, m.client_id, m.body, m.created_at, m.edited_at,
-               m.deleted_at, m.rev, m.reply_to_id, m.pinned_at, u.username, p.rank, p.created_us::text as created_us,
+               m.deleted_at, m.rev, m.reply_to_id, m.pinned_at, m.attachments, u.username, p.rank,
+               p.created_us::text as created_us,
                ts_headline('russian'::regconfig, m.body, q.query, ${HEADLINE_OPTIONS}) as headline
         from page p
         join messages m on m.id = p.id
@@ -124,6 +127,7 @@ export function createSearchRepo(db: Db) {
           rev: Number(r.rev),
           replyToId: r.reply_to_id,
           pinnedAt: toDate(r.pinned_at),
+          attachments: typeof r.attachments === 'string' ? JSON.parse(r.attachments) : r.attachments,
         },
         author: { id: r.author_id, username: r.username },
         headline: r.headline,

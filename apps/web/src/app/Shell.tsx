@@ -1,5 +1,6 @@
 import type { User } from '@chatsockets/protocol';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLogout } from '../features/auth/use-auth';
 import { ChatActions } from '../features/chats/ChatActions';
 import { ChatList } from '../features/chats/ChatList';
@@ -10,6 +11,7 @@ import { displayNameOf } from '../state/people';
 import { useRoute } from '../stores/route.store';
 import { ChatScreen } from './ChatScreen';
 import { ConnectionStatus } from './ConnectionStatus';
+import { SearchPanel } from './SearchPanel';
 import { useFaviconBadge } from './use-favicon-badge';
 import { useUnreadTitle } from './use-unread-title';
 
@@ -21,12 +23,23 @@ export function Shell({ user }: { user: User }) {
   useUnreadTitle();
   useFaviconBadge();
   const [profileOpen, setProfileOpen] = useState(false);
+  const { t } = useTranslation('search');
+  const [searching, setSearching] = useState(false);
   return (
     <div className="shell">
       <header className="topbar">
         <span className="topbar__brand">Chatsockets</span>
         <ConnectionStatus />
         <span className="topbar__spacer" />
+        <button
+          type="button"
+          className="button"
+          onClick={() => setSearching((s) => !s)}
+          aria-pressed={searching}
+          data-testid="open-search"
+        >
+          {t('open')}
+        </button>
         <button
           type="button"
           className="topbar__user link"
@@ -50,6 +63,8 @@ export function Shell({ user }: { user: User }) {
         <main className="chat-pane">
           {route.name === 'invite' ? (
             <InvitePage key={route.token} token={route.token} />
+          ) : searching ? (
+            <SearchPanel self={user} chatId={chatId} onClose={() => setSearching(false)} />
           ) : chatId ? (
             <ChatScreen key={chatId} chatId={chatId} self={user} />
           ) : (

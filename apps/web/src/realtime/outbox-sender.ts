@@ -69,10 +69,11 @@ export class OutboxSender {
 
   private deliver(entry: PendingMessage) {
     const { chatId, clientId, body, replyToId } = entry;
-    const reply = replyToId ? { replyToId } : {};
+    const attachmentIds = entry.attachments?.length ? entry.attachments.map((a) => a.id) : undefined;
+    const extras = { ...(replyToId ? { replyToId } : {}), ...(attachmentIds ? { attachmentIds } : {}) };
     return this.socket.isOpen
-      ? this.socket.request({ type: 'message.send', chatId, clientId, body, ...reply })
-      : messagesApi.send(chatId, { clientId, body, ...reply });
+      ? this.socket.request({ type: 'message.send', chatId, clientId, body, ...extras })
+      : messagesApi.send(chatId, { clientId, body, ...extras });
   }
 
   private async send(entry: PendingMessage): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Message } from '@chatsockets/protocol';
+import type { Attachment, Message } from '@chatsockets/protocol';
 
 // The one merge every message goes through (ARCHITECTURE › Conventions 8): history pages,
 // subscribe catch-up, gap fills, live events and the sender's own pending copies.
@@ -12,6 +12,8 @@ export interface PendingMessage {
   body: string;
   /** The message of the same chat this one answers. */
   replyToId?: string;
+  /** Files already uploaded (so they survive a reload: only their ids travel with the send). */
+  attachments?: Attachment[];
   createdAt: string;
   /** queued: waiting for a connection; sending: in flight; failed: needs the user's retry. */
   status: 'queued' | 'sending' | 'failed';

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { MessageSchema, UserRefSchema } from '../entities.js';
 import { LIMITS } from '../limits.js';
 import {
+  AttachmentIdsSchema,
   ClientIdSchema,
   EmojiSchema,
   IdSchema,
   limitQuery,
   MessageBodySchema,
+  SendBodySchema,
   SeqQuerySchema,
 } from '../primitives.js';
 
@@ -48,9 +50,12 @@ export type MessagePage = z.infer<typeof MessagePageSchema>;
 
 export const SendMessageBodySchema = z.strictObject({
   clientId: ClientIdSchema,
-  body: MessageBodySchema,
+  /** May be empty (or absent) when `attachmentIds` is not: a message may be only attachments. */
+  body: SendBodySchema.default(''),
   /** An addition to PROTOCOL v1: the message of the same chat this one answers. */
   replyToId: IdSchema.optional(),
+  /** An addition to PROTOCOL v1 (docs/PROTOCOL.md › Attachments). */
+  attachmentIds: AttachmentIdsSchema.optional(),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
 

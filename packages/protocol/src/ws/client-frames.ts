@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import {
+  AttachmentIdsSchema,
   ClientIdSchema,
   EmojiSchema,
   IdSchema,
   MessageBodySchema,
   RevSchema,
+  SendBodySchema,
   SeqSchema,
 } from '../primitives.js';
 
@@ -27,9 +29,12 @@ export const UnsubscribeFrameSchema = frame('unsubscribe', { chatId: IdSchema })
 export const SendFrameSchema = frame('message.send', {
   chatId: IdSchema,
   clientId: ClientIdSchema,
-  body: MessageBodySchema,
+  /** May be empty (or absent) when `attachmentIds` is not: a message may be only attachments. */
+  body: SendBodySchema.default(''),
   /** An addition to PROTOCOL v1: the message of the same chat this one answers. */
   replyToId: IdSchema.optional(),
+  /** An addition to PROTOCOL v1 (docs/PROTOCOL.md › Attachments). */
+  attachmentIds: AttachmentIdsSchema.optional(),
 });
 export const EditFrameSchema = frame('message.edit', { messageId: IdSchema, body: MessageBodySchema });
 export const DeleteFrameSchema = frame('message.delete', { messageId: IdSchema });

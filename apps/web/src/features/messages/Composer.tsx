@@ -1,8 +1,20 @@
 import { LIMITS } from '@chatsockets/protocol';
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import {
+  type ClipboardEvent,
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
+import { useTranslation } from 'react-i18next';
 import { getChatMessages } from '../../state/messages';
 import { useUi } from '../../stores/ui.store';
+import { UploadTray } from './files/UploadTray';
+import { useUploads } from './files/use-uploads';
 import { MentionSuggestions } from './MentionSuggestions';
 import { mentionQueryAt, type Suggestion, suggest, toBody } from './mention-text';
 import { ReplyBar } from './ReplyBar';
@@ -46,6 +58,11 @@ export function Composer({
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const id = useId();
+  const { t } = useTranslation('files');
+  const uploads = useUploads();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const ready = uploads.items.some((x) => x.status === 'done');
 
   const query = mentionQueryAt(draft, caret);
   const items =
@@ -66,14 +83,14 @@ export function Composer({
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     const body = toBody(draft.trim(), members, canMentionAll);
-    if (!body) return;
+    if (!body && !ready) return;
     if (body.length > LIMITS.bodyMax) {
       setError(`Messages can be at most ${LIMITS.bodyMax} characters.`);
       return;
     }
     setError(null);
     const { replyTo, setReplyTo } = useUi.getState();
-    send(body, replyTo[chatId]?.id);
+    send(body, { replyToId: replyTo[chatId]?.id, attachments: uploads.take() });
     setReplyTo(chatId, null);
     typing.reset();
     setDraft(chatId, '');
@@ -129,10 +146,55 @@ export function Composer({
     }
   };
 
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...e.clipboardData.files];
+    if (files.length === 0) return;
+    e.preventDefault();
+    uploads.add(files);
+  };
+  const onDrop = (e: DragEvent<HTMLFormElement>) => {
+    if (!e.dataTransfer.types.includes('Files')) return;
+    e.preventDefault();
+    setDragging(false);
+    uploads.add([...e.dataTransfer.files]);
+  };
+
   const rows = Math.min(6, Math.max(1, draft.split('\n').length));
   return (
-    <form className="composer" onSubmit={submit}>
+    <form
+      className={`composer${dragging ? ' composer--dragging' : ''}`}
+      onSubmit={submit}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
       <ReplyBar chatId={chatId} />
+      <UploadTray items={uploads.items} onCancel={uploads.cancel} />
+      {dragging && <p className="composer__drop">{t('dropHere')}</p>}
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        hidden
+        data-testid="file-input"
+        onChange={(e) => {
+          uploads.add([...(e.target.files ?? [])]);
+          e.target.value = '';
+        }}
+      />
+      <button
+        type="button"
+        className="button composer__attach"
+        onClick={() => fileInput.current?.click()}
+        aria-label={t('attach')}
+        title={t('attach')}
+      >
+        📎
+      </button>
       <label htmlFor={id} className="visually-hidden">
         Message
       </label>
@@ -159,8 +221,9 @@ export function Composer({
         }}
         onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
-      <button type="submit" className="button button--primary" disabled={!draft.trim()}>
+      <button type="submit" className="button button--primary" disabled={!draft.trim() && !ready}>
         Send
       </button>
       {error && (

@@ -1,10 +1,11 @@
-import type { User } from '@chatsockets/protocol';
+import type { Snippet, User } from '@chatsockets/protocol';
 import { mentionsMe } from '../../state/chats';
 import type { TimelineItem } from '../../state/merge-messages';
 import { useUi } from '../../stores/ui.store';
 import { formatFull, formatTime } from '../../ui/format-time';
 import { MessageText } from '../../ui/MessageText';
 import { AuthorName } from './AuthorName';
+import { AttachmentList } from './files/AttachmentList';
 import { MessageActions } from './MessageActions';
 import { MessageEditor } from './MessageEditor';
 import { MessageStatus } from './MessageStatus';
@@ -28,6 +29,10 @@ export interface MessageItemProps {
   canReply?: boolean;
   canReact?: boolean;
   canPin?: boolean;
+  /** Search: the matched words marked in a snippet, shown instead of the whole body. */
+  snippet?: Snippet;
+  /** Shown elsewhere (search results): no actions, no delivery status. */
+  readOnly?: boolean;
 }
 
 function className(v: MessageView, mentioned: boolean): string {
@@ -58,6 +63,8 @@ export function MessageItem({
   canReply = false,
   canReact = false,
   canPin = false,
+  snippet,
+  readOnly,
 }: MessageItemProps) {
   const v = toMessageView(item, self);
   const message = item.kind === 'confirmed' ? item.message : null;
@@ -93,16 +100,29 @@ export function MessageItem({
           {message?.replyTo && <ReplyQuote chatId={chatId} replyTo={message.replyTo} />}
           {v.deleted ? (
             <span className="message__body">This message was deleted</span>
+          ) : snippet ? (
+            <span className="message__body message__snippet" data-testid="snippet">
+              {snippet.map((s, i) =>
+                s.hit ? (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: segments never reorder
+                  <mark key={i}>{s.text}</mark>
+                ) : (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: segments never reorder
+                  <span key={i}>{s.text}</span>
+                ),
+              )}
+            </span>
           ) : (
-            <MessageText body={v.body} className="message__body" />
+            v.body && <MessageText body={v.body} className="message__body" />
           )}
+          {!v.deleted && <AttachmentList attachments={v.attachments} />}
         </div>
       )}
       {message && !v.deleted && (
-        <Reactions chatId={chatId} message={message} selfId={self.id} canReact={canReact} />
+        <Reactions chatId={chatId} message={message} selfId={self.id} canReact={canReact && !readOnly} />
       )}
-      <MessageStatus chatId={chatId} item={item} view={v} showSeenBy={showSeenBy} />
-      {message && !v.deleted && !editing && (
+      {!readOnly && <MessageStatus chatId={chatId} item={item} view={v} showSeenBy={showSeenBy} />}
+      {message && !v.deleted && !editing && !readOnly && (
         <MessageToolbar
           chatId={chatId}
           message={message}
@@ -112,7 +132,7 @@ export function MessageItem({
           canPin={canPin}
         />
       )}
-      {canDelete && !editing && (
+      {canDelete && !editing && !readOnly && (
         <MessageActions
           chatId={chatId}
           message={message}

@@ -1,3 +1,4 @@
+import type { Attachment } from '@chatsockets/protocol';
 import type { TimelineItem } from '../../state/merge-messages';
 
 /** What one row shows, whatever its source: a confirmed message or the user's pending copy. */
@@ -6,6 +7,7 @@ export interface MessageView {
   mine: boolean;
   createdAt: string;
   body: string;
+  attachments: Attachment[];
   status: 'sent' | 'queued' | 'sending' | 'failed';
   edited: boolean;
   deleted: boolean;
@@ -21,6 +23,7 @@ export function toMessageView(item: TimelineItem, self: { id: string; username: 
       mine: true,
       createdAt: p.createdAt,
       body: p.body,
+      attachments: p.attachments ?? [],
       status: p.status,
       edited: false,
       deleted: false,
@@ -34,6 +37,7 @@ export function toMessageView(item: TimelineItem, self: { id: string; username: 
     mine: m.author.id === self.id,
     createdAt: m.createdAt,
     body: m.deletedAt ? '' : m.body,
+    attachments: m.deletedAt ? [] : (m.attachments ?? []),
     status: 'sent',
     edited: m.editedAt !== null && m.deletedAt === null,
     deleted: m.deletedAt !== null,

@@ -1,0 +1,126 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { rowsOf } from '../db/ids.js';
+import { attachmentsTable } from '../db/schema.js';
+
+export type AttachmentRow = typeof attachmentsTable.$inferSelect;
+export type NewAttachment = typeof attachmentsTable.$inferInsert;
+export type BlobKeys = Pick<AttachmentRow, 'id' | 'blobKey' | 'thumbKey'>;
+
+/** The message an attachment is on (via its claim), if that message exists. */
+export interface AttachmentWithMessage {
+  attachment: AttachmentRow;
+  message: { id: string; deletedAt: Date | null } | undefined;
+}
+
+export function createAttachmentsRepo(db: Db) {
+  return {
+    async insert(row: NewAttachment): Promise<AttachmentRow> {
+      const [inserted] = await db.insert(attachmentsTable).values(row).returning();
+      if (!inserted) throw new Error('attachment insert returned nothing');
+      return inserted;
+    },
+
+    async findByClientId(uploaderId: string, clientId: string): Promise<AttachmentRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(attachmentsTable)
+        .where(and(eq(attachmentsTable.uploaderId, uploaderId), eq(attachmentsTable.clientId, clientId)));
+      return row;
+    },
+
+    /** Bytes the user's uploads take now (attached or not). */
+    async usedBytes(uploaderId: string): Promise<number> {
+      const [row] = await db
+        .select({ used: sql<string>`coalesce(sum(${attachmentsTable.size}), 0)` })
+        .from(attachmentsTable)
+        .where(eq(attachmentsTable.uploaderId, uploaderId));
+      return Number(row?.used ?? 0);
+    },
+
+    async findWithMessage(id: string): Promise<AttachmentWithMessage | undefined> {
+      const result = await db.execute(sql`
+        select a.id, m.id as message_id, m.deleted_at
+        from attachments a
+        left join messages m on m.author_id = a.uploader_id and m.chat_id = a.chat_id
+                            and m.client_id = a.message_client_id
+        where a.id = ${id}`);
+      const [hit] = rowsOf<{ id: string; message_id: string | null; deleted_at: Date | string | null }>(
+        result,
+      );
+      if (!hit) return undefined;
+      const [attachment] = await db.select().from(attachmentsTable).where(eq(attachmentsTable.id, id));
+      if (!attachment) return undefined;
+      return {
+        attachment,
+        message: hit.message_id
+          ? { id: hit.message_id, deletedAt: hit.deleted_at ? new Date(hit.deleted_at) : null }
+          : undefined,
+      };
+    },
+
+    /**
+     * Claims the uploader's attachments for a send (chat + clientId), in the given order. An
+     * attachment is claimable when unclaimed, already claimed by this same send (a retry), or
+     * claimed by a send that never produced a message. Returns how many it claimed: fewer than
+     * asked means some id is unknown, someone else's, or on another message.
+     */
+    async claim(uploaderId: string, chatId: string, messageClientId: string, ids: string[]): Promise<number> {
+      const result = await db.execute(sql`
+        update attachments a
+           set chat_id = ${chatId}, message_client_id = ${messageClientId}, position = w.ord
+          from (select x.id::uuid as id, x.ord::integer as ord
+                  from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) with ordinality as x(id, ord)) w
+         where a.id = w.id and a.uploader_id = ${uploaderId}
+           and (a.message_client_id is null
+                or (a.chat_id = ${chatId} and a.message_client_id = ${messageClientId})
+                or not exists (select 1 from messages m
+                                where m.author_id = a.uploader_id and m.chat_id = a.chat_id
+                                  and m.client_id = a.message_client_id))
+        returning a.id`);
+      return rowsOf(result).length;
+    },
+
+    /** Deletes the rows of a (deleted) message's attachments; returns them for their blobs. */
+    async deleteForMessage(authorId: string, chatId: string, clientId: string): Promise<AttachmentRow[]> {
+      return db
+        .delete(attachmentsTable)
+        .where(
+          and(
+            eq(attachmentsTable.uploaderId, authorId),
+            eq(attachmentsTable.chatId, chatId),
+            eq(attachmentsTable.messageClientId, clientId),
+          ),
+        )
+        .returning();
+    },
+
+    async deleteById(id: string): Promise<void> {
+      await db.delete(attachmentsTable).where(eq(attachmentsTable.id, id));
+    },
+
+    /**
+     * Rows no live message holds: uploads older than `olderThan` that no committed message
+     * claims, and (any age) those whose message was deleted. Deleted here, returned for their
+     * blobs; bounded per call.
+     */
+    async deleteOrphans(olderThan: Date, max = 500): Promise<BlobKeys[]> {
+      const result = await db.execute(sql`
+        delete from attachments where id in (
+          select a.id from attachments a
+          left join messages m on m.author_id = a.uploader_id and m.chat_id = a.chat_id
+                              and m.client_id = a.message_client_id
+          where (m.id is null and a.created_at < ${olderThan.toISOString()}::timestamptz)
+             or m.deleted_at is not null
+          limit ${max})
+        returning id, blob_key, thumb_key`);
+      return rowsOf<{ id: string; blob_key: string; thumb_key: string | null }>(result).map((r) => ({
+        id: r.id,
+        blobKey: r.blob_key,
+        thumbKey: r.thumb_key,
+      }));
+    },
+  };
+}
+
+export type AttachmentsRepo = ReturnType<typeof createAttachmentsRepo>;

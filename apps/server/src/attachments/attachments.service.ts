@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import type { Attachment } from '@chatsockets/protocol';
+import { fileTypeFromBuffer } from 'file-type';
+import sharp from 'sharp';
+import type { Actor } from '../auth/auth.service.js';
+import { type BlobRead, type BlobStore, BlobTooLargeError, type ByteRange } from '../blobs/blob-store.js';
+import { loadAccess, rules } from '../chats/access.js';
+import type { ChatsRepo } from '../chats/chats.repo.js';
+import { isId } from '../db/ids.js';
+import { AppError, badRequest, forbidden, isUniqueViolation, notFound } from '../errors.js';
+import type { AttachmentRow, AttachmentsRepo, BlobKeys } from './attachments.repo.js';
+
+export interface UploadLimits {
+  maxBytes: number;
+  perMessage: number;
+  /** 0: no quota. */
+  quotaBytes: number;
+  orphanTtlMs: number;
+}
+
+/** Raster types a browser shows as images and that cannot run script: the only ones served inline. */
+const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+const THUMB_SIZE = 320;
+// A decompression bomb (a small file that decodes to gigapixels) is refused by sharp past this.
+const MAX_INPUT_PIXELS = 100_000_000;
+
+const tooLarge = (message: string) => new AppError('PAYLOAD_TOO_LARGE', message);
+const mib = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+
+/** A name safe to show and to put in a header: no path, no control characters. */
+export function cleanFileName(name: string): string {
+  const base = name.split(/[/\\]/).pop() ?? '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  return clean.length > 0 ? clean : 'file';
+}
+
+export const toAttachment = (row: AttachmentRow): Attachment => ({
+  id: row.id,
+  name: row.name,
+  size: row.size,
+  mime: row.mime,
+  kind: row.kind,
+  width: row.width,
+  height: row.height,
+  thumbnail: row.thumbKey !== null,
+});
+
+export interface Download {
+  row: AttachmentRow;
+  /** Served with `Content-Disposition: inline` and its own type: raster images only. */
+  inline: boolean;
+  contentType: string;
+  /** Ranges are served for the file itself (its size is in the row), not for a thumbnail. */
+  rangeable: boolean;
+  /** The bytes, all or a range; undefined if they vanished meanwhile (deleted). */
+  read(range?: ByteRange): Promise<BlobRead | undefined>;
+}
+
+export function createAttachmentsService(deps: {
+  attachments: AttachmentsRepo;
+  chats: ChatsRepo;
+  blobs: BlobStore;
+  limits: UploadLimits;
+  now?: () => Date;
+  log?: { warn(obj: object, msg: string): void };
+}) {
+  const { attachments, chats, blobs, limits } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  async function deleteBlobs(rows: BlobKeys[]) {
+    for (const row of rows) {
+      for (const key of [row.blobKey, row.thumbKey]) {
+        if (!key) continue;
+        try {
+          await blobs.delete(key);
+        } catch (err) {
+          deps.log?.warn({ err: { message: (err as Error).message }, key }, 'blob delete failed');
+        }
+      }
+    }
+  }
+
+  /** Dimensions and a thumbnail, or undefined when sharp cannot read it as an image. */
+  async function imageOf(key: string, thumbKey: string) {
+    try {
+      const source = await blobs.get(key);
+      if (!source) return undefined;
+      const meta = await source.body.pipe(sharp({ limitInputPixels: MAX_INPUT_PIXELS })).metadata();
+      const oriented = (meta as { autoOrient?: { width: number; height: number } }).autoOrient;
+      const width = oriented?.width ?? meta.width;
+      const height = oriented?.height ?? meta.height;
+      if (!width || !height) return undefined;
+      const again = await blobs.get(key);
+      if (!again) return undefined;
+      const thumb = again.body.pipe(
+        sharp({ limitInputPixels: MAX_INPUT_PIXELS })
+          .rotate()
+          .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+          .webp({ quality: 75 }),
+      );
+      await blobs.put(thumbKey, thumb, { contentType: 'image/webp' });
+      return { width, height };
+    } catch {
+      await blobs.delete(thumbKey).catch(() => {});
+      return undefined;
+    }
+  }
+
+  return {
+    /**
+     * Streams the body into the blob store (never whole in memory), then sniffs its type from
+     * its first bytes and, for raster images, stores a thumbnail. Idempotent by clientId.
+     */
+    async upload(
+      actor: Actor,
+      input: { clientId: string; name: string },
+      body: Readable,
+    ): Promise<{ attachment: Attachment; created: boolean }> {
+      const uploaderId = actor.user.id;
+      const existing = await attachments.findByClientId(uploaderId, input.clientId);
+      if (existing) {
+        body.resume();
+        return { attachment: toAttachment(existing), created: false };
+      }
+      let maxBytes = limits.maxBytes;
+      let quotaLeft = Number.POSITIVE_INFINITY;
+      if (limits.quotaBytes > 0) {
+        quotaLeft = limits.quotaBytes - (await attachments.usedBytes(uploaderId));
+        if (quotaLeft <= 0) {
+          body.resume();
+          throw tooLarge(
+            `Your storage quota (${mib(limits.quotaBytes)}) is used up; delete some files first`,
+          );
+        }
+        maxBytes = Math.min(maxBytes, quotaLeft);
+      }
+      const id = randomUUID();
+      const key = `att/${id}`;
+      let size: number;
+      try {
+        ({ size } = await blobs.put(key, body, { maxBytes }));
+      } catch (err) {
+        if (err instanceof BlobTooLargeError) {
+          body.resume();
+          throw maxBytes < limits.maxBytes
+            ? tooLarge(`The file does not fit in your storage quota (${mib(quotaLeft)} left)`)
+            : tooLarge(`The file is larger than ${mib(limits.maxBytes)}`);
+        }
+        throw err;
+      }
+      try {
+        const head = await blobs.get(key, size > 0 ? { start: 0, end: 4099 } : undefined);
+        const sniffed = head && size > 0 ? await fileTypeFromBuffer(await buffer(head.body)) : undefined;
+        const mime = sniffed?.mime ?? 'application/octet-stream';
+        const image = INLINE_IMAGES.has(mime) ? await imageOf(key, `att/${id}.thumb`) : undefined;
+        const row = await attachments.insert({
+          id,
+          uploaderId,
+          clientId: input.clientId,
+          name: cleanFileName(input.name),
+          size,
+          mime,
+          kind: image ? 'image' : 'file',
+          width: image?.width ?? null,
+          height: image?.height ?? null,
+          blobKey: key,
+          thumbKey: image ? `att/${id}.thumb` : null,
+          createdAt: now(),
+        });
+        return { attachment: toAttachment(row), created: true };
+      } catch (err) {
+        await deleteBlobs([{ id, blobKey: key, thumbKey: `att/${id}.thumb` }]);
+        // The same upload retried concurrently: the first one to commit is the upload.
+        if (isUniqueViolation(err, 'attachments_uploader_client_key')) {
+          const first = await attachments.findByClientId(uploaderId, input.clientId);
+          if (first) return { attachment: toAttachment(first), created: false };
+        }
+        throw err;
+      }
+    },
+
+    /**
+     * Claims the actor's uploads for the send (chatId, clientId) before it is stored, so the
+     * message is inserted with them (the `messages_fill_attachments` trigger). 400 when one is
+     * unknown, someone else's, or already on another message.
+     */
+    async claim(authorId: string, chatId: string, clientId: string, ids: string[]): Promise<void> {
+      const unique = [...new Set(ids)];
+      if (unique.length > limits.perMessage) {
+        throw badRequest(`At most ${limits.perMessage} attachments per message`, [
+          { path: 'attachmentIds', message: `at most ${limits.perMessage}` },
+        ]);
+      }
+      const unavailable = () =>
+        badRequest('An attachment is unknown, not yours, or already on another message', [
+          { path: 'attachmentIds', message: 'must be your own uploads, not yet sent' },
+        ]);
+      if (!unique.every(isId)) throw unavailable();
+      const claimed = await attachments.claim(authorId, chatId, clientId, unique);
+      if (claimed !== unique.length) throw unavailable();
+    },
+
+    /** After a message's delete committed: its attachment rows, then their blobs. */
+    async removeForMessage(authorId: string, chatId: string, clientId: string): Promise<void> {
+      const rows = await attachments.deleteForMessage(authorId, chatId, clientId);
+      await deleteBlobs(rows);
+    },
+
+    /**
+     * An attachment's bytes (or its thumbnail) for a reader of its message's chat, checked on
+     * every call; an upload not yet sent is its uploader's alone. Others get 404 for what they
+     * cannot know exists, 403 for a chat they may not read.
+     */
+    async open(actor: Actor, id: string, which: 'file' | 'thumbnail'): Promise<Download> {
+      if (!isId(id)) throw notFound('Attachment');
+      const found = await attachments.findWithMessage(id);
+      if (!found) throw notFound('Attachment');
+      const { attachment: row, message } = found;
+      if (message) {
+        if (message.deletedAt) throw notFound('Attachment');
+        const access = await loadAccess(chats, row.chatId ?? '', actor.user.id);
+        if (!rules.read(access)) throw forbidden('Not allowed to read this chat');
+      } else if (row.uploaderId !== actor.user.id) {
+        throw notFound('Attachment');
+      }
+      const key = which === 'thumbnail' ? row.thumbKey : row.blobKey;
+      if (!key) throw notFound('Thumbnail');
+      const inline = which === 'thumbnail' || INLINE_IMAGES.has(row.mime);
+      return {
+        row,
+        read: (range) => blobs.get(key, range),
+        rangeable: which === 'file',
+        inline,
+        contentType: which === 'thumbnail' ? 'image/webp' : inline ? row.mime : 'application/octet-stream',
+      };
+    },
+
+    /** Deletes uploads nobody sent within the TTL, and files of deleted messages a crash left. */
+    async sweep(): Promise<number> {
+      const rows = await attachments.deleteOrphans(new Date(now().getTime() - limits.orphanTtlMs));
+      await deleteBlobs(rows);
+      return rows.length;
+    },
+  };
+}
+
+export type AttachmentsService = ReturnType<typeof createAttachmentsService>;
