@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { meQuery } from '../api/queries';
 import { AuthScreen } from '../features/auth/AuthScreen';
 import { afterSignIn, useRoute } from '../stores/route.store';
@@ -10,6 +11,7 @@ import { Shell } from './Shell';
 /** GET /api/me decides: signed in → the shell, otherwise the login or register screen. */
 export function App() {
   const me = useQuery(meQuery());
+  const { t } = useTranslation();
   const route = useRoute((s) => s.route);
   const navigate = useRoute((s) => s.navigate);
   const signedOut = me.data === null;
@@ -25,7 +27,7 @@ export function App() {
   if (me.data === undefined) {
     return (
       <main className="splash" aria-busy={me.isPending}>
-        {me.isError ? <ErrorMessage error={me.error} /> : <p>Loading…</p>}
+        {me.isError ? <ErrorMessage error={me.error} /> : <p>{t('loading')}</p>}
       </main>
     );
   }

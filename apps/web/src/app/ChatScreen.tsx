@@ -1,6 +1,7 @@
 import { type Chat, type ChatDetailResponse, can, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { chatDetailQuery, chatListQuery } from '../api/queries';
 import { ChatHeader } from '../features/chats/ChatHeader';
 import { MembersPanel } from '../features/chats/MembersPanel';
@@ -19,6 +20,7 @@ import { ErrorMessage } from '../ui/ErrorMessage';
  * caller's read marker in it decides where the chat opens.
  */
 export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
+  const { t } = useTranslation();
   const list = useQuery(chatListQuery());
   const removed = useRemoved(chatId);
   const listed = list.data?.chats.find((c) => c.id === chatId);
@@ -32,7 +34,7 @@ export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
     const error = list.error ?? detail.error;
     return (
       <section className="chat-empty">
-        {error ? <ErrorMessage error={error} /> : <p className="empty">Loading…</p>}
+        {error ? <ErrorMessage error={error} /> : <p className="empty">{t('loading')}</p>}
       </section>
     );
   }
@@ -41,13 +43,14 @@ export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
 
 function NoLongerMember({ how }: { how: 'removed' | 'left' }) {
   const navigate = useRoute((s) => s.navigate);
+  const { t } = useTranslation('chats');
   return (
     <section className="chat-empty" data-testid="no-longer-member">
       <p className="empty" role="status">
-        {how === 'removed' ? 'You were removed from this chat.' : 'You left this chat.'}
+        {how === 'removed' ? t('removed') : t('left')}
       </p>
       <button type="button" className="button" onClick={() => navigate({ name: 'home' })}>
-        Back to chats
+        {t('backToChats')}
       </button>
     </section>
   );
@@ -59,6 +62,7 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
   const chat = props.chat;
   const membersOpen = useUi((s) => s.membersOpen);
   const join = useJoinChat();
+  const { t } = useTranslation('chats');
   // Where the unread divider goes: what was unread when the chat opened; it stays put while
   // reading, and messages arriving while the chat is open are not "unread".
   const [readSeqAtOpen] = useState(() =>
@@ -83,7 +87,7 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
           <div className="composer">
             <ErrorMessage error={join.error} />
             <button type="button" className="button button--primary" onClick={() => join.mutate(chat.id)}>
-              Join this chat
+              {t('join')}
             </button>
           </div>
         )}

@@ -1,4 +1,5 @@
 import type { User } from '@chatsockets/protocol';
+import { useTranslation } from 'react-i18next';
 import { useLogout } from '../features/auth/use-auth';
 import { ChatActions } from '../features/chats/ChatActions';
 import { ChatList } from '../features/chats/ChatList';
@@ -13,21 +14,22 @@ export function Shell({ user }: { user: User }) {
   const route = useRoute((s) => s.route);
   const chatId = route.name === 'chat' ? route.chatId : null;
   useUnreadTitle();
+  const { t } = useTranslation();
   return (
     <div className="shell">
       <header className="topbar">
-        <span className="topbar__brand">Chatsockets</span>
+        <span className="topbar__brand">{t('appName')}</span>
         <ConnectionStatus />
         <span className="topbar__spacer" />
         <span className="topbar__user" data-testid="current-user">
           {user.username}
         </span>
         <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
-          Log out
+          {t('logOut')}
         </button>
       </header>
       <div className={`workspace${chatId ? ' workspace--chat-open' : ''}`}>
-        <aside className="sidebar" aria-label="Your chats">
+        <aside className="sidebar" aria-label={t('yourChats')}>
           <ChatActions />
           <ChatList activeChatId={chatId} />
         </aside>
@@ -37,8 +39,8 @@ export function Shell({ user }: { user: User }) {
           ) : (
             <>
               {/* The page's one top-level heading when no chat is open (the chat's title is it otherwise). */}
-              <h1 className="visually-hidden">Chatsockets</h1>
-              <p className="empty">Pick a chat, or start a new one.</p>
+              <h1 className="visually-hidden">{t('appName')}</h1>
+              <p className="empty">{t('pickChat')}</p>
             </>
           )}
         </main>

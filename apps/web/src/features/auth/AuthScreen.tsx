@@ -1,5 +1,6 @@
 import { LIMITS } from '@chatsockets/protocol';
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useRoute } from '../../stores/route.store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { useLogin, useRegister } from './use-auth';
@@ -14,7 +15,8 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const ids = { user: useId(), pass: useId(), hint: useId() };
-  const title = mode === 'login' ? 'Sign in' : 'Create an account';
+  const { t } = useTranslation('auth');
+  const title = mode === 'login' ? t('signIn') : t('createAccount');
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -30,9 +32,9 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
   return (
     <main className="auth">
       <form className="auth__card" onSubmit={submit} aria-labelledby={`${ids.user}-title`}>
-        <p className="auth__brand">Chatsockets</p>
+        <p className="auth__brand">{t('common:appName')}</p>
         <h1 id={`${ids.user}-title`}>{title}</h1>
-        <label htmlFor={ids.user}>Username</label>
+        <label htmlFor={ids.user}>{t('username')}</label>
         <input
           id={ids.user}
           name="username"
@@ -43,7 +45,7 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
           value={username}
           onChange={(e) => setUsername(e.target.value)}
         />
-        <label htmlFor={ids.pass}>Password</label>
+        <label htmlFor={ids.pass}>{t('password')}</label>
         <input
           id={ids.pass}
           name="password"
@@ -56,26 +58,25 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
         />
         {mode === 'register' && (
           <p id={ids.hint} className="hint">
-            Usernames: {LIMITS.usernameMin}–{LIMITS.usernameMax} letters, digits, “_”, “.” or “-”. Passwords:
-            at least {LIMITS.passwordMin} characters.
+            {t('hint', { min: LIMITS.usernameMin, max: LIMITS.usernameMax, passwordMin: LIMITS.passwordMin })}
           </p>
         )}
-        <ErrorMessage error={mutation.error} />
+        <ErrorMessage error={mutation.error} context={mode} />
         <button type="submit" className="button button--primary" disabled={mutation.isPending}>
-          {mutation.isPending ? 'Please wait…' : title}
+          {mutation.isPending ? t('pleaseWait') : title}
         </button>
         {mode === 'login' ? (
           <p className="auth__switch">
-            New here?{' '}
+            {t('newHere')}{' '}
             <button type="button" className="link" onClick={() => switchTo('register')}>
-              Create an account
+              {t('createAccount')}
             </button>
           </p>
         ) : (
           <p className="auth__switch">
-            Already have an account?{' '}
+            {t('haveAccount')}{' '}
             <button type="button" className="link" onClick={() => switchTo('login')}>
-              Sign in
+              {t('signIn')}
             </button>
           </p>
         )}

@@ -1,4 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { useAddMember } from './use-chat-mutations';
 
@@ -6,6 +7,7 @@ export function AddMemberForm({ chatId }: { chatId: string }) {
   const add = useAddMember(chatId);
   const [username, setUsername] = useState('');
   const id = useId();
+  const { t } = useTranslation('chats');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     add.mutate(username.trim(), { onSuccess: () => setUsername('') });
@@ -13,23 +15,23 @@ export function AddMemberForm({ chatId }: { chatId: string }) {
   return (
     <form className="stack" onSubmit={submit}>
       <div className="field">
-        <label htmlFor={id}>Add member</label>
+        <label htmlFor={id}>{t('panel.addMember')}</label>
         <div className="row">
           <input
             id={id}
             required
-            placeholder="username"
+            placeholder={t('panel.usernamePlaceholder')}
             autoCapitalize="none"
             spellCheck={false}
             value={username}
             onChange={(e) => setUsername(e.target.value)}
           />
           <button type="submit" className="button" disabled={add.isPending}>
-            Add
+            {t('panel.add')}
           </button>
         </div>
       </div>
-      <ErrorMessage error={add.error} />
+      <ErrorMessage error={add.error} context="addMember" />
     </form>
   );
 }

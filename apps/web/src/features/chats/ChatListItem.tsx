@@ -1,17 +1,20 @@
 import type { Chat } from '@chatsockets/protocol';
+import type { TFunction } from 'i18next';
 import type { MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { routePath, useRoute } from '../../stores/route.store';
 import { formatFull, formatTime } from '../../ui/format-time';
 
-function preview(chat: Chat): string {
+function preview(t: TFunction<'chats'>, chat: Chat): string {
   const m = chat.lastMessage;
-  if (!m) return chat.kind === 'direct' ? 'Say hello' : 'No messages yet';
-  const text = m.deletedAt ? 'Message deleted' : m.body.replace(/\s+/g, ' ');
-  return chat.kind === 'direct' ? text : `${m.author.username}: ${text}`;
+  if (!m) return chat.kind === 'direct' ? t('sayHello') : t('noMessagesYet');
+  const text = m.deletedAt ? t('messageDeleted') : m.body.replace(/\s+/g, ' ');
+  return chat.kind === 'direct' ? text : t('previewFrom', { author: m.author.username, text });
 }
 
 export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) {
   const navigate = useRoute((s) => s.navigate);
+  const { t } = useTranslation('chats');
   const when = chat.lastMessage?.createdAt ?? chat.createdAt;
   const open = (e: MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
@@ -32,11 +35,11 @@ export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) 
         <time className="chat-item__time" dateTime={when} title={formatFull(when)}>
           {formatTime(when)}
         </time>
-        <span className="chat-item__preview">{preview(chat)}</span>
+        <span className="chat-item__preview">{preview(t, chat)}</span>
         {chat.unreadCount > 0 ? (
           <span className="badge" data-testid="unread-badge" data-count={chat.unreadCount}>
-            <span aria-hidden="true">{chat.unreadCount > 99 ? '99+' : chat.unreadCount}</span>
-            <span className="visually-hidden">{chat.unreadCount} unread</span>
+            <span aria-hidden="true">{chat.unreadCount > 99 ? t('unreadMax') : chat.unreadCount}</span>
+            <span className="visually-hidden">{t('unread', { count: chat.unreadCount })}</span>
           </span>
         ) : (
           <span />

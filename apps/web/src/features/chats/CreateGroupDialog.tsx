@@ -1,5 +1,6 @@
 import type { Visibility } from '@chatsockets/protocol';
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { useCreateChat } from './use-chat-mutations';
@@ -14,6 +15,7 @@ export function CreateGroupDialog({ onClose }: { onClose(): void }) {
   const [visibility, setVisibility] = useState<Visibility>('private');
   const [members, setMembers] = useState('');
   const id = useId();
+  const { t } = useTranslation('chats');
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -21,14 +23,14 @@ export function CreateGroupDialog({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <Dialog title="New group chat" onClose={onClose}>
+    <Dialog title={t('createGroup.title')} onClose={onClose}>
       <form className="stack" onSubmit={submit}>
         <div className="field">
-          <label htmlFor={`${id}-title`}>Title</label>
+          <label htmlFor={`${id}-title`}>{t('createGroup.chatTitle')}</label>
           <input id={`${id}-title`} required value={title} onChange={(e) => setTitle(e.target.value)} />
         </div>
         <fieldset className="field fieldset">
-          <legend className="legend">Visibility</legend>
+          <legend className="legend">{t('createGroup.visibility')}</legend>
           <div className="radio-row">
             {(['private', 'public'] as const).map((v) => (
               <label key={v}>
@@ -39,31 +41,31 @@ export function CreateGroupDialog({ onClose }: { onClose(): void }) {
                   checked={visibility === v}
                   onChange={() => setVisibility(v)}
                 />
-                {v === 'private' ? 'Private' : 'Public'}
+                {t(`createGroup.${v}`)}
               </label>
             ))}
           </div>
         </fieldset>
         <div className="field">
-          <label htmlFor={`${id}-members`}>Members</label>
+          <label htmlFor={`${id}-members`}>{t('createGroup.members')}</label>
           <input
             id={`${id}-members`}
-            placeholder="alice, bob"
+            placeholder={t('createGroup.membersPlaceholder')}
             aria-describedby={`${id}-members-hint`}
             value={members}
             onChange={(e) => setMembers(e.target.value)}
           />
           <p id={`${id}-members-hint`} className="hint">
-            Usernames, separated by commas or spaces.
+            {t('createGroup.membersHint')}
           </p>
         </div>
-        <ErrorMessage error={create.error} />
+        <ErrorMessage error={create.error} context="createGroup" />
         <div className="dialog__footer">
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t('common:cancel')}
           </button>
           <button type="submit" className="button button--primary" disabled={create.isPending}>
-            Create
+            {t('createGroup.create')}
           </button>
         </div>
       </form>

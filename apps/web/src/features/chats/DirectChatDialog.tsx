@@ -1,4 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { useDirectChat } from './use-chat-mutations';
@@ -7,15 +8,16 @@ export function DirectChatDialog({ onClose }: { onClose(): void }) {
   const direct = useDirectChat();
   const [username, setUsername] = useState('');
   const id = useId();
+  const { t } = useTranslation('chats');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     direct.mutate(username.trim(), { onSuccess: onClose });
   };
   return (
-    <Dialog title="Direct message" onClose={onClose}>
+    <Dialog title={t('direct.title')} onClose={onClose}>
       <form className="stack" onSubmit={submit}>
         <div className="field">
-          <label htmlFor={id}>Username</label>
+          <label htmlFor={id}>{t('direct.username')}</label>
           <input
             id={id}
             required
@@ -25,13 +27,13 @@ export function DirectChatDialog({ onClose }: { onClose(): void }) {
             onChange={(e) => setUsername(e.target.value)}
           />
         </div>
-        <ErrorMessage error={direct.error} />
+        <ErrorMessage error={direct.error} context="direct" />
         <div className="dialog__footer">
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t('common:cancel')}
           </button>
           <button type="submit" className="button button--primary" disabled={direct.isPending}>
-            Start chat
+            {t('direct.start')}
           </button>
         </div>
       </form>

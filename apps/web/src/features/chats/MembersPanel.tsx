@@ -1,6 +1,7 @@
 import { type Chat, can, type Member, type User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { chatDetailQuery } from '../../api/queries';
 import { usePresence } from '../../state/presence';
 import { useUi } from '../../stores/ui.store';
@@ -22,8 +23,6 @@ function canChangeRole(chat: Chat, member: Member, self: User): boolean {
   return can(chat, 'change-roles') && member.role !== 'owner' && member.user.id !== self.id;
 }
 
-const ROLE_LABEL: Record<Member['role'], string> = { owner: 'owner', admin: 'admin', member: 'member' };
-
 export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
   // Its own observer: opening the panel refetches, which is how a role change shows up.
   const detail = useQuery(chatDetailQuery(chat.id));
@@ -40,13 +39,19 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [close]);
   const isOnline = usePresence();
+  const { t } = useTranslation('chats');
   return (
     <aside className="members" aria-labelledby="members-title">
       <div className="row">
         <h2 id="members-title" style={{ flex: 1 }}>
-          Members ({members.length})
+          {t('panel.title', { count: members.length })}
         </h2>
-        <button type="button" className="icon-button" aria-label="Close members" onClick={() => close(false)}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('panel.close')}
+          onClick={() => close(false)}
+        >
           ✕
         </button>
       </div>
@@ -64,12 +69,11 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
             >
               <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} aria-hidden="true" />
               <span className="member__name">
-                {m.user.username}
-                {m.user.id === self.id && ' (you)'}
+                {m.user.id === self.id ? t('panel.you', { name: m.user.username }) : m.user.username}
               </span>
               <span className="member__role">
-                <span data-testid="member-role">{ROLE_LABEL[m.role]}</span> ·{' '}
-                <span data-testid="presence">{online ? 'online' : 'offline'}</span>
+                <span data-testid="member-role">{t(`panel.role.${m.role}`)}</span> ·{' '}
+                <span data-testid="presence">{online ? t('online') : t('offline')}</span>
               </span>
               {(canChangeRole(chat, m, self) || canRemove(chat, m, self)) && (
                 <span className="member__actions">
@@ -77,7 +81,9 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
                     <button
                       type="button"
                       className="button button--small"
-                      aria-label={`${m.role === 'admin' ? 'Revoke admin' : 'Make admin'}: ${m.user.username}`}
+                      aria-label={t(m.role === 'admin' ? 'panel.revokeAdminNamed' : 'panel.makeAdminNamed', {
+                        name: m.user.username,
+                      })}
                       disabled={changing}
                       onClick={() =>
                         changeRole.mutate({
@@ -86,18 +92,18 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
                         })
                       }
                     >
-                      {m.role === 'admin' ? 'Revoke admin' : 'Make admin'}
+                      {m.role === 'admin' ? t('panel.revokeAdmin') : t('panel.makeAdmin')}
                     </button>
                   )}
                   {canRemove(chat, m, self) && (
                     <button
                       type="button"
                       className="button button--small"
-                      aria-label={`Remove ${m.user.username}`}
+                      aria-label={t('panel.removeNamed', { name: m.user.username })}
                       disabled={remove.isPending}
                       onClick={() => remove.mutate(m.user.id)}
                     >
-                      Remove
+                      {t('panel.remove')}
                     </button>
                   )}
                 </span>
@@ -115,7 +121,7 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
           disabled={remove.isPending}
           onClick={() => remove.mutate(self.id)}
         >
-          Leave chat
+          {t('panel.leave')}
         </button>
       )}
     </aside>

@@ -1,5 +1,6 @@
 import { LIMITS } from '@chatsockets/protocol';
 import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useUi } from '../../stores/ui.store';
 import { useSendMessage } from './use-send-message';
 import { useTypingNotifier } from './use-typing-notifier';
@@ -12,13 +13,14 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
   const typing = useTypingNotifier(chatId);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
+  const { t } = useTranslation('messages');
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     const body = draft.trim();
     if (!body) return;
     if (body.length > LIMITS.bodyMax) {
-      setError(`Messages can be at most ${LIMITS.bodyMax} characters.`);
+      setError(t('errors:field.bodyTooLong', { count: LIMITS.bodyMax }));
       return;
     }
     setError(null);
@@ -38,12 +40,12 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
   return (
     <form className="composer" onSubmit={submit}>
       <label htmlFor={id} className="visually-hidden">
-        Message
+        {t('label')}
       </label>
       <textarea
         id={id}
         rows={rows}
-        placeholder="Write a message…"
+        placeholder={t('placeholder')}
         value={draft}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
@@ -54,7 +56,7 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
         onKeyDown={onKeyDown}
       />
       <button type="submit" className="button button--primary" disabled={!draft.trim()}>
-        Send
+        {t('send')}
       </button>
       {error && (
         <p id={`${id}-error`} role="alert" className="error">

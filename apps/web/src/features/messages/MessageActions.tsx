@@ -1,5 +1,7 @@
 import type { Message } from '@chatsockets/protocol';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatTime } from '../../ui/format-time';
 import { useDeleteMessage } from './use-message-actions';
 
 /** Edit (own messages) and delete (own, or anyone's for owners/admins), with a confirm step. */
@@ -11,6 +13,9 @@ export function MessageActions(props: {
 }) {
   const [confirming, setConfirming] = useState(false);
   const remove = useDeleteMessage(props.chatId);
+  const { t } = useTranslation('messages');
+  // Named for their message, so a screen reader's list of buttons says which one each acts on (#19 bug 8).
+  const named = { author: props.message.author.username, time: formatTime(props.message.createdAt) };
   if (confirming) {
     return (
       <div className="message__actions">
@@ -20,10 +25,10 @@ export function MessageActions(props: {
           disabled={remove.isPending}
           onClick={() => remove.mutate(props.message, { onSettled: () => setConfirming(false) })}
         >
-          Delete
+          {t('delete')}
         </button>
         <button type="button" className="button button--small" onClick={() => setConfirming(false)}>
-          Keep
+          {t('keep')}
         </button>
       </div>
     );
@@ -31,17 +36,22 @@ export function MessageActions(props: {
   return (
     <div className="message__actions">
       {props.canEdit && (
-        <button type="button" className="icon-button" aria-label="Edit message" onClick={props.onEdit}>
-          Edit
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('editMessageFrom', named)}
+          onClick={props.onEdit}
+        >
+          {t('edit')}
         </button>
       )}
       <button
         type="button"
         className="icon-button"
-        aria-label="Delete message"
+        aria-label={t('deleteMessageFrom', named)}
         onClick={() => setConfirming(true)}
       >
-        Delete
+        {t('delete')}
       </button>
     </div>
   );

@@ -1,4 +1,5 @@
 import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { useEditMessage } from './use-message-actions';
 
@@ -6,6 +7,7 @@ export function MessageEditor(props: { chatId: string; messageId: string; body: 
   const edit = useEditMessage(props.chatId);
   const [text, setText] = useState(props.body);
   const id = useId();
+  const { t } = useTranslation('messages');
   const save = (e?: FormEvent) => {
     e?.preventDefault();
     if (!text.trim() || text === props.body) return props.onDone();
@@ -21,7 +23,7 @@ export function MessageEditor(props: { chatId: string; messageId: string; body: 
   return (
     <form className="message__edit" onSubmit={save}>
       <label htmlFor={id} className="visually-hidden">
-        Edit message
+        {t('editLabel')}
       </label>
       <textarea
         id={id}
@@ -33,10 +35,10 @@ export function MessageEditor(props: { chatId: string; messageId: string; body: 
       <ErrorMessage error={edit.error} />
       <div className="row">
         <button type="submit" className="button button--small button--primary" disabled={edit.isPending}>
-          Save
+          {t('save')}
         </button>
         <button type="button" className="button button--small" onClick={props.onDone}>
-          Cancel
+          {t('common:cancel')}
         </button>
       </div>
     </form>

@@ -1,5 +1,6 @@
 import type { User } from '@chatsockets/protocol';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { TimelineItem } from '../../state/merge-messages';
 import { formatFull, formatTime } from '../../ui/format-time';
 import { MessageActions } from './MessageActions';
@@ -47,6 +48,7 @@ export function MessageItem({
 }: MessageItemProps) {
   const v = toMessageView(item, self);
   const [editing, setEditing] = useState(false);
+  const { t } = useTranslation('messages');
   const message = item.kind === 'confirmed' ? item.message : null;
   const canDelete = message !== null && !v.deleted && (v.mine || canModerate);
   return (
@@ -73,11 +75,7 @@ export function MessageItem({
         />
       ) : (
         <div className="message__bubble">
-          {v.deleted ? (
-            <span className="message__body">This message was deleted</span>
-          ) : (
-            <MessageBody body={v.body} />
-          )}
+          {v.deleted ? <span className="message__body">{t('deleted')}</span> : <MessageBody body={v.body} />}
         </div>
       )}
       <MessageStatus chatId={chatId} item={item} view={v} showSeenBy={showSeenBy} />

@@ -2,6 +2,7 @@ import type { Chat, User } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { messagesQuery } from '../../api/queries';
 import { buildTimeline } from '../../state/merge-messages';
@@ -37,6 +38,7 @@ export interface MessageListProps {
  */
 export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }: MessageListProps) {
   const messages = useQuery(messagesQuery(chat.id));
+  const { t } = useTranslation('messages');
   const pending = useOutbox(
     useShallow((s) => s.entries.filter((e) => e.chatId === chat.id && e.authorId === self.id)),
   );
@@ -83,7 +85,7 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
       {messages.isError && <ErrorMessage error={messages.error} />}
       {(older.isPending || messages.isPending) && (
         <p className="messages__loading" role="status">
-          Loading messages…
+          {t('loading')}
         </p>
       )}
       <div
@@ -91,12 +93,12 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
         className="messages__scroller"
         onScroll={scroll.onScroll}
         role="log"
-        aria-label={`Messages in ${chat.title}`}
+        aria-label={t('listLabel', { title: chat.title })}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the scroll region must be keyboard scrollable
         tabIndex={0}
         data-testid="message-list"
       >
-        {messages.isSuccess && rows.length === 0 && <p className="empty">No messages yet. Say hello!</p>}
+        {messages.isSuccess && rows.length === 0 && <p className="empty">{t('empty')}</p>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((v) => {
             const row = rows[v.index]!;
@@ -115,7 +117,7 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
               >
                 {row.kind === 'divider' ? (
                   <div className="unread-divider" data-testid="unread-divider">
-                    Unread messages
+                    {t('unreadDivider')}
                   </div>
                 ) : (
                   <MessageItem
@@ -135,9 +137,7 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
       </div>
       {!scroll.atEnd && (
         <button type="button" className="button button--primary jump" onClick={scroll.jumpToEnd}>
-          {scroll.unseen > 0
-            ? `${scroll.unseen} new message${scroll.unseen === 1 ? '' : 's'} ↓`
-            : 'Jump to latest ↓'}
+          {scroll.unseen > 0 ? t('newBelow', { count: scroll.unseen }) : t('jumpToLatest')}
         </button>
       )}
     </div>
