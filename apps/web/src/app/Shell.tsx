@@ -1,8 +1,10 @@
 import type { User } from '@chatsockets/protocol';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLogout } from '../features/auth/use-auth';
 import { ChatActions } from '../features/chats/ChatActions';
 import { ChatList } from '../features/chats/ChatList';
+import { SettingsDialog } from '../features/settings/SettingsDialog';
 import { useRoute } from '../stores/route.store';
 import { ChatScreen } from './ChatScreen';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -15,6 +17,7 @@ export function Shell({ user }: { user: User }) {
   const chatId = route.name === 'chat' ? route.chatId : null;
   useUnreadTitle();
   const { t } = useTranslation();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   return (
     <div className="shell">
       <header className="topbar">
@@ -24,6 +27,10 @@ export function Shell({ user }: { user: User }) {
         <span className="topbar__user" data-testid="current-user">
           {user.username}
         </span>
+        <button type="button" className="button" onClick={() => setSettingsOpen(true)}>
+          {t('settings.open')}
+        </button>
+        {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
         <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
           {t('logOut')}
         </button>

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRoute } from '../../stores/route.store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
+import { LanguageSelect } from '../settings/LanguageSelect';
 import { useLogin, useRegister } from './use-auth';
 
 export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
@@ -81,6 +82,9 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
           </p>
         )}
       </form>
+      <div className="auth__language">
+        <LanguageSelect />
+      </div>
     </main>
   );
 }
