@@ -1,8 +1,10 @@
-import { LIMITS } from '@chatsockets/protocol';
+import { CredentialsSchema, LIMITS } from '@chatsockets/protocol';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRoute } from '../../stores/route.store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
+import { FieldError } from '../../ui/FieldError';
+import { useFieldErrors } from '../../ui/use-field-errors';
 import { LanguageSelect } from '../settings/LanguageSelect';
 import { useLogin, useRegister } from './use-auth';
 
@@ -17,11 +19,13 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
   const [password, setPassword] = useState('');
   const ids = { user: useId(), pass: useId(), hint: useId() };
   const { t } = useTranslation('auth');
+  const v = useFieldErrors<'username' | 'password'>();
   const title = mode === 'login' ? t('signIn') : t('createAccount');
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    mutation.mutate({ username: username.trim(), password });
+    const body = v.check(CredentialsSchema, { username: username.trim(), password });
+    if (body) mutation.mutate(body);
   };
 
   const switchTo = (to: 'login' | 'register') => {
@@ -32,31 +36,38 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
 
   return (
     <main className="auth">
-      <form className="auth__card" onSubmit={submit} aria-labelledby={`${ids.user}-title`}>
+      <form className="auth__card" onSubmit={submit} aria-labelledby={`${ids.user}-title`} noValidate>
         <p className="auth__brand">{t('common:appName')}</p>
         <h1 id={`${ids.user}-title`}>{title}</h1>
         <label htmlFor={ids.user}>{t('username')}</label>
         <input
-          id={ids.user}
+          {...v.field('username', ids.user)}
           name="username"
           autoComplete="username"
           autoCapitalize="none"
           spellCheck={false}
           required
           value={username}
-          onChange={(e) => setUsername(e.target.value)}
+          onChange={(e) => {
+            setUsername(e.target.value);
+            v.clear('username');
+          }}
         />
+        <FieldError id={ids.user} error={v.errors.username} />
         <label htmlFor={ids.pass}>{t('password')}</label>
         <input
-          id={ids.pass}
+          {...v.field('password', ids.pass, mode === 'register' ? ids.hint : undefined)}
           name="password"
           type="password"
           autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
           required
-          aria-describedby={mode === 'register' ? ids.hint : undefined}
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={(e) => {
+            setPassword(e.target.value);
+            v.clear('password');
+          }}
         />
+        <FieldError id={ids.pass} error={v.errors.password} />
         {mode === 'register' && (
           <p id={ids.hint} className="hint">
             {t('hint', { min: LIMITS.usernameMin, max: LIMITS.usernameMax, passwordMin: LIMITS.passwordMin })}

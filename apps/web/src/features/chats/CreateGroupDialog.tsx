@@ -1,8 +1,10 @@
-import type { Visibility } from '@chatsockets/protocol';
+import { CreateChatBodySchema, type Visibility } from '@chatsockets/protocol';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorMessage } from '../../ui/ErrorMessage';
+import { FieldError } from '../../ui/FieldError';
+import { useFieldErrors } from '../../ui/use-field-errors';
 import { useCreateChat } from './use-chat-mutations';
 
 export function parseUsernames(text: string): string[] {
@@ -16,18 +18,29 @@ export function CreateGroupDialog({ onClose }: { onClose(): void }) {
   const [members, setMembers] = useState('');
   const id = useId();
   const { t } = useTranslation('chats');
+  const v = useFieldErrors<'title' | 'members'>();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ title, visibility, members: parseUsernames(members) }, { onSuccess: onClose });
+    const body = v.check(CreateChatBodySchema, { title, visibility, members: parseUsernames(members) });
+    if (body) create.mutate(body, { onSuccess: onClose });
   };
 
   return (
     <Dialog title={t('createGroup.title')} onClose={onClose}>
-      <form className="stack" onSubmit={submit}>
+      <form className="stack" onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor={`${id}-title`}>{t('createGroup.chatTitle')}</label>
-          <input id={`${id}-title`} required value={title} onChange={(e) => setTitle(e.target.value)} />
+          <input
+            {...v.field('title', `${id}-title`)}
+            required
+            value={title}
+            onChange={(e) => {
+              setTitle(e.target.value);
+              v.clear('title');
+            }}
+          />
+          <FieldError id={`${id}-title`} error={v.errors.title} />
         </div>
         <fieldset className="field fieldset">
           <legend className="legend">{t('createGroup.visibility')}</legend>
@@ -49,12 +62,15 @@ export function CreateGroupDialog({ onClose }: { onClose(): void }) {
         <div className="field">
           <label htmlFor={`${id}-members`}>{t('createGroup.members')}</label>
           <input
-            id={`${id}-members`}
+            {...v.field('members', `${id}-members`, `${id}-members-hint`)}
             placeholder={t('createGroup.membersPlaceholder')}
-            aria-describedby={`${id}-members-hint`}
             value={members}
-            onChange={(e) => setMembers(e.target.value)}
+            onChange={(e) => {
+              setMembers(e.target.value);
+              v.clear('members');
+            }}
           />
+          <FieldError id={`${id}-members`} error={v.errors.members} />
           <p id={`${id}-members-hint`} className="hint">
             {t('createGroup.membersHint')}
           </p>

@@ -1,7 +1,8 @@
-import { LIMITS } from '@chatsockets/protocol';
-import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
+import { EditMessageBodySchema } from '@chatsockets/protocol';
+import { type FormEvent, type KeyboardEvent, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useUi } from '../../stores/ui.store';
+import { useFieldErrors } from '../../ui/use-field-errors';
 import { useSendMessage } from './use-send-message';
 import { useTypingNotifier } from './use-typing-notifier';
 
@@ -11,7 +12,8 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
   const setDraft = useUi((s) => s.setDraft);
   const send = useSendMessage(chatId, selfId);
   const typing = useTypingNotifier(chatId);
-  const [error, setError] = useState<string | null>(null);
+  const v = useFieldErrors<'body'>();
+  const error = v.errors.body;
   const id = useId();
   const { t } = useTranslation('messages');
 
@@ -19,11 +21,8 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
     e?.preventDefault();
     const body = draft.trim();
     if (!body) return;
-    if (body.length > LIMITS.bodyMax) {
-      setError(t('errors:field.bodyTooLong', { count: LIMITS.bodyMax }));
-      return;
-    }
-    setError(null);
+    // The protocol's own rule (length after trimming, storable text), said at the field.
+    if (!v.check(EditMessageBodySchema, { body })) return;
     send(body);
     typing.reset();
     setDraft(chatId, '');
@@ -43,14 +42,13 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
         {t('label')}
       </label>
       <textarea
-        id={id}
+        {...v.field('body', id)}
         rows={rows}
         placeholder={t('placeholder')}
         value={draft}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
         onChange={(e) => {
           setDraft(chatId, e.target.value);
+          v.clear('body');
           if (e.target.value.trim()) typing.notify();
         }}
         onKeyDown={onKeyDown}
