@@ -56,7 +56,10 @@ export function useFieldErrors<F extends string>() {
   const ids = useRef(new Map<F, string>());
 
   const check = useCallback(
-    <S extends z.ZodType>(schema: S, input: Record<F, unknown>): z.output<S> | null => {
+    <S extends z.ZodType>(
+      schema: S,
+      input: Record<F, unknown> & Record<string, unknown>,
+    ): z.output<S> | null => {
       const parsed = schema.safeParse(input);
       if (parsed.success) {
         setErrors({});
