@@ -42,6 +42,17 @@ export function useMessageScroll(opts: {
     else if (!virtualizer.isAtEnd()) setUnseenFrom((n) => n ?? rows.length - 1);
   }, [lastKey, lastIsMinePending, virtualizer, rows.length]);
 
+  // The bottom moves without a scroll event too: rows measured taller or shorter than their
+  // estimate change the list's height under a still scrollTop. The virtualizer re-renders on
+  // every measurement, so asking after each commit keeps "at the end" true to the screen
+  // (#19 bug 1: "Jump to latest" stayed over the newest messages of a long chat).
+  useLayoutEffect(() => {
+    if (!positioned.current) return;
+    const end = virtualizer.isAtEnd();
+    setAtEnd(end);
+    if (end) setUnseenFrom(null);
+  });
+
   const onScroll = () => {
     const el = opts.scrollerRef.current;
     if (!el) return;
