@@ -1,5 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { createGroup, currentChatId, newPerson, postMessages } from './helpers';
+import {
+  chatLink,
+  composer,
+  createGroup,
+  currentChatId,
+  messageWithText,
+  newPerson,
+  postMessages,
+  send,
+} from './helpers';
 
 // The walkthrough's bugs (#19), each failing before its fix.
 
@@ -29,5 +38,70 @@ test('[bug 1] a long chat opens at its newest message with no "Jump to latest" o
       .toBeLessThanOrEqual(24);
     await expect(jump).toBeHidden();
   }
+  await alice.context.close();
+});
+
+test('[bug 6] at 375 px Edit and Delete wait in a tap menu, and a 4-line draft keeps the last message in sight', async ({
+  browser,
+}) => {
+  const alice = await newPerson(browser, 'tap');
+  const { page } = alice;
+  await page.setViewportSize({ width: 375, height: 740 });
+  await createGroup(page, `Tap ${Date.now()}`, []);
+  await postMessages(
+    page,
+    currentChatId(page),
+    Array.from({ length: 30 }, (_, i) => `note ${i + 1}`),
+  );
+  const last = page.locator('[data-testid="message"][data-seq="30"]');
+  await expect(last).toBeVisible();
+  // No message shows its buttons until asked.
+  await expect(
+    page.getByRole('button', { name: /^(Edit|Delete) message from/ }).filter({ visible: true }),
+  ).toHaveCount(0);
+  await last.locator('.message__bubble').click();
+  await expect(last.getByRole('button', { name: /^Edit message from/ })).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: /^Edit message from/ }).filter({ visible: true }),
+  ).toHaveCount(1);
+  await last.getByRole('button', { name: /^Edit message from/ }).click();
+  await expect(page.getByRole('textbox', { name: 'Edit message' })).toHaveValue('note 30');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  // Four lines in the composer: the list's box shrinks, the newest message stays on screen.
+  const box = composer(page);
+  await box.fill('one\ntwo\nthree\nfour');
+  await expect(box).toHaveAttribute('rows', '4');
+  const list = page.getByTestId('message-list');
+  await expect
+    .poll(async () => {
+      const [l, m] = await Promise.all([list.boundingBox(), last.boundingBox()]);
+      return l && m ? Math.round(m.y + m.height - (l.y + l.height)) : 999;
+    })
+    .toBeLessThanOrEqual(0);
+  await alice.context.close();
+});
+
+test('[bug 8] Enter on a chat in the list puts the focus in its composer; message buttons name their message', async ({
+  browser,
+}) => {
+  const alice = await newPerson(browser, 'kb');
+  const { page } = alice;
+  const first = `Keys ${Date.now()}`;
+  await createGroup(page, first, []);
+  await send(page, 'hello keys');
+  await createGroup(page, `${first} two`, []);
+  await chatLink(page, first).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: first })).toBeVisible();
+  await expect(composer(page)).toBeFocused();
+  const mine = messageWithText(page, 'hello keys');
+  const time = ((await mine.locator('time').textContent()) ?? '').trim();
+  await expect(
+    mine.getByRole('button', { name: `Edit message from ${alice.username} at ${time}`, exact: true }),
+  ).toBeAttached();
+  await expect(
+    mine.getByRole('button', { name: `Delete message from ${alice.username} at ${time}`, exact: true }),
+  ).toBeAttached();
   await alice.context.close();
 });

@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { routePath, useRoute } from '../../stores/route.store';
+import { useUi } from '../../stores/ui.store';
 import { formatFull, formatTime } from '../../ui/format-time';
 
 function preview(t: TFunction<'chats'>, chat: Chat): string {
@@ -19,6 +20,8 @@ export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) 
   const open = (e: MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
+    // Enter on the link is a click with no pointer (detail 0): the keyboard user goes on to write.
+    if (e.detail === 0) useUi.getState().requestComposerFocus(chat.id);
     navigate({ name: 'chat', chatId: chat.id });
   };
   return (

@@ -1,5 +1,5 @@
 import { EditMessageBodySchema } from '@chatsockets/protocol';
-import { type FormEvent, type KeyboardEvent, useId } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useUi } from '../../stores/ui.store';
 import { useFieldErrors } from '../../ui/use-field-errors';
@@ -16,6 +16,13 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
   const error = v.errors.body;
   const id = useId();
   const { t } = useTranslation('messages');
+  const box = useRef<HTMLTextAreaElement>(null);
+  const focusRequested = useUi((s) => s.focusComposerOf === chatId);
+  useEffect(() => {
+    if (!focusRequested) return;
+    box.current?.focus();
+    useUi.getState().requestComposerFocus(null);
+  }, [focusRequested]);
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
@@ -42,6 +49,7 @@ export function Composer({ chatId, selfId }: { chatId: string; selfId: string })
         {t('label')}
       </label>
       <textarea
+        ref={box}
         {...v.field('body', id)}
         rows={rows}
         placeholder={t('placeholder')}

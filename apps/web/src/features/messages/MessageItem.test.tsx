@@ -2,6 +2,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, vi } from 'vitest';
 import { confirmed, me, other, pending, test } from '../../test/component';
+import { formatTime } from '../../ui/format-time';
 import { MessageItem, type MessageItemProps } from './MessageItem';
 
 const props = (overrides: Partial<MessageItemProps>): MessageItemProps => ({
@@ -30,6 +31,12 @@ describe('MessageItem', () => {
     view(<MessageItem {...props({ canEdit: true })} />);
     expect(screen.getByRole('button', { name: /^Edit message from/ })).toBeTruthy();
     expect(screen.getByRole('button', { name: /^Delete message from/ })).toBeTruthy();
+  });
+
+  test('[actions] each button is named for its message: author and time (#19 bug 8)', ({ view }) => {
+    view(<MessageItem {...props({ item: theirs, canModerate: true })} />);
+    const time = formatTime('2030-01-01T10:00:00.000Z');
+    expect(screen.getByRole('button', { name: `Delete message from other at ${time}` })).toBeTruthy();
   });
 
   test('[actions] own message without edit-own: Delete only', ({ view }) => {

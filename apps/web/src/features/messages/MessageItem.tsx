@@ -1,5 +1,5 @@
 import type { User } from '@chatsockets/protocol';
-import { useState } from 'react';
+import { type MouseEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TimelineItem } from '../../state/merge-messages';
 import { formatFull, formatTime } from '../../ui/format-time';
@@ -48,9 +48,23 @@ export function MessageItem({
 }: MessageItemProps) {
   const v = toMessageView(item, self);
   const [editing, setEditing] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
   const { t } = useTranslation('messages');
   const message = item.kind === 'confirmed' ? item.message : null;
   const canDelete = message !== null && !v.deleted && (v.mine || canModerate);
+  // A tap on the message opens its menu where the buttons are folded away (narrow screens);
+  // a long-press does too, instead of the browser's own menu. Links and selections keep theirs.
+  const narrow = () => window.matchMedia?.('(max-width: 720px)').matches ?? false;
+  const onTap = (e: MouseEvent) => {
+    if (!canDelete || !narrow() || (e.target as Element).closest('a, button')) return;
+    if (window.getSelection()?.toString()) return;
+    setMenuOpen((open) => !open);
+  };
+  const onLongPress = (e: MouseEvent) => {
+    if (!canDelete || !narrow() || (e.target as Element).closest('a')) return;
+    e.preventDefault();
+    setMenuOpen(true);
+  };
   return (
     <article
       className={className(v)}
@@ -74,7 +88,8 @@ export function MessageItem({
           onDone={() => setEditing(false)}
         />
       ) : (
-        <div className="message__bubble">
+        // biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: a pointer shortcut; the "⋯" button is the keyboard's way to the same menu
+        <div className="message__bubble" onClick={onTap} onContextMenu={onLongPress}>
           {v.deleted ? <span className="message__body">{t('deleted')}</span> : <MessageBody body={v.body} />}
         </div>
       )}
@@ -85,6 +100,8 @@ export function MessageItem({
           message={message}
           canEdit={v.mine && canEdit}
           onEdit={() => setEditing(true)}
+          menuOpen={menuOpen}
+          onMenu={setMenuOpen}
         />
       )}
     </article>
