@@ -7,6 +7,7 @@ import { syncOutboxAcrossTabs } from '../stores/outbox.store';
 import { applyServerEvent } from './apply-server-event';
 import { catchUp, hasGaps } from './catch-up';
 import { ChatSync } from './chat-sync';
+import { EditSender } from './edit-sender';
 import { OutboxSender } from './outbox-sender';
 import { changeOf, RevCursors } from './rev-cursors';
 import { ChatSocket, type SocketState, socketUrl } from './socket';
@@ -82,11 +83,13 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
   const cursors = new RevCursors(qc, user.id);
   const sync = new ChatSync(socket, qc, cursors);
   const outbox = new OutboxSender(socket, qc, user.id);
+  const edits = new EditSender(socket, qc, user.id);
 
   async function onConnected(gen: number) {
     connection.set('catching-up');
     resetPresence();
     outbox.onConnected();
+    edits.onConnected();
     await sync.resubscribeAll();
     // The list may have changed while we were away (chats we were added to).
     await qc.invalidateQueries({ queryKey: queryKeys.chatList() });
@@ -105,6 +108,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
       unwatchList();
       unsyncTabs();
       outbox.stop();
+      edits.stop();
       socket.close();
     },
   };

@@ -1,17 +1,38 @@
+import { EditMessageBodySchema } from '@chatsockets/protocol';
 import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage } from '../../ui/ErrorMessage';
-import { useEditMessage } from './use-message-actions';
+import { useEdits } from '../../stores/edits.store';
+import { FieldError } from '../../ui/FieldError';
+import { useFieldErrors } from '../../ui/use-field-errors';
 
-export function MessageEditor(props: { chatId: string; messageId: string; body: string; onDone(): void }) {
-  const edit = useEditMessage(props.chatId);
+/**
+ * Saving queues the edit, like sending queues a message: it is shown at once and delivered
+ * now or when the connection returns, so an edit made offline keeps its text (#19 bug 4).
+ */
+export function MessageEditor(props: {
+  chatId: string;
+  messageId: string;
+  authorId: string;
+  body: string;
+  onDone(): void;
+}) {
   const [text, setText] = useState(props.body);
   const id = useId();
   const { t } = useTranslation('messages');
+  const v = useFieldErrors<'body'>();
   const save = (e?: FormEvent) => {
     e?.preventDefault();
-    if (!text.trim() || text === props.body) return props.onDone();
-    edit.mutate({ messageId: props.messageId, body: text.trim() }, { onSuccess: props.onDone });
+    const body = text.trim();
+    if (!body || text === props.body) return props.onDone();
+    if (!v.check(EditMessageBodySchema, { body })) return;
+    useEdits.getState().put({
+      messageId: props.messageId,
+      chatId: props.chatId,
+      authorId: props.authorId,
+      body,
+      status: 'queued',
+    });
+    props.onDone();
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape') props.onDone();
@@ -26,15 +47,18 @@ export function MessageEditor(props: { chatId: string; messageId: string; body: 
         {t('editLabel')}
       </label>
       <textarea
-        id={id}
+        {...v.field('body', id)}
         rows={2}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          v.clear('body');
+        }}
         onKeyDown={onKeyDown}
       />
-      <ErrorMessage error={edit.error} />
+      <FieldError id={id} error={v.errors.body} />
       <div className="row">
-        <button type="submit" className="button button--small button--primary" disabled={edit.isPending}>
+        <button type="submit" className="button button--small button--primary">
           {t('save')}
         </button>
         <button type="button" className="button button--small" onClick={props.onDone}>

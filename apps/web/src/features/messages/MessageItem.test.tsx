@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { screen, within } from '@testing-library/react';
 import { describe, expect, vi } from 'vitest';
+import { useEdits } from '../../stores/edits.store';
 import { confirmed, me, other, pending, test } from '../../test/component';
 import { formatTime } from '../../ui/format-time';
 import { MessageItem, type MessageItemProps } from './MessageItem';
@@ -98,6 +99,37 @@ describe('MessageItem', () => {
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('textbox')).toBeNull();
     expect(screen.getByText('hello there')).toBeTruthy();
+  });
+
+  test('[edit offline] saving without a connection keeps the text, shows it, and says it will be saved (#19 bug 4)', async ({
+    view,
+  }) => {
+    // No socket and no network: what an edit met offline.
+    const fetch = vi.fn(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    vi.stubGlobal('fetch', fetch);
+    try {
+      const { user } = view(<MessageItem {...props({})} />);
+      await user.click(screen.getByRole('button', { name: /^Edit message from/ }));
+      const box = screen.getByRole('textbox', { name: 'Edit message' });
+      await user.clear(box);
+      await user.type(box, 'fixed offline{Enter}');
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(screen.getByText('fixed offline')).toBeTruthy();
+      expect(screen.getByTestId('edit-status').textContent).toBe(
+        'Edit will be saved when the connection returns.',
+      );
+      expect(useEdits.getState().edits['m-1']).toMatchObject({ body: 'fixed offline', status: 'queued' });
+      // Editing again starts from the queued text, not the old one.
+      await user.click(screen.getByRole('button', { name: /^Edit message from/ }));
+      expect((screen.getByRole('textbox', { name: 'Edit message' }) as HTMLTextAreaElement).value).toBe(
+        'fixed offline',
+      );
+    } finally {
+      vi.unstubAllGlobals();
+      useEdits.setState({ edits: {} });
+    }
   });
 
   test('[delete] Delete asks first; Keep backs out, Delete sends the DELETE', async ({ view }) => {

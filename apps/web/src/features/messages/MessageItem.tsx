@@ -2,6 +2,7 @@ import type { User } from '@chatsockets/protocol';
 import { type MouseEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TimelineItem } from '../../state/merge-messages';
+import { type PendingEdit, useEdits } from '../../stores/edits.store';
 import { formatFull, formatTime } from '../../ui/format-time';
 import { MessageActions } from './MessageActions';
 import { MessageBody } from './MessageBody';
@@ -51,6 +52,8 @@ export function MessageItem({
   const [menuOpen, setMenuOpen] = useState(false);
   const { t } = useTranslation('messages');
   const message = item.kind === 'confirmed' ? item.message : null;
+  // An edit not yet confirmed shows its text now (a deleted message has nothing left to edit).
+  const edit = useEdits((s) => (message && !v.deleted ? s.edits[message.id] : undefined));
   const canDelete = message !== null && !v.deleted && (v.mine || canModerate);
   // A tap on the message opens its menu where the buttons are folded away (narrow screens);
   // a long-press does too, instead of the browser's own menu. Links and selections keep theirs.
@@ -84,15 +87,21 @@ export function MessageItem({
         <MessageEditor
           chatId={chatId}
           messageId={message.id}
-          body={message.body}
+          authorId={message.author.id}
+          body={edit?.body ?? message.body}
           onDone={() => setEditing(false)}
         />
       ) : (
         // biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: a pointer shortcut; the "⋯" button is the keyboard's way to the same menu
         <div className="message__bubble" onClick={onTap} onContextMenu={onLongPress}>
-          {v.deleted ? <span className="message__body">{t('deleted')}</span> : <MessageBody body={v.body} />}
+          {v.deleted ? (
+            <span className="message__body">{t('deleted')}</span>
+          ) : (
+            <MessageBody body={edit?.body ?? v.body} />
+          )}
         </div>
       )}
+      {edit && <EditStatus messageId={edit.messageId} status={edit.status} error={edit.error} />}
       <MessageStatus chatId={chatId} item={item} view={v} showSeenBy={showSeenBy} />
       {canDelete && !editing && (
         <MessageActions
@@ -105,5 +114,37 @@ export function MessageItem({
         />
       )}
     </article>
+  );
+}
+
+/** Where an edit stands until the server has it: waiting, saving, or refused with Retry and Discard. */
+function EditStatus(props: {
+  messageId: string;
+  status: PendingEdit['status'];
+  error?: PendingEdit['error'];
+}) {
+  const { t } = useTranslation('messages');
+  const edits = useEdits.getState();
+  if (props.status !== 'failed') {
+    return (
+      <div className="message__status" data-testid="edit-status">
+        {props.status === 'queued' ? t('editQueued') : t('editSending')}
+      </div>
+    );
+  }
+  return (
+    <div className="message__status" role="alert" data-testid="edit-status">
+      <span>{t('editFailed', { error: t([`errors:code.${props.error}`, 'errors:code.INTERNAL']) })}</span>
+      <button
+        type="button"
+        className="link"
+        onClick={() => edits.update(props.messageId, { status: 'queued' })}
+      >
+        {t('retry')}
+      </button>
+      <button type="button" className="link" onClick={() => edits.remove(props.messageId)}>
+        {t('discard')}
+      </button>
+    </div>
   );
 }
