@@ -95,6 +95,12 @@ test('[bug 8] Enter on a chat in the list puts the focus in its composer; messag
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: first })).toBeVisible();
   await expect(composer(page)).toBeFocused();
+  // Escape closes the members panel, as it closes a dialog (fixed earlier; still holds).
+  await page.getByRole('button', { name: 'Members', exact: true }).click();
+  const panel = page.getByRole('complementary', { name: /^Members \(/ });
+  await expect(panel).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
   const mine = messageWithText(page, 'hello keys');
   const time = ((await mine.locator('time').textContent()) ?? '').trim();
   await expect(
