@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useRoute } from '../../stores/route.store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { FieldError } from '../../ui/FieldError';
+import { LanguageSelect } from '../../ui/LanguageSelect';
 import { useFieldErrors } from '../../ui/use-field-errors';
-import { LanguageSelect } from '../settings/LanguageSelect';
 import { useLogin, useRegister } from './use-auth';
 
 export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {

@@ -1,5 +1,5 @@
 import type { User } from '@chatsockets/protocol';
-import { type MouseEvent, useState } from 'react';
+import { type MouseEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TimelineItem } from '../../state/merge-messages';
 import { type PendingEdit, useEdits } from '../../stores/edits.store';
@@ -54,6 +54,11 @@ export function MessageItem({
   const message = item.kind === 'confirmed' ? item.message : null;
   // An edit not yet confirmed shows its text now (a deleted message has nothing left to edit).
   const edit = useEdits((s) => (message && !v.deleted ? s.edits[message.id] : undefined));
+  const staleEdit = useEdits((s) => v.deleted && message !== null && message.id in s.edits);
+  useEffect(() => {
+    // Deleted while an edit waited: nothing is left to edit, so the queue lets it go.
+    if (staleEdit && message) useEdits.getState().remove(message.id);
+  }, [staleEdit, message]);
   const canDelete = message !== null && !v.deleted && (v.mine || canModerate);
   // A tap on the message opens its menu where the buttons are folded away (narrow screens);
   // a long-press does too, instead of the browser's own menu. Links and selections keep theirs.

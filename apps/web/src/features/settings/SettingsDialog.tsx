@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../ui/Dialog';
-import { LanguageSelect } from './LanguageSelect';
+import { LanguageSelect } from '../../ui/LanguageSelect';
 
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const { t } = useTranslation();

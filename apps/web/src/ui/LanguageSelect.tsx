@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { chooseLanguage, LANGUAGES, type Language, storedLanguage } from '../../i18n';
+import { chooseLanguage, LANGUAGES, type Language, storedLanguage } from '../i18n';
 
 const AUTO = 'auto';
 
