@@ -3,6 +3,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { resetPresence } from '../state/presence';
 import { queryKeys } from '../state/query-keys';
 import { useConnection } from '../stores/connection.store';
+import { syncEditsAcrossTabs } from '../stores/edits.store';
 import { syncOutboxAcrossTabs } from '../stores/outbox.store';
 import { applyServerEvent } from './apply-server-event';
 import { catchUp, hasGaps } from './catch-up';
@@ -100,6 +101,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
     if (e.type === 'updated' && e.query.queryKey.join('/') === queryKeys.chatList().join('/')) sync.sync();
   });
   const unsyncTabs = syncOutboxAcrossTabs();
+  const unsyncEdits = syncEditsAcrossTabs();
   socket.connect();
 
   return {
@@ -107,6 +109,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
     stop() {
       unwatchList();
       unsyncTabs();
+      unsyncEdits();
       outbox.stop();
       edits.stop();
       socket.close();

@@ -61,3 +61,12 @@ export const useEdits = create<EditsState>()(
     },
   ),
 );
+
+/** Another tab changed the queue: take its view, so an edit made there is neither lost nor doubled. */
+export function syncEditsAcrossTabs(): () => void {
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === EDITS_STORAGE_KEY) void useEdits.persist.rehydrate();
+  };
+  window.addEventListener('storage', onStorage);
+  return () => window.removeEventListener('storage', onStorage);
+}
