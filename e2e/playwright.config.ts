@@ -35,6 +35,8 @@ export default defineConfig({
   use: {
     ...devices['Desktop Chrome'],
     baseURL,
+    // The browser's language, which the app follows (a project may change it).
+    locale: 'en-US',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -49,6 +51,12 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: 'en' },
+    // A few journeys again in Russian (tests/i18n.ts reads the app's catalogs): a subset, so
+    // CI does not run the suite twice.
+    { name: 'ru', use: { locale: 'ru-RU' }, testMatch: /(auth|chat|a11y)\.spec\.ts$/ },
+  ],
   webServer: {
     // The build production runs (turbo's e2e task builds it first: dependsOn ^build). node
     // directly, not pnpm: pnpm reports the SIGTERM at teardown as a failure.

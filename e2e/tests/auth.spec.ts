@@ -1,11 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { attachScreenshot, PASSWORD, registerInUi, uniqueName } from './helpers';
+import { lang, t } from './i18n';
 
 test('[auth] register shows the signed-in shell, logout returns to login, login works again', async ({
   page,
 }, testInfo) => {
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: t('auth:signIn') })).toBeVisible();
+  // The browser's language is the interface's, and the page says which it is.
+  await expect(page.locator('html')).toHaveAttribute('lang', lang());
   await attachScreenshot(page, testInfo, 'login screen');
 
   const username = uniqueName('reg');
@@ -19,15 +22,15 @@ test('[auth] register shows the signed-in shell, logout returns to login, login 
   await page.reload();
   await expect(page.getByTestId('current-user')).toHaveText(username);
 
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByRole('button', { name: t('logOut') }).click();
+  await expect(page.getByRole('heading', { name: t('auth:signIn') })).toBeVisible();
   await expect(page).toHaveURL(/\/login$/);
   await page.reload();
-  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: t('auth:signIn') })).toBeVisible();
 
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel(t('auth:username')).fill(username);
+  await page.getByLabel(t('auth:password')).fill(PASSWORD);
+  await page.getByRole('button', { name: t('auth:signIn') }).click();
   await expect(page.getByTestId('current-user')).toHaveText(username);
 });
 
@@ -38,16 +41,16 @@ test('[auth] errors come from the protocol: taken username and wrong password', 
   const other = await browser.newContext();
   const p2 = await other.newPage();
   await p2.goto('/register');
-  await p2.getByLabel('Username').fill(username);
-  await p2.getByLabel('Password').fill(PASSWORD);
-  await p2.getByRole('button', { name: 'Create an account' }).click();
-  await expect(p2.getByRole('alert')).toBeVisible();
+  await p2.getByLabel(t('auth:username')).fill(username);
+  await p2.getByLabel(t('auth:password')).fill(PASSWORD);
+  await p2.getByRole('button', { name: t('auth:createAccount') }).click();
+  await expect(p2.getByRole('alert')).toHaveText(t('errors:register.CONFLICT'));
   await expect(p2.getByTestId('current-user')).toHaveCount(0);
 
-  await p2.getByRole('button', { name: 'Sign in' }).click();
-  await p2.getByLabel('Username').fill(username);
-  await p2.getByLabel('Password').fill('definitely wrong');
-  await p2.getByRole('button', { name: 'Sign in' }).click();
-  await expect(p2.getByRole('alert')).toBeVisible();
+  await p2.getByRole('button', { name: t('auth:signIn') }).click();
+  await p2.getByLabel(t('auth:username')).fill(username);
+  await p2.getByLabel(t('auth:password')).fill('definitely wrong');
+  await p2.getByRole('button', { name: t('auth:signIn') }).click();
+  await expect(p2.getByRole('alert')).toHaveText(t('errors:login.UNAUTHORIZED'));
   await other.close();
 });

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   attachScreenshot,
+  composer,
   createGroup,
   expectConnected,
   messages,
@@ -10,6 +11,7 @@ import {
   renderedBodies,
   send,
 } from './helpers';
+import { t } from './i18n';
 
 test('[chat] two users in two browsers create a chat and exchange messages; both see one order', async ({
   browser,
@@ -50,13 +52,18 @@ test('[chat] two users in two browsers create a chat and exchange messages; both
   await expect(link).toHaveAttribute('target', '_blank');
 
   // The other side's latest message shows who has seen it.
-  await expect(alice.page.getByTestId('seen-by')).toContainText(`Seen by ${bob.username}`, {
-    timeout: 15_000,
-  });
+  await expect(alice.page.getByTestId('seen-by')).toContainText(
+    t('messages:seenBy', { names: bob.username }),
+    {
+      timeout: 15_000,
+    },
+  );
 
   await attachScreenshot(alice.page, testInfo, 'chat view (alice)');
-  await alice.page.getByRole('button', { name: 'Members' }).click();
-  await expect(alice.page.getByRole('complementary', { name: /Members/ })).toBeVisible();
+  await alice.page.getByRole('button', { name: t('chats:members') }).click();
+  await expect(
+    alice.page.getByRole('complementary', { name: t('chats:panel.title', { count: 2 }) }),
+  ).toBeVisible();
   await attachScreenshot(alice.page, testInfo, 'members panel');
   await alice.context.close();
   await bob.context.close();
@@ -70,7 +77,7 @@ test('[drafts] a draft is kept per chat across switching chats and a reload (#19
   const two = `Draft two ${Date.now()}`;
   await createGroup(alice.page, one, []);
   await createGroup(alice.page, two, []);
-  const box = alice.page.getByRole('textbox', { name: 'Message', exact: true });
+  const box = composer(alice.page);
   await box.fill('half a thought in two');
   await openChat(alice.page, one);
   await expect(box).toHaveValue('');

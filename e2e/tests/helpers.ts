@@ -1,4 +1,5 @@
 import { type Browser, type BrowserContext, expect, type Page, type TestInfo } from '@playwright/test';
+import { t } from './i18n';
 
 let counter = 0;
 
@@ -20,9 +21,9 @@ export interface Person {
 /** Registers through the UI and waits for the signed-in shell. */
 export async function registerInUi(page: Page, username: string): Promise<void> {
   await page.goto('/register');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel(t('auth:username')).fill(username);
+  await page.getByLabel(t('auth:password')).fill(PASSWORD);
+  await page.getByRole('button', { name: t('auth:createAccount') }).click();
   await expect(page.getByTestId('current-user')).toHaveText(username);
 }
 
@@ -52,12 +53,14 @@ export async function createGroup(
   members: string[],
   visibility: 'Private' | 'Public' = 'Private',
 ): Promise<void> {
-  await page.getByRole('button', { name: 'New group' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New group chat' });
-  await dialog.getByLabel('Title').fill(title);
-  await dialog.getByLabel(visibility).check();
-  await dialog.getByLabel('Members').fill(members.join(', '));
-  await dialog.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: t('chats:newGroup') }).click();
+  const dialog = page.getByRole('dialog', { name: t('chats:createGroup.title') });
+  await dialog.getByLabel(t('chats:createGroup.chatTitle')).fill(title);
+  await dialog
+    .getByLabel(t(visibility === 'Public' ? 'chats:createGroup.public' : 'chats:createGroup.private'))
+    .check();
+  await dialog.getByLabel(t('chats:createGroup.members')).fill(members.join(', '));
+  await dialog.getByRole('button', { name: t('chats:createGroup.create') }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
 }
@@ -76,7 +79,7 @@ export async function openChat(page: Page, title: string): Promise<void> {
 }
 
 export function composer(page: Page) {
-  return page.getByRole('textbox', { name: 'Message', exact: true });
+  return page.getByRole('textbox', { name: t('messages:label'), exact: true });
 }
 
 export async function send(page: Page, text: string): Promise<void> {

@@ -5,11 +5,7 @@ import { Providers } from './app/providers';
 import { initI18n } from './i18n';
 import './styles.css';
 
-const i18n = initI18n();
-document.documentElement.lang = i18n.language;
-i18n.on('languageChanged', (lng) => {
-  document.documentElement.lang = lng;
-});
+initI18n();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

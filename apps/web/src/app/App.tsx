@@ -1,15 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { meQuery } from '../api/queries';
 import { AuthScreen } from '../features/auth/AuthScreen';
 import { afterSignIn, signInFor, useRoute } from '../stores/route.store';
 import { ErrorMessage } from '../ui/ErrorMessage';
-import { RealtimeProvider } from './realtime-context';
-import { Shell } from './Shell';
+
+// Code splitting: the signed-in app is its own chunk, so the sign-in page stays small.
+const SignedIn = lazy(() => import('./SignedIn'));
 
 /** GET /api/me decides: signed in → the shell, otherwise the login or register screen. */
 export function App() {
   const me = useQuery(meQuery());
+  const { t } = useTranslation();
   const route = useRoute((s) => s.route);
   const navigate = useRoute((s) => s.navigate);
   const signedOut = me.data === null;
@@ -22,17 +25,16 @@ export function App() {
       navigate(afterSignIn(route), { replace: true });
   }, [signedOut, me.data, route, navigate]);
 
-  if (me.data === undefined) {
-    return (
-      <main className="splash" aria-busy={me.isPending}>
-        {me.isError ? <ErrorMessage error={me.error} /> : <p>Loading…</p>}
-      </main>
-    );
-  }
+  const splash = (
+    <main className="splash" aria-busy={me.isPending}>
+      {me.isError ? <ErrorMessage error={me.error} /> : <p>{t('loading')}</p>}
+    </main>
+  );
+  if (me.data === undefined) return splash;
   if (me.data === null) return <AuthScreen mode={route.name === 'register' ? 'register' : 'login'} />;
   return (
-    <RealtimeProvider user={me.data}>
-      <Shell user={me.data} />
-    </RealtimeProvider>
+    <Suspense fallback={splash}>
+      <SignedIn user={me.data} />
+    </Suspense>
   );
 }

@@ -22,6 +22,7 @@ import { type MentionDirectory, MentionDirectoryProvider } from '../ui/MessageTe
  * caller's read marker in it decides where the chat opens.
  */
 export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
+  const { t } = useTranslation();
   const list = useQuery(chatListQuery());
   const removed = useRemoved(chatId);
   const listed = list.data?.chats.find((c) => c.id === chatId);
@@ -35,7 +36,7 @@ export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
     const error = list.error ?? detail.error;
     return (
       <section className="chat-empty">
-        {error ? <ErrorMessage error={error} /> : <p className="empty">Loading…</p>}
+        {error ? <ErrorMessage error={error} /> : <p className="empty">{t('loading')}</p>}
       </section>
     );
   }
@@ -59,22 +60,22 @@ function ChatMentions(props: { members?: ChatDetailResponse['members']; self: Us
 
 function NoLongerMember({ how }: { how: RemovedHow }) {
   const navigate = useRoute((s) => s.navigate);
-  const { t } = useTranslation('people');
+  const { t } = useTranslation('chats');
   if (how === 'deleted')
     return (
       <ChatDeletedNotice
         onBack={() => navigate({ name: 'home' })}
-        label={t('chatDeleted')}
+        label={t('people:chatDeleted')}
         back={t('backToChats')}
       />
     );
   return (
     <section className="chat-empty" data-testid="no-longer-member">
       <p className="empty" role="status">
-        {how === 'removed' ? 'You were removed from this chat.' : 'You left this chat.'}
+        {how === 'removed' ? t('removed') : t('left')}
       </p>
       <button type="button" className="button" onClick={() => navigate({ name: 'home' })}>
-        Back to chats
+        {t('backToChats')}
       </button>
     </section>
   );
@@ -86,6 +87,7 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
   const chat = props.chat;
   const membersOpen = useUi((s) => s.membersOpen);
   const join = useJoinChat();
+  const { t } = useTranslation('chats');
   // Where the unread divider goes: what was unread when the chat opened; it stays put while
   // reading, and messages arriving while the chat is open are not "unread".
   const [readSeqAtOpen] = useState(() =>
@@ -117,7 +119,7 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
           <div className="composer">
             <ErrorMessage error={join.error} />
             <button type="button" className="button button--primary" onClick={() => join.mutate(chat.id)}>
-              Join this chat
+              {t('join')}
             </button>
           </div>
         )}

@@ -1,14 +1,7 @@
 import { useEffect, useState } from 'react';
-import { type ConnectionStatus as Status, useConnection } from '../stores/connection.store';
+import { useTranslation } from 'react-i18next';
+import { useConnection } from '../stores/connection.store';
 import { useSocket } from './realtime-context';
-
-const LABELS: Record<Status, string> = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting',
-  'catching-up': 'Catching up…',
-  offline: 'Offline',
-};
 
 function useSecondsUntil(at: number | null): number | null {
   const [now, setNow] = useState(Date.now);
@@ -30,13 +23,14 @@ export function ConnectionStatus() {
   const nextAttemptAt = useConnection((s) => s.nextAttemptAt);
   const reloadSuggested = useConnection((s) => s.reloadSuggested);
   const socket = useSocket();
+  const { t } = useTranslation();
   const seconds = useSecondsUntil(status === 'reconnecting' ? nextAttemptAt : null);
   const text =
     status === 'reconnecting' && seconds !== null
       ? seconds > 0
-        ? `Reconnecting in ${seconds}s`
-        : 'Reconnecting…'
-      : LABELS[status];
+        ? t('connection.reconnectingIn', { seconds })
+        : t('connection.reconnecting')
+      : t(`connection.${status}`);
   return (
     <>
       <output
@@ -50,14 +44,14 @@ export function ConnectionStatus() {
       </output>
       {status === 'reconnecting' && socket && (
         <button type="button" className="link" onClick={() => socket.retryNow()}>
-          Retry now
+          {t('connection.retryNow')}
         </button>
       )}
       {reloadSuggested && (
         <span className="conn conn--reload" role="status">
-          A newer version is available.
+          {t('connection.newerVersion')}
           <button type="button" className="link" onClick={() => window.location.reload()}>
-            Reload
+            {t('connection.reload')}
           </button>
         </span>
       )}

@@ -7,6 +7,7 @@ import { ChatList } from '../features/chats/ChatList';
 import { InvitePage } from '../features/chats/InvitePage';
 import { ProfileCard } from '../features/people/ProfileCard';
 import { ProfileDialog } from '../features/people/ProfileDialog';
+import { SettingsDialog } from '../features/settings/SettingsDialog';
 import { displayNameOf } from '../state/people';
 import { useRoute } from '../stores/route.store';
 import { ChatScreen } from './ChatScreen';
@@ -23,12 +24,13 @@ export function Shell({ user }: { user: User }) {
   useUnreadTitle();
   useFaviconBadge();
   const [profileOpen, setProfileOpen] = useState(false);
-  const { t } = useTranslation('search');
+  const { t } = useTranslation();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [searching, setSearching] = useState(false);
   return (
     <div className="shell">
       <header className="topbar">
-        <span className="topbar__brand">Chatsockets</span>
+        <span className="topbar__brand">{t('appName')}</span>
         <ConnectionStatus />
         <span className="topbar__spacer" />
         <button
@@ -38,7 +40,7 @@ export function Shell({ user }: { user: User }) {
           aria-pressed={searching}
           data-testid="open-search"
         >
-          {t('open')}
+          {t('search:open')}
         </button>
         <button
           type="button"
@@ -51,12 +53,16 @@ export function Shell({ user }: { user: User }) {
         </button>
         {profileOpen && <ProfileDialog user={user} onClose={() => setProfileOpen(false)} />}
         <ProfileCard selfId={user.id} />
+        <button type="button" className="button" onClick={() => setSettingsOpen(true)}>
+          {t('settings.open')}
+        </button>
+        {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
         <button type="button" className="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
-          Log out
+          {t('logOut')}
         </button>
       </header>
       <div className={`workspace${chatId || route.name === 'invite' ? ' workspace--chat-open' : ''}`}>
-        <aside className="sidebar" aria-label="Your chats">
+        <aside className="sidebar" aria-label={t('yourChats')}>
           <ChatActions />
           <ChatList activeChatId={chatId} />
         </aside>
@@ -70,8 +76,8 @@ export function Shell({ user }: { user: User }) {
           ) : (
             <>
               {/* The page's one top-level heading when no chat is open (the chat's title is it otherwise). */}
-              <h1 className="visually-hidden">Chatsockets</h1>
-              <p className="empty">Pick a chat, or start a new one.</p>
+              <h1 className="visually-hidden">{t('appName')}</h1>
+              <p className="empty">{t('pickChat')}</p>
             </>
           )}
         </main>

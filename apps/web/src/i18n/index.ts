@@ -52,10 +52,41 @@ export function initI18n(lng?: Language) {
     detection: {
       order: ['localStorage', 'navigator'],
       lookupLocalStorage: LANGUAGE_STORAGE_KEY,
-      caches: ['localStorage'],
+      // Only the user's own choice is stored (chooseLanguage): a detected language is not, so
+      // the app keeps following the browser until the user picks one.
+      caches: [],
     },
   });
+  // <html lang> follows, for screen readers' pronunciation and the browser's hyphenation.
+  if (typeof document !== 'undefined') {
+    document.documentElement.lang = currentLocale();
+    i18n.on('languageChanged', () => {
+      document.documentElement.lang = currentLocale();
+    });
+  }
   return i18n;
+}
+
+/** The language the user chose in settings, or null when the browser's decides. */
+export function storedLanguage(): Language | null {
+  try {
+    const lang = localStorage.getItem(LANGUAGE_STORAGE_KEY);
+    return (LANGUAGES as readonly string[]).includes(lang ?? '') ? (lang as Language) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Switches the interface: a language is remembered on this device; null goes back to the browser's. */
+export async function chooseLanguage(lang: Language | null): Promise<void> {
+  try {
+    if (lang) localStorage.setItem(LANGUAGE_STORAGE_KEY, lang);
+    else localStorage.removeItem(LANGUAGE_STORAGE_KEY);
+  } catch {
+    // Storage refused (private mode): the choice holds for this page only.
+  }
+  // Without a language, i18next runs its detector again: the browser's language.
+  await i18n.changeLanguage(lang ?? undefined);
 }
 
 /** The current language as a BCP 47 tag for `Intl` (dates, times, numbers). */

@@ -103,7 +103,7 @@ describe('OutboxSender', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(useOutbox.getState().entries[0]).toMatchObject({
       status: 'failed',
-      error: 'You are not a member',
+      error: 'FORBIDDEN',
     });
     expect(calls).toHaveLength(1);
     sender.stop();

@@ -99,14 +99,15 @@ export class OutboxSender {
   private onFailure(entry: PendingMessage, err: unknown): boolean {
     const outbox = useOutbox.getState();
     if (!isTransient(err)) {
-      const error = err instanceof Error ? err.message : 'The server refused this message';
+      // The protocol's code, not the server's English: the message row words it in the user's language.
+      const error = isApiError(err) ? err.code : 'INTERNAL';
       outbox.update(entry.clientId, { status: 'failed', error });
       return false;
     }
     const count = (this.failures.get(entry.clientId) ?? 0) + 1;
     this.failures.set(entry.clientId, count);
     if (count >= MAX_TRANSIENT_FAILURES) {
-      outbox.update(entry.clientId, { status: 'failed', error: 'No connection', retryable: true });
+      outbox.update(entry.clientId, { status: 'failed', error: 'UNAVAILABLE', retryable: true });
       return false;
     }
     outbox.update(entry.clientId, { status: 'queued' });

@@ -3,10 +3,12 @@ import type { QueryClient } from '@tanstack/react-query';
 import { resetPresence } from '../state/presence';
 import { queryKeys } from '../state/query-keys';
 import { useConnection } from '../stores/connection.store';
+import { syncEditsAcrossTabs } from '../stores/edits.store';
 import { syncOutboxAcrossTabs } from '../stores/outbox.store';
 import { applyServerEvent } from './apply-server-event';
 import { catchUp, hasGaps } from './catch-up';
 import { ChatSync } from './chat-sync';
+import { EditSender } from './edit-sender';
 import { Notifier } from './notifier';
 import { OutboxSender } from './outbox-sender';
 import { changeOf, RevCursors } from './rev-cursors';
@@ -86,11 +88,13 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
   const notifier = new Notifier(qc, user);
   const sync = new ChatSync(socket, qc, cursors);
   const outbox = new OutboxSender(socket, qc, user.id);
+  const edits = new EditSender(socket, qc, user.id);
 
   async function onConnected(gen: number) {
     connection.set('catching-up');
     resetPresence();
     outbox.onConnected();
+    edits.onConnected();
     await sync.resubscribeAll();
     // The list may have changed while we were away (chats we were added to).
     await qc.invalidateQueries({ queryKey: queryKeys.chatList() });
@@ -101,6 +105,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
     if (e.type === 'updated' && e.query.queryKey.join('/') === queryKeys.chatList().join('/')) sync.sync();
   });
   const unsyncTabs = syncOutboxAcrossTabs();
+  const unsyncEdits = syncEditsAcrossTabs();
   socket.connect();
 
   return {
@@ -108,8 +113,10 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
     stop() {
       unwatchList();
       unsyncTabs();
+      unsyncEdits();
       outbox.stop();
       notifier.stop();
+      edits.stop();
       socket.close();
     },
   };

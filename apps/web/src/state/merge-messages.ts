@@ -1,4 +1,4 @@
-import type { Attachment, Message } from '@chatsockets/protocol';
+import type { Attachment, ErrorCode, Message } from '@chatsockets/protocol';
 
 // The one merge every message goes through (ARCHITECTURE › Conventions 8): history pages,
 // subscribe catch-up, gap fills, live events and the sender's own pending copies.
@@ -17,7 +17,8 @@ export interface PendingMessage {
   createdAt: string;
   /** queued: waiting for a connection; sending: in flight; failed: needs the user's retry. */
   status: 'queued' | 'sending' | 'failed';
-  error?: string;
+  /** Why it failed, as the protocol's code (worded in the user's language where shown). */
+  error?: ErrorCode;
   /** Failed for want of a connection (not refused): sent again when the socket reconnects. */
   retryable?: boolean;
 }

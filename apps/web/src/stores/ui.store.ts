@@ -23,6 +23,9 @@ interface UiState {
   /** Forget every draft (sign-out: a shared computer must not show the next person yours). */
   clearDrafts(): void;
   toggleMembers(open?: boolean): void;
+  /** A chat opened from the keyboard: its composer takes the focus once it is on screen (#19 bug 8). */
+  focusComposerOf: string | null;
+  requestComposerFocus(chatId: string | null): void;
 }
 
 export const DRAFTS_STORAGE_KEY = 'chatsockets.drafts.v1';
@@ -49,6 +52,8 @@ export const useUi = create<UiState>()(
         }),
       clearDrafts: () => set({ drafts: {} }),
       toggleMembers: (open) => set((s) => ({ membersOpen: open ?? !s.membersOpen })),
+      focusComposerOf: null,
+      requestComposerFocus: (chatId) => set({ focusComposerOf: chatId }),
     }),
     {
       // Drafts survive a reload, as in every messenger (#19 bug 9); the panel does not.

@@ -19,6 +19,16 @@ import { useUi } from '../stores/ui.store';
 // Component tests read the English catalogs unless a test switches the language.
 initI18n('en');
 
+// jsdom has <dialog> without its modal methods; the browser's focus trap is not under test here.
+if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.showModal) {
+  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
+    this.open = false;
+  };
+}
+
 export const test = base.extend<{
   qc: QueryClient;
   view: (ui: ReactElement) => ReturnType<typeof render> & { user: UserEvent };

@@ -1,20 +1,26 @@
+import type { ErrorCode } from '@chatsockets/protocol';
+import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/http';
 
-/** Shows an error as the server worded it (the protocol's error message), with its details. */
-export function ErrorMessage({ error }: { error: unknown }) {
+/** Where an error happened, for a sentence that fits it ("Wrong username or password"). */
+export type ErrorContext = 'login' | 'register' | 'direct' | 'addMember' | 'createGroup';
+
+/** The catalog key for an error: by its protocol code, in the context's wording when it has one. */
+export function errorKeys(error: unknown, context?: ErrorContext): string[] {
+  const code: ErrorCode = isApiError(error) ? error.code : 'INTERNAL';
+  return context ? [`${context}.${code}`, `code.${code}`] : [`code.${code}`];
+}
+
+/**
+ * Shows an error as a sentence of the user's language, chosen by the protocol's error code;
+ * the server's own wording (English, sometimes schema text) is never shown.
+ */
+export function ErrorMessage({ error, context }: { error: unknown; context?: ErrorContext }) {
+  const { t } = useTranslation('errors');
   if (!error) return null;
-  const message = error instanceof Error ? error.message : 'Something went wrong';
-  const details = isApiError(error) ? (error.details ?? []) : [];
   return (
     <div role="alert" className="error">
-      <p>{message}</p>
-      {details.length > 0 && (
-        <ul>
-          {details.map((d) => (
-            <li key={`${d.path}:${d.message}`}>{d.path ? `${d.path}: ${d.message}` : d.message}</li>
-          ))}
-        </ul>
-      )}
+      <p>{t(errorKeys(error, context))}</p>
     </div>
   );
 }

@@ -1,11 +1,13 @@
+import { currentLocale } from '../i18n';
+
 const sameDay = (a: Date, b: Date) =>
   a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 
 /**
  * Absolute, so the same message renders the same text live and after a reload:
- * "14:05" today, "Mar 3, 14:05" otherwise.
+ * "14:05" today, "Mar 3, 14:05" otherwise; in the interface's language unless told.
  */
-export function formatTime(iso: string, now = new Date(), locale?: string): string {
+export function formatTime(iso: string, now = new Date(), locale: string = currentLocale()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   // `numeric` hours: "2:40 PM" in English, "14:40" where the clock is 24-hour ("02:40 PM" read oddly).
@@ -14,9 +16,9 @@ export function formatTime(iso: string, now = new Date(), locale?: string): stri
   return `${d.toLocaleDateString(locale, { month: 'short', day: 'numeric' })}, ${time}`;
 }
 
-export function formatFull(iso: string): string {
+export function formatFull(iso: string, locale: string = currentLocale()): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString();
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString(locale, { dateStyle: 'full', timeStyle: 'short' });
 }
 
 /**

@@ -1,7 +1,11 @@
-import { LIMITS } from '@chatsockets/protocol';
+import { CredentialsSchema, LIMITS } from '@chatsockets/protocol';
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useRoute } from '../../stores/route.store';
 import { ErrorMessage } from '../../ui/ErrorMessage';
+import { FieldError } from '../../ui/FieldError';
+import { LanguageSelect } from '../../ui/LanguageSelect';
+import { useFieldErrors } from '../../ui/use-field-errors';
 import { useLogin, useRegister } from './use-auth';
 
 export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
@@ -14,11 +18,14 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const ids = { user: useId(), pass: useId(), hint: useId() };
-  const title = mode === 'login' ? 'Sign in' : 'Create an account';
+  const { t } = useTranslation('auth');
+  const v = useFieldErrors<'username' | 'password'>();
+  const title = mode === 'login' ? t('signIn') : t('createAccount');
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    mutation.mutate({ username: username.trim(), password });
+    const body = v.check(CredentialsSchema, { username: username.trim(), password });
+    if (body) mutation.mutate(body);
   };
 
   const switchTo = (to: 'login' | 'register') => {
@@ -29,57 +36,66 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
 
   return (
     <main className="auth">
-      <form className="auth__card" onSubmit={submit} aria-labelledby={`${ids.user}-title`}>
-        <p className="auth__brand">Chatsockets</p>
+      <form className="auth__card" onSubmit={submit} aria-labelledby={`${ids.user}-title`} noValidate>
+        <p className="auth__brand">{t('common:appName')}</p>
         <h1 id={`${ids.user}-title`}>{title}</h1>
-        <label htmlFor={ids.user}>Username</label>
+        <label htmlFor={ids.user}>{t('username')}</label>
         <input
-          id={ids.user}
+          {...v.field('username', ids.user)}
           name="username"
           autoComplete="username"
           autoCapitalize="none"
           spellCheck={false}
           required
           value={username}
-          onChange={(e) => setUsername(e.target.value)}
+          onChange={(e) => {
+            setUsername(e.target.value);
+            v.clear('username');
+          }}
         />
-        <label htmlFor={ids.pass}>Password</label>
+        <FieldError id={ids.user} error={v.errors.username} />
+        <label htmlFor={ids.pass}>{t('password')}</label>
         <input
-          id={ids.pass}
+          {...v.field('password', ids.pass, mode === 'register' ? ids.hint : undefined)}
           name="password"
           type="password"
           autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
           required
-          aria-describedby={mode === 'register' ? ids.hint : undefined}
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={(e) => {
+            setPassword(e.target.value);
+            v.clear('password');
+          }}
         />
+        <FieldError id={ids.pass} error={v.errors.password} />
         {mode === 'register' && (
           <p id={ids.hint} className="hint">
-            Usernames: {LIMITS.usernameMin}–{LIMITS.usernameMax} letters, digits, “_”, “.” or “-”. Passwords:
-            at least {LIMITS.passwordMin} characters.
+            {t('hint', { min: LIMITS.usernameMin, max: LIMITS.usernameMax, passwordMin: LIMITS.passwordMin })}
           </p>
         )}
-        <ErrorMessage error={mutation.error} />
+        <ErrorMessage error={mutation.error} context={mode} />
         <button type="submit" className="button button--primary" disabled={mutation.isPending}>
-          {mutation.isPending ? 'Please wait…' : title}
+          {mutation.isPending ? t('pleaseWait') : title}
         </button>
         {mode === 'login' ? (
           <p className="auth__switch">
-            New here?{' '}
+            {t('newHere')}{' '}
             <button type="button" className="link" onClick={() => switchTo('register')}>
-              Create an account
+              {t('createAccount')}
             </button>
           </p>
         ) : (
           <p className="auth__switch">
-            Already have an account?{' '}
+            {t('haveAccount')}{' '}
             <button type="button" className="link" onClick={() => switchTo('login')}>
-              Sign in
+              {t('signIn')}
             </button>
           </p>
         )}
       </form>
+      <div className="auth__language">
+        <LanguageSelect />
+      </div>
     </main>
   );
 }

@@ -4,6 +4,7 @@ import { useCallback } from 'react';
 import { authApi } from '../../api/auth.api';
 import { queryKeys } from '../../state/query-keys';
 import { resetEphemeralState } from '../../state/session';
+import { useEdits } from '../../stores/edits.store';
 import { useOutbox } from '../../stores/outbox.store';
 import { afterSignIn, useRoute } from '../../stores/route.store';
 import { useUi } from '../../stores/ui.store';
@@ -14,6 +15,7 @@ export function useEndSession(): (userId?: string) => void {
   return useCallback(
     (userId?: string) => {
       if (userId) useOutbox.getState().clearFor(userId);
+      if (userId) useEdits.getState().clearFor(userId);
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me()[0] });
       resetEphemeralState();
       useUi.getState().clearDrafts();

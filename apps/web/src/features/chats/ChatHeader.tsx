@@ -1,4 +1,5 @@
 import { type Chat, can, type Member, type User } from '@chatsockets/protocol';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePresence } from '../../state/presence';
@@ -9,22 +10,27 @@ import { ChatSettingsDialog } from './ChatSettingsDialog';
 import { useMuteChat } from './use-chat-mutations';
 
 function subtitle(
+  t: TFunction<'chats'>,
   chat: Chat,
   members: Member[] | undefined,
   self: User,
   isOnline: (id: string) => boolean,
   lastSeen: (iso: string) => string,
 ) {
-  if (!members) return chat.kind === 'direct' ? 'Direct message' : `${chat.visibility} group`;
+  const kind = chat.visibility === 'public' ? t('publicGroup') : t('privateGroup');
+  if (!members) return chat.kind === 'direct' ? t('directSubtitle') : kind;
   if (chat.kind === 'direct') {
     const other = members.find((m) => m.user.id !== self.id);
-    if (other && isOnline(other.user.id)) return 'online';
+    if (other && isOnline(other.user.id)) return t('online');
     // "last seen" only when they show it (the server leaves it out otherwise).
-    return other?.user.lastSeenAt ? lastSeen(other.user.lastSeenAt) : 'offline';
+    return other?.user.lastSeenAt ? lastSeen(other.user.lastSeenAt) : t('offline');
   }
   const online = members.filter((m) => m.user.id === self.id || isOnline(m.user.id)).length;
-  const visibility = chat.visibility === 'public' ? 'Public' : 'Private';
-  return `${visibility} group · ${members.length} member${members.length === 1 ? '' : 's'} · ${online} online`;
+  return t('subtitle', {
+    kind,
+    members: t('memberCount', { count: members.length }),
+    online: t('onlineCount', { count: online }),
+  });
 }
 
 export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Member[]; self: User }) {
@@ -32,7 +38,7 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
   const membersOpen = useUi((s) => s.membersOpen);
   const toggleMembers = useUi((s) => s.toggleMembers);
   const isOnline = usePresence();
-  const { t } = useTranslation('people');
+  const { t } = useTranslation('chats');
   const [settingsOpen, setSettingsOpen] = useState(false);
   const mute = useMuteChat(chat.id);
   const manages = can(chat, 'edit-info') || can(chat, 'delete-chat');
@@ -41,7 +47,7 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
       <button
         type="button"
         className="icon-button back"
-        aria-label="Back to chats"
+        aria-label={t('backToChats')}
         onClick={() => navigate({ name: 'home' })}
       >
         ←
@@ -49,7 +55,9 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
       <div className="chat-header__titles">
         <h1>{chat.title}</h1>
         <div className="chat-header__sub" data-testid="chat-subtitle">
-          {subtitle(chat, members, self, isOnline, (iso) => t('lastSeen', { when: relativeTime(iso) }))}
+          {subtitle(t, chat, members, self, isOnline, (iso) =>
+            t('people:lastSeen', { when: relativeTime(iso) }),
+          )}
         </div>
         {chat.description && (
           <p className="chat-header__description" data-testid="chat-description">
@@ -65,17 +73,17 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
           disabled={mute.isPending}
           onClick={() => mute.mutate(!chat.muted)}
         >
-          {chat.muted ? t('unmute') : t('mute')}
+          {chat.muted ? t('people:unmute') : t('people:mute')}
         </button>
       )}
       {manages && (
         <button type="button" className="button" onClick={() => setSettingsOpen(true)}>
-          {t('chatSettings')}
+          {t('people:chatSettings')}
         </button>
       )}
       {settingsOpen && <ChatSettingsDialog chat={chat} onClose={() => setSettingsOpen(false)} />}
       <button type="button" className="button" aria-expanded={membersOpen} onClick={() => toggleMembers()}>
-        Members
+        {t('members')}
       </button>
     </header>
   );

@@ -10,8 +10,8 @@ import { ChatListItem } from './ChatListItem';
 const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase();
 
 export function ChatList({ activeChatId }: { activeChatId: string | null }) {
-  const { t } = useTranslation('search');
   const list = useQuery(chatListQuery());
+  const { t } = useTranslation('chats');
   const chats = useMemo(() => sortChats(list.data?.chats ?? []), [list.data]);
   const [filter, setFilter] = useState('');
   const needle = fold(filter.trim());
@@ -30,23 +30,25 @@ export function ChatList({ activeChatId }: { activeChatId: string | null }) {
   const filterId = useId();
   return (
     <nav aria-labelledby="chat-list-title" className="sidebar__list">
-      <h2 id="chat-list-title">Chats</h2>
+      <h2 id="chat-list-title">{t('listTitle')}</h2>
       <label htmlFor={filterId} className="visually-hidden">
-        {t('filterChats')}
+        {t('search:filterChats')}
       </label>
       <input
         id={filterId}
         type="search"
         className="chat-filter"
-        placeholder={t('filterPlaceholder')}
+        placeholder={t('search:filterPlaceholder')}
         value={filter}
         onChange={(e) => setFilter(e.target.value)}
         data-testid="chat-filter"
       />
       {list.isError && <ErrorMessage error={list.error} />}
-      {list.isPending && <p className="empty">Loading…</p>}
-      {list.isSuccess && chats.length === 0 && <p className="empty">No chats yet. Start one above.</p>}
-      {needle && chats.length > 0 && shown.length === 0 && <p className="empty">{t('noChatMatches')}</p>}
+      {list.isPending && <p className="empty">{t('common:loading')}</p>}
+      {list.isSuccess && chats.length === 0 && <p className="empty">{t('empty')}</p>}
+      {needle && chats.length > 0 && shown.length === 0 && (
+        <p className="empty">{t('search:noChatMatches')}</p>
+      )}
       <ul className="chat-list">
         {shown.map((chat) => (
           <ChatListItem key={chat.id} chat={chat} active={chat.id === activeChatId} />

@@ -1,22 +1,24 @@
 import type { Chat, ChatDetailResponse, User } from '@chatsockets/protocol';
 import { useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../../state/query-keys';
 import { routePath, useRoute } from '../../stores/route.store';
+import { useUi } from '../../stores/ui.store';
 import { formatFull, formatTime } from '../../ui/format-time';
 import { plainText } from '../../ui/markdown';
 
-function preview(chat: Chat, nameOf: (id: string) => string | undefined): string {
+function preview(t: TFunction<'chats'>, chat: Chat, nameOf: (id: string) => string | undefined): string {
   const m = chat.lastMessage;
-  if (!m) return chat.kind === 'direct' ? 'Say hello' : 'No messages yet';
-  const text = m.deletedAt ? 'Message deleted' : plainText(m.body, nameOf);
-  return chat.kind === 'direct' ? text : `${m.author.username}: ${text}`;
+  if (!m) return chat.kind === 'direct' ? t('sayHello') : t('noMessagesYet');
+  const text = m.deletedAt ? t('messageDeleted') : plainText(m.body, nameOf);
+  return chat.kind === 'direct' ? text : t('previewFrom', { author: m.author.username, text });
 }
 
 export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) {
   const navigate = useRoute((s) => s.navigate);
-  const { t } = useTranslation('compose');
+  const { t } = useTranslation('chats');
   const qc = useQueryClient();
   // Mentions in the preview by name, when the chat's members are loaded (else "@…").
   const nameOf = (id: string) => {
@@ -30,6 +32,8 @@ export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) 
   const open = (e: MouseEvent) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
+    // Enter on the link is a click with no pointer (detail 0): the keyboard user goes on to write.
+    if (e.detail === 0) useUi.getState().requestComposerFocus(chat.id);
     navigate({ name: 'chat', chatId: chat.id });
   };
   return (
@@ -46,18 +50,18 @@ export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) 
         <time className="chat-item__time" dateTime={when} title={formatFull(when)}>
           {formatTime(when)}
         </time>
-        <span className="chat-item__preview">{preview(chat, nameOf)}</span>
+        <span className="chat-item__preview">{preview(t, chat, nameOf)}</span>
         <span className="chat-item__badges">
           {chat.unreadMentionCount > 0 && (
             <span
               className="badge badge--mention"
               data-testid="mention-badge"
               data-count={chat.unreadMentionCount}
-              title={t('mention.unread', { count: chat.unreadMentionCount })}
+              title={t('compose:mention.unread', { count: chat.unreadMentionCount })}
             >
               <span aria-hidden="true">@</span>
               <span className="visually-hidden">
-                {t('mention.unread', { count: chat.unreadMentionCount })}
+                {t('compose:mention.unread', { count: chat.unreadMentionCount })}
               </span>
             </span>
           )}
@@ -68,8 +72,8 @@ export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) 
               data-count={chat.unreadCount}
               data-muted={chat.muted}
             >
-              <span aria-hidden="true">{chat.unreadCount > 99 ? '99+' : chat.unreadCount}</span>
-              <span className="visually-hidden">{chat.unreadCount} unread</span>
+              <span aria-hidden="true">{chat.unreadCount > 99 ? t('unreadMax') : chat.unreadCount}</span>
+              <span className="visually-hidden">{t('unread', { count: chat.unreadCount })}</span>
             </span>
           )}
         </span>

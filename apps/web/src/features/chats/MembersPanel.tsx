@@ -28,8 +28,6 @@ function canChangeRole(chat: Chat, member: Member, self: User): boolean {
   return can(chat, 'change-roles') && member.role !== 'owner' && member.user.id !== self.id;
 }
 
-const ROLE_LABEL: Record<Member['role'], string> = { owner: 'owner', admin: 'admin', member: 'member' };
-
 export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
   // Its own observer: opening the panel refetches, which is how a role change shows up.
   const detail = useQuery(chatDetailQuery(chat.id));
@@ -37,7 +35,6 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
   const remove = useRemoveMember(chat.id, self.id);
   const changeRole = useChangeRole(chat.id);
   const close = useUi((s) => s.toggleMembers);
-  const { t } = useTranslation('people');
   const showProfile = useProfileCard((s) => s.show);
   // Escape closes the panel, as it closes a dialog (#19 bug 8).
   useEffect(() => {
@@ -48,13 +45,19 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [close]);
   const isOnline = usePresence();
+  const { t } = useTranslation('chats');
   return (
     <aside className="members" aria-labelledby="members-title">
       <div className="row">
         <h2 id="members-title" style={{ flex: 1 }}>
-          Members ({members.length})
+          {t('panel.title', { count: members.length })}
         </h2>
-        <button type="button" className="icon-button" aria-label="Close members" onClick={() => close(false)}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('panel.close')}
+          onClick={() => close(false)}
+        >
           ✕
         </button>
       </div>
@@ -77,12 +80,13 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
                 onClick={() => showProfile({ userId: m.user.id, username: m.user.username, chatId: chat.id })}
               >
                 <Avatar id={m.user.id} name={displayNameOf(m.user)} url={m.user.avatarUrl} size={24} />
-                {displayNameOf(m.user)}
-                {m.user.id === self.id && ' (you)'}
+                {m.user.id === self.id
+                  ? t('panel.you', { name: displayNameOf(m.user) })
+                  : displayNameOf(m.user)}
               </button>
               <span className="member__role">
-                <span data-testid="member-role">{ROLE_LABEL[m.role]}</span> ·{' '}
-                <span data-testid="presence">{online ? 'online' : 'offline'}</span>
+                <span data-testid="member-role">{t(`panel.role.${m.role}`)}</span> ·{' '}
+                <span data-testid="presence">{online ? t('online') : t('offline')}</span>
               </span>
               {(canChangeRole(chat, m, self) || canRemove(chat, m, self)) && (
                 <span className="member__actions">
@@ -90,7 +94,9 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
                     <button
                       type="button"
                       className="button button--small"
-                      aria-label={`${m.role === 'admin' ? 'Revoke admin' : 'Make admin'}: ${m.user.username}`}
+                      aria-label={t(m.role === 'admin' ? 'panel.revokeAdminNamed' : 'panel.makeAdminNamed', {
+                        name: m.user.username,
+                      })}
                       disabled={changing}
                       onClick={() =>
                         changeRole.mutate({
@@ -99,16 +105,16 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
                         })
                       }
                     >
-                      {m.role === 'admin' ? 'Revoke admin' : 'Make admin'}
+                      {m.role === 'admin' ? t('panel.revokeAdmin') : t('panel.makeAdmin')}
                     </button>
                   )}
                   {canRemove(chat, m, self) && (
                     <ConfirmButton
-                      label="Remove"
-                      ariaLabel={`Remove ${m.user.username}`}
-                      question={t('removeQuestion', { name: m.user.username })}
-                      confirmLabel={t('remove')}
-                      cancelLabel={t('cancel')}
+                      label={t('panel.remove')}
+                      ariaLabel={t('panel.removeNamed', { name: m.user.username })}
+                      question={t('people:removeQuestion', { name: m.user.username })}
+                      confirmLabel={t('people:remove')}
+                      cancelLabel={t('people:cancel')}
                       disabled={remove.isPending}
                       onConfirm={() => remove.mutate(m.user.id)}
                     />
@@ -124,11 +130,11 @@ export function MembersPanel({ chat, self }: { chat: Chat; self: User }) {
       {can(chat, 'invite') && <InviteLinks chatId={chat.id} />}
       {can(chat, 'leave') && (
         <ConfirmButton
-          label="Leave chat"
+          label={t('panel.leave')}
           className="button button--danger"
-          question={t('leaveQuestion')}
-          confirmLabel={t('leave')}
-          cancelLabel={t('cancel')}
+          question={t('people:leaveQuestion')}
+          confirmLabel={t('people:leave')}
+          cancelLabel={t('people:cancel')}
           disabled={remove.isPending}
           onConfirm={() => remove.mutate(self.id)}
         />

@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { publicChatsQuery } from '../../api/queries';
 import { useRoute } from '../../stores/route.store';
 import { Dialog } from '../../ui/Dialog';
@@ -13,14 +14,15 @@ export function PublicChatsDialog({ onClose }: { onClose(): void }) {
   const join = useJoinChat();
   const navigate = useRoute((s) => s.navigate);
   const id = useId();
+  const { t } = useTranslation('chats');
   return (
-    <Dialog title="Public chats" onClose={onClose}>
+    <Dialog title={t('public.title')} onClose={onClose}>
       <div className="field">
-        <label htmlFor={id}>Search by title</label>
+        <label htmlFor={id}>{t('public.search')}</label>
         <input id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} />
       </div>
       <ErrorMessage error={results.error ?? join.error} />
-      <ul className="result-list" aria-label="Public chats">
+      <ul className="result-list" aria-label={t('public.title')}>
         {results.data?.chats.map((chat) => (
           <li key={chat.id} className="result">
             <span>{chat.title}</span>
@@ -33,28 +35,26 @@ export function PublicChatsDialog({ onClose }: { onClose(): void }) {
                   onClose();
                 }}
               >
-                Open
+                {t('public.open')}
               </button>
             ) : (
               <button
                 type="button"
                 className="button button--small button--primary"
-                aria-label={`Join ${chat.title}`}
+                aria-label={t('public.joinNamed', { title: chat.title })}
                 disabled={join.isPending}
                 onClick={() => join.mutate(chat.id, { onSuccess: onClose })}
               >
-                Join
+                {t('public.join')}
               </button>
             )}
           </li>
         ))}
-        {results.isSuccess && results.data.chats.length === 0 && (
-          <li className="hint">No public chats found.</li>
-        )}
+        {results.isSuccess && results.data.chats.length === 0 && <li className="hint">{t('public.none')}</li>}
       </ul>
       <div className="dialog__footer">
         <button type="button" className="button" onClick={onClose}>
-          Close
+          {t('common:close')}
         </button>
       </div>
     </Dialog>

@@ -49,7 +49,7 @@ describe('Composer', () => {
     await user.paste(long);
     await user.keyboard('{Enter}');
     expect(screen.getByRole('alert').textContent).toBe(
-      `Messages can be at most ${LIMITS.bodyMax} characters.`,
+      `A message can have at most ${LIMITS.bodyMax} characters.`,
     );
     expect(box().getAttribute('aria-invalid')).toBe('true');
     expect(box().value).toBe(long);

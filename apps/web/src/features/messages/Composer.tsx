@@ -1,4 +1,4 @@
-import { LIMITS } from '@chatsockets/protocol';
+import { EditMessageBodySchema } from '@chatsockets/protocol';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   type ClipboardEvent,
@@ -13,6 +13,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { getChatMessages } from '../../state/messages';
 import { useUi } from '../../stores/ui.store';
+import { useFieldErrors } from '../../ui/use-field-errors';
 import { UploadTray } from './files/UploadTray';
 import { useUploads } from './files/use-uploads';
 import { MentionSuggestions } from './MentionSuggestions';
@@ -51,18 +52,25 @@ export function Composer({
   const qc = useQueryClient();
   const send = useSendMessage(chatId, selfId);
   const typing = useTypingNotifier(chatId);
-  const [error, setError] = useState<string | null>(null);
+  const v = useFieldErrors<'body'>();
+  const error = v.errors.body;
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   // The `@` position whose list the user closed with Escape: it stays closed until that word is gone.
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const id = useId();
-  const { t } = useTranslation('files');
+  const { t } = useTranslation('messages');
   const uploads = useUploads();
   const fileInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const ready = uploads.items.some((x) => x.status === 'done');
+  const focusRequested = useUi((s) => s.focusComposerOf === chatId);
+  useEffect(() => {
+    if (!focusRequested) return;
+    box.current?.focus();
+    useUi.getState().requestComposerFocus(null);
+  }, [focusRequested]);
 
   const query = mentionQueryAt(draft, caret);
   const items =
@@ -84,11 +92,8 @@ export function Composer({
     e?.preventDefault();
     const body = toBody(draft.trim(), members, canMentionAll);
     if (!body && !ready) return;
-    if (body.length > LIMITS.bodyMax) {
-      setError(`Messages can be at most ${LIMITS.bodyMax} characters.`);
-      return;
-    }
-    setError(null);
+    // The protocol's own rule (length after trimming, storable text), said at the field.
+    if (body && !v.check(EditMessageBodySchema, { body })) return;
     const { replyTo, setReplyTo } = useUi.getState();
     send(body, { replyToId: replyTo[chatId]?.id, attachments: uploads.take() });
     setReplyTo(chatId, null);
@@ -174,7 +179,7 @@ export function Composer({
     >
       <ReplyBar chatId={chatId} />
       <UploadTray items={uploads.items} onCancel={uploads.cancel} />
-      {dragging && <p className="composer__drop">{t('dropHere')}</p>}
+      {dragging && <p className="composer__drop">{t('files:dropHere')}</p>}
       <input
         ref={fileInput}
         type="file"
@@ -190,28 +195,27 @@ export function Composer({
         type="button"
         className="button composer__attach"
         onClick={() => fileInput.current?.click()}
-        aria-label={t('attach')}
-        title={t('attach')}
+        aria-label={t('files:attach')}
+        title={t('files:attach')}
       >
         📎
       </button>
       <label htmlFor={id} className="visually-hidden">
-        Message
+        {t('label')}
       </label>
       {open && <MentionSuggestions id={`${id}-mentions`} items={items} active={current} onPick={pick} />}
       <textarea
-        id={id}
         ref={box}
+        {...v.field('body', id)}
         rows={rows}
-        placeholder="Write a message…"
+        placeholder={t('placeholder')}
         value={draft}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
         aria-autocomplete="list"
         aria-controls={open ? `${id}-mentions` : undefined}
         aria-activedescendant={open ? `${id}-mentions-${current}` : undefined}
         onChange={(e) => {
           setDraft(chatId, e.target.value);
+          v.clear('body');
           setCaret(e.target.selectionStart);
           setActive(0);
           // A list closed with Escape opens again once that `@word` is gone.
@@ -224,7 +228,7 @@ export function Composer({
         onPaste={onPaste}
       />
       <button type="submit" className="button button--primary" disabled={!draft.trim() && !ready}>
-        Send
+        {t('send')}
       </button>
       {error && (
         <p id={`${id}-error`} role="alert" className="error">

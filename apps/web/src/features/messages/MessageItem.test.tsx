@@ -1,7 +1,9 @@
 // @vitest-environment jsdom
 import { screen, within } from '@testing-library/react';
 import { describe, expect, vi } from 'vitest';
+import { useEdits } from '../../stores/edits.store';
 import { confirmed, me, other, pending, test } from '../../test/component';
+import { formatTime } from '../../ui/format-time';
 import { MessageItem, type MessageItemProps } from './MessageItem';
 
 const props = (overrides: Partial<MessageItemProps>): MessageItemProps => ({
@@ -31,14 +33,20 @@ describe('MessageItem', () => {
 
   test('[actions] own message: Edit and Delete when the chat grants edit-own', ({ view }) => {
     view(<MessageItem {...props({ canEdit: true })} />);
-    expect(screen.getByRole('button', { name: 'Edit message' })).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Delete message' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^Edit message from/ })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^Delete message from/ })).toBeTruthy();
+  });
+
+  test('[actions] each button is named for its message: author and time (#19 bug 8)', ({ view }) => {
+    view(<MessageItem {...props({ item: theirs, canModerate: true })} />);
+    const time = formatTime('2030-01-01T10:00:00.000Z');
+    expect(screen.getByRole('button', { name: `Delete message from other at ${time}` })).toBeTruthy();
   });
 
   test('[actions] own message without edit-own: Delete only', ({ view }) => {
     view(<MessageItem {...props({ canEdit: false })} />);
-    expect(screen.queryByRole('button', { name: 'Edit message' })).toBeNull();
-    expect(screen.getByRole('button', { name: 'Delete message' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^Edit message from/ })).toBeNull();
+    expect(screen.getByRole('button', { name: /^Delete message from/ })).toBeTruthy();
   });
 
   test("[actions] someone else's message: nothing, unless a moderator, who may delete but not edit", ({
@@ -47,8 +55,8 @@ describe('MessageItem', () => {
     const { rerender } = view(<MessageItem {...props({ item: theirs, canEdit: true })} />);
     expect(actionButtons(screen.queryAllByRole('button'))).toEqual([]);
     rerender(<MessageItem {...props({ item: theirs, canEdit: true, canModerate: true })} />);
-    expect(screen.queryByRole('button', { name: 'Edit message' })).toBeNull();
-    expect(screen.getByRole('button', { name: 'Delete message' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^Edit message from/ })).toBeNull();
+    expect(screen.getByRole('button', { name: /^Delete message from/ })).toBeTruthy();
   });
 
   test('[deleted] a deleted message says so, hides its body and offers no actions', ({ view }) => {
@@ -85,15 +93,46 @@ describe('MessageItem', () => {
 
   test('[edit] Edit opens the editor with the text; Cancel puts the message back', async ({ view }) => {
     const { user } = view(<MessageItem {...props({})} />);
-    await user.click(screen.getByRole('button', { name: 'Edit message' }));
+    await user.click(screen.getByRole('button', { name: /^Edit message from/ }));
     expect((screen.getByRole('textbox', { name: 'Edit message' }) as HTMLTextAreaElement).value).toBe(
       'hello there',
     );
     // While editing, the actions are out of the way.
-    expect(screen.queryByRole('button', { name: 'Delete message' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Delete message from/ })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('textbox')).toBeNull();
     expect(screen.getByText('hello there')).toBeTruthy();
+  });
+
+  test('[edit offline] saving without a connection keeps the text, shows it, and says it will be saved (#19 bug 4)', async ({
+    view,
+  }) => {
+    // No socket and no network: what an edit met offline.
+    const fetch = vi.fn(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    vi.stubGlobal('fetch', fetch);
+    try {
+      const { user } = view(<MessageItem {...props({})} />);
+      await user.click(screen.getByRole('button', { name: /^Edit message from/ }));
+      const box = screen.getByRole('textbox', { name: 'Edit message' });
+      await user.clear(box);
+      await user.type(box, 'fixed offline{Enter}');
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(screen.getByText('fixed offline')).toBeTruthy();
+      expect(screen.getByTestId('edit-status').textContent).toBe(
+        'Edit will be saved when the connection returns.',
+      );
+      expect(useEdits.getState().edits['m-1']).toMatchObject({ body: 'fixed offline', status: 'queued' });
+      // Editing again starts from the queued text, not the old one.
+      await user.click(screen.getByRole('button', { name: /^Edit message from/ }));
+      expect((screen.getByRole('textbox', { name: 'Edit message' }) as HTMLTextAreaElement).value).toBe(
+        'fixed offline',
+      );
+    } finally {
+      vi.unstubAllGlobals();
+      useEdits.setState({ edits: {} });
+    }
   });
 
   test('[delete] Delete asks first; Keep backs out, Delete sends the DELETE', async ({ view }) => {
@@ -101,10 +140,10 @@ describe('MessageItem', () => {
     vi.stubGlobal('fetch', fetch);
     try {
       const { user } = view(<MessageItem {...props({})} />);
-      await user.click(screen.getByRole('button', { name: 'Delete message' }));
+      await user.click(screen.getByRole('button', { name: /^Delete message from/ }));
       await user.click(screen.getByRole('button', { name: 'Keep' }));
       expect(fetch).not.toHaveBeenCalled();
-      await user.click(screen.getByRole('button', { name: 'Delete message' }));
+      await user.click(screen.getByRole('button', { name: /^Delete message from/ }));
       await user.click(screen.getByRole('button', { name: 'Delete' }));
       await vi.waitFor(() => expect(fetch).toHaveBeenCalledOnce());
       const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];

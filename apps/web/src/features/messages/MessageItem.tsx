@@ -1,6 +1,9 @@
 import type { Snippet, User } from '@chatsockets/protocol';
+import { type MouseEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { mentionsMe } from '../../state/chats';
 import type { TimelineItem } from '../../state/merge-messages';
+import { type PendingEdit, useEdits } from '../../stores/edits.store';
 import { useUi } from '../../stores/ui.store';
 import { formatFull, formatTime } from '../../ui/format-time';
 import { MessageText } from '../../ui/MessageText';
@@ -67,12 +70,34 @@ export function MessageItem({
   readOnly,
 }: MessageItemProps) {
   const v = toMessageView(item, self);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const { t } = useTranslation('messages');
   const message = item.kind === 'confirmed' ? item.message : null;
   // In the ui store, so ↑ in the composer can open it too (one message at a time).
   const editing = useUi((s) => message !== null && s.editing?.messageId === message.id);
   const setEditing = (on: boolean) =>
     useUi.getState().setEditing(on && message ? { chatId, messageId: message.id } : null);
+  // An edit not yet confirmed shows its text now (a deleted message has nothing left to edit).
+  const edit = useEdits((s) => (message && !v.deleted ? s.edits[message.id] : undefined));
+  const staleEdit = useEdits((s) => v.deleted && message !== null && message.id in s.edits);
+  useEffect(() => {
+    // Deleted while an edit waited: nothing is left to edit, so the queue lets it go.
+    if (staleEdit && message) useEdits.getState().remove(message.id);
+  }, [staleEdit, message]);
   const canDelete = message !== null && !v.deleted && (v.mine || canModerate);
+  // A tap on the message opens its menu where the buttons are folded away (narrow screens);
+  // a long-press does too, instead of the browser's own menu. Links and selections keep theirs.
+  const narrow = () => window.matchMedia?.('(max-width: 720px)').matches ?? false;
+  const onTap = (e: MouseEvent) => {
+    if (!canDelete || !narrow() || (e.target as Element).closest('a, button')) return;
+    if (window.getSelection()?.toString()) return;
+    setMenuOpen((open) => !open);
+  };
+  const onLongPress = (e: MouseEvent) => {
+    if (!canDelete || !narrow() || (e.target as Element).closest('a')) return;
+    e.preventDefault();
+    setMenuOpen(true);
+  };
   return (
     <article
       className={className(v, message !== null && mentionsMe(message, self.id))}
@@ -92,14 +117,16 @@ export function MessageItem({
         <MessageEditor
           chatId={chatId}
           messageId={message.id}
-          body={message.body}
+          authorId={message.author.id}
+          body={edit?.body ?? message.body}
           onDone={() => setEditing(false)}
         />
       ) : (
-        <div className="message__bubble">
+        // biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: a pointer shortcut; the "⋯" button is the keyboard's way to the same menu
+        <div className="message__bubble" onClick={onTap} onContextMenu={onLongPress}>
           {message?.replyTo && <ReplyQuote chatId={chatId} replyTo={message.replyTo} />}
           {v.deleted ? (
-            <span className="message__body">This message was deleted</span>
+            <span className="message__body">{t('deleted')}</span>
           ) : snippet ? (
             <span className="message__body message__snippet" data-testid="snippet">
               {snippet.map((s, i) =>
@@ -113,7 +140,7 @@ export function MessageItem({
               )}
             </span>
           ) : (
-            v.body && <MessageText body={v.body} className="message__body" />
+            (edit?.body ?? v.body) && <MessageText body={edit?.body ?? v.body} className="message__body" />
           )}
           {!v.deleted && <AttachmentList attachments={v.attachments} />}
         </div>
@@ -121,6 +148,7 @@ export function MessageItem({
       {message && !v.deleted && (
         <Reactions chatId={chatId} message={message} selfId={self.id} canReact={canReact && !readOnly} />
       )}
+      {edit && <EditStatus messageId={edit.messageId} status={edit.status} error={edit.error} />}
       {!readOnly && <MessageStatus chatId={chatId} item={item} view={v} showSeenBy={showSeenBy} />}
       {message && !v.deleted && !editing && !readOnly && (
         <MessageToolbar
@@ -138,8 +166,42 @@ export function MessageItem({
           message={message}
           canEdit={v.mine && canEdit}
           onEdit={() => setEditing(true)}
+          menuOpen={menuOpen}
+          onMenu={setMenuOpen}
         />
       )}
     </article>
+  );
+}
+
+/** Where an edit stands until the server has it: waiting, saving, or refused with Retry and Discard. */
+function EditStatus(props: {
+  messageId: string;
+  status: PendingEdit['status'];
+  error?: PendingEdit['error'];
+}) {
+  const { t } = useTranslation('messages');
+  const edits = useEdits.getState();
+  if (props.status !== 'failed') {
+    return (
+      <div className="message__status" data-testid="edit-status">
+        {props.status === 'queued' ? t('editQueued') : t('editSending')}
+      </div>
+    );
+  }
+  return (
+    <div className="message__status" role="alert" data-testid="edit-status">
+      <span>{t('editFailed', { error: t([`errors:code.${props.error}`, 'errors:code.INTERNAL']) })}</span>
+      <button
+        type="button"
+        className="link"
+        onClick={() => edits.update(props.messageId, { status: 'queued' })}
+      >
+        {t('retry')}
+      </button>
+      <button type="button" className="link" onClick={() => edits.remove(props.messageId)}>
+        {t('discard')}
+      </button>
+    </div>
   );
 }

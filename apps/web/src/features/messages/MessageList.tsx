@@ -44,6 +44,7 @@ export interface MessageListProps {
  */
 export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }: MessageListProps) {
   const messages = useQuery(messagesQuery(chat.id));
+  const { t } = useTranslation('messages');
   const pending = useOutbox(
     useShallow((s) => s.entries.filter((e) => e.chatId === chat.id && e.authorId === self.id)),
   );
@@ -102,7 +103,6 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
 
   // The next unread mention: loaded if it is above what is held, then scrolled to; reading it
   // (read tracking) takes it off the chat's list, so the next press goes to the one after.
-  const { t } = useTranslation('compose');
   const qc = useQueryClient();
   const [jumpTo, setJumpTo] = useState<number | null>(null);
   const nextMention = chat.unreadMentionSeqs[0];
@@ -122,7 +122,7 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
       {messages.isError && <ErrorMessage error={messages.error} />}
       {(older.isPending || messages.isPending) && (
         <p className="messages__loading" role="status">
-          Loading messages…
+          {t('loading')}
         </p>
       )}
       <div
@@ -130,12 +130,12 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
         className="messages__scroller"
         onScroll={scroll.onScroll}
         role="log"
-        aria-label={`Messages in ${chat.title}`}
+        aria-label={t('listLabel', { title: chat.title })}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the scroll region must be keyboard scrollable
         tabIndex={0}
         data-testid="message-list"
       >
-        {messages.isSuccess && rows.length === 0 && <p className="empty">No messages yet. Say hello!</p>}
+        {messages.isSuccess && rows.length === 0 && <p className="empty">{t('empty')}</p>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((v) => {
             const row = rows[v.index]!;
@@ -158,7 +158,7 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
                   <DateSeparator day={row.day} />
                 ) : row.kind === 'divider' ? (
                   <div className="unread-divider" data-testid="unread-divider">
-                    Unread messages
+                    {t('unreadDivider')}
                   </div>
                 ) : (
                   <MessageItem
@@ -184,18 +184,17 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
           type="button"
           className="button jump jump--mention"
           data-testid="next-mention"
-          title={t('mention.next')}
+          title={t('compose:mention.next')}
           onClick={jumpToMention}
         >
-          <span aria-hidden="true">@</span> <span className="visually-hidden">{t('mention.next')}: </span>
-          {t('mention.unread', { count: chat.unreadMentionCount })}
+          <span aria-hidden="true">@</span>{' '}
+          <span className="visually-hidden">{t('compose:mention.next')}: </span>
+          {t('compose:mention.unread', { count: chat.unreadMentionCount })}
         </button>
       )}
       {!scroll.atEnd && (
         <button type="button" className="button button--primary jump" onClick={scroll.jumpToEnd}>
-          {scroll.unseen > 0
-            ? `${scroll.unseen} new message${scroll.unseen === 1 ? '' : 's'} ↓`
-            : 'Jump to latest ↓'}
+          {scroll.unseen > 0 ? t('newBelow', { count: scroll.unseen }) : t('jumpToLatest')}
         </button>
       )}
     </div>

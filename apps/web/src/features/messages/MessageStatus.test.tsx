@@ -32,14 +32,14 @@ describe('MessageStatus', () => {
   });
 
   test('[failed] says why, as an alert, with Retry and Discard', ({ view }) => {
-    view(<Status item={pending({ status: 'failed', error: 'You are not a member' })} />);
-    expect(screen.getByRole('alert').textContent).toContain('Not sent: You are not a member');
+    view(<Status item={pending({ status: 'failed', error: 'FORBIDDEN' })} />);
+    expect(screen.getByRole('alert').textContent).toContain('Not sent: You are not allowed to do that.');
     expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Discard' })).toBeTruthy();
   });
 
   test('[retry] Retry queues the message again, without its error', async ({ view }) => {
-    const item = inOutbox(pending({ status: 'failed', error: 'boom' }));
+    const item = inOutbox(pending({ status: 'failed', error: 'INTERNAL' }));
     const { user } = view(<Status item={item} />);
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(useOutbox.getState().entries).toEqual([
@@ -48,7 +48,7 @@ describe('MessageStatus', () => {
   });
 
   test('[discard] Discard drops it from the outbox', async ({ view }) => {
-    const item = inOutbox(pending({ status: 'failed', error: 'boom' }));
+    const item = inOutbox(pending({ status: 'failed', error: 'INTERNAL' }));
     const { user } = view(<Status item={item} />);
     await user.click(screen.getByRole('button', { name: 'Discard' }));
     expect(useOutbox.getState().entries).toEqual([]);

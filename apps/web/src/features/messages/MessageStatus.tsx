@@ -1,9 +1,8 @@
+import { useTranslation } from 'react-i18next';
 import type { TimelineItem } from '../../state/merge-messages';
 import type { MessageView } from './message-view';
 import { SeenBy } from './SeenBy';
 import { discardPending, retryPending } from './use-message-actions';
-
-const STATUS_TEXT = { queued: 'Waiting for connection…', sending: 'Sending…', failed: 'Not sent', sent: '' };
 
 /** The line under a message: edited, pending/sending/failed (with Retry), or who has seen it. */
 export function MessageStatus(props: {
@@ -13,21 +12,29 @@ export function MessageStatus(props: {
   showSeenBy: boolean;
 }) {
   const { item, view: v } = props;
+  const { t } = useTranslation('messages');
   const seenBy = props.showSeenBy && item.kind === 'confirmed' ? item.message : null;
   if (!v.edited && v.status === 'sent' && !seenBy) return null;
   return (
     <div className="message__status" role={v.status === 'failed' ? 'alert' : undefined}>
-      {v.edited && <span>edited</span>}
+      {v.edited && <span>{t('edited')}</span>}
       {v.status !== 'sent' && (
-        <span>{v.error ? `${STATUS_TEXT[v.status]}: ${v.error}` : STATUS_TEXT[v.status]}</span>
+        <span>
+          {v.error
+            ? t('status.withError', {
+                status: t(`status.${v.status}`),
+                error: t([`errors:code.${v.error}`, 'errors:code.INTERNAL']),
+              })
+            : t(`status.${v.status}`)}
+        </span>
       )}
       {v.status === 'failed' && item.kind === 'pending' && (
         <>
           <button type="button" className="link" onClick={() => retryPending(item.pending.clientId)}>
-            Retry
+            {t('retry')}
           </button>
           <button type="button" className="link" onClick={() => discardPending(item.pending.clientId)}>
-            Discard
+            {t('discard')}
           </button>
         </>
       )}

@@ -1,7 +1,9 @@
 import type { ChatDetailResponse } from '@chatsockets/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
 import { chatDetailQuery } from '../../api/queries';
+import { currentLocale } from '../../i18n';
 import { seenBy } from '../../state/members';
 
 /**
@@ -19,7 +21,7 @@ export function SeenBy({ chatId, seq, authorId }: { chatId: string; seq: number;
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
   }).data;
-  return (
-    <span data-testid="seen-by">{names && names.length > 0 ? `Seen by ${names.join(', ')}` : 'Sent'}</span>
-  );
+  const { t } = useTranslation('messages');
+  const list = names && names.length > 0 ? new Intl.ListFormat(currentLocale()).format(names) : null;
+  return <span data-testid="seen-by">{list ? t('seenBy', { names: list }) : t('sent')}</span>;
 }

@@ -1,4 +1,4 @@
-import type { Attachment } from '@chatsockets/protocol';
+import type { Attachment, ErrorCode } from '@chatsockets/protocol';
 import type { TimelineItem } from '../../state/merge-messages';
 
 /** What one row shows, whatever its source: a confirmed message or the user's pending copy. */
@@ -12,7 +12,7 @@ export interface MessageView {
   edited: boolean;
   deleted: boolean;
   seq: number | null;
-  error?: string;
+  error?: ErrorCode;
 }
 
 export function toMessageView(item: TimelineItem, self: { id: string; username: string }): MessageView {

@@ -5,19 +5,6 @@ import { useSocket } from '../../app/realtime-context';
 import { mergeIntoChat } from '../../state/messages';
 import { useOutbox } from '../../stores/outbox.store';
 
-/** Edit over the socket when connected, else over HTTP; the answer goes through the one merge. */
-export function useEditMessage(chatId: string) {
-  const qc = useQueryClient();
-  const socket = useSocket();
-  return useMutation({
-    mutationFn: ({ messageId, body }: { messageId: string; body: string }) =>
-      socket?.isOpen
-        ? socket.request({ type: 'message.edit', messageId, body })
-        : messagesApi.edit(chatId, messageId, body),
-    onSuccess: ({ message }) => mergeIntoChat(qc, chatId, [message]),
-  });
-}
-
 export function useDeleteMessage(chatId: string) {
   const qc = useQueryClient();
   const socket = useSocket();
