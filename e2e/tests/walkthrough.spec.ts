@@ -59,10 +59,13 @@ test('[bug 6] at 375 px Edit and Delete wait in a tap menu, and a 4-line draft k
   await expect(last).toBeVisible();
   // No message shows its buttons until asked.
   await expect(
-    page.getByRole('button', { name: /^(Edit|Delete) message from/ }).filter({ visible: true }),
+    page.getByRole('button', { name: /^(Edit|Delete) message from|^Reply to / }).filter({ visible: true }),
   ).toHaveCount(0);
   await last.locator('.message__bubble').click();
   await expect(last.getByRole('button', { name: /^Edit message from/ })).toBeVisible();
+  // Reply and react come with the same tap (no hover on a touch screen).
+  await expect(last.getByRole('button', { name: /^Reply to / })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Reply to / }).filter({ visible: true })).toHaveCount(1);
   await expect(
     page.getByRole('button', { name: /^Edit message from/ }).filter({ visible: true }),
   ).toHaveCount(1);

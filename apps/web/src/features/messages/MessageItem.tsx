@@ -85,22 +85,25 @@ export function MessageItem({
     if (staleEdit && message) useEdits.getState().remove(message.id);
   }, [staleEdit, message]);
   const canDelete = message !== null && !v.deleted && (v.mine || canModerate);
+  // Where the buttons are folded away (narrow screens) a tap shows them: reply and react are
+  // for every live message, edit and delete for what the caller may change.
+  const hasMenu = message !== null && !v.deleted && !readOnly;
   // A tap on the message opens its menu where the buttons are folded away (narrow screens);
   // a long-press does too, instead of the browser's own menu. Links and selections keep theirs.
   const narrow = () => window.matchMedia?.('(max-width: 720px)').matches ?? false;
   const onTap = (e: MouseEvent) => {
-    if (!canDelete || !narrow() || (e.target as Element).closest('a, button')) return;
+    if (!hasMenu || !narrow() || (e.target as Element).closest('a, button')) return;
     if (window.getSelection()?.toString()) return;
     setMenuOpen((open) => !open);
   };
   const onLongPress = (e: MouseEvent) => {
-    if (!canDelete || !narrow() || (e.target as Element).closest('a')) return;
+    if (!hasMenu || !narrow() || (e.target as Element).closest('a')) return;
     e.preventDefault();
     setMenuOpen(true);
   };
   return (
     <article
-      className={className(v, message !== null && mentionsMe(message, self.id))}
+      className={`${className(v, message !== null && mentionsMe(message, self.id))}${menuOpen ? ' message--menu-open' : ''}`}
       data-testid="message"
       data-seq={v.seq ?? undefined}
       data-status={v.status}
