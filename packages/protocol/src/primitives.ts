@@ -48,6 +48,18 @@ export const SendBodySchema = z
   .refine(isStorableText, STORABLE_TEXT_MESSAGE)
   .refine((s) => s.trim().length <= LIMITS.bodyMax, `must be at most ${LIMITS.bodyMax} characters`);
 
+/**
+ * A message is text, attachments, or both, never nothing (PROTOCOL.md › Attachments): the
+ * refinement of every send, as `schema.refine(...MESSAGE_HAS_CONTENT)`.
+ */
+export const MESSAGE_HAS_CONTENT: [
+  (m: { body: string; attachmentIds?: string[] | undefined }) => boolean,
+  { path: string[]; message: string },
+] = [
+  (m) => m.body.trim().length > 0 || (m.attachmentIds?.length ?? 0) > 0,
+  { path: ['body'], message: 'must not be empty unless the message has attachments' },
+];
+
 /** Attachments (uploaded first, `POST /api/uploads`) that a send puts on its message. */
 export const AttachmentIdsSchema = z
   .array(z.string().min(1).toLowerCase())

@@ -7,6 +7,7 @@ import {
   EmojiSchema,
   IdSchema,
   limitQuery,
+  MESSAGE_HAS_CONTENT,
   MessageBodySchema,
   SendBodySchema,
   SeqQuerySchema,
@@ -48,15 +49,17 @@ export const MessagePageSchema = z.object({
 });
 export type MessagePage = z.infer<typeof MessagePageSchema>;
 
-export const SendMessageBodySchema = z.strictObject({
-  clientId: ClientIdSchema,
-  /** May be empty (or absent) when `attachmentIds` is not: a message may be only attachments. */
-  body: SendBodySchema.default(''),
-  /** An addition to PROTOCOL v1: the message of the same chat this one answers. */
-  replyToId: IdSchema.optional(),
-  /** An addition to PROTOCOL v1 (docs/PROTOCOL.md › Attachments). */
-  attachmentIds: AttachmentIdsSchema.optional(),
-});
+export const SendMessageBodySchema = z
+  .strictObject({
+    clientId: ClientIdSchema,
+    /** May be empty (or absent) when `attachmentIds` is not: a message may be only attachments. */
+    body: SendBodySchema.default(''),
+    /** An addition to PROTOCOL v1: the message of the same chat this one answers. */
+    replyToId: IdSchema.optional(),
+    /** An addition to PROTOCOL v1 (docs/PROTOCOL.md › Attachments). */
+    attachmentIds: AttachmentIdsSchema.optional(),
+  })
+  .refine(...MESSAGE_HAS_CONTENT);
 export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
 
 export const EditMessageBodySchema = z.strictObject({ body: MessageBodySchema });

@@ -92,6 +92,14 @@ describe('ClientFrameSchema', () => {
     }
   });
 
+  it('[body] message.send may be only attachments; without any it needs text', () => {
+    const bare = { type: 'message.send', chatId: 'c_1', clientId: UUID };
+    expect(parse({ ...bare, attachmentIds: ['A_1'] }).success).toBe(true);
+    expect(parse({ ...bare, body: ' ', attachmentIds: ['a_1'] }).success).toBe(true);
+    expect(parse({ ...bare, attachmentIds: [] }).success).toBe(false);
+    expect(parse(bare).error?.issues.map((i) => i.path.join('.'))).toEqual(['body']);
+  });
+
   it('[body] message.send accepts 4000 chars plus surrounding whitespace, verbatim', () => {
     const body = `  ${'x'.repeat(4000)}\n`;
     const result = parse({ ...EXAMPLES['message.send'], body });

@@ -4,6 +4,7 @@ import {
   ClientIdSchema,
   EmojiSchema,
   IdSchema,
+  MESSAGE_HAS_CONTENT,
   MessageBodySchema,
   RevSchema,
   SendBodySchema,
@@ -35,7 +36,7 @@ export const SendFrameSchema = frame('message.send', {
   replyToId: IdSchema.optional(),
   /** An addition to PROTOCOL v1 (docs/PROTOCOL.md › Attachments). */
   attachmentIds: AttachmentIdsSchema.optional(),
-});
+}).refine(...MESSAGE_HAS_CONTENT);
 export const EditFrameSchema = frame('message.edit', { messageId: IdSchema, body: MessageBodySchema });
 export const DeleteFrameSchema = frame('message.delete', { messageId: IdSchema });
 export const TypingFrameSchema = frame('typing', { chatId: IdSchema });
