@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { Attachment } from '@chatsockets/protocol';
 import { fileTypeFromBuffer } from 'file-type';
@@ -141,7 +141,11 @@ export function createAttachmentsService(deps: {
       const key = `att/${id}`;
       let size: number;
       try {
-        ({ size } = await blobs.put(key, body, { maxBytes }));
+        // Piped, not handed over: a refused stream (too large) must not destroy the request, or
+        // the client gets a reset connection instead of the 413 (and Node 24's inject never ends).
+        const input = new PassThrough();
+        body.once('error', (err) => input.destroy(err)); // a dropped upload still ends the put
+        ({ size } = await blobs.put(key, body.pipe(input), { maxBytes }));
       } catch (err) {
         if (err instanceof BlobTooLargeError) {
           body.resume();
