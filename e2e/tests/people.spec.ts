@@ -148,12 +148,13 @@ test('[notifications] a direct message to a hidden app notifies once with two ta
   await send(alice.page, 'second');
   await expect.poll(async () => [...(await shown(bob.page)), ...(await shown(tab2))].length, LIVE).toBe(2);
 
-  // The click focuses the app and opens the chat.
+  // The click focuses the app and opens the chat at that message, highlighted.
   const notifier = (await shown(bob.page)).length > 0 ? bob.page : tab2;
   await notifier.evaluate(() =>
     (window as unknown as { __last: Notification }).__last.onclick?.(new Event('click')),
   );
   await expect(notifier.getByRole('heading', { level: 1, name: alice.username })).toBeVisible();
+  await expect(notifier.locator('[data-highlighted] [data-testid="message"]')).toContainText('second');
 
   // Muted (from the other tab: the mute follows live): the next message shows, but never notifies.
   const other = notifier === bob.page ? tab2 : bob.page;

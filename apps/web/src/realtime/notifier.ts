@@ -6,6 +6,7 @@ import { notifyFactsOf, shouldNotify } from '../state/should-notify';
 import { notificationPermission, useNotifyPrefs } from '../stores/notify-prefs.store';
 import { useRoute } from '../stores/route.store';
 import { plainText } from '../ui/markdown';
+import { jumpToMessage } from './jump';
 
 /**
  * Browser notifications for one signed-in user (the decision is `shouldNotify`, pure and
@@ -59,8 +60,9 @@ export class Notifier {
     });
     notification.onclick = () => {
       window.focus();
-      // The chat opens at its first unread message, which this one is.
+      // At this message, highlighted, even when newer ones arrived since (the reply-quote jump).
       useRoute.getState().navigate({ name: 'chat', chatId: message.chatId });
+      void jumpToMessage(this.qc, message.chatId, message.seq);
       notification.close();
     };
     if (useNotifyPrefs.getState().sound) beep();
