@@ -1,3 +1,4 @@
+import type { Attachment } from '@chatsockets/protocol';
 import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import { withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
@@ -42,10 +43,8 @@ export interface GroupCommitOptions {
   onBatch?: (size: number) => void;
 }
 
-/** A row of `send_messages()` (drizzle/0006): one per item, `ord` its 1-based position. */
-interface StoredRow {
-  ord: number;
-  status: 'created' | 'duplicate' | 'refused';
+/** A messages row as raw SQL returns it (`send_messages()`, search): timestamps may be strings. */
+export interface RawMessageRow {
   id: string;
   chat_id: string;
   seq: number;
@@ -56,9 +55,17 @@ interface StoredRow {
   edited_at: Date | string | null;
   deleted_at: Date | string | null;
   rev: number;
-  username: string;
   reply_to_id: string | null;
   pinned_at: Date | string | null;
+  /** Left out by `send_messages()`; jsonb may arrive as text. */
+  attachments?: Attachment[] | string;
+}
+
+/** A row of `send_messages()` (drizzle/0006): one per item, `ord` its 1-based position. */
+interface StoredRow extends RawMessageRow {
+  ord: number;
+  status: 'created' | 'duplicate' | 'refused';
+  username: string;
 }
 
 /** An error the database answered with, other than connection (08), resources (53), or cancel/shutdown (57). */
@@ -66,26 +73,31 @@ const refusedByDatabase = (err: unknown) => /^(?!08|53|57)[0-9A-Z]{5}$/.test(sql
 
 const toDate = (v: Date | string | null) => (v === null ? null : new Date(v));
 
+/** The one raw → `MessageRow` step for hand-written SQL. */
+export function messageRowOf(r: RawMessageRow): MessageRow {
+  return {
+    id: r.id,
+    chatId: r.chat_id,
+    seq: Number(r.seq),
+    authorId: r.author_id,
+    clientId: r.client_id,
+    body: r.body,
+    createdAt: new Date(r.created_at),
+    editedAt: toDate(r.edited_at),
+    deletedAt: toDate(r.deleted_at),
+    rev: Number(r.rev),
+    replyToId: r.reply_to_id,
+    pinnedAt: toDate(r.pinned_at),
+    // send_messages() does not return them; a send that carried attachments reads its row back.
+    attachments: typeof r.attachments === 'string' ? JSON.parse(r.attachments) : (r.attachments ?? []),
+  };
+}
+
 function toOutcome(row: StoredRow): SendOutcome {
   if (row.status === 'refused') return undefined;
   return {
     created: row.status === 'created',
-    message: {
-      id: row.id,
-      chatId: row.chat_id,
-      seq: Number(row.seq),
-      authorId: row.author_id,
-      clientId: row.client_id,
-      body: row.body,
-      createdAt: new Date(row.created_at),
-      editedAt: toDate(row.edited_at),
-      deletedAt: toDate(row.deleted_at),
-      rev: Number(row.rev),
-      replyToId: row.reply_to_id,
-      pinnedAt: toDate(row.pinned_at),
-      // send_messages() does not return them; a send that carried attachments reads its row back.
-      attachments: [],
-    },
+    message: messageRowOf(row),
     author: { id: row.author_id, username: row.username },
   };
 }

@@ -1,8 +1,7 @@
-import type { Attachment } from '@chatsockets/protocol';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
-import type { MessageRow } from '../messages/messages.repo.js';
+import { type MessageRow, messageRowOf, type RawMessageRow } from '../messages/messages.repo.js';
 
 /** Where a page ends: the last result's rank, creation time (µs since the epoch) and id. */
 export interface SearchCursor {
@@ -38,27 +37,12 @@ export const HIT_STOP = '\u0003';
 
 const HEADLINE_OPTIONS = `StartSel=${HIT_START}, StopSel=${HIT_STOP}, MaxWords=24, MinWords=8, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
 
-interface Raw {
-  id: string;
-  chat_id: string;
-  seq: number;
-  author_id: string;
-  client_id: string;
-  body: string;
-  created_at: Date | string;
-  edited_at: Date | string | null;
-  deleted_at: Date | string | null;
-  rev: number;
-  reply_to_id: string | null;
-  pinned_at: Date | string | null;
-  attachments: Attachment[] | string;
+interface Raw extends RawMessageRow {
   username: string;
   headline: string;
   rank: number | string;
   created_us: string;
 }
-
-const toDate = (v: Date | string | null) => (v === null ? null : new Date(v));
 
 export function createSearchRepo(db: Db) {
   return {
@@ -114,21 +98,7 @@ export function createSearchRepo(db: Db) {
         order by p.rank desc, p.created_us desc, p.id desc
       `);
       return rowsOf<Raw>(result).map((r) => ({
-        message: {
-          id: r.id,
-          chatId: r.chat_id,
-          seq: Number(r.seq),
-          authorId: r.author_id,
-          clientId: r.client_id,
-          body: r.body,
-          createdAt: new Date(r.created_at),
-          editedAt: toDate(r.edited_at),
-          deletedAt: toDate(r.deleted_at),
-          rev: Number(r.rev),
-          replyToId: r.reply_to_id,
-          pinnedAt: toDate(r.pinned_at),
-          attachments: typeof r.attachments === 'string' ? JSON.parse(r.attachments) : r.attachments,
-        },
+        message: messageRowOf(r),
         author: { id: r.author_id, username: r.username },
         headline: r.headline,
         cursor: { rank: Number(r.rank), createdUs: String(r.created_us), id: r.id },
