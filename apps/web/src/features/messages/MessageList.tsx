@@ -1,5 +1,5 @@
 import { type Chat, can, type User } from '@chatsockets/protocol';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,7 +13,8 @@ import { DateSeparator } from '../../ui/DateSeparator';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { MessageItem } from './MessageItem';
 import { buildRows, type Row } from './timeline-rows';
-import { loadOlderUntil, useLoadOlder } from './use-load-older';
+import { useJumpToMessage } from './use-conversation-actions';
+import { useLoadOlder } from './use-load-older';
 import { useMessageScroll } from './use-message-scroll';
 import { useReadTracking } from './use-read-tracking';
 
@@ -101,21 +102,13 @@ export function MessageList({ chat, self, readSeqAtOpen, canModerate, canEdit }:
     if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
   }, [editingId, virtualizer]);
 
-  // The next unread mention: loaded if it is above what is held, then scrolled to; reading it
-  // (read tracking) takes it off the chat's list, so the next press goes to the one after.
-  const qc = useQueryClient();
-  const [jumpTo, setJumpTo] = useState<number | null>(null);
+  // The next unread mention, by the one jump (history around it when it is not held); reading
+  // it (read tracking) takes it off the chat's list, so the next press goes to the one after.
+  const jump = useJumpToMessage();
   const nextMention = chat.unreadMentionSeqs[0];
   const jumpToMention = () => {
-    if (nextMention === undefined) return;
-    void loadOlderUntil(qc, chat.id, nextMention).then(() => setJumpTo(nextMention));
+    if (nextMention !== undefined) void jump(chat.id, nextMention);
   };
-  useEffect(() => {
-    const i = jumpTo === null ? -1 : indexOfMessage(rows, (m) => m.seq === jumpTo);
-    if (i < 0) return;
-    virtualizer.scrollToIndex(i, { align: 'center' });
-    setJumpTo(null);
-  }, [jumpTo, rows, virtualizer]);
 
   return (
     <div className="messages">
