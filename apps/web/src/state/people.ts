@@ -35,4 +35,7 @@ export function applyUserUpdate(qc: QueryClient, user: User): void {
  */
 export function applyWentOffline(qc: QueryClient, userId: string, at: string): void {
   updateUserEverywhere(qc, userId, (u) => ('lastSeenAt' in u ? { ...u, lastSeenAt: at } : u));
+  // A copy without the key may be one fetched before they were ever seen, not one that hides it:
+  // the open chat's members are read again (the server recorded "last seen" before announcing).
+  void qc.invalidateQueries({ queryKey: ['chats', 'detail'], type: 'active' });
 }
