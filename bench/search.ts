@@ -3,7 +3,11 @@
 // generate_series into a scratch database that is dropped at the end.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm exec tsx bench/search.ts \
-//     [--messages=1000000] [--chats=1000] [--member=50] [--queries=300]
+//     [--messages=1000000] [--chats=1000] [--member=50] [--queries=300] [--keep]
+//
+// --keep loads into chatsockets_searchbench_kept and leaves it there; the next --keep run finds
+// it loaded and only queries (the server still migrates it, so a new migration is timed on
+// 1 M rows too). Drop it by hand when done.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -57,10 +61,62 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
 
+async function load(sql: postgres.Sql, searcherId: string) {
+  const t0 = performance.now();
+  await sql`alter table messages disable trigger messages_fill_attachments`;
+  // The search index is rebuilt after the load, from its own definition, whatever that is.
+  const [{ def } = { def: '' }] = await sql<
+    { def: string }[]
+  >`select pg_get_indexdef('messages_search_idx'::regclass) as def`;
+  await sql`drop index messages_search_idx`;
+  await sql`insert into users (username, password_hash)
+              select 'u' || g, 'x' from generate_series(1, 2000) g`;
+  await sql`insert into chats (title, kind, visibility)
+              select 'chat ' || g, 'group', 'private' from generate_series(1, ${CHATS}) g`;
+  // Five random members per chat, plus the searcher in the first MEMBER_OF chats.
+  await sql`insert into chat_members (chat_id, user_id, role)
+              select c.id, u.id, 'member'
+              from (select id, row_number() over (order by id) n from chats) c
+              cross join lateral (select id from users where username like 'u%'
+                                  order by hashtextextended(c.id::text || username, 0) limit 5) u
+              on conflict do nothing`;
+  await sql`insert into chat_members (chat_id, user_id, role)
+              select id, ${searcherId}, 'member' from chats order by id limit ${MEMBER_OF}`;
+  const perChat = Math.ceil(MESSAGES / CHATS);
+  await sql`
+      with c as (select id, row_number() over (order by id) n from chats),
+           w as (select ${WORDS}::text[] as words, ${WORDS.length}::int as n)
+      insert into messages (chat_id, seq, author_id, client_id, body, created_at, rev)
+      select c.id, s, (select user_id from chat_members where chat_id = c.id limit 1), s::text,
+             -- k * 0 ties the aggregate to the inner query (an aggregate of outer columns only is the outer query's).
+             (select string_agg(case when random() < 0.5
+                                     then w.words[1 + floor(w.n * power(random() + k * 0, 2.2))::int]
+                                     else substr(md5(floor(${RARE} * power(random() + k * 0, 1.5))::text), 1, 7) end, ' ')
+                from generate_series(1, 6 + (random() * 10)::int + s * 0) k),
+             now() - make_interval(mins => ${perChat} - s), s
+      from c, w, generate_series(1, ${perChat}) s`;
+  await sql`update chats set last_seq = ${perChat}, last_rev = ${perChat}`;
+  const loaded = performance.now();
+  await sql.unsafe(def);
+  await sql`alter table messages enable trigger messages_fill_attachments`;
+  await sql`vacuum analyze messages`;
+  await sql`analyze`;
+  const indexed = performance.now();
+  const [{ count } = { count: '?' }] = await sql<{ count: string }[]>`select count(*) from messages`;
+  const [{ size } = { size: '?' }] = await sql<
+    { size: string }[]
+  >`select pg_size_pretty(pg_relation_size('messages_search_idx')) as size`;
+  console.log(
+    `loaded ${count} messages in ${CHATS} chats: ${((loaded - t0) / 1000).toFixed(0)} s; GIN index ${size} in ${((indexed - loaded) / 1000).toFixed(0)} s`,
+  );
+}
+
 async function main() {
-  const name = `chatsockets_searchbench_${Date.now().toString(36)}`;
+  const keep = process.argv.includes('--keep');
+  const name = keep ? 'chatsockets_searchbench_kept' : `chatsockets_searchbench_${Date.now().toString(36)}`;
   const admin = postgres(base as string, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  const exists = (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
+  if (!exists) await admin.unsafe(`create database ${name}`);
   const url = new URL(base as string);
   url.pathname = `/${name}`;
   let server: ChildProcess | undefined;
@@ -90,56 +146,14 @@ async function main() {
       if (i > 600) throw new Error('server did not start');
       await new Promise((r) => setTimeout(r, 200));
     }
-    const reg = await fetch(`${api}/api/auth/register`, {
+    const reg = await fetch(`${api}/api/auth/${exists ? 'login' : 'register'}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'searcher', password: 'correct horse battery' }),
     });
     const { token, user } = (await reg.json()) as { token: string; user: { id: string } };
 
-    const t0 = performance.now();
-    await sql`alter table messages disable trigger messages_fill_attachments`;
-    await sql`drop index messages_search_idx`;
-    await sql`insert into users (username, password_hash)
-              select 'u' || g, 'x' from generate_series(1, 2000) g`;
-    await sql`insert into chats (title, kind, visibility)
-              select 'chat ' || g, 'group', 'private' from generate_series(1, ${CHATS}) g`;
-    // Five random members per chat, plus the searcher in the first MEMBER_OF chats.
-    await sql`insert into chat_members (chat_id, user_id, role)
-              select c.id, u.id, 'member'
-              from (select id, row_number() over (order by id) n from chats) c
-              cross join lateral (select id from users where username like 'u%'
-                                  order by hashtextextended(c.id::text || username, 0) limit 5) u
-              on conflict do nothing`;
-    await sql`insert into chat_members (chat_id, user_id, role)
-              select id, ${user.id}, 'member' from chats order by id limit ${MEMBER_OF}`;
-    const perChat = Math.ceil(MESSAGES / CHATS);
-    await sql`
-      with c as (select id, row_number() over (order by id) n from chats),
-           w as (select ${WORDS}::text[] as words, ${WORDS.length}::int as n)
-      insert into messages (chat_id, seq, author_id, client_id, body, created_at, rev)
-      select c.id, s, (select user_id from chat_members where chat_id = c.id limit 1), s::text,
-             -- k * 0 ties the aggregate to the inner query (an aggregate of outer columns only is the outer query's).
-             (select string_agg(case when random() < 0.5
-                                     then w.words[1 + floor(w.n * power(random() + k * 0, 2.2))::int]
-                                     else substr(md5(floor(${RARE} * power(random() + k * 0, 1.5))::text), 1, 7) end, ' ')
-                from generate_series(1, 6 + (random() * 10)::int + s * 0) k),
-             now() - make_interval(mins => ${perChat} - s), s
-      from c, w, generate_series(1, ${perChat}) s`;
-    await sql`update chats set last_seq = ${perChat}, last_rev = ${perChat}`;
-    const loaded = performance.now();
-    await sql`create index messages_search_idx on messages using gin (to_tsvector('russian'::regconfig, body)) where deleted_at is null`;
-    await sql`alter table messages enable trigger messages_fill_attachments`;
-    await sql`vacuum analyze messages`;
-    await sql`analyze`;
-    const indexed = performance.now();
-    const [{ count } = { count: '?' }] = await sql<{ count: string }[]>`select count(*) from messages`;
-    const [{ size } = { size: '?' }] = await sql<
-      { size: string }[]
-    >`select pg_size_pretty(pg_relation_size('messages_search_idx')) as size`;
-    console.log(
-      `loaded ${count} messages in ${CHATS} chats: ${((loaded - t0) / 1000).toFixed(0)} s; GIN index ${size} in ${((indexed - loaded) / 1000).toFixed(0)} s`,
-    );
+    if (!exists) await load(sql, user.id);
 
     // Queries: words by frequency rank (common, middle, rare), two-word queries, a phrase,
     // an exclusion, and the same within one chat.
@@ -201,7 +215,7 @@ async function main() {
     server?.kill('SIGTERM');
     if (server) await once(server, 'exit').catch(() => {});
     await sql.end({ timeout: 5 });
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    if (!keep) await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end({ timeout: 5 });
   }
 }

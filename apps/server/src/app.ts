@@ -210,6 +210,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
   const search = createSearchService({
+    ...config.search,
     search: repos.search,
     chats: repos.chats,
     hydrate: repos.messages.hydrate,

@@ -139,6 +139,11 @@ const EnvSchema = z.object({
     .default(24 * 3600_000),
   /** How often each instance sweeps those (and files of deleted messages left by a crash). */
   UPLOAD_SWEEP_MS: z.coerce.number().int().min(1).default(3600_000),
+  /**
+   * About how many of the caller's newest messages search ranks together before it moves on to
+   * older ones (docs/PROTOCOL.md › Search); each older stretch spans four times as long.
+   */
+  SEARCH_STRETCH_MESSAGES: z.coerce.number().int().min(1).default(3000),
   /** The filesystem store's directory; default next to the PGlite directory. */
   BLOB_DIR: z.string().default(fileURLToPath(new URL('../.data/blobs', import.meta.url))),
   S3_BUCKET: z.string().min(1).optional(),
@@ -183,6 +188,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
   const port = env.PORT;
   return {
     blobs: blobsConfig(env),
+    search: { stretchMessages: env.SEARCH_STRETCH_MESSAGES },
     uploads: {
       maxBytes: env.UPLOAD_MAX_BYTES,
       perMessage: env.ATTACHMENTS_PER_MESSAGE,

@@ -5,17 +5,19 @@ import {
   chatDeparturesTable,
   chatMembersTable,
   chatsTable,
+  messageColumns,
   messagesTable,
   usersTable,
 } from '../db/schema.js';
 import { hydrate, type MessageWithAuthor } from '../messages/hydrate.js';
+import type { MessageRow } from '../messages/messages.repo.js';
 
 type UserRow = typeof usersTable.$inferSelect;
 export type ChangeRow =
   | {
       type: 'message';
       rev: number;
-      message: typeof messagesTable.$inferSelect;
+      message: MessageRow;
       author: { id: string; username: string };
     }
   | { type: 'member'; rev: number; member: typeof chatMembersTable.$inferSelect; user: UserRow }
@@ -59,7 +61,7 @@ export function createChangesRepo(db: Db) {
         and(eq(t.chatId, chatId), gt(t.rev, afterRev), lte(t.rev, chatRev));
       const [messages, members, departures, info] = await Promise.all([
         db
-          .select({ message: messagesTable, author: { id: usersTable.id, username: usersTable.username } })
+          .select({ message: messageColumns, author: { id: usersTable.id, username: usersTable.username } })
           .from(messagesTable)
           .innerJoin(usersTable, eq(usersTable.id, messagesTable.authorId))
           .where(inRange(messagesTable))

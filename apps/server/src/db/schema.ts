@@ -1,10 +1,11 @@
 import type { Attachment } from '@chatsockets/protocol';
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   bigint,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -16,6 +17,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+/** Postgres's tsvector; only Postgres reads it (search ranks by it), so it is a string here. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
@@ -149,19 +153,33 @@ export const messagesTable = pgTable(
      * the `messages_fill_attachments` trigger (drizzle/0011) from the send's claimed uploads.
      */
     attachments: jsonb().$type<Attachment[]>().notNull().default(sql`'[]'::jsonb`),
+    /**
+     * The body as search sees it (drizzle/0013): stored, so that ranking and rechecks read it
+     * instead of parsing every matching body again. Never selected (see `messageColumns`).
+     */
+    searchVector: tsvector().generatedAlwaysAs(sql`to_tsvector('russian'::regconfig, body)`),
   },
   (t) => [
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),
     unique('messages_author_chat_client_key').on(t.authorId, t.chatId, t.clientId),
     index('messages_chat_id_rev_idx').on(t.chatId, t.rev),
-    // Full-text search (drizzle/0011): the current body of messages that are not deleted.
-    index('messages_search_idx')
-      .using('gin', sql`to_tsvector('russian'::regconfig, ${t.body})`)
-      .where(sql`${t.deletedAt} is null`),
+    // Full-text search (drizzle/0011, 0013): the current body of messages that are not deleted.
+    index('messages_search_idx').using('gin', t.searchVector).where(sql`${t.deletedAt} is null`),
+    // Search's stretches of time within the caller's chats (search.repo.ts).
+    index('messages_chat_id_created_at_idx').on(t.chatId, t.createdAt),
     index('messages_chat_id_pinned_at_idx').on(t.chatId, t.pinnedAt).where(sql`${t.pinnedAt} is not null`),
     index('messages_mentions_idx').on(t.chatId, t.seq).where(sql`cardinality(${t.mentions}) > 0`),
   ],
 );
+
+// What the repositories read of a message: not the columns Postgres derives for its own queries
+// (the mention index, search), which would only make every page and event row longer.
+const {
+  mentions: _mentions,
+  searchVector: _searchVector,
+  ...readableMessageColumns
+} = getTableColumns(messagesTable);
+export const messageColumns = readableMessageColumns;
 
 /** One user's reaction with one emoji on one message; the message's rev moves with each change. */
 export const messageReactionsTable = pgTable(

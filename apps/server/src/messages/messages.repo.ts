@@ -6,6 +6,7 @@ import { rowsOf } from '../db/ids.js';
 import {
   chatMembersTable,
   chatsTable,
+  messageColumns,
   messageReactionsTable,
   messagesTable,
   usersTable,
@@ -14,8 +15,11 @@ import { sqlState } from '../errors.js';
 import { createGroupCommit } from './group-commit.js';
 import { type FullMessage, hydrate, type MessageWithAuthor } from './hydrate.js';
 
-/** A message as stored; `mentions` (derived by Postgres for counting) goes out via `mentionsOf(body)`. */
-export type MessageRow = Omit<typeof messagesTable.$inferSelect, 'mentions'>;
+/**
+ * A message as stored, without what Postgres derives for its own queries: `mentions` (which
+ * goes out via `mentionsOf(body)`) and the search vector.
+ */
+export type MessageRow = Omit<typeof messagesTable.$inferSelect, 'mentions' | 'searchVector'>;
 export type { MessageWithAuthor } from './hydrate.js';
 
 export interface PageCursor {
@@ -103,7 +107,7 @@ function toOutcome(row: StoredRow): SendOutcome {
 }
 
 const withAuthor = {
-  message: messagesTable,
+  message: messageColumns,
   author: { id: usersTable.id, username: usersTable.username },
 };
 
@@ -265,7 +269,7 @@ export function createMessagesRepo(
               isNull(messagesTable.deletedAt),
             ),
           )
-          .returning();
+          .returning(messageColumns);
         if (!row) return undefined;
         if (deleting) {
           await tx.delete(messageReactionsTable).where(eq(messageReactionsTable.messageId, messageId));
@@ -298,7 +302,7 @@ export function createMessagesRepo(
               at === null ? isNotNull(messagesTable.pinnedAt) : isNull(messagesTable.pinnedAt),
             ),
           )
-          .returning();
+          .returning(messageColumns);
         return row && (await hydrate(tx, [{ message: row, author }]))[0];
       });
     },

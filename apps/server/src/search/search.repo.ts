@@ -3,23 +3,31 @@ import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import { type MessageRow, messageRowOf, type RawMessageRow } from '../messages/messages.repo.js';
 
-/** Where a page ends: the last result's rank, creation time (µs since the epoch) and id. */
-export interface SearchCursor {
+/** Where a page ends within its stretch: the last result's rank, creation time (µs) and id. */
+export interface RankCursor {
   rank: number;
-  createdUs: string;
+  createdUs: number;
   id: string;
 }
 
 export interface SearchFilter {
   query: string;
-  /** `rules.read` as SQL on `m.chat_id` (chats/access.ts `readableChatCondition`). */
+  /** `rules.read` as SQL on a chat id column (chats/access.ts `readableChatCondition`). */
   readable: (chatIdColumn: SQL) => SQL;
   chatId?: string;
   authorId?: string;
   before?: Date;
   after?: Date;
-  cursor?: SearchCursor;
-  limit: number;
+}
+
+/** What the caller may read, to cut it into stretches of time (search.service.ts). */
+export interface SearchScope {
+  /** The database's clock (µs since the epoch) when the search began. */
+  nowUs: number;
+  /** Messages ever sent in the readable chats (deleted ones included: an upper bound). */
+  total: number;
+  /** The oldest message of the readable chats (µs), or null when they hold none. */
+  oldestUs: number | null;
 }
 
 export interface SearchRow {
@@ -27,7 +35,7 @@ export interface SearchRow {
   author: { id: string; username: string };
   /** ts_headline's text with the matches between START and STOP. */
   headline: string;
-  cursor: SearchCursor;
+  cursor: RankCursor;
 }
 
 // Control characters a message body cannot hold in a meaningful way; ts_headline puts them
@@ -41,7 +49,78 @@ interface Raw extends RawMessageRow {
   username: string;
   headline: string;
   rank: number | string;
-  created_us: string;
+  created_us: number | string;
+}
+
+/** Messages created in [fromUs, toUs) (µs since the epoch); `fromUs` null: no lower bound. */
+export interface StretchRange {
+  fromUs: number | null;
+  toUs: number;
+}
+
+/** µs since the epoch → timestamptz, exactly (a JS Date holds only milliseconds). */
+const instant = (us: number) => sql`('epoch'::timestamptz + ${us}::bigint * interval '1 microsecond')`;
+
+/** One stretch: a page of its best matches after `after`, and how many matches it holds in all. */
+async function stretch(
+  db: Pick<Db, 'execute'>,
+  f: SearchFilter,
+  range: StretchRange,
+  after: RankCursor | undefined,
+  limit: number,
+): Promise<{ rows: SearchRow[]; matches: number }> {
+  // Written out where it is used, not in a CTE of its own: folded to a constant, the planner can
+  // estimate how common its words are.
+  const tsquery = sql`websearch_to_tsquery('russian'::regconfig, ${f.query})`;
+  const conditions: SQL[] = [
+    sql`m.search_vector @@ ${tsquery}`,
+    sql`m.deleted_at is null`,
+    f.readable(sql`m.chat_id`),
+    sql`m.created_at < ${instant(range.toUs)}`,
+  ];
+  if (range.fromUs !== null) conditions.push(sql`m.created_at >= ${instant(range.fromUs)}`);
+  if (f.chatId) conditions.push(sql`m.chat_id = ${f.chatId}`);
+  if (f.authorId) conditions.push(sql`m.author_id = ${f.authorId}`);
+  if (f.before) conditions.push(sql`m.created_at < ${f.before.toISOString()}::timestamptz`);
+  if (f.after) conditions.push(sql`m.created_at >= ${f.after.toISOString()}::timestamptz`);
+  const past = after
+    ? sql`where (h.rank, h.created_us, h.id) < (${after.rank}::real, ${after.createdUs}::bigint, ${after.id}::uuid)`
+    : sql``;
+  // The count comes on a row of its own when the page is empty (a stretch read to its end).
+  const result = await db.execute(sql`
+    with hits as (
+      select m.id, ts_rank(m.search_vector, ${tsquery}) as rank,
+             (extract(epoch from m.created_at) * 1000000)::bigint as created_us
+      from messages m
+      where ${sql.join(conditions, sql` and `)}
+    ),
+    page as (
+      select h.* from hits h ${past}
+      order by h.rank desc, h.created_us desc, h.id desc
+      limit ${limit}
+    )
+    select c.matches, m.id, m.chat_id, m.seq, m.author_id, m.client_id, m.body, m.created_at,
+           m.edited_at, m.deleted_at, m.rev, m.reply_to_id, m.pinned_at, m.attachments, u.username,
+           p.rank, p.created_us::text as created_us,
+           ts_headline('russian'::regconfig, m.body, ${tsquery}, ${HEADLINE_OPTIONS}) as headline
+    from (select count(*)::int as matches from hits) c
+    left join page p on true
+    left join messages m on m.id = p.id
+    left join users u on u.id = m.author_id
+    order by p.rank desc, p.created_us desc, p.id desc
+  `);
+  const raw = rowsOf<Raw & { matches: number }>(result);
+  return {
+    matches: Number(raw[0]?.matches ?? 0),
+    rows: raw
+      .filter((r) => r.id !== null)
+      .map((r) => ({
+        message: messageRowOf(r),
+        author: { id: r.author_id, username: r.username },
+        headline: r.headline,
+        cursor: { rank: Number(r.rank), createdUs: Number(r.created_us), id: r.id },
+      })),
+  };
 }
 
 export function createSearchRepo(db: Db) {
@@ -54,55 +133,61 @@ export function createSearchRepo(db: Db) {
       return rowsOf<{ ok: boolean }>(result)[0]?.ok === true;
     },
 
-    /**
-     * One statement: the GIN index finds the matches, access is decided per row in the same
-     * snapshot (so a page never holds a message of a chat the caller has just left), the best
-     * `limit + 1` are ranked and only they get a headline. Ties in rank go newest first, then
-     * by id, so the cursor is exact whatever the ranks.
-     */
-    async search(f: SearchFilter): Promise<SearchRow[]> {
-      const conditions: SQL[] = [
-        sql`to_tsvector('russian'::regconfig, m.body) @@ q.query`,
-        sql`m.deleted_at is null`,
-        f.readable(sql`m.chat_id`),
-      ];
-      if (f.chatId) conditions.push(sql`m.chat_id = ${f.chatId}`);
-      if (f.authorId) conditions.push(sql`m.author_id = ${f.authorId}`);
-      if (f.before) conditions.push(sql`m.created_at < ${f.before.toISOString()}::timestamptz`);
-      if (f.after) conditions.push(sql`m.created_at >= ${f.after.toISOString()}::timestamptz`);
-      const after = f.cursor
-        ? sql`where (h.rank, h.created_us, h.id) < (${f.cursor.rank}::real, ${f.cursor.createdUs}::bigint, ${f.cursor.id}::uuid)`
-        : sql``;
+    /** The size and age of what the caller may read: one row per readable chat, one probe each. */
+    async scope(f: Pick<SearchFilter, 'readable' | 'chatId'>): Promise<SearchScope> {
+      const only = f.chatId ? sql`and c.id = ${f.chatId}` : sql``;
       const result = await db.execute(sql`
-        with q as (select websearch_to_tsquery('russian', ${f.query}) as query),
-        hits as (
-          select m.id,
-                 ts_rank(to_tsvector('russian'::regconfig, m.body), q.query) as rank,
-                 (extract(epoch from m.created_at) * 1000000)::bigint as created_us
-          from messages m, q
-          where ${sql.join(conditions, sql` and `)}
-        ),
-        page as (
-          select h.* from hits h ${after}
-          order by h.rank desc, h.created_us desc, h.id desc
-          limit ${f.limit}
-        )
-        select m.id, m.chat_id, m.seq, m.author_id, m.client_id, m.body, m.created_at, m.edited_at,
-               m.deleted_at, m.rev, m.reply_to_id, m.pinned_at, m.attachments, u.username, p.rank,
-               p.created_us::text as created_us,
-               ts_headline('russian'::regconfig, m.body, q.query, ${HEADLINE_OPTIONS}) as headline
-        from page p
-        join messages m on m.id = p.id
-        join users u on u.id = m.author_id
-        cross join q
-        order by p.rank desc, p.created_us desc, p.id desc
+        select (extract(epoch from now()) * 1000000)::bigint::text as now_us,
+               coalesce(sum(c.last_seq), 0)::bigint::text as total,
+               (extract(epoch from min(o.created_at)) * 1000000)::bigint::text as oldest_us
+        from chats c
+        left join lateral (
+          select m.created_at from messages m where m.chat_id = c.id order by m.created_at limit 1
+        ) o on true
+        where ${f.readable(sql`c.id`)} ${only}
       `);
-      return rowsOf<Raw>(result).map((r) => ({
-        message: messageRowOf(r),
-        author: { id: r.author_id, username: r.username },
-        headline: r.headline,
-        cursor: { rank: Number(r.rank), createdUs: String(r.created_us), id: r.id },
-      }));
+      const row = rowsOf<{ now_us: string; total: string; oldest_us: string | null }>(result)[0];
+      return {
+        nowUs: Number(row?.now_us),
+        total: Number(row?.total ?? 0),
+        oldestUs: row?.oldest_us == null ? null : Number(row.oldest_us),
+      };
+    },
+
+    /**
+     * Up to `limit` results, a stretch of time at a time from `first` (after `after` within it),
+     * each stretch's matches in (rank desc, created desc, id desc) order; `next` names the
+     * stretch before one, given how many matches that one held, or null after the oldest.
+     *
+     * One statement per stretch: the index finds the matches, access is decided per row in the
+     * same snapshot (so a page never holds a message of a chat the caller has just left), only
+     * the page gets a headline. Each is planned for its own values (force_custom_plan): within a
+     * short stretch a very common word is cheaper to find by reading the stretch's rows (the
+     * chat/created_at index), a rare one through its posting list, and a cached generic plan
+     * cannot know which of the two it is.
+     */
+    async stretches(
+      f: SearchFilter,
+      walk: {
+        first: StretchRange;
+        after: RankCursor | undefined;
+        limit: number;
+        next: (range: StretchRange, matches: number) => StretchRange | null;
+      },
+    ): Promise<Array<{ row: SearchRow; range: StretchRange }>> {
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+        const out: Array<{ row: SearchRow; range: StretchRange }> = [];
+        let range: StretchRange | null = walk.first;
+        let after = walk.after;
+        while (range && out.length < walk.limit) {
+          const { rows, matches } = await stretch(tx, f, range, after, walk.limit - out.length);
+          for (const row of rows) out.push({ row, range });
+          range = walk.next(range, matches);
+          after = undefined;
+        }
+        return out;
+      });
     },
   };
 }

@@ -166,6 +166,60 @@ describe.each(drivers())('search on %s', (driver) => {
     expect(again.length).toBe(13);
   });
 
+  it('[search stretches] the newest stretch of time first, by rank within it; a cursor crosses stretches exactly', async () => {
+    // Stretches of about 2 messages (then matches): 9 matches an hour apart make five, each
+    // ~1.8 h long (the rate stays one match an hour).
+    await t.rebuild({ SEARCH_STRETCH_MESSAGES: '2' });
+    try {
+      const strong = 'apple apple apple';
+      const weak = 'apple pie for dinner tonight';
+      const sent: Array<{ id: string; hoursAgo: number; body: string }> = [];
+      for (const [hoursAgo, body] of [
+        [0, weak],
+        [1, strong],
+        [2, weak],
+        [3, weak],
+        [4, strong],
+        [5, weak],
+        [6, weak],
+        [7, weak],
+        [8, strong],
+      ] as const) {
+        const m = await send(alice, body);
+        sent.push({ id: m.id, hoursAgo, body });
+        await t.database.db.execute(
+          sql`update messages set created_at = now() - ${hoursAgo} * interval '1 hour' where id = ${m.id}`,
+        );
+      }
+      const byHours = (h: number) => sent.find((s) => s.hoursAgo === h)!.id;
+      // Within a stretch by rank (1 h before 0 h), ties newest first; the stretches newest first
+      // (2 h before the stronger 4 h).
+      const expected = [1, 0, 2, 3, 4, 5, 6, 7, 8].map(byHours);
+      const whole = await found(alice, { q: 'apple', limit: '50' });
+      expect(whole.results.map((r) => r.message.id)).toEqual(expected);
+      expect(whole.nextCursor).toBeNull();
+      for (const limit of ['1', '2', '4']) {
+        const walked: string[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 20; pages++) {
+          const page = await found(alice, { q: 'apple', limit, ...(cursor ? { cursor } : {}) });
+          walked.push(...page.results.map((r) => r.message.id));
+          if (!page.nextCursor) break;
+          cursor = page.nextCursor;
+        }
+        expect(walked, `limit ${limit}`).toEqual(expected);
+      }
+      // `before` moves the top of the stretches: the 0 h and 1 h messages are out, the newest
+      // stretch holds 2 h alone, and the next one, sized from it, 3–5 h.
+      const before = new Date(Date.now() - 90 * 60_000).toISOString();
+      expect((await found(alice, { q: 'apple', before })).results.map((r) => r.message.id)).toEqual(
+        [2, 4, 3, 5, 6, 7, 8].map(byHours),
+      );
+    } finally {
+      await t.rebuild();
+    }
+  });
+
   it('[search bad queries] clear answers, never a 500', async () => {
     await send(alice, 'the quick brown fox');
     const status = async (params: Record<string, string>) => (await search(alice, params)).statusCode;

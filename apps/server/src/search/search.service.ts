@@ -6,7 +6,15 @@ import { isId } from '../db/ids.js';
 import { badRequest } from '../errors.js';
 import type { FullMessage, MessageWithAuthor } from '../messages/hydrate.js';
 import { toMessage } from '../messages/messages.mapper.js';
-import { HIT_START, HIT_STOP, type SearchCursor, type SearchRepo } from './search.repo.js';
+import {
+  HIT_START,
+  HIT_STOP,
+  type RankCursor,
+  type SearchFilter,
+  type SearchRepo,
+  type SearchScope,
+  type StretchRange,
+} from './search.repo.js';
 
 export interface SearchInput {
   q: string;
@@ -42,21 +50,79 @@ export function toSnippet(headline: string): Snippet {
   return out;
 }
 
-const encodeCursor = (c: SearchCursor) =>
-  Buffer.from(JSON.stringify([c.rank, c.createdUs, c.id])).toString('base64url');
+/*
+ * Results come a stretch of time at a time, newest first, and by rank within a stretch: a word
+ * in a third of all messages would otherwise have every one of them ranked for every page. The
+ * newest stretch holds about `stretchMessages` of the caller's messages (at their average
+ * rate); each older one is sized from the matches the one before held, to hold about as many
+ * matches: a common word's first page ranks only the newest stretch, a rare word's matches are
+ * all in the second.
+ */
+const MIN_SPAN_US = 60_000_000;
 
-function decodeCursor(token: string): SearchCursor {
+/** A position in the results: a stretch of time, then the last result's place within it. */
+interface Cursor {
+  range: StretchRange;
+  /** The oldest message searched (µs): the stretch reaching it has no lower bound. */
+  oldestUs: number;
+  after: RankCursor;
+}
+
+function firstRange(first: number, scope: SearchScope, before?: Date, after?: Date) {
+  const topUs = Math.min(scope.nowUs, before ? before.getTime() * 1000 : Number.POSITIVE_INFINITY);
+  const oldestUs = Math.max(
+    scope.oldestUs ?? topUs,
+    after ? after.getTime() * 1000 : Number.NEGATIVE_INFINITY,
+  );
+  const toUs = topUs + 1;
+  if (scope.total <= first || oldestUs >= topUs) return { range: { fromUs: null, toUs }, oldestUs };
+  const spanUs = Math.max(MIN_SPAN_US, Math.ceil(((topUs - oldestUs) * first) / scope.total));
+  return { range: bounded(toUs - spanUs, toUs, oldestUs), oldestUs };
+}
+
+/** The stretch before `range`, sized to hold about `first` matches at the rate `range` had. */
+function nextRange(
+  first: number,
+  range: StretchRange,
+  matches: number,
+  oldestUs: number,
+): StretchRange | null {
+  if (range.fromUs === null) return null;
+  const spanUs = Math.max(
+    MIN_SPAN_US,
+    Math.ceil(((range.toUs - range.fromUs) * first) / Math.max(matches, 1)),
+  );
+  return bounded(range.fromUs - spanUs, range.fromUs, oldestUs);
+}
+
+const bounded = (fromUs: number, toUs: number, oldestUs: number): StretchRange => ({
+  fromUs: fromUs <= oldestUs || !Number.isSafeInteger(fromUs) ? null : fromUs,
+  toUs,
+});
+
+const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
+
+const encodeCursor = (c: Cursor) =>
+  Buffer.from(
+    JSON.stringify([c.range.fromUs, c.range.toUs, c.oldestUs, c.after.rank, c.after.createdUs, c.after.id]),
+  ).toString('base64url');
+
+function decodeCursor(token: string): Cursor {
   try {
-    const [rank, createdUs, id] = JSON.parse(Buffer.from(token, 'base64url').toString()) as unknown[];
+    const [fromUs, toUs, oldestUs, rank, createdUs, id] = JSON.parse(
+      Buffer.from(token, 'base64url').toString(),
+    ) as unknown[];
     if (
+      (fromUs === null || (isInt(fromUs) && isInt(toUs) && fromUs < toUs)) &&
+      isInt(toUs) &&
+      isInt(oldestUs) &&
       typeof rank === 'number' &&
       Number.isFinite(rank) &&
-      typeof createdUs === 'string' &&
-      /^-?\d{1,19}$/.test(createdUs) &&
+      isInt(createdUs) &&
       typeof id === 'string' &&
       isId(id)
     ) {
-      return { rank, createdUs, id };
+      return { range: { fromUs, toUs }, oldestUs, after: { rank, createdUs, id } };
     }
   } catch {}
   throw badRequest('Invalid cursor', [
@@ -65,6 +131,8 @@ function decodeCursor(token: string): SearchCursor {
 }
 
 export function createSearchService(deps: {
+  /** About how many messages (then matches) a stretch holds (config SEARCH_STRETCH_MESSAGES). */
+  stretchMessages: number;
   search: SearchRepo;
   chats: ChatsRepo;
   /** What a `Message` shows besides its row (the reply it answers, its reactions). */
@@ -86,25 +154,37 @@ export function createSearchService(deps: {
       if (input.authorId !== undefined && !isId(input.authorId)) return empty(null);
       if (!(await search.hasTerms(input.q))) return empty('no-terms');
       const limit = input.limit ?? LIMITS.searchPageDefault;
-      const rows = await search.search({
+      const filter: SearchFilter = {
         query: input.q,
         readable: (column) => readableChatCondition(column, userId, input.chatId),
         chatId: input.chatId,
         authorId: input.authorId,
         before: input.before === undefined ? undefined : new Date(input.before),
         after: input.after === undefined ? undefined : new Date(input.after),
-        cursor,
+      };
+      const start = cursor ?? {
+        ...firstRange(deps.stretchMessages, await search.scope(filter), filter.before, filter.after),
+        after: undefined,
+      };
+      // One more than a page tells whether another follows; each row remembers its stretch.
+      const rows = await search.stretches(filter, {
+        first: start.range,
+        after: start.after,
         limit: limit + 1,
+        next: (range, matches) => nextRange(deps.stretchMessages, range, matches, start.oldestUs),
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      const full = await deps.hydrate(page.map((r) => ({ message: r.message, author: r.author })));
+      const full = await deps.hydrate(page.map(({ row }) => ({ message: row.message, author: row.author })));
       return {
-        results: page.map((r, i) => ({
+        results: page.map(({ row }, i) => ({
           message: toMessage(full[i]!),
-          snippet: toSnippet(r.headline),
+          snippet: toSnippet(row.headline),
         })),
-        nextCursor: rows.length > limit && last ? encodeCursor(last.cursor) : null,
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor({ range: last.range, oldestUs: start.oldestUs, after: last.row.cursor })
+            : null,
         notice: null,
       };
     },
