@@ -13,6 +13,7 @@ import { createAuthService } from './auth/auth.service.js';
 import { createSessionsRepo } from './auth/sessions.repo.js';
 import settingsRoutes from './auth/settings.routes.js';
 import { createSettingsService } from './auth/settings.service.js';
+import { toUserWithLastSeen } from './auth/users.mapper.js';
 import { createUsersRepo } from './auth/users.repo.js';
 import avatarsRoutes from './avatars/avatars.routes.js';
 import { createAvatarsService } from './avatars/avatars.service.js';
@@ -232,7 +233,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     changesAfter: (chatId, afterRev) => changes.after(chatId, afterRev),
     chatIdsOf: repos.chats.chatIdsOf,
     usersByIds: chats.usersByIds,
-    wentOffline: (userId) => repos.users.touchLastSeen(userId, (overrides.now ?? (() => new Date()))()),
+    wentOffline: async (userId) => {
+      const row = await repos.users.touchLastSeen(userId, (overrides.now ?? (() => new Date()))());
+      return row && toUserWithLastSeen(row);
+    },
     log: app.log,
   });
   metrics.observeHub(hub.stats);

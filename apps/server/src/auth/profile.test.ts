@@ -118,13 +118,24 @@ describe.each(drivers())('display name and last seen on %s', (driver) => {
     await watcher.ok({ type: 'subscribe', chatId: chat.id });
     clock = Date.parse('2030-05-01T13:00:00Z');
     await bobWs.close();
-    // The offline presence is announced after last seen is written: the sentinel.
-    await watcher.next((f) => f.type === 'presence' && f.online === false, undefined, true);
+    // The offline presence is announced after last seen is written, and carries it.
+    const offline = await watcher.next((f) => f.type === 'presence' && f.online === false, undefined, true);
+    expect(offline).toMatchObject({ user: { id: bob.user.id, lastSeenAt: '2030-05-01T13:00:00.000Z' } });
     expect((await bobAsSeen()).lastSeenAt).toBe('2030-05-01T13:00:00.000Z');
 
     const off = await http.patch(bob, '/api/me/settings', { showLastSeen: false });
     expect(off.json().settings).toEqual({ addableBy: 'anyone', showLastSeen: false });
     expect('lastSeenAt' in (await bobAsSeen())).toBe(false);
+    // Hidden: the next offline presence has no lastSeenAt at all.
+    const again = await connect(bob);
+    await watcher.next((f) => f.type === 'presence' && f.online === true, undefined, true);
+    await again.close();
+    const hidden = await watcher.next(
+      (f) => f.type === 'presence' && f.online === false && f !== offline,
+      undefined,
+      true,
+    );
+    expect('lastSeenAt' in (hidden as { user: object }).user).toBe(false);
     expect((await http.patch(bob, '/api/me/settings', { showLastSeen: 'no' })).statusCode).toBe(400);
   });
 });

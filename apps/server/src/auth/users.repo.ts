@@ -63,8 +63,13 @@ export function createUsersRepo(db: Db) {
       return row;
     },
     /** The user's last socket closed: "last seen" is now. */
-    async touchLastSeen(userId: string, at: Date) {
-      await db.update(usersTable).set({ lastSeenAt: at }).where(eq(usersTable.id, userId));
+    async touchLastSeen(userId: string, at: Date): Promise<UserRow | undefined> {
+      const [row] = await db
+        .update(usersTable)
+        .set({ lastSeenAt: at })
+        .where(eq(usersTable.id, userId))
+        .returning();
+      return row;
     },
     async findByUsernames(usernames: string[]): Promise<UserRow[]> {
       if (usernames.length === 0) return [];

@@ -15,7 +15,11 @@ export interface HubDeps {
   /** For presence changes reported by another instance's death (Presence.onExternalChange). */
   usersByIds(userIds: string[]): Promise<User[]>;
   /** The user's last socket (on every instance) closed: record "last seen". */
-  wentOffline?(userId: string): Promise<void>;
+  /**
+   * Records "last seen" and answers the user as their chats' members see them (with
+   * `lastSeenAt` unless they hide it), which the offline announcement then carries.
+   */
+  wentOffline?(userId: string): Promise<User | undefined>;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -306,12 +310,12 @@ export function createHub(deps: HubDeps) {
       conn.dispose();
       const leaving = (async () => {
         if (await deps.presence.disconnected(conn.userId)) {
-          await deps
+          const seen = await deps
             .wentOffline?.(conn.userId)
             .catch((err: unknown) =>
               deps.log.warn({ err: { message: (err as Error).message } }, 'last seen not recorded'),
             );
-          await announcePresence(conn.actor.user, false);
+          await announcePresence(seen ?? conn.actor.user, false);
         }
       })();
       leavings.add(leaving);

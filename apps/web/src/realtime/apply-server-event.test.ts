@@ -268,19 +268,21 @@ describe('applyServerEvent', () => {
     });
   });
 
-  it('[profile] user.updated renames the member everywhere; an offline presence moves a shown last seen only', () => {
+  it('[profile] user.updated renames the member everywhere; an offline presence carries last seen, or hides it', () => {
     const { qc, members } = setup();
     qc.setQueryData<ChatDetailResponse>(queryKeys.chat('c1'), {
       chat: chat(),
+      // Fetched before either was ever seen: `me` shows it (null), the copy of `you` has no key.
       members: [member({ ...me, lastSeenAt: null } as typeof me, 1, 'owner'), member(you, 2)],
     });
     applyServerEvent(qc, { type: 'user.updated', user: { ...me, displayName: 'Me Myself' } }, you.id);
     expect(members()![0]!.user).toMatchObject({ displayName: 'Me Myself', lastSeenAt: null });
+    const seen = '2026-12-01T00:00:00.000Z';
+    applyServerEvent(qc, { type: 'presence', user: { ...you, lastSeenAt: seen }, online: false }, me.id);
+    expect(members()![1]!.user.lastSeenAt).toBe(seen);
+    // `me` hides last seen: the event has no key, and no copy keeps one.
     applyServerEvent(qc, { type: 'presence', user: me, online: false }, you.id);
-    applyServerEvent(qc, { type: 'presence', user: you, online: false }, me.id);
-    expect(typeof members()![0]!.user.lastSeenAt).toBe('string');
-    // `you` hides last seen (the server sent none): still none.
-    expect('lastSeenAt' in members()![1]!.user).toBe(false);
+    expect('lastSeenAt' in members()![0]!.user).toBe(false);
     applyServerEvent(qc, { type: 'user.updated', user: me }, you.id);
     expect(members()![0]!.user.displayName).toBeUndefined();
   });

@@ -53,7 +53,7 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       return;
     case 'presence':
       setPresence({ [event.user.id]: event.online });
-      if (!event.online) applyWentOffline(qc, event.user.id, new Date().toISOString());
+      if (!event.online) applyWentOffline(qc, event.user);
       return;
     case 'member.joined':
       // Also sent to the caller's own sockets when they were added, or a direct chat was started

@@ -30,12 +30,12 @@ export function applyUserUpdate(qc: QueryClient, user: User): void {
 }
 
 /**
- * The user went offline now: "last seen" moves to `at`, only where the server showed a last
- * seen at all (a user who hides it has none, and gets none here).
+ * `presence` offline: the server records "last seen" before it announces, and the user comes
+ * with it, or without the key when they hide it; every copy of them follows.
  */
-export function applyWentOffline(qc: QueryClient, userId: string, at: string): void {
-  updateUserEverywhere(qc, userId, (u) => ('lastSeenAt' in u ? { ...u, lastSeenAt: at } : u));
-  // A copy without the key may be one fetched before they were ever seen, not one that hides it:
-  // the open chat's members are read again (the server recorded "last seen" before announcing).
-  void qc.invalidateQueries({ queryKey: ['chats', 'detail'], type: 'active' });
+export function applyWentOffline(qc: QueryClient, user: User): void {
+  updateUserEverywhere(qc, user.id, (held) => {
+    const { lastSeenAt: _held, ...rest } = held;
+    return 'lastSeenAt' in user ? { ...rest, lastSeenAt: user.lastSeenAt } : rest;
+  });
 }
