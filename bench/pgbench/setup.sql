@@ -8,3 +8,14 @@ insert into bench_ids select row_number() over (), u.id, null from users u;
 with c as (select id, row_number() over () as n from chats)
   update bench_ids b set chat_id = c.id from c where c.n = b.n;
 insert into chat_members (chat_id, user_id, role) select chat_id, user_id, 'owner' from bench_ids;
+-- A deployment that has been in use: 20 000 earlier messages in a chat of their own, and
+-- statistics that say so. On an empty, never-analyzed table the planner picks sequential scans
+-- that a session then keeps, and a lone send's cost grows with the run.
+insert into users (id, username, password_hash) values (gen_random_uuid(), 'history', 'x');
+insert into chats (id, title, kind, visibility, last_seq, last_rev) values (gen_random_uuid(), 'history', 'group', 'private', 20000, 20000);
+insert into chat_members (chat_id, user_id, role)
+  select c.id, u.id, 'owner' from chats c, users u where c.title = 'history' and u.username = 'history';
+insert into messages (chat_id, seq, author_id, client_id, body, rev)
+  select c.id, g, u.id, g::text, 'earlier message ' || g, g
+  from chats c, users u, generate_series(1, 20000) g where c.title = 'history' and u.username = 'history';
+analyze;
