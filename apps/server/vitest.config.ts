@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['test/faults/**', '**/node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup-pglite.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -24,5 +25,7 @@ declare module 'vitest' {
     requirePg: boolean;
     redisUrl: string;
     requireRedis: boolean;
+    /** The migrated PGlite data directory, dumped by test/global-setup.ts. */
+    pgliteTemplate: string;
   }
 }

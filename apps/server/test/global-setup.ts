@@ -1,9 +1,11 @@
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
+import { buildPgliteTemplate } from './pglite-template.js';
 
 /**
  * Says which databases the integration suites run on, so a CI log shows that Postgres really
- * ran; with REQUIRE_PG=1 an unreachable Postgres fails the run here, before any suite.
+ * ran; with REQUIRE_PG=1 an unreachable Postgres fails the run here, before any suite. Also
+ * makes the migrated PGlite that every in-memory database in the run starts from.
  */
 export default async function setup(project: TestProject) {
   const url = project.getProvidedContext().databaseUrl;
@@ -30,4 +32,7 @@ export default async function setup(project: TestProject) {
       ? `[drivers] multi-instance suites use Redis at ${redisUrl}`
       : '[drivers] no REDIS_URL: multi-instance suites skipped',
   );
+  const template = await buildPgliteTemplate();
+  project.provide('pgliteTemplate', template.file);
+  return template.remove;
 }

@@ -18,6 +18,20 @@ export interface WorkerStart {
   dir: string | undefined;
   fsync: boolean;
   migrationsFolder: string;
+  /** A dumped data directory an in-memory database starts from instead of initdb (see useMemoryTemplate). */
+  template?: Blob;
+}
+
+let memoryTemplate: Blob | undefined;
+
+/*
+ * initdb is most of an in-memory PGlite's start-up (seconds of CPU), and the test suites open one
+ * per file. A process given a dumped, migrated data directory here (test/pglite-template.ts)
+ * starts each in-memory database from it; the migrations still run after loading, applying any
+ * the dump lacks. The server never calls this: its database is on disk (PGLITE_DIR).
+ */
+export function useMemoryTemplate(template: Blob | undefined): void {
+  memoryTemplate = template;
 }
 
 /** PGlite's compiled code and its file bundle, made once per process and shared with every worker. */
@@ -122,7 +136,8 @@ export class PgliteThread {
 
   /** Starts the thread, opens PGlite in it and runs the migrations there. */
   static async open(start: WorkerStart): Promise<PgliteThread> {
-    const thread = new PgliteThread({ ...start, ...(await pgliteAssets()) });
+    const template = start.dir ? undefined : (start.template ?? memoryTemplate);
+    const thread = new PgliteThread({ ...start, template, ...(await pgliteAssets()) });
     try {
       await thread.ready;
     } catch (err) {

@@ -44,7 +44,12 @@ async function main() {
   let pg: PGlite;
   try {
     const { pgliteWasmModule, initdbWasmModule, fsBundle } = start;
-    pg = await openPgliteClient(start.dir, start.fsync, { pgliteWasmModule, initdbWasmModule, fsBundle });
+    pg = await openPgliteClient(start.dir, start.fsync, {
+      pgliteWasmModule,
+      initdbWasmModule,
+      fsBundle,
+      loadDataDir: start.template,
+    });
     await migrate(drizzle(pg), { migrationsFolder: start.migrationsFolder });
   } catch (err) {
     reply({ id: 0, error: plainError(err), syncs: pgliteSyncs.count });
