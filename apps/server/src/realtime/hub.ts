@@ -258,10 +258,25 @@ export function createHub(deps: HubDeps) {
     }
   }
 
+  /**
+   * Every way a user goes offline: "last seen" is recorded first, and the announcement carries
+   * it (or no key when they hide it), which clients take as is.
+   */
+  async function announceOffline(user: User) {
+    const seen = await deps
+      .wentOffline?.(user.id)
+      .catch((err: unknown) =>
+        deps.log.warn({ err: { message: (err as Error).message } }, 'last seen not recorded'),
+      );
+    await announcePresence(seen ?? user, false);
+  }
+
   // Users no local socket event covers (a crashed instance's, or ours after Redis lost them).
   const unsubscribePresence = deps.presence.onExternalChange?.(async ({ userIds, online }) => {
     try {
-      for (const user of await deps.usersByIds(userIds)) await announcePresence(user, online);
+      for (const user of await deps.usersByIds(userIds)) {
+        await (online ? announcePresence(user, true) : announceOffline(user));
+      }
     } catch (err) {
       deps.log.warn({ err: { message: (err as Error).message } }, 'presence change announcement failed');
     }
@@ -309,14 +324,7 @@ export function createHub(deps: HubDeps) {
       unindex(bySession, conn.actor.sessionId, conn);
       conn.dispose();
       const leaving = (async () => {
-        if (await deps.presence.disconnected(conn.userId)) {
-          const seen = await deps
-            .wentOffline?.(conn.userId)
-            .catch((err: unknown) =>
-              deps.log.warn({ err: { message: (err as Error).message } }, 'last seen not recorded'),
-            );
-          await announcePresence(seen ?? conn.actor.user, false);
-        }
+        if (await deps.presence.disconnected(conn.userId)) await announceOffline(conn.actor.user);
       })();
       leavings.add(leaving);
       await leaving.finally(() => leavings.delete(leaving));

@@ -48,9 +48,13 @@ describe.skipIf(!targets)(`scale-out: an instance is SIGKILLed under load ${SKIP
     sockets.push(watch);
     await watch.ok({ type: 'subscribe', chatId: direct });
     let ghostOfflineAt = 0;
+    let ghostOffline: { user: { lastSeenAt?: string | null } } | undefined;
     watch.socket.on('message', (data) => {
       const f = JSON.parse(data.toString());
-      if (f.type === 'presence' && f.user.id === ghost.user.id && !f.online) ghostOfflineAt ||= Date.now();
+      if (f.type === 'presence' && f.user.id === ghost.user.id && !f.online) {
+        ghostOfflineAt ||= Date.now();
+        ghostOffline ??= f;
+      }
     });
 
     let acked = 0;
@@ -80,6 +84,8 @@ describe.skipIf(!targets)(`scale-out: an instance is SIGKILLed under load ${SKIP
     // The bound is ttl·4/3 after the last heartbeat, plus announcing (a DB read, a publish):
     // the slack is for a loaded CI machine; without the reaper it never comes at all.
     expect(ghostOfflineAt - killedAt).toBeLessThan((PRESENCE_TTL_MS * 4) / 3 + 2000);
+    // Announced like any other going offline: last seen recorded and carried.
+    expect(typeof ghostOffline?.user.lastSeenAt).toBe('string');
 
     const lastSeq = CLIENTS * SENDS_EACH;
     await Promise.all(members.map((m) => m.caughtUp(lastSeq)));
