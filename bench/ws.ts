@@ -30,17 +30,19 @@ import {
 
 const QUICK = flag('quick');
 const ONLY = option('only')?.split(',');
-const SCENARIOS = option('scenarios')?.split(',') ?? ['fanout', 'throughput', 'idle'];
+const SCENARIOS = option('scenarios')?.split(',') ?? ['lone', 'fanout', 'throughput', 'idle'];
 
 const CONFIG = QUICK
   ? {
       fanout: FANOUT_CONFIG.quick,
       throughput: { sockets: 50, senders: 4, window: 16, warmupS: 1, durationS: 5 },
+      lone: { sockets: 2, senders: 1, window: 1, warmupS: 1, durationS: 5 },
       idle: { sockets: 1000, chats: 10, socketsPerUser: 5 },
     }
   : {
       fanout: FANOUT_CONFIG.full,
       throughput: { sockets: 200, senders: 4, window: 16, warmupS: 2, durationS: 15 },
+      lone: { sockets: 2, senders: 1, window: 1, warmupS: 2, durationS: 10 },
       idle: { sockets: 5000, chats: 50, socketsPerUser: 5 },
     };
 
@@ -67,9 +69,15 @@ interface ThroughputResult {
   cpu: CpuWindow;
 }
 
-/** Closed loop: `senders` sockets each keep `window` sends unacked into one chat of `sockets`. */
-async function throughput(target: Target): Promise<ThroughputResult> {
-  const cfg = CONFIG.throughput;
+/**
+ * Closed loop: `senders` sockets each keep `window` sends unacked into one chat of `sockets`.
+ * `lone` is the same with one send in flight into a chat of two: every send commits alone, as
+ * at a chat's usual pace, so the CPU per send is the cost of a message apart from its fanout.
+ */
+async function throughput(
+  target: Target,
+  cfg: (typeof CONFIG)['throughput'] = CONFIG.throughput,
+): Promise<ThroughputResult> {
   const layout: Layout = { chats: 1, sockets: cfg.sockets, socketsPerUser: 1 };
   const prepared = await target.prepare(layout, 'throughput');
   const clients = await connectAll(prepared, layout);
@@ -190,6 +198,7 @@ async function idle(target: Target): Promise<IdleResult> {
 interface Results {
   fanout?: FanoutResult;
   throughput?: ThroughputResult;
+  lone?: ThroughputResult;
   idle?: IdleResult;
 }
 
@@ -244,6 +253,8 @@ async function main() {
       if (scenario === 'fanout') r.fanout = await quietest(label, () => attempt(fanout), otherCores);
       else if (scenario === 'throughput')
         r.throughput = await quietest(label, () => attempt(throughput), otherCores);
+      else if (scenario === 'lone')
+        r.lone = await quietest(label, () => attempt((t) => throughput(t, CONFIG.lone)), otherCores);
       // Memory does not depend on who else uses the CPU: one attempt.
       else if (scenario === 'idle')
         r.idle = await quietest(
@@ -395,6 +406,51 @@ function render(results: Map<string, Results>): string {
           'other procs CPU',
         ],
         tputRows,
+      ),
+      '',
+    );
+  }
+
+  const loneRows = [...results].flatMap(([name, r]) => {
+    const l = r.lone;
+    if (!l) return [];
+    const us = (cpuS: number | undefined) => (cpuS === undefined ? undefined : (cpuS / l.acks) * 1e6);
+    const rawL = raw?.lone;
+    const rawUs = rawL ? (rawL.cpu.serverCpuS / rawL.acks) * 1e6 : undefined;
+    return [
+      [
+        name,
+        fmtInt(l.acks / l.cpu.wallS),
+        l.errors,
+        fmt(us(l.cpu.serverCpuS), 0),
+        fmt(us(l.cpu.mainThreadCpuS), 0),
+        ratio(us(l.cpu.serverCpuS), rawUs),
+        l.cpu.postgresCpuS === undefined ? '–' : fmt(us(l.cpu.postgresCpuS), 0),
+        ratio(us(withDatabase(l.cpu)), rawUs),
+        pct(l.cpu.otherCpuS, l.cpu.wallS),
+      ],
+    ];
+  });
+  if (loneRows.length) {
+    const c = CONFIG.lone;
+    out.push(
+      `### A lone send (closed loop, one send in flight, a chat of ${c.sockets}): ${c.durationS} s measured after ${c.warmupS} s warm-up`,
+      '',
+      'Each send commits alone and is delivered to one other socket: CPU per acked send, in µs.',
+      '',
+      table(
+        [
+          'server',
+          'sends/s',
+          'errors',
+          'server µs/send',
+          'of it main thread',
+          'vs raw',
+          'Postgres µs/send',
+          'server + Postgres vs raw',
+          'other procs CPU',
+        ],
+        loneRows,
       ),
       '',
     );

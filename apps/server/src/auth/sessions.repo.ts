@@ -1,4 +1,5 @@
-import { and, desc, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, ne, or, sql } from 'drizzle-orm';
+import { anyOf } from '../db/any-of.js';
 import type { Db } from '../db/client.js';
 import { sessionsTable, usersTable } from '../db/schema.js';
 
@@ -82,7 +83,7 @@ export function createSessionsRepo(db: Db) {
         .from(sessionsTable)
         .where(
           and(
-            inArray(sessionsTable.id, sessionIds),
+            anyOf(sessionsTable.id, sessionIds),
             gt(sessionsTable.expiresAt, now),
             gt(sessionsTable.lastSeenAt, idleSince),
           ),

@@ -1,4 +1,5 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { anyOf } from '../db/any-of.js';
 import type { Db } from '../db/client.js';
 import { usersTable } from '../db/schema.js';
 
@@ -77,7 +78,7 @@ export function createUsersRepo(db: Db) {
       return db
         .select()
         .from(usersTable)
-        .where(inArray(sql`lower(${usersTable.username})`, lowered));
+        .where(anyOf(sql`lower(${usersTable.username})`, lowered, 'text'));
     },
   };
 }

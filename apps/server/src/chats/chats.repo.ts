@@ -1,6 +1,7 @@
 import { LIMITS, MENTION_ALL } from '@chatsockets/protocol';
-import { and, asc, desc, eq, ilike, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { anyOf } from '../db/any-of.js';
 import { takeRev, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import {
@@ -133,7 +134,7 @@ export function createChatsRepo(db: Db) {
         .selectDistinct({ userId: other.userId })
         .from(chatMembersTable)
         .innerJoin(other, eq(other.chatId, chatMembersTable.chatId))
-        .where(and(eq(chatMembersTable.userId, userId), inArray(other.userId, userIds)));
+        .where(and(eq(chatMembersTable.userId, userId), anyOf(other.userId, userIds)));
       return new Set(rows.map((r) => r.userId));
     },
 
@@ -216,7 +217,7 @@ export function createChatsRepo(db: Db) {
       const rows = await db
         .select({ userId: chatMembersTable.userId })
         .from(chatMembersTable)
-        .where(and(eq(chatMembersTable.chatId, chatId), inArray(chatMembersTable.userId, userIds)));
+        .where(and(eq(chatMembersTable.chatId, chatId), anyOf(chatMembersTable.userId, userIds)));
       return new Set(rows.map((r) => r.userId));
     },
 
@@ -383,7 +384,7 @@ export function createChatsRepo(db: Db) {
 
     usersByIds(ids: string[]) {
       if (ids.length === 0) return Promise.resolve([]);
-      return db.select().from(usersTable).where(inArray(usersTable.id, ids));
+      return db.select().from(usersTable).where(anyOf(usersTable.id, ids));
     },
   };
 }

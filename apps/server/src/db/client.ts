@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import { isUnavailable } from '../errors.js';
 import { lockPgliteDir } from './pglite-lock.js';
 import { PgliteThread } from './pglite-thread.js';
+import { preparing } from './prepared.js';
 import { schema } from './schema.js';
 
 /** One type for postgres-js, PGlite and a transaction: repositories are written against it. */
@@ -72,7 +73,7 @@ async function openPostgres(
     idle_timeout: 60,
     connection: { statement_timeout: config.statementTimeoutMs, application_name: 'chatsockets' },
   });
-  const db = drizzlePostgres(client, { schema, casing: 'snake_case' });
+  const db = drizzlePostgres(config.prepare ? preparing(client) : client, { schema, casing: 'snake_case' });
   return {
     db: db as unknown as Db,
     driver: 'postgres',

@@ -1,5 +1,6 @@
 import { LIMITS, type Reaction, type ReplyRef } from '@chatsockets/protocol';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
+import { anyOf } from '../db/any-of.js';
 import type { Tx } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { messageReactionsTable, messagesTable, usersTable } from '../db/schema.js';
@@ -65,7 +66,7 @@ export async function hydrate(db: Db | Tx, rows: MessageWithAuthor[]): Promise<F
           })
           .from(messagesTable)
           .innerJoin(usersTable, eq(usersTable.id, messagesTable.authorId))
-          .where(inArray(messagesTable.id, replyIds)),
+          .where(anyOf(messagesTable.id, replyIds)),
     liveIds.length === 0
       ? []
       : db
@@ -76,7 +77,7 @@ export async function hydrate(db: Db | Tx, rows: MessageWithAuthor[]): Promise<F
           })
           .from(messageReactionsTable)
           .innerJoin(usersTable, eq(usersTable.id, messageReactionsTable.userId))
-          .where(inArray(messageReactionsTable.messageId, liveIds))
+          .where(anyOf(messageReactionsTable.messageId, liveIds))
           .orderBy(asc(messageReactionsTable.createdAt), asc(usersTable.username)),
   ]);
   const byId = new Map(originals.map((o) => [o.id, o]));

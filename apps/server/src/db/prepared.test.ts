@@ -1,0 +1,58 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { createScratchDatabase, drivers } from '../../test/drivers.js';
+import { loadConfig } from '../config.js';
+import { anyOf } from './any-of.js';
+import { type Database, openDatabase } from './client.js';
+import { rowsOf } from './ids.js';
+import { usersTable } from './schema.js';
+
+/** The statements this session holds prepared (one connection, so "this session" is the pool). */
+const preparedTexts = async (database: Database) =>
+  rowsOf<{ statement: string }>(
+    await database.db.execute(sql`select statement from pg_prepared_statements`),
+  ).map((r) => r.statement);
+
+async function withOneConnection(env: Record<string, string>, fn: (database: Database) => Promise<void>) {
+  const scratch = await createScratchDatabase();
+  const config = loadConfig({ DATABASE_URL: scratch.url, DB_POOL_MAX: '1', ...env });
+  const database = await openDatabase(config.db);
+  try {
+    await fn(database);
+  } finally {
+    await database.close();
+    await scratch.drop();
+  }
+}
+
+describe.skipIf(!drivers().includes('postgres'))('prepared statements on postgres', () => {
+  it('[prepared] a query with parameters is a named prepared statement, in a transaction too', async () => {
+    await withOneConnection({}, async (database) => {
+      await database.db.execute(sql`select ${41}::int + 1 as answer`);
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`select ${'x'}::text as in_tx`);
+      });
+      const texts = await preparedTexts(database);
+      expect(texts).toContain('select $1::int + 1 as answer');
+      expect(texts).toContain('select $1::text as in_tx');
+    });
+  });
+
+  it('[prepared] a list of any length is one statement (anyOf), and finds what it should', async () => {
+    await withOneConnection({}, async (database) => {
+      const ids = ['7b0e5f2e-0000-4000-8000-000000000001', '7b0e5f2e-0000-4000-8000-000000000002'];
+      for (const list of [ids.slice(0, 1), ids, [...ids, ids[0]!]]) {
+        expect(await database.db.select().from(usersTable).where(anyOf(usersTable.id, list))).toEqual([]);
+      }
+      const texts = (await preparedTexts(database)).filter((t) => t.includes('= any('));
+      expect(texts).toHaveLength(1);
+    });
+  });
+
+  it('[prepared] DB_PREPARE=false (PgBouncer in transaction mode) prepares nothing', async () => {
+    await withOneConnection({ DB_PREPARE: 'false' }, async (database) => {
+      await database.db.execute(sql`select ${41}::int + 1 as answer`);
+      expect(await preparedTexts(database)).toEqual([]);
+    });
+  });
+});
