@@ -214,7 +214,8 @@ async function main() {
   const pgliteDir =
     option('db') === 'pglite' ? mkdtempSync(join(tmpdir(), 'chatsockets-bench-pglite-')) : undefined;
   if (pgliteDir) onCleanup(async () => rmSync(pgliteDir, { recursive: true, force: true }));
-  const ours = new ChatsocketsTarget(db, {}, pgliteDir);
+  const pool = option('db-pool');
+  const ours = new ChatsocketsTarget(db, pool ? { DB_POOL_MAX: pool } : {}, pgliteDir);
   const targets: Target[] = [ours, new RawWsTarget(), new SocketIoTarget()].filter(
     (t) => !ONLY || ONLY.includes(t.name),
   );
