@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createScratchDatabase, drivers } from '../../test/drivers.js';
+import { createScratchDatabase, type Driver, drivers } from '../../test/drivers.js';
 import { loadConfig } from '../config.js';
 import { anyOf } from './any-of.js';
 import { type Database, openDatabase } from './client.js';
@@ -55,9 +55,23 @@ describe.skipIf(!drivers().includes('postgres'))('prepared statements on postgre
       expect(await preparedTexts(database)).toEqual([]);
     });
   });
+});
+
+describe.each(drivers())('send plans on %s', (driver) => {
+  /** Postgres on one connection (so this session's counters are the pool's); PGlite has one session. */
+  const withDatabase = (d: Driver, fn: (database: Database) => Promise<void>) =>
+    d === 'postgres'
+      ? withOneConnection({}, fn)
+      : openDatabase({ driver: 'pglite', dir: undefined }).then(async (database) => {
+          try {
+            await fn(database);
+          } finally {
+            await database.close();
+          }
+        });
 
   it('[send plans] sends on a new, empty database look up by index, not by reading whole tables', async () => {
-    await withOneConnection({}, async (database) => {
+    await withDatabase(driver, async (database) => {
       const run = (q: ReturnType<typeof sql>) => database.db.execute(q);
       const user = '7b0e5f2e-0000-4000-8000-00000000000a';
       const chat = '7b0e5f2e-0000-4000-8000-00000000000b';
