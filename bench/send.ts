@@ -1,11 +1,16 @@
-// Durable sends on real Postgres: how many acked sends per second into one chat and into 100
-// chats, their p50/p99, and p99 at a fixed 1 000 sends/s; then a check that the database holds
-// exactly the acked messages with gapless seqs per chat. See docs/BENCHMARKS.md.
+// Durable sends on real Postgres (or, with --db=pglite, on the embedded default): how many acked
+// sends per second into one chat and into 100 chats, their p50/p99, and p99 at a fixed 1 000
+// sends/s; then a check that the database holds exactly the acked messages with gapless seqs per
+// chat. See docs/BENCHMARKS.md.
 //
-//   pnpm --filter @chatsockets/bench send [--quick] [--only=one,many,http,open] [--rate=1000]
+//   pnpm --filter @chatsockets/bench send [--quick] [--only=one,many,http,open] [--rate=1000] [--db=pglite]
 
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Message } from '@chatsockets/protocol';
+import { PGlite } from '@electric-sql/pglite';
 import type { Api } from './lib/api.js';
 import { onCleanup, runCleanup } from './lib/cleanup.js';
 import { type BenchClient, WsProtocolClient } from './lib/clients.js';
@@ -200,16 +205,26 @@ interface Verification {
 }
 
 /** The database holds exactly the acked messages, and every chat's seqs are 1..n with no gap. */
-async function verify(db: ThrowawayDb): Promise<Verification> {
-  const rows = await db.sql<Array<{ id: string; chat_id: string; seq: number }>>`
-    select id, chat_id, seq from messages`;
-  const perChat = await db.sql<
-    Array<{ chat_id: string; n: number; lo: number; hi: number; distinct_seqs: number }>
-  >`
-    select chat_id, count(*)::int as n, min(seq)::int as lo, max(seq)::int as hi,
-           count(distinct seq)::int as distinct_seqs
-    from messages group by chat_id`;
-  const lastSeqs = await db.sql<Array<{ id: string; last_seq: number }>>`select id, last_seq from chats`;
+type Query = <T>(text: string) => Promise<T[]>;
+
+/** Read-only queries on the database the server wrote: Postgres, or a PGlite directory once the server has stopped. */
+async function databaseQuery(db: ThrowawayDb, pgliteDir: string | undefined) {
+  if (!pgliteDir) return { query: ((text) => db.sql.unsafe(text)) as Query, close: async () => {} };
+  const pg = await PGlite.create(pgliteDir);
+  const query: Query = async <T>(text: string) => (await pg.query<T>(text)).rows;
+  return { query, close: () => pg.close() };
+}
+
+async function verify(query: Query): Promise<Verification> {
+  const rows = await query<{ id: string; chat_id: string; seq: number }>(
+    'select id, chat_id, seq from messages',
+  );
+  const perChat = await query<{ chat_id: string; n: number; lo: number; hi: number; distinct_seqs: number }>(
+    `select chat_id, count(*)::int as n, min(seq)::int as lo, max(seq)::int as hi,
+            count(distinct seq)::int as distinct_seqs
+     from messages group by chat_id`,
+  );
+  const lastSeqs = await query<{ id: string; last_seq: number }>('select id, last_seq from chats');
   const lastSeq = new Map(lastSeqs.map((c) => [c.id, c.last_seq]));
   const inDb = new Set<string>();
   let extra = 0;
@@ -238,7 +253,11 @@ async function main() {
   const startedAt = Date.now();
   const db = await createThrowawayDb();
   onCleanup(() => db.drop());
-  const server = new ChatsocketsTarget(db, { DB_POOL_MAX: String(CONFIG.dbPoolMax) });
+  // --db=pglite: the embedded default (PGlite in its worker thread, a fresh durable data dir).
+  const pgliteDir =
+    option('db') === 'pglite' ? mkdtempSync(join(tmpdir(), 'chatsockets-bench-pglite-')) : undefined;
+  if (pgliteDir) onCleanup(async () => rmSync(pgliteDir, { recursive: true, force: true }));
+  const server = new ChatsocketsTarget(db, { DB_POOL_MAX: String(CONFIG.dbPoolMax) }, pgliteDir);
   await server.start();
   onCleanup(() => server.stop());
   console.log(
@@ -322,7 +341,10 @@ async function main() {
     );
   for (const s of sockets) s.close();
 
-  const check = await verify(db);
+  // PGlite's directory has one owner at a time: the server lets go of it first.
+  if (pgliteDir) await server.stop();
+  const database = await databaseQuery(db, pgliteDir);
+  const check = await verify(database.query).finally(() => database.close());
   const ok =
     unacked === 0 &&
     check.missing === 0 &&
@@ -347,7 +369,7 @@ async function main() {
     pct(r.cpu.otherCpuS, r.cpu.wallS),
   ]);
   console.log(
-    `\n### Durable sends on Postgres (DB_POOL_MAX=${CONFIG.dbPoolMax}; ${CONFIG.closedLoopS} s closed loop / ${CONFIG.openLoopS} s open loop measured after ${CONFIG.warmupS} s warm-up)\n`,
+    `\n### Durable sends on ${pgliteDir ? 'PGlite (the embedded default' : `Postgres (DB_POOL_MAX=${CONFIG.dbPoolMax}`}; ${CONFIG.closedLoopS} s closed loop / ${CONFIG.openLoopS} s open loop measured after ${CONFIG.warmupS} s warm-up)\n`,
   );
   console.log(
     table(
