@@ -8,6 +8,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { isUnavailable } from '../errors.js';
+import { startAutoanalyze } from './autoanalyze.js';
 import { lockPgliteDir } from './pglite-lock.js';
 import { PgliteThread } from './pglite-thread.js';
 import { preparing } from './prepared.js';
@@ -25,6 +26,8 @@ export interface Database {
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../../drizzle', import.meta.url));
+/** How often the embedded database's tables are checked for an ANALYZE (autovacuum's naptime). */
+const AUTOANALYZE_EVERY_MS = 60_000;
 // Several instances may start at once: one migrates while the others wait on this lock.
 const MIGRATION_LOCK_KEY = 7_204_311;
 
@@ -103,11 +106,14 @@ async function openPglite(dir: string | undefined, fsync: boolean): Promise<Data
     // never executes a statement or waits on an fsync.
     const client = await PgliteThread.open({ dir, fsync, migrationsFolder: MIGRATIONS_FOLDER });
     const db = drizzlePglite(client.asPglite(), { schema, casing: 'snake_case' });
+    // PGlite has no autovacuum: the statistics its plans rest on are kept current here.
+    const stopAutoanalyze = startAutoanalyze(db as unknown as Db, AUTOANALYZE_EVERY_MS);
     return {
       db: db as unknown as Db,
       driver: 'pglite',
       ping: () => pingWith(db as unknown as Db),
       close: async () => {
+        stopAutoanalyze();
         try {
           await client.close();
         } finally {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createScratchDatabase, type Driver, drivers } from '../../test/drivers.js';
 import { loadConfig } from '../config.js';
 import { anyOf } from './any-of.js';
+import { analyzeWhereStale } from './autoanalyze.js';
 import { type Database, openDatabase } from './client.js';
 import { rowsOf } from './ids.js';
 import { usersTable } from './schema.js';
@@ -100,6 +101,41 @@ describe.each(drivers())('send plans on %s', (driver) => {
         ['messages', 0],
         ['users', 0],
       ]);
+    });
+  });
+
+  it('[send plans] as a chat grows, a send finds an earlier clientId by its unique key once tables are analyzed', async () => {
+    await withDatabase(driver, async (database) => {
+      const run = (q: ReturnType<typeof sql>) => database.db.execute(q);
+      const user = '7b0e5f2e-0000-4000-8000-00000000000c';
+      const chat = '7b0e5f2e-0000-4000-8000-00000000000d';
+      await run(sql`insert into users (id, username, password_hash) values (${user}, 'grows', 'x')`);
+      await run(
+        sql`insert into chats (id, title, kind, visibility) values (${chat}, 'c', 'group', 'private')`,
+      );
+      await run(sql`insert into chat_members (chat_id, user_id, role) values (${chat}, ${user}, 'owner')`);
+      const send = (n: number) =>
+        run(
+          sql`select * from send_messages(${JSON.stringify([{ chatId: chat, authorId: user, clientId: `g${n}`, body: `m ${n}` }])}::jsonb)`,
+        );
+      // The session plans its sends while the chat is empty, then the chat grows.
+      for (let n = 0; n < 300; n++) await send(n);
+      expect(await analyzeWhereStale(database.db)).toContain('messages');
+      await run(sql`select pg_stat_force_next_flush()`);
+      await run(sql`select pg_stat_reset()`);
+      for (let n = 300; n < 320; n++) await send(n);
+      await run(sql`select pg_stat_force_next_flush()`);
+      await run(sql`select 1`);
+      const scans = Object.fromEntries(
+        rowsOf<{ name: string; scans: number }>(
+          await run(sql`select indexrelname as name, idx_scan as scans from pg_stat_user_indexes
+                        where relname = 'messages'`),
+        ).map((r) => [r.name, Number(r.scans)]),
+      );
+      // Each send's duplicate check, by (author_id, chat_id, client_id); nothing walks the chat.
+      expect(scans.messages_author_chat_client_key).toBeGreaterThanOrEqual(20);
+      expect(scans.messages_chat_id_created_at_idx).toBe(0);
+      expect(await analyzeWhereStale(database.db)).toEqual([]);
     });
   });
 });
