@@ -65,6 +65,9 @@ abstract class ProcessTarget {
   }
 }
 
+/** Earlier messages in each chat a Postgres scenario prepares (see `seedHistory`). */
+const HISTORY_PER_CHAT = 2_000;
+
 /** The real server (apps/server) on the throwaway Postgres database. */
 export class ChatsocketsTarget extends ProcessTarget implements Target {
   readonly name = 'chatsockets';
@@ -144,6 +147,7 @@ export class ChatsocketsTarget extends ProcessTarget implements Target {
         );
       },
     );
+    await this.seedHistory(chats.map((c) => c.id));
     const port = this.port;
     return {
       chatIds: chats.map((c) => c.id),
@@ -153,6 +157,28 @@ export class ChatsocketsTarget extends ProcessTarget implements Target {
         return WsProtocolClient.connect(url, { authorization: `Bearer ${user.token}` });
       },
     };
+  }
+
+  /**
+   * A deployment in use, not one minutes old: each new chat gets `HISTORY_PER_CHAT` earlier
+   * messages, and the database is analyzed, as autovacuum would have done by then. On a fresh,
+   * never-analyzed database the plans Postgres keeps are made for empty tables: in one run a
+   * lone send cost 1.8 ms of Postgres CPU, reading every earlier message of its chat (docs/
+   * BENCHMARKS.md › Issue #16, 2026-12-01). The embedded default analyzes itself (db/autoanalyze.ts)
+   * and its directory is the server's alone, so it starts empty.
+   */
+  private async seedHistory(chatIds: string[]) {
+    if (this.pgliteDir) return;
+    const author = this.users[0]!.user.id;
+    await this.db.sql`
+      insert into messages (chat_id, seq, author_id, client_id, body, rev)
+      select c.id, c.last_seq + g, ${author}, 'history-' || c.last_seq + g, 'an earlier message ' || g, c.last_rev + g
+        from chats c, generate_series(1, ${HISTORY_PER_CHAT}) g
+       where c.id = any(${chatIds}::uuid[])`;
+    await this.db.sql`
+      update chats set last_seq = last_seq + ${HISTORY_PER_CHAT}, last_rev = last_rev + ${HISTORY_PER_CHAT}
+       where id = any(${chatIds}::uuid[])`;
+    await this.db.sql`analyze`;
   }
 
   heapUsed() {
