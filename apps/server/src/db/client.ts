@@ -40,7 +40,7 @@ export interface OpenOptions {
 export async function openDatabase(config: Config['db'], opts: OpenOptions = {}): Promise<Database> {
   return config.driver === 'postgres'
     ? openPostgres(config, opts)
-    : openPglite(config.dir, config.fsync ?? true);
+    : openPglite(config.dir, config.fsync ?? true, config.autoanalyzeMs ?? AUTOANALYZE_EVERY_MS, opts.log);
 }
 
 /** A server started while Postgres is down waits for it (with backoff) instead of exiting. */
@@ -98,7 +98,12 @@ async function migrateWithLock(url: string) {
   }
 }
 
-async function openPglite(dir: string | undefined, fsync: boolean): Promise<Database> {
+async function openPglite(
+  dir: string | undefined,
+  fsync: boolean,
+  autoanalyzeMs: number,
+  log: OpenOptions['log'],
+): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
   const unlock = dir ? lockPgliteDir(dir) : () => {};
   try {
@@ -107,7 +112,8 @@ async function openPglite(dir: string | undefined, fsync: boolean): Promise<Data
     const client = await PgliteThread.open({ dir, fsync, migrationsFolder: MIGRATIONS_FOLDER });
     const db = drizzlePglite(client.asPglite(), { schema, casing: 'snake_case' });
     // PGlite has no autovacuum: the statistics its plans rest on are kept current here.
-    const stopAutoanalyze = startAutoanalyze(db as unknown as Db, AUTOANALYZE_EVERY_MS);
+    const stopAutoanalyze =
+      autoanalyzeMs > 0 ? startAutoanalyze(db as unknown as Db, autoanalyzeMs, log) : () => {};
     return {
       db: db as unknown as Db,
       driver: 'pglite',
