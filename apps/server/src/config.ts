@@ -211,8 +211,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
           driver: 'pglite';
           dir: string | undefined;
           fsync?: boolean;
-          /** How often its tables are checked for a due ANALYZE (db/autoanalyze.ts); 0: never. */
-          autoanalyzeMs?: number;
+          /** How often its tables are checked for a due VACUUM or ANALYZE (db/autovacuum.ts); 0: never. */
+          autovacuumMs?: number;
         }),
     groupCommit: {
       // PGlite runs one query at a time.

@@ -8,7 +8,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { isUnavailable } from '../errors.js';
-import { startAutoanalyze } from './autoanalyze.js';
+import { startAutovacuum } from './autovacuum.js';
 import { lockPgliteDir } from './pglite-lock.js';
 import { PgliteThread } from './pglite-thread.js';
 import { preparing } from './prepared.js';
@@ -26,8 +26,8 @@ export interface Database {
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../../drizzle', import.meta.url));
-/** How often the embedded database's tables are checked for an ANALYZE (a cheap read of its counters). */
-const AUTOANALYZE_EVERY_MS = 10_000;
+/** How often the embedded database's tables are checked for a due VACUUM or ANALYZE (a read of its counters). */
+const AUTOVACUUM_EVERY_MS = 10_000;
 // Several instances may start at once: one migrates while the others wait on this lock.
 const MIGRATION_LOCK_KEY = 7_204_311;
 
@@ -40,7 +40,7 @@ export interface OpenOptions {
 export async function openDatabase(config: Config['db'], opts: OpenOptions = {}): Promise<Database> {
   return config.driver === 'postgres'
     ? openPostgres(config, opts)
-    : openPglite(config.dir, config.fsync ?? true, config.autoanalyzeMs ?? AUTOANALYZE_EVERY_MS, opts.log);
+    : openPglite(config.dir, config.fsync ?? true, config.autovacuumMs ?? AUTOVACUUM_EVERY_MS, opts.log);
 }
 
 /** A server started while Postgres is down waits for it (with backoff) instead of exiting. */
@@ -101,7 +101,7 @@ async function migrateWithLock(url: string) {
 async function openPglite(
   dir: string | undefined,
   fsync: boolean,
-  autoanalyzeMs: number,
+  autovacuumMs: number,
   log: OpenOptions['log'],
 ): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
@@ -111,15 +111,15 @@ async function openPglite(
     // never executes a statement or waits on an fsync.
     const client = await PgliteThread.open({ dir, fsync, migrationsFolder: MIGRATIONS_FOLDER });
     const db = drizzlePglite(client.asPglite(), { schema, casing: 'snake_case' });
-    // PGlite has no autovacuum: the statistics its plans rest on are kept current here.
-    const stopAutoanalyze =
-      autoanalyzeMs > 0 ? startAutoanalyze(db as unknown as Db, autoanalyzeMs, log) : () => {};
+    // PGlite has no autovacuum: its tables are vacuumed and analyzed from here.
+    const stopAutovacuum =
+      autovacuumMs > 0 ? startAutovacuum(db as unknown as Db, autovacuumMs, log) : () => {};
     return {
       db: db as unknown as Db,
       driver: 'pglite',
       ping: () => pingWith(db as unknown as Db),
       close: async () => {
-        stopAutoanalyze();
+        stopAutovacuum();
         try {
           await client.close();
         } finally {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createScratchDatabase, type Driver, drivers } from '../../test/drivers.js';
 import { loadConfig } from '../config.js';
 import { anyOf } from './any-of.js';
-import { analyzeWhereStale } from './autoanalyze.js';
+import { vacuumAndAnalyzeWhereDue } from './autovacuum.js';
 import { type Database, openDatabase } from './client.js';
 import { rowsOf } from './ids.js';
 import { usersTable } from './schema.js';
@@ -64,7 +64,7 @@ describe.each(drivers())('send plans on %s', (driver) => {
     d === 'postgres'
       ? withOneConnection({}, fn)
       : // The tests run the ANALYZE themselves; the server's timer would race them.
-        openDatabase({ driver: 'pglite', dir: undefined, autoanalyzeMs: 0 }).then(async (database) => {
+        openDatabase({ driver: 'pglite', dir: undefined, autovacuumMs: 0 }).then(async (database) => {
           try {
             await fn(database);
           } finally {
@@ -122,7 +122,7 @@ describe.each(drivers())('send plans on %s', (driver) => {
       // The session plans its sends while the chat is empty, then the chat grows.
       for (let n = 0; n < 300; n++) await send(n);
       // Analyzed by this call, or (Postgres) by autovacuum just before it.
-      await analyzeWhereStale(database.db);
+      await vacuumAndAnalyzeWhereDue(database.db);
       const [analyzed] = rowsOf<{ done: boolean }>(
         await run(sql`select coalesce(last_analyze, last_autoanalyze) is not null as done
                       from pg_stat_user_tables where relname = 'messages'`),
@@ -142,7 +142,36 @@ describe.each(drivers())('send plans on %s', (driver) => {
       // Each send's duplicate check, by (author_id, chat_id, client_id); nothing walks the chat.
       expect(scans.messages_author_chat_client_key).toBeGreaterThanOrEqual(20);
       expect(scans.messages_chat_id_created_at_idx).toBe(0);
-      expect(await analyzeWhereStale(database.db)).toEqual([]);
+      expect((await vacuumAndAnalyzeWhereDue(database.db)).analyzed).toEqual([]);
+    });
+  });
+
+  it('[autovacuum] dead rows are vacuumed, changed tables analyzed, old ones frozen (what autovacuum would do)', async () => {
+    await withDatabase(driver, async (database) => {
+      const run = (q: ReturnType<typeof sql>) => database.db.execute(q);
+      const probe = async () =>
+        rowsOf<{ vacuumed: boolean; analyzed: boolean; dead: number; age: number }>(
+          await run(sql`select coalesce(s.last_vacuum, s.last_autovacuum) is not null as vacuumed,
+                               coalesce(s.last_analyze, s.last_autoanalyze) is not null as analyzed,
+                               s.n_dead_tup::int as dead, age(c.relfrozenxid)::int as age
+                          from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+                         where s.relname = 'maintenance_probe'`),
+        )[0]!;
+      await run(sql`create table maintenance_probe (x int)`);
+      await run(sql`insert into maintenance_probe select generate_series(1, 2000)`);
+      await run(sql`delete from maintenance_probe where x <= 1000`);
+      // Several transactions later, so that a freeze has something to move.
+      for (let n = 0; n < 5; n++) await run(sql`insert into maintenance_probe values (${-n})`);
+      const before = await probe();
+      await vacuumAndAnalyzeWhereDue(database.db, 3);
+      const after = await probe();
+      // On Postgres autovacuum may have been first; either way the work is done.
+      expect(after.vacuumed).toBe(true);
+      expect(after.analyzed).toBe(true);
+      expect(after.dead).toBe(0);
+      expect(after.age).toBeLessThan(before.age);
+      // Nothing is due right after.
+      expect(await vacuumAndAnalyzeWhereDue(database.db)).toEqual({ vacuumed: [], analyzed: [] });
     });
   });
 });
