@@ -164,7 +164,7 @@ export class ChatsocketsTarget extends ProcessTarget implements Target {
    * messages, and the database is analyzed, as autovacuum would have done by then. On a fresh,
    * never-analyzed database the plans Postgres keeps are made for empty tables: in one run a
    * lone send cost 1.8 ms of Postgres CPU, reading every earlier message of its chat (docs/
-   * BENCHMARKS.md › Issue #16, 2026-12-01). The embedded default analyzes itself (db/autoanalyze.ts)
+   * BENCHMARKS.md › Issue #16, 2026-12-01). The embedded default analyzes itself (db/autovacuum.ts)
    * and its directory is the server's alone, so it starts empty.
    */
   private async seedHistory(chatIds: string[]) {
