@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type Message, SubscribeReplySchema } from '@chatsockets/protocol';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
@@ -280,6 +281,52 @@ describe.each(drivers())('gateway frames on %s', (driver) => {
     await t.rebuild({ ALLOWED_ORIGINS: ORIGIN, WS_FRAMES_PER_SEC: '20', WS_FRAMES_BURST: '60' });
     url = await t.listen();
   });
+
+  it.skipIf(driver !== 'postgres')(
+    '[limits] a socket still being announced counts once: the user is not refused below the cap',
+    async () => {
+      await t.rebuild({ WS_MAX_SOCKETS_PER_USER: '2' });
+      url = await t.listen();
+      if (t.config.db.driver !== 'postgres') throw new Error('postgres only');
+      // The first socket's "online" announcement reads the user's chats: hold it on a lock.
+      // Two connections: one holds the lock in its transaction, the other watches for the waiter.
+      const blocker = postgres(t.config.db.url, { max: 2, onnotice: () => {} });
+      let unlock = () => {};
+      const held = new Promise<void>((r) => {
+        unlock = r;
+      });
+      let locked = () => {};
+      const isLocked = new Promise<void>((r) => {
+        locked = r;
+      });
+      const holding = blocker.begin(async (tx) => {
+        await tx`lock table chat_members in access exclusive mode`;
+        locked();
+        await held;
+      });
+      try {
+        await isLocked;
+        const first = connect(alice);
+        // Sentinel: the announcement is waiting on the lock, so the socket is counted by now.
+        for (let waiting = 0; waiting === 0; ) {
+          const [row] = await blocker<
+            Array<{ waiting: number }>
+          >`select count(*)::int as waiting from pg_locks where not granted`;
+          waiting = row?.waiting ?? 0;
+        }
+        expect(await upgradeStatus(url, { authorization: `Bearer ${alice.token}` })).toBe(101);
+        unlock();
+        await holding;
+        await first;
+      } finally {
+        unlock();
+        await holding.catch(() => {});
+        await blocker.end({ timeout: 1 });
+      }
+      await t.rebuild({ ALLOWED_ORIGINS: ORIGIN, WS_FRAMES_PER_SEC: '20', WS_FRAMES_BURST: '60' });
+      url = await t.listen();
+    },
+  );
 
   it('[limits] 100 concurrent upgrades of one user open at most the cap', async () => {
     await t.rebuild({ WS_MAX_SOCKETS_PER_USER: '20' });

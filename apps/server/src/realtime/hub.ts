@@ -309,11 +309,18 @@ export function createHub(deps: HubDeps) {
   }
 
   return {
-    async add(conn: Connection) {
+    /**
+     * `counted` runs as soon as presence counts the socket: its upgrade's reservation ends there,
+     * not after the announcement (a database read and a publish), or concurrent upgrades of the
+     * same user would see it twice and be refused below the cap.
+     */
+    async add(conn: Connection, counted?: () => void) {
       connections.add(conn);
       index(byUser, conn.userId, conn);
       index(bySession, conn.actor.sessionId, conn);
-      if (await deps.presence.connected(conn.userId)) await announcePresence(conn.actor.user, true);
+      const cameOnline = await deps.presence.connected(conn.userId);
+      counted?.();
+      if (cameOnline) await announcePresence(conn.actor.user, true);
     },
 
     /** The one place a closed connection leaves every index. */

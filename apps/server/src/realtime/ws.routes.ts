@@ -210,7 +210,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
         .catch((err: unknown) => app.log.error({ err: loggableError(err) }, 'frame handler failed'));
     });
     void hub
-      .add(conn)
+      .add(conn, releaseSlot)
       .finally(releaseSlot)
       .then(() =>
         conn.send({
