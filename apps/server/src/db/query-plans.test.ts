@@ -50,6 +50,27 @@ describe.skipIf(!drivers().includes('postgres'))('prepared statements on postgre
     });
   });
 
+  it('[pool] one query at a time goes to the connection used last, not round the pool', async () => {
+    await withOneConnection({ DB_POOL_MAX: '3' }, async (database) => {
+      const pid = async () =>
+        rowsOf<{ pid: number }>(await database.db.execute(sql`select pg_backend_pid() as pid`))[0]!.pid;
+      // Three at once open three connections.
+      const opened = new Set(
+        await Promise.all(
+          [1, 2, 3].map(() =>
+            database.db
+              .execute(sql`select pg_backend_pid() as pid, pg_sleep(0.05)`)
+              .then((r) => rowsOf<{ pid: number }>(r)[0]!.pid),
+          ),
+        ),
+      );
+      expect(opened.size).toBe(3);
+      const used = new Set<number>();
+      for (let n = 0; n < 6; n++) used.add(await pid());
+      expect(used.size).toBe(1);
+    });
+  });
+
   it('[prepared] DB_PREPARE=false (PgBouncer in transaction mode) prepares nothing', async () => {
     await withOneConnection({ DB_PREPARE: 'false' }, async (database) => {
       await database.db.execute(sql`select ${41}::int + 1 as answer`);
