@@ -6,15 +6,12 @@
 //   pnpm --filter @chatsockets/bench send [--quick] [--only=one,many,http,open] [--rate=1000] [--db=pglite]
 
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Message } from '@chatsockets/protocol';
 import { PGlite } from '@electric-sql/pglite';
 import type { Api } from './lib/api.js';
 import { onCleanup, runCleanup } from './lib/cleanup.js';
 import { type BenchClient, WsProtocolClient } from './lib/clients.js';
-import { createThrowawayDb, type ThrowawayDb } from './lib/db.js';
+import { createThrowawayDb, pgliteDirOption, type ThrowawayDb } from './lib/db.js';
 import { quietest } from './lib/noise.js';
 import { CpuMeter, type CpuWindow } from './lib/proc.js';
 import { writeResults } from './lib/results.js';
@@ -253,10 +250,7 @@ async function main() {
   const startedAt = Date.now();
   const db = await createThrowawayDb();
   onCleanup(() => db.drop());
-  // --db=pglite: the embedded default (PGlite in its worker thread, a fresh durable data dir).
-  const pgliteDir =
-    option('db') === 'pglite' ? mkdtempSync(join(tmpdir(), 'chatsockets-bench-pglite-')) : undefined;
-  if (pgliteDir) onCleanup(async () => rmSync(pgliteDir, { recursive: true, force: true }));
+  const pgliteDir = pgliteDirOption();
   const server = new ChatsocketsTarget(db, { DB_POOL_MAX: String(CONFIG.dbPoolMax) }, pgliteDir);
   await server.start();
   onCleanup(() => server.stop());

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { onCleanup, runCleanup } from './lib/cleanup.js';
 import type { BenchClient } from './lib/clients.js';
-import { createThrowawayDb } from './lib/db.js';
+import { createThrowawayDb, pgliteDirOption } from './lib/db.js';
 import {
   connectAll,
   FANOUT_CONFIG,
@@ -210,10 +208,7 @@ async function main() {
     `revision ${revision()}; database ${db.name}; ${QUICK ? 'quick' : 'full'} run; config ${JSON.stringify(CONFIG)}`,
   );
 
-  // --db=pglite: the embedded default (a fresh data directory, durable) instead of Postgres.
-  const pgliteDir =
-    option('db') === 'pglite' ? mkdtempSync(join(tmpdir(), 'chatsockets-bench-pglite-')) : undefined;
-  if (pgliteDir) onCleanup(async () => rmSync(pgliteDir, { recursive: true, force: true }));
+  const pgliteDir = pgliteDirOption();
   const pool = option('db-pool');
   const ours = new ChatsocketsTarget(db, pool ? { DB_POOL_MAX: pool } : {}, pgliteDir);
   const targets: Target[] = [ours, new RawWsTarget(), new SocketIoTarget()].filter(

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
+import { onCleanup } from './cleanup.js';
+import { option } from './stats.js';
 
 /** The admin connection: Postgres on this machine, trust auth (override with BENCH_PG_ADMIN_URL). */
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -43,4 +48,15 @@ export async function createThrowawayDb(): Promise<ThrowawayDb> {
       await admin.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * `--db=pglite`: our server on the embedded default (PGlite in its worker thread) in a fresh,
+ * durable data directory, removed at cleanup. Undefined: on the throwaway Postgres database.
+ */
+export function pgliteDirOption(): string | undefined {
+  if (option('db') !== 'pglite') return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'chatsockets-bench-pglite-'));
+  onCleanup(async () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
