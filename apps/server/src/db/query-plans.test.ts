@@ -93,26 +93,41 @@ describe.each(drivers())('send plans on %s', (driver) => {
           }
         });
 
+  type Run = (q: ReturnType<typeof sql>) => Promise<unknown>;
+
+  /** A user alone in a chat, inserted directly; answers a lone send of theirs. */
+  async function soloChat(run: Run, n: number) {
+    const user = `7b0e5f2e-0000-4000-8000-0000000000${n}a`;
+    const chat = `7b0e5f2e-0000-4000-8000-0000000000${n}b`;
+    await run(sql`insert into users (id, username, password_hash) values (${user}, ${`plans${n}`}, 'x')`);
+    await run(sql`insert into chats (id, title, kind, visibility) values (${chat}, 'c', 'group', 'private')`);
+    await run(sql`insert into chat_members (chat_id, user_id, role) values (${chat}, ${user}, 'owner')`);
+    return (k: number) => {
+      const item = { chatId: chat, authorId: user, clientId: `c${k}`, body: `message ${k}` };
+      return run(sql`select * from send_messages(${JSON.stringify([item])}::jsonb)`);
+    };
+  }
+
+  /** Statistics counters from here on only: what came before is flushed, then reset. */
+  async function resetCounters(run: Run) {
+    await run(sql`select pg_stat_force_next_flush()`);
+    await run(sql`select pg_stat_reset()`);
+  }
+
+  /** This session's counters flushed, so that the statistics views show them. */
+  async function flushCounters(run: Run) {
+    await run(sql`select pg_stat_force_next_flush()`);
+    await run(sql`select 1`);
+  }
+
   it('[send plans] sends on a new, empty database look up by index, not by reading whole tables', async () => {
     await withDatabase(driver, async (database) => {
       const run = (q: ReturnType<typeof sql>) => database.db.execute(q);
-      const user = '7b0e5f2e-0000-4000-8000-00000000000a';
-      const chat = '7b0e5f2e-0000-4000-8000-00000000000b';
-      await run(sql`insert into users (id, username, password_hash) values (${user}, 'plans', 'x')`);
-      await run(
-        sql`insert into chats (id, title, kind, visibility) values (${chat}, 'c', 'group', 'private')`,
-      );
-      await run(sql`insert into chat_members (chat_id, user_id, role) values (${chat}, ${user}, 'owner')`);
-      // Counters from here on only: what the set-up read is flushed, then reset.
-      await run(sql`select pg_stat_force_next_flush()`);
-      await run(sql`select pg_stat_reset()`);
+      const send = await soloChat(run, 1);
+      await resetCounters(run);
       // Past the fifth call a backend may keep a generic plan, made while the tables are empty.
-      for (let n = 0; n < 12; n++) {
-        const item = { chatId: chat, authorId: user, clientId: `c${n}`, body: `message ${n}` };
-        await run(sql`select * from send_messages(${JSON.stringify([item])}::jsonb)`);
-      }
-      await run(sql`select pg_stat_force_next_flush()`);
-      await run(sql`select 1`);
+      for (let n = 0; n < 12; n++) await send(n);
+      await flushCounters(run);
       const scans = rowsOf<{ relname: string; seq_scan: number }>(
         await run(sql`select relname, seq_scan from pg_stat_user_tables
                       where relname in ('messages', 'chats', 'chat_members', 'users')`),
@@ -129,17 +144,7 @@ describe.each(drivers())('send plans on %s', (driver) => {
   it('[send plans] as a chat grows, a send finds an earlier clientId by its unique key once tables are analyzed', async () => {
     await withDatabase(driver, async (database) => {
       const run = (q: ReturnType<typeof sql>) => database.db.execute(q);
-      const user = '7b0e5f2e-0000-4000-8000-00000000000c';
-      const chat = '7b0e5f2e-0000-4000-8000-00000000000d';
-      await run(sql`insert into users (id, username, password_hash) values (${user}, 'grows', 'x')`);
-      await run(
-        sql`insert into chats (id, title, kind, visibility) values (${chat}, 'c', 'group', 'private')`,
-      );
-      await run(sql`insert into chat_members (chat_id, user_id, role) values (${chat}, ${user}, 'owner')`);
-      const send = (n: number) =>
-        run(
-          sql`select * from send_messages(${JSON.stringify([{ chatId: chat, authorId: user, clientId: `g${n}`, body: `m ${n}` }])}::jsonb)`,
-        );
+      const send = await soloChat(run, 2);
       // The session plans its sends while the chat is empty, then the chat grows.
       for (let n = 0; n < 300; n++) await send(n);
       // Analyzed by this call, or (Postgres) by autovacuum just before it.
@@ -149,11 +154,9 @@ describe.each(drivers())('send plans on %s', (driver) => {
                       from pg_stat_user_tables where relname = 'messages'`),
       );
       expect(analyzed?.done).toBe(true);
-      await run(sql`select pg_stat_force_next_flush()`);
-      await run(sql`select pg_stat_reset()`);
+      await resetCounters(run);
       for (let n = 300; n < 320; n++) await send(n);
-      await run(sql`select pg_stat_force_next_flush()`);
-      await run(sql`select 1`);
+      await flushCounters(run);
       const scans = Object.fromEntries(
         rowsOf<{ name: string; scans: number }>(
           await run(sql`select indexrelname as name, idx_scan as scans from pg_stat_user_indexes
