@@ -182,7 +182,15 @@ describe.each(drivers())('change cursor on %s', (driver) => {
       last.set(f.message.id, f.message);
     }
     for (const id of ids) expect(last.get(id)).toMatchObject({ body: '' });
-    expect(revs(a.frames)).toEqual(Array.from({ length: lastRev - 2 }, (_, i) => i + 3));
+    // In rev order, each once, ending at each message's current rev. A rev may be skipped: when
+    // publishes overtake each other the instance reads the gap back at its current state, and
+    // an edit that a delete has since superseded is no longer there to send.
+    const delivered = revs(a.frames);
+    expect(delivered).toEqual([...new Set(delivered)].sort((x, y) => x - y));
+    const current = rowsOf<{ id: string; rev: number }>(
+      await t.database.db.execute(sql`select id, rev from messages where chat_id = ${chatId}`),
+    );
+    for (const row of current) expect(last.get(row.id)?.rev).toBe(Number(row.rev));
   });
 
   it('[ids] a chat id in upper case is the same chat: acked sends are delivered live, removal through it ends delivery', async () => {
