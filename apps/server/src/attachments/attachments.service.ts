@@ -188,7 +188,7 @@ export function createAttachmentsService(deps: {
 
     /**
      * Claims the actor's uploads for the send (chatId, clientId) before it is stored, so the
-     * message is inserted with them (the `messages_fill_attachments` trigger). 400 when one is
+     * message is inserted with them (`send_messages()`, drizzle/0016). 400 when one is
      * unknown, someone else's, or already on another message.
      */
     async claim(authorId: string, chatId: string, clientId: string, ids: string[]): Promise<void> {

@@ -150,7 +150,7 @@ export const messagesTable = pgTable(
     mentions: text().array().notNull().generatedAlwaysAs(sql`message_mentions(body)`),
     /**
      * What the message shows of its attachments (protocol `Attachment[]`), filled at insert by
-     * the `messages_fill_attachments` trigger (drizzle/0011) from the send's claimed uploads.
+     * `send_messages()` (drizzle/0016) from the send's claimed uploads.
      */
     attachments: jsonb().$type<Attachment[]>().notNull().default(sql`'[]'::jsonb`),
     /**

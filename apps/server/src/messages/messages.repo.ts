@@ -35,6 +35,8 @@ export interface SendInput {
   body: string;
   /** Stored only when it names a message of the same chat (the service checks it first). */
   replyToId?: string;
+  /** The send claimed uploads: the message takes them (drizzle/0016). */
+  attachments?: true;
 }
 /** `undefined` when the author may not post there (not a member, or no such chat). */
 export type SendOutcome = (MessageWithAuthor & { created: boolean }) | undefined;
@@ -61,7 +63,7 @@ export interface RawMessageRow {
   rev: number;
   reply_to_id: string | null;
   pinned_at: Date | string | null;
-  /** Left out by `send_messages()`; jsonb may arrive as text. */
+  /** jsonb may arrive as text. */
   attachments?: Attachment[] | string;
 }
 
@@ -92,7 +94,6 @@ export function messageRowOf(r: RawMessageRow): MessageRow {
     rev: Number(r.rev),
     replyToId: r.reply_to_id,
     pinnedAt: toDate(r.pinned_at),
-    // send_messages() does not return them; a send that carried attachments reads its row back.
     attachments: typeof r.attachments === 'string' ? JSON.parse(r.attachments) : (r.attachments ?? []),
   };
 }

@@ -141,7 +141,7 @@ export function createMessagesService(deps: {
       }
       if (attachmentIds.length > 0) {
         if (!attachments) throw badRequest('Attachments are not available');
-        // Claimed first, so the insert picks them up (drizzle/0011's trigger); a retry claims again.
+        // Claimed first, so the insert picks them up (send_messages(), drizzle/0016); a retry claims again.
         await attachments.claim(actor.user.id, chatId, input.clientId, attachmentIds);
       }
       // send_messages() checks membership itself (no access query per send); when it refuses,
@@ -152,20 +152,15 @@ export function createMessagesService(deps: {
         clientId: input.clientId,
         body,
         ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
+        ...(attachmentIds.length > 0 ? { attachments: true as const } : {}),
       });
       if (!sent) {
         await authorize(chats, chatId, actor.user.id, 'post');
         throw forbidden('Not allowed to post in this chat');
       }
-      // A new message without files is whole as it is (no reactions, no pin; the quote was read
-      // by the check): no extra query before the publish. send_messages() returns no attachments,
-      // so a send with files reads its row back; a repeat may have changed since its first send.
-      const message =
-        sent.created && attachmentIds.length === 0
-          ? toMessage({ ...sent, replyTo, reactions: [] })
-          : await whole(
-              attachmentIds.length > 0 ? ((await messages.findById(sent.message.id)) ?? sent) : sent,
-            );
+      // A new message is whole as it is, its files included (no reactions, no pin; the quote was
+      // read by the check): no extra query before the publish. A repeat may have changed since.
+      const message = sent.created ? toMessage({ ...sent, replyTo, reactions: [] }) : await whole(sent);
       // A repeat is published again: if the first attempt's instance died between COMMIT and
       // publish, this is what delivers it live. Sockets drop seqs they already have.
       publish({ kind: 'chat', chatId, event: { type: 'message.created', message } });
