@@ -2,8 +2,11 @@
 -- the attachments trigger of 0011 ran a PL/pgSQL function and a query for every message,
 -- though nearly every message carries no files (pgbench, lone send: 13 % of the backend's
 -- CPU). The send knows whether it claimed uploads, so send_messages() fills `attachments` only
--- then, and returns them, so a send with files no longer reads its row back. And a lone send
--- bumps the chat, inserts and marks it read in one statement instead of two.
+-- then, and returns them, so a send with files no longer reads its row back. A lone send bumps
+-- the chat, inserts and marks it read in one statement instead of two. And the message's id
+-- comes with the item: on PGlite gen_random_uuid() opened /dev/urandom for every message,
+-- through the WebAssembly build's JavaScript filesystem (13 % of the database thread's CPU in a
+-- send); the server makes ids from its own buffered randomness.
 DROP TRIGGER messages_fill_attachments ON messages;--> statement-breakpoint
 DROP FUNCTION messages_fill_attachments();--> statement-breakpoint
 -- The uploads a send claimed (attachments.service.ts claims them before the send), as the
@@ -19,7 +22,8 @@ LANGUAGE sql STABLE AS $$
 $$;--> statement-breakpoint
 -- Its result gains a column, which CREATE OR REPLACE cannot do.
 DROP FUNCTION send_messages(jsonb);--> statement-breakpoint
--- Items: {chatId, authorId, clientId, body, replyToId?, attachments?: true when it claimed uploads}.
+-- Items: {id?, chatId, authorId, clientId, body, replyToId?, attachments?: true when it claimed
+-- uploads}. `id` is the new message's, when the item makes one (gen_random_uuid() without it).
 -- `SET enable_seqscan = off`: see 0015.
 CREATE FUNCTION send_messages(p_items jsonb)
 RETURNS TABLE (ord integer, status text, id uuid, chat_id uuid, seq integer, author_id uuid,
@@ -29,12 +33,13 @@ RETURNS TABLE (ord integer, status text, id uuid, chat_id uuid, seq integer, aut
 LANGUAGE plpgsql SET enable_seqscan = off AS $$
 #variable_conflict use_column
 DECLARE
-  v_chat uuid; v_author uuid; v_client text; v_body text; v_reply uuid; v_files boolean;
+  v_id uuid; v_chat uuid; v_author uuid; v_client text; v_body text; v_reply uuid; v_files boolean;
   v_member boolean; v_existing uuid;
 BEGIN
   -- A lone send (the common case when the database keeps up) takes three small statements
   -- instead of the set-based plan below, whose start-up alone cost more than the rest.
   IF jsonb_array_length(p_items) = 1 THEN
+    v_id := coalesce((p_items->0->>'id')::uuid, gen_random_uuid());
     v_chat := (p_items->0->>'chatId')::uuid;
     v_author := (p_items->0->>'authorId')::uuid;
     v_client := p_items->0->>'clientId';
@@ -67,8 +72,8 @@ BEGIN
        WHERE chats.id = v_chat
       RETURNING chats.last_seq, chats.last_rev
     ), ins AS (
-      INSERT INTO messages (chat_id, seq, author_id, client_id, body, rev, reply_to_id, attachments)
-      SELECT v_chat, b.last_seq, v_author, v_client, v_body, b.last_rev,
+      INSERT INTO messages (id, chat_id, seq, author_id, client_id, body, rev, reply_to_id, attachments)
+      SELECT v_id, v_chat, b.last_seq, v_author, v_client, v_body, b.last_rev,
              (SELECT r.id FROM messages r WHERE r.id = v_reply AND r.chat_id = v_chat),
              CASE WHEN v_files THEN message_attachments(v_author, v_chat, v_client) ELSE '[]'::jsonb END
         FROM bumped b
@@ -92,12 +97,12 @@ BEGIN
     LATERAL (SELECT 1 FROM chats WHERE chats.id = wanted.id FOR NO KEY UPDATE) locked;
   RETURN QUERY
   WITH items AS (
-    SELECT i.ord::integer AS ord, i.chat_id, i.author_id, i.client_id, i.body, i.reply_to_id,
-           coalesce(i.files, false) AS files
+    SELECT i.ord::integer AS ord, coalesce(i.id, gen_random_uuid()) AS id, i.chat_id, i.author_id,
+           i.client_id, i.body, i.reply_to_id, coalesce(i.files, false) AS files
     FROM ROWS FROM (jsonb_to_recordset(p_items)
-           AS ("chatId" uuid, "authorId" uuid, "clientId" text, body text, "replyToId" uuid,
+           AS (id uuid, "chatId" uuid, "authorId" uuid, "clientId" text, body text, "replyToId" uuid,
                attachments boolean))
-      WITH ORDINALITY AS i(chat_id, author_id, client_id, body, reply_to_id, files, ord)
+      WITH ORDINALITY AS i(id, chat_id, author_id, client_id, body, reply_to_id, files, ord)
   ),
   classified AS (
     SELECT it.*,
@@ -111,7 +116,7 @@ BEGIN
     FROM items it
   ),
   fresh AS (
-    SELECT c.ord, c.chat_id, c.author_id, c.client_id, c.body, c.files,
+    SELECT c.ord, c.id, c.chat_id, c.author_id, c.client_id, c.body, c.files,
            -- Only a message of the same chat: the service says why it refuses any other.
            (SELECT r.id FROM messages r WHERE r.id = c.reply_to_id AND r.chat_id = c.chat_id) AS reply_to_id,
            row_number() OVER (PARTITION BY c.chat_id ORDER BY c.ord)::integer AS k
@@ -126,8 +131,8 @@ BEGIN
     RETURNING chats.id AS chat_id, chats.last_seq - n.cnt AS base, chats.last_rev - n.cnt AS rev_base
   ),
   inserted AS (
-    INSERT INTO messages (chat_id, seq, author_id, client_id, body, rev, reply_to_id, attachments)
-    SELECT f.chat_id, b.base + f.k, f.author_id, f.client_id, f.body, b.rev_base + f.k, f.reply_to_id,
+    INSERT INTO messages (id, chat_id, seq, author_id, client_id, body, rev, reply_to_id, attachments)
+    SELECT f.id, f.chat_id, b.base + f.k, f.author_id, f.client_id, f.body, b.rev_base + f.k, f.reply_to_id,
            CASE WHEN f.files THEN message_attachments(f.author_id, f.chat_id, f.client_id)
                 ELSE '[]'::jsonb END
     FROM fresh f JOIN bumped b ON b.chat_id = f.chat_id

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Attachment } from '@chatsockets/protocol';
 import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import { withChatRev } from '../db/chat-rev.js';
@@ -129,7 +130,9 @@ export function createMessagesRepo(
    * before burns no seq and comes back as the first message.
    */
   async function storeBatch(items: SendInput[]): Promise<SendOutcome[]> {
-    const result = await db.execute(sql`select * from send_messages(${JSON.stringify(items)}::jsonb)`);
+    // Each new message's id is made here (drizzle/0016 says why); a duplicate leaves it unused.
+    const withIds = items.map((item) => ({ id: randomUUID(), ...item }));
+    const result = await db.execute(sql`select * from send_messages(${JSON.stringify(withIds)}::jsonb)`);
     const rows = rowsOf<StoredRow>(result);
     if (rows.length !== items.length) throw new Error('send_messages: one row per item expected');
     const outcomes: SendOutcome[] = new Array(items.length);
