@@ -3,6 +3,7 @@ import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { openPgliteClient, pgliteSyncs } from './pglite-durable.js';
+import { drizzleParsers, parsersFor } from './pglite-parsers.js';
 import type { PgliteAssets, WorkerReply, WorkerRequest, WorkerStart } from './pglite-thread.js';
 
 /*
@@ -31,18 +32,6 @@ function plainError(err: unknown): Record<string, unknown> {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
   }
   return out;
-}
-
-// Drizzle passes PGlite the type parsers it wants with every query (all identity: dates and
-// intervals stay text). PGlite merges per-query parsers into a copy of its whole parser table on
-// every query (6 % of this thread's CPU in a send), so the usual set is PGlite's own from the
-// start and a query passes parsers only when it wants others.
-const identity = (v: string) => v;
-const DRIZZLE_TEXT_TYPES = [1114, 1184, 1186, 1082]; // timestamp, timestamptz, interval, date
-const drizzleParsers = Object.fromEntries(DRIZZLE_TEXT_TYPES.map((oid) => [oid, identity]));
-function parsersFor(oids: number[] | undefined) {
-  if (!oids || oids.every((oid) => oid in drizzleParsers)) return undefined;
-  return Object.fromEntries(oids.map((oid) => [oid, identity]));
 }
 
 async function main() {
