@@ -1,12 +1,12 @@
 -- What a send costs Postgres, again (issue #16, docs/BENCHMARKS.md › Issue #16, 2026-12-01):
 -- the attachments trigger of 0011 ran a PL/pgSQL function and a query for every message,
--- though nearly every message carries no files (pgbench, lone send: 13 % of the backend's
--- CPU). The send knows whether it claimed uploads, so send_messages() fills `attachments` only
+-- though nearly every message carries no files (6 % of the backends' CPU in a fanout profile;
+-- with the rest of this migration, pgbench's lone send 0.472 -> 0.436 ms). The send knows whether it claimed uploads, so send_messages() fills `attachments` only
 -- then, and returns them, so a send with files no longer reads its row back. A lone send bumps
 -- the chat, inserts and marks it read in one statement instead of two. And the message's id
 -- comes with the item: on PGlite gen_random_uuid() opened /dev/urandom for every message,
--- through the WebAssembly build's JavaScript filesystem (13 % of the database thread's CPU in a
--- send); the server makes ids from its own buffered randomness.
+-- through the WebAssembly build's JavaScript filesystem (about 5 % of the database thread's
+-- CPU in a send); the server makes ids from its own buffered randomness.
 DROP TRIGGER messages_fill_attachments ON messages;--> statement-breakpoint
 DROP FUNCTION messages_fill_attachments();--> statement-breakpoint
 -- The uploads a send claimed (attachments.service.ts claims them before the send), as the
