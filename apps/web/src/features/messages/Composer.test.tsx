@@ -82,6 +82,20 @@ describe('Composer', () => {
     expect(outbox().map((e) => e.body)).toEqual(['hi <@u-otto> and <@u-al>']);
   });
 
+  test('[autocomplete] a mention picked mid-text puts the caret after it at once: the next key lands there', async ({
+    view,
+  }) => {
+    const { user } = view(<Composer chatId="c-1" selfId={me.id} members={members} />);
+    await user.type(box(), 'hi @o world');
+    await user.keyboard('{ArrowLeft>6/}');
+    expect(options()).toEqual(['@other', '@Otto']);
+    await user.keyboard('{ArrowDown}{Enter}');
+    expect(box().value).toBe('hi @Otto  world');
+    expect(box().selectionStart).toBe('hi @Otto '.length);
+    await user.keyboard('x');
+    expect(box().value).toBe('hi @Otto x world');
+  });
+
   test('[autocomplete] Escape closes the list and keeps the text; the mouse picks too; @all only when allowed', async ({
     view,
   }) => {

@@ -7,6 +7,7 @@ import {
   type KeyboardEvent,
   useEffect,
   useId,
+  useLayoutEffect,
   useRef,
   useState,
 } from 'react';
@@ -59,6 +60,14 @@ export function Composer({
   // The `@` position whose list the user closed with Escape: it stays closed until that word is gone.
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
+  // Where the caret goes once the picked mention is in the box. Placed as the value is
+  // committed, not a frame later: a key typed in between would land before the caret moved.
+  const caretAfterPick = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    if (caretAfterPick.current === null) return;
+    box.current?.setSelectionRange(caretAfterPick.current, caretAfterPick.current);
+    caretAfterPick.current = null;
+  });
   const id = useId();
   const { t } = useTranslation('messages');
   const uploads = useUploads();
@@ -109,7 +118,7 @@ export function Composer({
     setDraft(chatId, text);
     setCaret(at);
     setActive(0);
-    requestAnimationFrame(() => box.current?.setSelectionRange(at, at));
+    caretAfterPick.current = at;
   };
 
   const editLast = () => {
