@@ -206,7 +206,15 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
           poolMax: env.DB_POOL_MAX,
           prepare: env.DB_PREPARE,
           statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
-        } as const)
+        } as {
+          driver: 'postgres';
+          url: string;
+          poolMax: number;
+          prepare: boolean;
+          statementTimeoutMs: number;
+          /** How often the tables autovacuum skips are checked for a due VACUUM or ANALYZE (db/autovacuum.ts); 0: never. */
+          autovacuumMs?: number;
+        })
       : ({ driver: 'pglite', dir: env.PGLITE_DIR, fsync: env.PGLITE_FSYNC } as {
           driver: 'pglite';
           dir: string | undefined;

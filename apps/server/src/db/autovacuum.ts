@@ -1,10 +1,13 @@
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
 import type { Db } from './client.js';
 import { rowsOf } from './ids.js';
 
 /**
- * PGlite runs no autovacuum (it is Postgres in single-user mode), so the embedded database does
- * here what autovacuum would, by autovacuum's own default rules:
+ * PGlite runs no autovacuum (it is Postgres in single-user mode), and a Postgres may run without
+ * it (`autovacuum = off`, as on the machine our benchmarks run on, or off for a table), so the
+ * server does here what autovacuum would, by autovacuum's own default rules:
  *
  * - ANALYZE a table changed by more than 50 + 10 % of its rows since its last analysis. Without
  *   it the statistics stay those of a table's first analysis (drizzle/0013 analyzes `messages`,
@@ -22,7 +25,6 @@ const ANALYZE_SCALE = 0.1;
 const VACUUM_BASE = 50;
 const VACUUM_SCALE = 0.2;
 const INSERT_BASE = 1000;
-/** Overridable so that a test can reach the freeze rule without 150 million transactions. */
 const FREEZE_AGE = 150_000_000;
 
 export interface Maintained {
@@ -30,26 +32,53 @@ export interface Maintained {
   analyzed: string[];
 }
 
-/** Runs what is due now on our tables (schema `public`) and answers which tables got what. */
+export interface MaintainOptions {
+  /** Overridable so that a test can reach the freeze rule without 150 million transactions. */
+  freezeAge?: number;
+  /**
+   * Count this session's own changes, not yet flushed to the statistics (PGlite has only the
+   * one session). A maintenance session of its own changes nothing, and other sessions flush
+   * theirs within a second of going idle.
+   */
+  flushOwn?: boolean;
+  /** Only the tables Postgres' autovacuum skips: all of them when it is off, or those with `autovacuum_enabled = false`. */
+  onlyWithoutAutovacuum?: boolean;
+}
+
+type Due = { name: string; vacuum: boolean; freeze: boolean; analyze: boolean };
+
+/** Our tables (schema `public`) with something due now, and what. */
+async function dueTables(
+  db: Pick<Db, 'execute'>,
+  { freezeAge = FREEZE_AGE, onlyWithoutAutovacuum = false }: MaintainOptions,
+): Promise<Due[]> {
+  return rowsOf<Due>(
+    await db.execute(sql`
+      select * from (
+        select s.relname as name,
+               (s.n_dead_tup > ${VACUUM_BASE} + ${VACUUM_SCALE} * greatest(c.reltuples, 0)
+                or s.n_ins_since_vacuum > ${INSERT_BASE} + ${VACUUM_SCALE} * greatest(c.reltuples, 0)) as vacuum,
+               age(c.relfrozenxid) > ${freezeAge} as freeze,
+               s.n_mod_since_analyze > ${ANALYZE_BASE} + ${ANALYZE_SCALE} * greatest(c.reltuples, 0) as analyze
+          from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+         where s.schemaname = 'public'
+           and (not ${onlyWithoutAutovacuum}
+                or current_setting('autovacuum') = 'off'
+                or exists (select 1 from unnest(c.reloptions) o
+                            where o ~* '^autovacuum_enabled=(f|false|off|n|no|0)$'))) t
+       where t.vacuum or t.freeze or t.analyze
+       order by t.name`),
+  );
+}
+
+/** Runs what is due now on our tables and answers which tables got what. */
 export async function vacuumAndAnalyzeWhereDue(
   db: Pick<Db, 'execute'>,
-  freezeAge = FREEZE_AGE,
+  opts: MaintainOptions = {},
 ): Promise<Maintained> {
-  // This session's own changes count too (PGlite has only the one): flushed when it goes idle.
-  await db.execute(sql`select pg_stat_force_next_flush()`);
-  const due = rowsOf<{ name: string; vacuum: boolean; freeze: boolean; analyze: boolean }>(
-    await db.execute(sql`
-      select s.relname as name,
-             (s.n_dead_tup > ${VACUUM_BASE} + ${VACUUM_SCALE} * greatest(c.reltuples, 0)
-              or s.n_ins_since_vacuum > ${INSERT_BASE} + ${VACUUM_SCALE} * greatest(c.reltuples, 0)) as vacuum,
-             age(c.relfrozenxid) > ${freezeAge} as freeze,
-             s.n_mod_since_analyze > ${ANALYZE_BASE} + ${ANALYZE_SCALE} * greatest(c.reltuples, 0) as analyze
-        from pg_stat_user_tables s join pg_class c on c.oid = s.relid
-       where s.schemaname = 'public'
-       order by s.relname`),
-  );
+  if (opts.flushOwn ?? true) await db.execute(sql`select pg_stat_force_next_flush()`);
   const done: Maintained = { vacuumed: [], analyzed: [] };
-  for (const t of due) {
+  for (const t of await dueTables(db, opts)) {
     const table = sql.identifier(t.name);
     if (t.freeze) await db.execute(sql`vacuum (freeze) ${table}`);
     else if (t.vacuum) await db.execute(sql`vacuum ${table}`);
@@ -62,9 +91,37 @@ export async function vacuumAndAnalyzeWhereDue(
   return done;
 }
 
-/** Every `everyMs` while the embedded database is open; a failure waits for the next round. */
+/** Held by the instance maintaining a Postgres database, so that several instances take turns. */
+const MAINTENANCE_LOCK_KEY = 7_204_312;
+
+/**
+ * One round on Postgres, on the tables autovacuum skips. While autovacuum runs there are none,
+ * and a round is one query on the pool. When something is due, the round takes a connection of
+ * its own: a session lock makes instances take turns (`undefined`: another instance holds it),
+ * and a VACUUM of a large table runs longer than the pool's statement timeout allows.
+ */
+export async function maintainWhereAutovacuumIsOff(
+  pool: Pick<Db, 'execute'>,
+  url: string,
+): Promise<Maintained | undefined> {
+  const opts: MaintainOptions = { flushOwn: false, onlyWithoutAutovacuum: true };
+  if ((await dueTables(pool, opts)).length === 0) return { vacuumed: [], analyzed: [] };
+  const own = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    const [lock] = await own<
+      { mine: boolean }[]
+    >`select pg_try_advisory_lock(${MAINTENANCE_LOCK_KEY}) as mine`;
+    if (!lock?.mine) return undefined;
+    // The lock is the session's: it goes when this connection ends.
+    return await vacuumAndAnalyzeWhereDue(drizzle(own) as unknown as Pick<Db, 'execute'>, opts);
+  } finally {
+    await own.end({ timeout: 5 });
+  }
+}
+
+/** `round` every `everyMs` while the database is open, one at a time; a failure waits for the next round. */
 export function startAutovacuum(
-  db: Pick<Db, 'execute'>,
+  round: () => Promise<unknown>,
   everyMs: number,
   log?: { warn(obj: object, msg: string): void },
 ): () => void {
@@ -72,7 +129,7 @@ export function startAutovacuum(
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    vacuumAndAnalyzeWhereDue(db)
+    round()
       .catch((err: unknown) => log?.warn({ err: { message: (err as Error).message } }, 'autovacuum failed'))
       .finally(() => {
         running = false;

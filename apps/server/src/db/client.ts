@@ -8,7 +8,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { isUnavailable } from '../errors.js';
-import { startAutovacuum } from './autovacuum.js';
+import { maintainWhereAutovacuumIsOff, startAutovacuum, vacuumAndAnalyzeWhereDue } from './autovacuum.js';
 import { lockPgliteDir } from './pglite-lock.js';
 import { PgliteThread } from './pglite-thread.js';
 import { preparing } from './prepared.js';
@@ -26,7 +26,7 @@ export interface Database {
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../../drizzle', import.meta.url));
-/** How often the embedded database's tables are checked for a due VACUUM or ANALYZE (a read of its counters). */
+/** How often the tables autovacuum does not serve are checked for a due VACUUM or ANALYZE (a read of counters). */
 const AUTOVACUUM_EVERY_MS = 10_000;
 // Several instances may start at once: one migrates while the others wait on this lock.
 const MIGRATION_LOCK_KEY = 7_204_311;
@@ -34,7 +34,7 @@ const MIGRATION_LOCK_KEY = 7_204_311;
 export interface OpenOptions {
   /** How long start-up waits for an unreachable Postgres, retrying, before it gives up. */
   waitMs?: number;
-  log?: { warn(obj: object, msg: string): void };
+  log?: { warn(obj: object, msg: string): void; info?(obj: object, msg: string): void };
 }
 
 export async function openDatabase(config: Config['db'], opts: OpenOptions = {}): Promise<Database> {
@@ -77,11 +77,30 @@ async function openPostgres(
     connection: { statement_timeout: config.statementTimeoutMs, application_name: 'chatsockets' },
   });
   const db = drizzlePostgres(config.prepare ? preparing(client) : client, { schema, casing: 'snake_case' });
+  // Without autovacuum a send keeps the plans made for a new, empty database and reads its whole
+  // chat each time (docs/BENCHMARKS.md › Issue #16, 2026-12-02): the server stands in for it.
+  const everyMs = config.autovacuumMs ?? AUTOVACUUM_EVERY_MS;
+  const stopAutovacuum =
+    everyMs > 0
+      ? startAutovacuum(
+          async () => {
+            const done = await maintainWhereAutovacuumIsOff(db as unknown as Db, config.url);
+            if (done && (done.analyzed.length || done.vacuumed.length)) {
+              opts.log?.info?.(done, 'maintained the tables that autovacuum skips');
+            }
+          },
+          everyMs,
+          opts.log,
+        )
+      : () => {};
   return {
     db: db as unknown as Db,
     driver: 'postgres',
     ping: () => pingWith(db as unknown as Db),
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      stopAutovacuum();
+      await client.end({ timeout: 5 });
+    },
   };
 }
 
@@ -113,7 +132,9 @@ async function openPglite(
     const db = drizzlePglite(client.asPglite(), { schema, casing: 'snake_case' });
     // PGlite has no autovacuum: its tables are vacuumed and analyzed from here.
     const stopAutovacuum =
-      autovacuumMs > 0 ? startAutovacuum(db as unknown as Db, autovacuumMs, log) : () => {};
+      autovacuumMs > 0
+        ? startAutovacuum(() => vacuumAndAnalyzeWhereDue(db as unknown as Db), autovacuumMs, log)
+        : () => {};
     return {
       db: db as unknown as Db,
       driver: 'pglite',

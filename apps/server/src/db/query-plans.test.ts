@@ -187,7 +187,7 @@ describe.each(drivers())('send plans on %s', (driver) => {
       // Several transactions later, so that a freeze has something to move.
       for (let n = 0; n < 5; n++) await run(sql`insert into maintenance_probe values (${-n})`);
       const before = await probe();
-      await vacuumAndAnalyzeWhereDue(database.db, 3);
+      await vacuumAndAnalyzeWhereDue(database.db, { freezeAge: 3 });
       const after = await probe();
       // On Postgres autovacuum may have been first; either way the work is done.
       expect(after.vacuumed).toBe(true);

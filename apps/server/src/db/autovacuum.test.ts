@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
+import { createScratchDatabase, drivers } from '../../test/drivers.js';
+import { loadConfig } from '../config.js';
+import { maintainWhereAutovacuumIsOff } from './autovacuum.js';
+import { openDatabase } from './client.js';
+import { rowsOf } from './ids.js';
+
+/** Until `done` answers true; the test's timeout bounds it. */
+async function until(done: () => Promise<boolean>) {
+  while (!(await done())) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe.skipIf(!drivers().includes('postgres'))('autovacuum on postgres', () => {
+  it('[autovacuum] the server vacuums and analyzes a table autovacuum skips, by autovacuum’s rules', async () => {
+    const scratch = await createScratchDatabase();
+    const config = loadConfig({ DATABASE_URL: scratch.url });
+    const database = await openDatabase({ ...config.db, autovacuumMs: 20 } as typeof config.db);
+    const run = (q: ReturnType<typeof sql>) => database.db.execute(q);
+    try {
+      await run(sql`create table maintenance_probe (x int) with (autovacuum_enabled = off)`);
+      await run(sql`insert into maintenance_probe select generate_series(1, 2000)`);
+      await run(sql`delete from maintenance_probe where x <= 1000`);
+      await run(sql`select pg_stat_force_next_flush()`);
+      await until(async () => {
+        const [t] = rowsOf<{ vacuumed: boolean; analyzed: boolean }>(
+          await run(sql`select last_vacuum is not null as vacuumed, last_analyze is not null as analyzed
+                          from pg_stat_user_tables where relname = 'maintenance_probe'`),
+        );
+        return Boolean(t?.vacuumed && t.analyzed);
+      });
+      const [after] = rowsOf<{ dead: number }>(
+        await run(
+          sql`select n_dead_tup::int as dead from pg_stat_user_tables where relname = 'maintenance_probe'`,
+        ),
+      );
+      expect(after?.dead).toBe(0);
+    } finally {
+      await database.close();
+      await scratch.drop();
+    }
+  });
+
+  it('[autovacuum] instances take turns: a round is skipped while another instance holds it', async () => {
+    const scratch = await createScratchDatabase();
+    const config = loadConfig({ DATABASE_URL: scratch.url });
+    const database = await openDatabase({ ...config.db, autovacuumMs: 0 } as typeof config.db);
+    const other = postgres(scratch.url, { max: 1, onnotice: () => {} });
+    try {
+      await database.db.execute(sql`create table maintenance_probe (x int) with (autovacuum_enabled = off)`);
+      await database.db.execute(sql`insert into maintenance_probe select generate_series(1, 2000)`);
+      await database.db.execute(sql`select pg_stat_force_next_flush()`);
+      const [held] = await other`select pg_try_advisory_lock(7204312) as mine`;
+      expect(held?.mine).toBe(true);
+      expect(await maintainWhereAutovacuumIsOff(database.db, scratch.url)).toBeUndefined();
+      await other`select pg_advisory_unlock(7204312)`;
+      const done = await maintainWhereAutovacuumIsOff(database.db, scratch.url);
+      expect(done?.analyzed).toContain('maintenance_probe');
+      // The round let go of it.
+      const [again] = await other`select pg_try_advisory_lock(7204312) as mine`;
+      expect(again?.mine).toBe(true);
+    } finally {
+      await other.end({ timeout: 5 });
+      await database.close();
+      await scratch.drop();
+    }
+  });
+});
