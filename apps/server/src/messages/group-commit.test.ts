@@ -61,4 +61,48 @@ describe('group commit', () => {
     batches[3]!.finish();
     expect(await after).toBe(60);
   });
+
+  it('[keyed] no two batches in flight share a key; a held-back call joins its key’s next batch, in order', async () => {
+    const { batches, run } = manualRunner();
+    // Items are chat * 100 + n: the key is the chat.
+    const gc = createGroupCommit({
+      concurrency: 2,
+      maxBatch: 10,
+      run,
+      keyOf: (n: number) => String(Math.floor(n / 100)),
+    });
+    const results = [101, 102, 201, 103, 202, 301].map((n) => gc.submit(n));
+    // 101 runs at once; 102 waits on chat 1 though a slot is free; 201 takes the second slot.
+    expect(batches.map((b) => b.items)).toEqual([[101], [201]]);
+    batches[1]!.finish();
+    await flush();
+    // Chat 2's slot frees: chat 1 is still in flight, so its calls stay behind, in order.
+    expect(batches.map((b) => b.items)).toEqual([[101], [201], [202, 301]]);
+    batches[0]!.finish();
+    await flush();
+    expect(batches.map((b) => b.items)).toEqual([[101], [201], [202, 301], [102, 103]]);
+    for (const b of batches.slice(2)) b.finish();
+    expect(await Promise.all(results)).toEqual([1010, 1020, 2010, 1030, 2020, 3010]);
+  });
+
+  it('[keyed] a call whose key is free runs at once beside a busy key, and a failed batch frees its keys', async () => {
+    const { batches, run } = manualRunner();
+    const gc = createGroupCommit({
+      concurrency: 2,
+      maxBatch: 10,
+      run,
+      keyOf: (n: number) => String(Math.floor(n / 100)),
+    });
+    const a = gc.submit(101).catch((err: Error) => err.message);
+    const b = gc.submit(102);
+    const c = gc.submit(201);
+    expect(batches.map((x) => x.items)).toEqual([[101], [201]]);
+    batches[0]!.fail(new Error('connection lost'));
+    expect(await a).toBe('connection lost');
+    await flush();
+    expect(batches.map((x) => x.items)).toEqual([[101], [201], [102]]);
+    batches[1]!.finish();
+    batches[2]!.finish();
+    expect(await Promise.all([b, c])).toEqual([1020, 2010]);
+  });
 });

@@ -155,6 +155,7 @@ export function createMessagesRepo(
 
   const sends = createGroupCommit<SendInput, SendOutcome>({
     ...groupCommit,
+    keyOf: (item) => item.chatId.toLowerCase(),
     async run(items) {
       try {
         return (await storeBatch(items)).map((value) => ({ status: 'fulfilled', value }));
