@@ -8,7 +8,7 @@
  * would take turns on its row lock anyway; in flight together, the second only waited on the
  * lock inside Postgres, and their commits could publish out of order, which the hub repairs
  * with a read of the chat's changes. Held back, the calls of a busy chat join its next batch:
- * one chat in a closed loop, server CPU per delivery −16 %, Postgres CPU per send −30 %
+ * one chat in a closed loop, server CPU per delivery −13 to −16 %, Postgres CPU per send −30 %
  * (docs/BENCHMARKS.md › Issue #16, 2026-12-01, third session).
  */
 export function createGroupCommit<I, O>(opts: {
