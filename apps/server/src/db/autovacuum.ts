@@ -106,7 +106,13 @@ export async function maintainWhereAutovacuumIsOff(
 ): Promise<Maintained | undefined> {
   const opts: MaintainOptions = { flushOwn: false, onlyWithoutAutovacuum: true };
   if ((await dueTables(pool, opts)).length === 0) return { vacuumed: [], analyzed: [] };
-  const own = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const own = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 5,
+    // What an operator sees in pg_stat_activity while a round runs.
+    connection: { application_name: 'chatsockets maintenance' },
+  });
   try {
     const [lock] = await own<
       { mine: boolean }[]
