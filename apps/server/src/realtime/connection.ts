@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CLOSE_CODES, type ServerFrame } from '@chatsockets/protocol';
 import type { WebSocket } from 'ws';
 import type { Actor } from '../auth/auth.service.js';
+import { coalesceWrites } from './coalesce-writes.js';
 
 /** A subscription's state: while `syncing`, live events wait until the subscribe reply is out. */
 interface Subscription {
@@ -97,6 +98,7 @@ export class Connection {
       this.killTimer = setTimeout(() => this.socket.terminate(), SLOW_READER_KILL_MS);
       return;
     }
+    coalesceWrites(this.socket);
     // Always a text frame, whether the JSON comes as a string or already encoded.
     this.socket.send(data, TEXT);
     this.events.sent(data.length);
