@@ -2,15 +2,11 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { createScratchDatabase, drivers } from '../../test/drivers.js';
+import { waitFor } from '../../test/wait.js';
 import { loadConfig } from '../config.js';
 import { maintainWhereAutovacuumIsOff } from './autovacuum.js';
 import { openDatabase } from './client.js';
 import { rowsOf } from './ids.js';
-
-/** Until `done` answers true; the test's timeout bounds it. */
-async function until(done: () => Promise<boolean>) {
-  while (!(await done())) await new Promise((r) => setTimeout(r, 20));
-}
 
 describe.skipIf(!drivers().includes('postgres'))('autovacuum on postgres', () => {
   it('[autovacuum] the server vacuums and analyzes a table autovacuum skips, by autovacuum’s rules', async () => {
@@ -24,7 +20,7 @@ describe.skipIf(!drivers().includes('postgres'))('autovacuum on postgres', () =>
       await run(sql`delete from maintenance_probe where x <= 1000`);
       await run(sql`select pg_stat_force_next_flush()`);
       // A round may run between the insert and the delete: a later one owes the dead rows.
-      await until(async () => {
+      await waitFor('a round to vacuum the dead rows', async () => {
         const [t] = rowsOf<{ vacuumed: boolean; analyzed: boolean; dead: number }>(
           await run(sql`select last_vacuum is not null as vacuumed, last_analyze is not null as analyzed,
                                n_dead_tup::int as dead

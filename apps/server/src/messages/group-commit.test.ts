@@ -24,6 +24,10 @@ function manualRunner() {
 
 const flush = () => new Promise((r) => setImmediate(r));
 
+/** Two slots; items are chat * 100 + n, keyed by their chat. */
+const byChat = (run: ReturnType<typeof manualRunner>['run']) =>
+  createGroupCommit({ concurrency: 2, maxBatch: 10, run, keyOf: (n: number) => String(Math.floor(n / 100)) });
+
 describe('group commit', () => {
   it('runs a call at once while a slot is free, and batches only what queued behind busy slots', async () => {
     const { batches, run } = manualRunner();
@@ -64,13 +68,7 @@ describe('group commit', () => {
 
   it('[keyed] no two batches in flight share a key; a held-back call joins its key’s next batch, in order', async () => {
     const { batches, run } = manualRunner();
-    // Items are chat * 100 + n: the key is the chat.
-    const gc = createGroupCommit({
-      concurrency: 2,
-      maxBatch: 10,
-      run,
-      keyOf: (n: number) => String(Math.floor(n / 100)),
-    });
+    const gc = byChat(run);
     const results = [101, 102, 201, 103, 202, 301].map((n) => gc.submit(n));
     // 101 runs at once; 102 waits on chat 1 though a slot is free; 201 takes the second slot.
     expect(batches.map((b) => b.items)).toEqual([[101], [201]]);
@@ -87,12 +85,7 @@ describe('group commit', () => {
 
   it('[keyed] a call whose key is free runs at once beside a busy key, and a failed batch frees its keys', async () => {
     const { batches, run } = manualRunner();
-    const gc = createGroupCommit({
-      concurrency: 2,
-      maxBatch: 10,
-      run,
-      keyOf: (n: number) => String(Math.floor(n / 100)),
-    });
+    const gc = byChat(run);
     const a = gc.submit(101).catch((err: Error) => err.message);
     const b = gc.submit(102);
     const c = gc.submit(201);

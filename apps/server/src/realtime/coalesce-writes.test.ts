@@ -1,6 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import { waitFor } from '../../test/wait.js';
 import { coalesceWrites } from './coalesce-writes.js';
 
 /** A real `ws` server and client on loopback; answers the server's side of the connection. */
@@ -38,10 +39,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-const until = async (done: () => boolean) => {
-  while (!done()) await new Promise((r) => setTimeout(r, 5));
-};
-
 describe('coalesceWrites', () => {
   it('[coalesce] frames sent to one socket in one turn leave in one write, in order', async () => {
     const { ws, received, writes } = await pair();
@@ -49,7 +46,7 @@ describe('coalesceWrites', () => {
       coalesceWrites(ws);
       ws.send(`frame ${n}`);
     }
-    await until(() => received.length === 5);
+    await waitFor('5 frames', () => received.length === 5);
     expect(received).toEqual(['frame 1', 'frame 2', 'frame 3', 'frame 4', 'frame 5']);
     expect(writes.count).toBe(1);
   });
@@ -57,7 +54,7 @@ describe('coalesceWrites', () => {
   it('[coalesce] without it, ws writes each frame on its own (what the test above would see)', async () => {
     const { ws, received, writes } = await pair();
     for (const n of [1, 2, 3]) ws.send(`frame ${n}`);
-    await until(() => received.length === 3);
+    await waitFor('3 frames', () => received.length === 3);
     expect(writes.count).toBe(3);
   });
 
@@ -68,7 +65,7 @@ describe('coalesceWrites', () => {
     expect(socket.writableCorked).toBe(1);
     await new Promise((r) => setImmediate(r));
     expect(socket.writableCorked).toBe(0);
-    await until(() => received.length === 1);
+    await waitFor('the frame', () => received.length === 1);
     // A socket closed within the turn is not written to, and nothing throws.
     coalesceWrites(ws);
     ws.send('late');
