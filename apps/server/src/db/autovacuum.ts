@@ -98,7 +98,8 @@ const MAINTENANCE_LOCK_KEY = 7_204_312;
  * One round on Postgres, on the tables autovacuum skips. While autovacuum runs there are none,
  * and a round is one query on the pool. When something is due, the round takes a connection of
  * its own: a session lock makes instances take turns (`undefined`: another instance holds it),
- * and a VACUUM of a large table runs longer than the pool's statement timeout allows.
+ * and a VACUUM of a large table runs longer than the pool's statement timeout allows. Under the
+ * lock it reads what is due again, since the instance before it may have just done it.
  */
 export async function maintainWhereAutovacuumIsOff(
   pool: Pick<Db, 'execute'>,

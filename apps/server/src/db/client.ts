@@ -78,7 +78,7 @@ async function openPostgres(
   });
   const db = drizzlePostgres(config.prepare ? preparing(client) : client, { schema, casing: 'snake_case' });
   // Without autovacuum a send keeps the plans made for a new, empty database and reads its whole
-  // chat each time (docs/BENCHMARKS.md › Issue #16, 2026-12-02): the server stands in for it.
+  // chat each time (docs/BENCHMARKS.md › Issue #16, 2026-12-01, third session): the server stands in for it.
   const everyMs = config.autovacuumMs ?? AUTOVACUUM_EVERY_MS;
   const stopAutovacuum =
     everyMs > 0
