@@ -6,6 +6,7 @@ import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
+import { waitFor } from '../../test/wait.js';
 import { WsClient } from '../../test/ws-client.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -97,6 +98,38 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
     expect(rejections).toEqual([]);
     expect(logs.filter((l) => l.level >= 50)).toEqual([]);
     expect(await hubEntries()).toMatchObject({ connections: 0, chats: 0, users: 0, sessions: 0 });
+  });
+
+  it('[lifecycle] a subscribe still queued when its socket closes leaves no subscription behind', async () => {
+    const framesIn = async (type: string) => {
+      const body = (await t.app.inject({ url: '/metrics' })).body;
+      const m = body.match(new RegExp(`chatsockets_ws_frames_in_total\\{type="${type}"\\} (\\d+)`));
+      return Number(m?.[1] ?? 0);
+    };
+    const pingsBefore = await framesIn('ping');
+    const c = await WsClient.connect(url, { token: bob.token });
+    // The database is held, so the subscribes are still waiting their turn when the socket closes.
+    let release = () => {};
+    let held = () => {};
+    const holding = new Promise<void>((r) => {
+      held = r;
+    });
+    const gate = t.database.db.transaction(async (tx) => {
+      if (driver === 'postgres') await tx.execute(sql`lock table chats in access exclusive mode`);
+      held();
+      await new Promise<void>((r) => {
+        release = r;
+      });
+    });
+    await holding;
+    for (let i = 0; i < 3; i++) c.sendRaw(JSON.stringify({ type: 'subscribe', chatId, id: i + 1 }));
+    c.sendRaw(JSON.stringify({ type: 'ping' })); // the sentinel: handled after every subscribe
+    await c.close();
+    await waitFor('the server to drop the socket', async () => (await hubEntries()).connections === 0);
+    release();
+    await gate;
+    await waitFor('the queued frames to be handled', async () => (await framesIn('ping')) > pingsBefore);
+    expect(await hubEntries()).toMatchObject({ connections: 0, chats: 0 });
   });
 
   it('[lifecycle] 5 000 connect/close cycles leave no listeners, timers or hub entries behind', async () => {

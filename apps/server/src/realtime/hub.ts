@@ -344,6 +344,9 @@ export function createHub(deps: HubDeps) {
 
     /** Step 1 of subscribe: live events start buffering BEFORE the catch-up is read. */
     beginSubscription(conn: Connection, chatId: string) {
+      // A frame still queued when its socket closed runs after `remove`: registered now, the
+      // subscription would hold the dead socket in the route, and the bus's follow, for good.
+      if (!connections.has(conn)) return;
       conn.subscriptions.set(chatId, { syncing: true, buffered: [], sentRev: 0, sentSeq: 0 });
       let r = chats.get(chatId);
       if (!r) {
