@@ -44,6 +44,8 @@ export class Connection {
   private killTimer: NodeJS.Timeout | undefined;
   /** Frames are handled one at a time, in arrival order (so one socket's sends keep their order). */
   private queue: Promise<void> = Promise.resolve();
+  /** Frames received and not yet handled. */
+  private inbound = 0;
   private pendingAfterReply: Array<() => void> = [];
 
   constructor(
@@ -51,6 +53,14 @@ export class Connection {
     readonly actor: Actor,
     private readonly sendBufferMax: number,
     private readonly events: ConnectionEvents,
+    /**
+     * Frames allowed to wait their turn. `ws` reads and parses whatever arrives, and a frame's
+     * budget is taken only when its turn comes, so behind one slow frame (a stalled database)
+     * a client could queue frames without end, each held in memory. Past this many the socket
+     * is not read until the queue shrinks: the client meets TCP backpressure instead (its pongs
+     * wait too, so a queue stuck for two heartbeats ends the socket like any silent one).
+     */
+    private readonly inboundMax = Number.POSITIVE_INFINITY,
   ) {}
 
   get isOpen(): boolean {
@@ -63,7 +73,12 @@ export class Connection {
 
   /** Runs `task` after every frame received before it; returns when it is done. */
   enqueue(task: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(task, task);
+    if (++this.inbound >= this.inboundMax && !this.socket.isPaused) this.socket.pause();
+    const run = () =>
+      task().finally(() => {
+        if (--this.inbound < this.inboundMax && this.socket.isPaused) this.socket.resume();
+      });
+    this.queue = this.queue.then(run, run);
     return this.queue;
   }
 

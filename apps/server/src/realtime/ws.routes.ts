@@ -156,6 +156,11 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     slots.set(raw, release);
   }
 
+  // Frames a socket may have waiting: twice what a full budget admits at once in the cheapest
+  // frame (a resubscribe to every chat), so a client within its budget is never held back.
+  const inboundMax =
+    (2 * opts.limits.framesBurst * FRAME_COST_SCALE) / Math.min(...Object.values(FRAME_COST));
+
   // Shared by every connection: a socket's closures must not keep its upgrade request alive.
   const connectionEvents = {
     sent(bytes: number) {
@@ -187,7 +192,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   }
 
   function attach(socket: WebSocket, actor: Actor, releaseSlot?: () => void) {
-    const conn = new Connection(socket, actor, opts.limits.sendBufferMax, connectionEvents);
+    const conn = new Connection(socket, actor, opts.limits.sendBufferMax, connectionEvents, inboundMax);
     const budget = frameBudget();
     touchedAt.set(conn, opts.auth.now().getTime()); // the upgrade authenticated (and touched) it
     metrics.connections.inc();
