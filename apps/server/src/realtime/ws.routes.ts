@@ -157,9 +157,12 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   }
 
   // Frames a socket may have waiting: twice what a full budget admits at once in the cheapest
-  // frame (a resubscribe to every chat), so a client within its budget is never held back.
-  const inboundMax =
-    (2 * opts.limits.framesBurst * FRAME_COST_SCALE) / Math.min(...Object.values(FRAME_COST));
+  // frame (a resubscribe to every chat), so a client within its budget is never held back; at
+  // least a few, so that a budget of zero (every frame refused) still reads frames in batches.
+  const inboundMax = Math.max(
+    64,
+    (2 * opts.limits.framesBurst * FRAME_COST_SCALE) / Math.min(...Object.values(FRAME_COST)),
+  );
 
   // Shared by every connection: a socket's closures must not keep its upgrade request alive.
   const connectionEvents = {
