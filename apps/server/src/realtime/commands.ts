@@ -5,6 +5,7 @@ import { withDeadline } from '../deadline.js';
 import type { MessagesService } from '../messages/messages.service.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { ReactionsService } from '../reactions/reactions.service.js';
+import { withinBudget } from './catch-up-budget.js';
 import type { Connection } from './connection.js';
 import type { Hub } from './hub.js';
 
@@ -57,7 +58,9 @@ export function createCommands(deps: {
           const online = onlineIds.size ? await chats.usersByIds([...onlineIds]) : [];
           return { at, caughtUp, online };
         };
-        const { at, caughtUp, online } = await withDeadline(read(), deadlineMs);
+        const { at, caughtUp: whole, online } = await withDeadline(read(), deadlineMs);
+        // Half the send buffer: the reply must fit beside live events already buffered.
+        const caughtUp = withinBudget(whole, conn.sendBufferMax / 2);
         const typing = hub.typingIn(chatId);
         const lastSeq = Math.max(at.lastSeq, caughtUp.missed.at(-1)?.seq ?? 0);
         // The reply must leave before the buffered events.

@@ -51,7 +51,7 @@ export class Connection {
   constructor(
     readonly socket: WebSocket,
     readonly actor: Actor,
-    private readonly sendBufferMax: number,
+    readonly sendBufferMax: number,
     private readonly events: ConnectionEvents,
     /**
      * Frames allowed to wait their turn. `ws` reads and parses whatever arrives, and a frame's
