@@ -110,6 +110,25 @@ describe.each(drivers())('messages on %s', (driver) => {
     expect((await send(bob, 'bob too', clientId)).statusCode).toBe(201);
   });
 
+  it('[clientId] a retry of a stored reply answers it, though the original was deleted since or the retry names another', async () => {
+    const original = (await send(bob, 'question')).json().message as Message;
+    const clientId = randomUUID();
+    const post = (replyToId: string) =>
+      http.post(alice, `/api/chats/${chatId}/messages`, { clientId, body: 'answer', replyToId });
+    const first = await post(original.id);
+    expect(first.statusCode).toBe(201);
+    // The ack was lost; meanwhile the original is deleted. The retry is the same message.
+    expect((await http.del(bob, `/api/chats/${chatId}/messages/${original.id}`)).statusCode).toBe(204);
+    const stored = (await http.get(alice, `/api/chats/${chatId}/messages`)).json().messages as Message[];
+    const answer = stored.find((m) => m.id === first.json().message.id);
+    for (const replyToId of [original.id, randomUUID(), 'not-an-id']) {
+      const retry = await post(replyToId);
+      expect(retry.statusCode).toBe(200);
+      expect(retry.json().message).toEqual(answer);
+    }
+    expect(await seqsInDb()).toEqual([1, 2]);
+  });
+
   it('[body] 1–4000 characters after trimming, stored verbatim; plain text', async () => {
     const padded = `  ${'x'.repeat(4000)}  `;
     const ok = await send(alice, padded);

@@ -125,8 +125,26 @@ export function createMessagesService(deps: {
           { path: 'body', message: 'must not be empty' },
         ]);
       }
-      const replyTo =
-        input.replyToId === undefined ? null : await checkReplyTarget(actor, chatId, input.replyToId);
+      /**
+       * A check that refuses the send may be refusing a retry of one stored before the check
+       * stopped holding (its ack was lost): that is answered with the stored message, as any
+       * repeat is (PROTOCOL.md › Idempotent repeat), never to a caller who may no longer post.
+       */
+      const repeatOr = async (err: unknown) => {
+        await authorize(chats, chatId, actor.user.id, 'post');
+        const first = await messages.findByClientId(chatId, actor.user.id, input.clientId);
+        if (!first) throw err;
+        return { message: await whole(first), created: false };
+      };
+      let replyTo: Awaited<ReturnType<typeof checkReplyTarget>> | null = null;
+      if (input.replyToId !== undefined) {
+        try {
+          replyTo = await checkReplyTarget(actor, chatId, input.replyToId);
+        } catch (err) {
+          // The original deleted since (409), or another replyToId on the retry (404).
+          return repeatOr(err);
+        }
+      }
       // A body with mentions is checked first (a plain one costs no extra query). A repeat of a
       // send that was stored is answered with it, even if its mentions no longer hold.
       if (mentionsOf(body).length > 0) {
@@ -134,9 +152,7 @@ export function createMessagesService(deps: {
         try {
           await checkMentions(access, body);
         } catch (err) {
-          const first = await messages.findByClientId(chatId, actor.user.id, input.clientId);
-          if (!first) throw err;
-          return { message: await whole(first), created: false };
+          return repeatOr(err);
         }
       }
       if (attachmentIds.length > 0) {
