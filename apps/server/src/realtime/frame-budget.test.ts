@@ -26,4 +26,16 @@ describe('[frame-budget] token bucket', () => {
     now += 500;
     expect(budget.take(5)).toBe(0);
   });
+
+  it('[frame-budget] a wall clock set back (NTP, an operator) refills nothing, and locks nobody out', () => {
+    let now = 1_000_000;
+    const budget = new FrameBudget(600, 200, () => now);
+    expect(budget.take(10)).toBe(0);
+    now -= 3_600_000; // an hour back: the socket's budget is what it was, not an hour in debt
+    expect(budget.take(10)).toBe(0);
+    for (let i = 0; i < 58; i++) expect(budget.take(10)).toBe(0);
+    expect(budget.take(10)).toBe(50);
+    now += 50; // and it refills from the new reading on
+    expect(budget.take(10)).toBe(0);
+  });
 });

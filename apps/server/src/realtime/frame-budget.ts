@@ -23,7 +23,9 @@ export class FrameBudget {
   /** Takes `cost` points and returns 0, or takes nothing and returns the ms until it could. */
   take(cost: number): number {
     const t = this.now();
-    this.points = Math.min(this.capacity, this.points + (t - this.at) * this.perMs);
+    // The clock is the app's wall clock: one set back must not put every socket in debt for as
+    // long as it went back (an hour back refused an hour of frames). Time only ever adds points.
+    this.points = Math.min(this.capacity, this.points + Math.max(0, t - this.at) * this.perMs);
     this.at = t;
     if (this.points >= cost) {
       this.points -= cost;
