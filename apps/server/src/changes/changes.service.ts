@@ -52,9 +52,13 @@ export function createChangesService(deps: { changes: ChangesRepo; chats: ChatsR
     return { changes: page.changes.map((c) => toChange(c, full)), hasMore: page.hasMore };
   }
 
-  /** Internal (no access check): what the hub forwards to fill a hole or resync. */
+  /**
+   * Internal (no access check): what the hub forwards to fill a hole or resync; `undefined` when
+   * the chat is gone (deleted while the bus lost its `chat.deleted`).
+   */
   async function after(chatId: string, afterRev: number, limit?: number) {
-    return between(chatId, afterRev, (await position(chatId)).rev, limit);
+    const at = isId(chatId) ? await changes.position(chatId) : undefined;
+    return at && between(chatId, afterRev, at.rev, limit);
   }
 
   return {

@@ -9,8 +9,14 @@ export interface HubDeps {
   bus: Bus;
   presence: Presence;
   typing: TypingStore;
-  /** A chat's committed changes after `afterRev`, in rev order, a page at a time (gap fill and resync). */
-  changesAfter(chatId: string, afterRev: number): Promise<{ changes: ChatChange[]; hasMore: boolean }>;
+  /**
+   * A chat's committed changes after `afterRev`, in rev order, a page at a time (gap fill and
+   * resync); `undefined` when there is no such chat any more.
+   */
+  changesAfter(
+    chatId: string,
+    afterRev: number,
+  ): Promise<{ changes: ChatChange[]; hasMore: boolean } | undefined>;
   chatIdsOf(userId: string): Promise<string[]>;
   /** For presence changes reported by another instance's death (Presence.onExternalChange). */
   usersByIds(userIds: string[]): Promise<User[]>;
@@ -134,6 +140,11 @@ export function createHub(deps: HubDeps) {
     for (;;) {
       if (r.forwardedRev === undefined) return;
       const page = await deps.changesAfter(chatId, r.forwardedRev);
+      if (!page) {
+        // Deleted, and the bus lost `chat.deleted` (an outage): it is what a catch-up reads back.
+        forward(chatId, r, { type: 'chat.deleted', chatId });
+        return;
+      }
       for (const change of page.changes) {
         if (change.rev <= r.forwardedRev) continue;
         r.forwardedRev = change.rev;

@@ -161,4 +161,23 @@ describe.skipIf(!canRestart)(`scale-out: Redis dropped and restarted under load 
     for (let i = 0; i < 5; i++) await sender.send(`up${i}`);
     await expectContiguous([sender, late], 10);
   });
+  it('[outage] a chat deleted while Redis is down: once it is back, its subscribers on the other instance get chat.deleted and that instance stops carrying it', async () => {
+    const [owner, member] = await Promise.all([register(a.url), register(b.url)]);
+    const chatId = await groupChat(a.url, owner, [member]);
+    const w = await WsClient.connect(b.url, { token: member.token });
+    sockets.push(w);
+    await w.ok({ type: 'subscribe', chatId, afterRev: 0 });
+    await privateRedis!.shutdown();
+    for (const at of [a, b])
+      await waitFor('bus down', async () => (await health(at)).status === 503 || undefined);
+    expect((await api(a.url, 'DELETE', `/api/chats/${chatId}`, owner.token)).status).toBe(204);
+    await privateRedis!.start();
+    for (const at of [a, b])
+      await waitFor('bus up', async () => (await health(at)).status === 200 || undefined);
+    // B's resync reads the chat back and finds it gone: the deletion Redis lost, as an event.
+    await w.next((f) => f.type === 'chat.deleted' && f.chatId === chatId, 10_000, true);
+    // Subscribed no more: a new subscribe is a 404, and the socket is still open.
+    const again = await w.request({ type: 'subscribe', chatId });
+    expect(again.ok ? 'ok' : again.error.code).toBe('NOT_FOUND');
+  });
 });
