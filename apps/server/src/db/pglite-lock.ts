@@ -43,13 +43,72 @@ function isAlive(holder: Holder): boolean {
 }
 
 function readHolder(path: string): Holder | undefined {
+  const found = readLock(path);
+  return typeof found === 'object' ? found : undefined;
+}
+
+/** The holder a lock file names; `unreadable`: written by a process that died while writing it. */
+function readLock(path: string): Holder | 'absent' | 'unreadable' {
+  let text: string;
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<Holder>;
-    if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+    throw err;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<Holder>;
+    if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return 'unreadable';
     return parsed as Holder;
   } catch {
-    return undefined; // half-written by a process that died while writing it: stale
+    return 'unreadable';
   }
+}
+
+/** Creates `path` as a link to `tmp` (atomic: fails if the name exists); false when it exists. */
+function tryLink(tmp: string, path: string): boolean {
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return false;
+  }
+}
+
+/** Stale: its process is gone, or it is our own pid from a previous life in a container. */
+const isStale = (holder: Holder, me: Holder) =>
+  holder.host === me.host && (holder.pid === me.pid || !isAlive(holder));
+
+/** Blocks the thread for `ms` (start-up only: the lock is taken before anything else runs). */
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Removes a stale lock file, and only that one. Two processes that both read a stale lock must
+ * not both remove "it": the second removal would take the first one's fresh lock, and both would
+ * go on to hold the directory (seen with four processes started at once after a crash). So a
+ * removal happens only under a second lock file (`.break`, taken the same atomic way), after the
+ * lock is read again there: while a stale lock exists nobody can create another in its place,
+ * and only the breaker removes one. A breaker whose process died mid-way is cleared when found
+ * stale (not atomic itself, but that needs a crash inside these few statements first).
+ * Returns false when another process is breaking it now.
+ */
+function breakStale(path: string, tmp: string, me: Holder): boolean {
+  const breaker = `${path}.break`;
+  if (!tryLink(tmp, breaker)) {
+    const other = readHolder(breaker);
+    // (Ours only from a previous life: this process removes its own before it returns.)
+    if (other && isStale(other, me)) rmSync(breaker, { force: true });
+    return false;
+  }
+  try {
+    // Absent: nothing to remove (and another process may create it any moment).
+    const found = readLock(path);
+    if (found === 'unreadable' || (found !== 'absent' && isStale(found, me))) rmSync(path, { force: true });
+  } finally {
+    rmSync(breaker, { force: true });
+  }
+  return true;
 }
 
 /** Takes the directory for this process, or throws naming the process that has it. Returns the release. */
@@ -59,15 +118,12 @@ export function lockPgliteDir(dir: string): () => void {
   const tmp = `${path}.${process.pid}.${Date.now()}`;
   writeFileSync(tmp, JSON.stringify(me));
   try {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        linkSync(tmp, path);
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (tryLink(tmp, path)) {
         return () => {
           // Only our own lock: a directory taken over after a long stall is not ours to free.
           if (readHolder(path)?.pid === me.pid) rmSync(path, { force: true });
         };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const holder = readHolder(path);
       if (holder && holder.host !== me.host) {
@@ -76,14 +132,13 @@ export function lockPgliteDir(dir: string): () => void {
             'PGlite allows one process per directory. If that process is gone, delete the lock file.',
         );
       }
-      if (holder && holder.pid !== me.pid && isAlive(holder)) {
+      if (holder && !isStale(holder, me)) {
         throw new Error(
           `PGLITE_DIR ${dir} is in use by process ${holder.pid} (lock file ${path}); PGlite allows one ` +
             'process per directory: stop that process, or give this one another PGLITE_DIR or a DATABASE_URL.',
         );
       }
-      // Stale (its process is gone, or it is our own pid from a previous life in a container).
-      rmSync(path, { force: true });
+      if (!breakStale(path, tmp, me)) pause(10);
     }
     throw new Error(`PGLITE_DIR ${dir}: could not take the lock file ${path}`);
   } finally {
