@@ -58,11 +58,14 @@ function* causes(err: unknown): Generator<unknown> {
   }
 }
 
-/** The SQLSTATE of a Postgres error (postgres-js and PGlite both expose `code`), if any. */
+/**
+ * The SQLSTATE of a Postgres error (postgres-js and PGlite both expose `code`), if any. A socket
+ * error's `code` can look like one (`EPIPE`, `EBADF`): those carry the failed `syscall`.
+ */
 export function sqlState(err: unknown): string | undefined {
   for (const e of causes(err)) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    const { code, syscall } = e as { code?: unknown; syscall?: unknown };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && syscall === undefined) return code;
   }
   return undefined;
 }
