@@ -58,6 +58,12 @@ describe.skipIf(!drivers().includes('postgres'))('autovacuum on postgres', () =>
       // The round let go of it.
       const [again] = await other`select pg_try_advisory_lock(7204312) as mine`;
       expect(again?.mine).toBe(true);
+      // Behind a pooler in transaction mode (DB_PREPARE=false) no session lock is taken: one
+      // left on a pooled connection would stop every instance's rounds for good.
+      await database.db.execute(sql`insert into maintenance_probe select generate_series(1, 2000)`);
+      await database.db.execute(sql`select pg_stat_force_next_flush()`);
+      const unlocked = await maintainWhereAutovacuumIsOff(database.db, scratch.url, { sessionLocks: false });
+      expect(unlocked?.analyzed).toContain('maintenance_probe');
     } finally {
       await other.end({ timeout: 5 });
       await database.close();

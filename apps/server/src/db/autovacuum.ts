@@ -100,10 +100,16 @@ const MAINTENANCE_LOCK_KEY = 7_204_312;
  * its own: a session lock makes instances take turns (`undefined`: another instance holds it),
  * and a VACUUM of a large table runs longer than the pool's statement timeout allows. Under the
  * lock it reads what is due again, since the instance before it may have just done it.
+ *
+ * `sessionLocks: false` (`DB_PREPARE=false`, a pooler in transaction mode): the pooler keeps
+ * the lock on whichever server connection ran it, long after this client has gone, and no
+ * instance would get it again. Then every instance runs its rounds unlocked: two VACUUMs of one
+ * table queue on its lock, and the second finds little left to do.
  */
 export async function maintainWhereAutovacuumIsOff(
   pool: Pick<Db, 'execute'>,
   url: string,
+  { sessionLocks = true }: { sessionLocks?: boolean } = {},
 ): Promise<Maintained | undefined> {
   const opts: MaintainOptions = { flushOwn: false, onlyWithoutAutovacuum: true };
   if ((await dueTables(pool, opts)).length === 0) return { vacuumed: [], analyzed: [] };
@@ -115,10 +121,12 @@ export async function maintainWhereAutovacuumIsOff(
     connection: { application_name: 'chatsockets maintenance' },
   });
   try {
-    const [lock] = await own<
-      { mine: boolean }[]
-    >`select pg_try_advisory_lock(${MAINTENANCE_LOCK_KEY}) as mine`;
-    if (!lock?.mine) return undefined;
+    if (sessionLocks) {
+      const [lock] = await own<
+        { mine: boolean }[]
+      >`select pg_try_advisory_lock(${MAINTENANCE_LOCK_KEY}) as mine`;
+      if (!lock?.mine) return undefined;
+    }
     // The lock is the session's: it goes when this connection ends.
     return await vacuumAndAnalyzeWhereDue(drizzle(own) as unknown as Pick<Db, 'execute'>, opts);
   } finally {

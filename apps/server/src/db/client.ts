@@ -84,7 +84,9 @@ async function openPostgres(
     everyMs > 0
       ? startAutovacuum(
           async () => {
-            const done = await maintainWhereAutovacuumIsOff(db as unknown as Db, config.url);
+            const done = await maintainWhereAutovacuumIsOff(db as unknown as Db, config.url, {
+              sessionLocks: config.prepare,
+            });
             if (done && (done.analyzed.length || done.vacuumed.length)) {
               opts.log?.info?.(done, 'maintained the tables that autovacuum skips');
             }
