@@ -158,6 +158,15 @@ describe.each(drivers())('invite links on %s', (driver) => {
     expect(listed.invites.map((i) => i.id).sort()).toEqual([expiring.id, once.id].sort());
   });
 
+  it('[invite] a token no link could have (NUL, spaces, non-ASCII) names nothing: 404 for preview and join, never a 500', async () => {
+    for (const token of ['%00', `${'x'.repeat(20)}%00${'x'.repeat(22)}`, 'a%20b', '%D0%B6']) {
+      for (const res of [await http.get(carol, `/api/invites/${token}`), await join(carol, token)]) {
+        expect(res.statusCode, `${token}: ${res.body}`).toBe(404);
+        expect(res.json().error.code).toBe('NOT_FOUND');
+      }
+    }
+  });
+
   it('[invite race] 12 people join at once through a link with 5 uses: exactly 5 get in', async () => {
     const chat = await group();
     const link = await invite(chat.id, { maxUses: 5 });

@@ -9,6 +9,9 @@ import { gone, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import type { InviteRow, InvitesRepo } from './invites.repo.js';
 
+/** What `randomBytes(n).toString('base64url')` can produce. */
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+
 const toInvite = (
   row: InviteRow,
   creator: { id: string; username: string; displayName: string | null },
@@ -62,6 +65,9 @@ export function createInvitesService(deps: {
   }
 
   async function byToken(token: string) {
+    // Tokens are base64url (see create). Anything else names no link, and must not reach the
+    // query: Postgres text cannot hold a NUL, which would be a 500 instead of this 404.
+    if (!TOKEN.test(token)) throw notFound('Invite link');
     const found = await invites.findByToken(token);
     if (!found) throw notFound('Invite link');
     return found;
