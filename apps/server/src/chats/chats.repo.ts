@@ -2,7 +2,7 @@ import { LIMITS, MENTION_ALL } from '@chatsockets/protocol';
 import { and, asc, desc, eq, ilike, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { anyOf } from '../db/any-of.js';
-import { takeRev, withChatRev } from '../db/chat-rev.js';
+import { type Tx, takeRev, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import {
   chatDeparturesTable,
@@ -16,6 +16,27 @@ import { type FullMessage, hydrate } from '../messages/hydrate.js';
 export type ChatRow = typeof chatsTable.$inferSelect;
 export type MemberRow = typeof chatMembersTable.$inferSelect;
 export type Role = MemberRow['role'];
+
+/** Who acts and on whom, read under the chat's row lock in the change's own transaction. */
+export interface Standing {
+  actor: MemberRow | undefined;
+  target: MemberRow | undefined;
+}
+/**
+ * Decides again, on the standing under the lock, whether a member action may go ahead: it
+ * throws (403/404) to refuse, and the transaction then changes nothing. The check before the
+ * lock reads what may be stale by the time the lock is ours (the owner left meanwhile, the
+ * target became owner), and a change must never be made on a decision the lock did not cover.
+ */
+export type Recheck = (now: Standing) => void;
+
+async function standingOf(tx: Tx, chatId: string, actorId: string, userId: string): Promise<Standing> {
+  const rows = await tx
+    .select()
+    .from(chatMembersTable)
+    .where(and(eq(chatMembersTable.chatId, chatId), anyOf(chatMembersTable.userId, [actorId, userId])));
+  return { actor: rows.find((r) => r.userId === actorId), target: rows.find((r) => r.userId === userId) };
+}
 
 const me = alias(chatMembersTable, 'me');
 const lastMessage = alias(messagesTable, 'last_message');
@@ -251,8 +272,9 @@ export function createChatsRepo(db: Db) {
      * when the owner leaves, the longest-standing admin (else member) becomes owner at the rev
      * after it, so a group chat is never left unmanageable. `undefined` if they were no member.
      */
-    removeMember(chatId: string, userId: string) {
+    removeMember(chatId: string, userId: string, actorId: string, recheck: Recheck) {
       return withChatRev(db, chatId, async (tx, rev) => {
+        recheck(await standingOf(tx, chatId, actorId, userId));
         const [removed] = await tx
           .delete(chatMembersTable)
           .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
@@ -290,9 +312,13 @@ export function createChatsRepo(db: Db) {
       });
     },
 
-    /** The member at the chat's next rev; `undefined` if not a member or the role is unchanged (no rev burned). */
-    setRole(chatId: string, userId: string, role: Role) {
+    /**
+     * The member at the chat's next rev; `undefined` if the role is unchanged (no rev burned).
+     * `recheck` refuses (throws) on the standing under the lock.
+     */
+    setRole(chatId: string, userId: string, role: Role, actorId: string, recheck: Recheck) {
       return withChatRev(db, chatId, async (tx, rev) => {
+        recheck(await standingOf(tx, chatId, actorId, userId));
         const [row] = await tx
           .update(chatMembersTable)
           .set({ role, rev })

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Chat, ChatDetailResponseSchema, ChatListResponseSchema } from '@chatsockets/protocol';
+import {
+  ChangesResponseSchema,
+  type Chat,
+  ChatDetailResponseSchema,
+  ChatListResponseSchema,
+  MemberResponseSchema,
+} from '@chatsockets/protocol';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
@@ -200,6 +206,55 @@ describe.each(drivers())('chats on %s', (driver) => {
     expect((await http.del(bob, `/api/chats/${chat.id}/messages/${m.id}`)).statusCode).toBe(204);
     await http.patch(alice, `/api/chats/${chat.id}/members/${bob.user.id}`, { role: 'member' });
     expect((await http.del(bob, `/api/chats/${chat.id}/members/${carol.user.id}`)).statusCode).toBe(403);
+  });
+
+  it('[roles race] decided under the chat lock: a repeated role change answers 200 each time; an owner who leaves meanwhile changes no role and removes no one after leaving', async () => {
+    const chat = await create(alice, { title: 'Team', members: ['bob', 'mallory'] });
+    const member = `/api/chats/${chat.id}/members`;
+    const repeats = await Promise.all(
+      Array.from({ length: 8 }, () => http.patch(alice, `${member}/${bob.user.id}`, { role: 'admin' })),
+    );
+    for (const res of repeats) {
+      expect(res.statusCode, res.body).toBe(200);
+      expect(MemberResponseSchema.parse(res.json()).member.role).toBe('admin');
+    }
+    // One change, one rev.
+    const before = ChatDetailResponseSchema.parse((await http.get(alice, `/api/chats/${chat.id}`)).json());
+    expect(before.chat.rev).toBe(chat.rev + 1);
+
+    // Alice leaves (bob, the admin, inherits) while her demotion of bob and removal of mallory,
+    // checked while she may still be the owner, are on their way; each order of arrival once.
+    for (const order of [
+      ['leave', 'demote', 'remove'],
+      ['demote', 'leave', 'remove'],
+      ['remove', 'demote', 'leave'],
+    ] as const) {
+      const team = await create(alice, { title: 'Team', members: ['bob', 'mallory'] });
+      const members = `/api/chats/${team.id}/members`;
+      await http.patch(alice, `${members}/${bob.user.id}`, { role: 'admin' });
+      const requests = {
+        leave: () => http.del(alice, `${members}/${alice.user.id}`),
+        demote: () => http.patch(alice, `${members}/${bob.user.id}`, { role: 'member' }),
+        remove: () => http.del(alice, `${members}/${mallory.user.id}`),
+      };
+      const answers = await Promise.all(order.map((what) => requests[what]()));
+      const [left, demoted, removed] = (['leave', 'demote', 'remove'] as const).map(
+        (what) => answers[order.indexOf(what)]!,
+      );
+      expect(left!.statusCode).toBe(204);
+      expect([200, 403], demoted!.body).toContain(demoted!.statusCode);
+      const log = ChangesResponseSchema.parse((await http.get(bob, `/api/chats/${team.id}/changes`)).json());
+      const leftAt = (id: string) => log.changes.find((c) => c.type === 'left' && c.user.id === id)?.rev;
+      // A removal went through before she left, or was refused.
+      if (removed!.statusCode === 204) expect(leftAt(mallory.user.id)).toBeLessThan(leftAt(alice.user.id)!);
+      else expect([removed!.statusCode, leftAt(mallory.user.id)], removed!.body).toEqual([403, undefined]);
+      // The chat always keeps exactly one owner: her heir is never demoted by her.
+      const after = ChatDetailResponseSchema.parse((await http.get(bob, `/api/chats/${team.id}`)).json());
+      expect(
+        after.members.filter((m) => m.role === 'owner'),
+        order.join(' '),
+      ).toHaveLength(1);
+    }
   });
 
   it('[unread] counts across several users and chats after sends, reads and deletes', async () => {

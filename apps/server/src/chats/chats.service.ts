@@ -197,13 +197,21 @@ export function createChatsService(deps: {
       role: 'admin' | 'member',
     ): Promise<Member> {
       const { access, target } = await loadMemberAction(actor, chatId, userId);
-      assertAllowed(rules.changeRole(access, target.member), 'Only the owner may change roles');
-      const updated = await chats.setRole(chatId, userId, role);
-      if (!updated) {
-        // The same role again changes nothing and burns no rev; otherwise they left meanwhile.
-        if (target.member.role === role) return toMember(target.member, target.user);
-        throw notFound('Member');
-      }
+      const denied = 'Only the owner may change roles';
+      assertAllowed(rules.changeRole(access, target.member), denied);
+      // Decided again under the chat's lock: the owner may have left (their heir must not be
+      // demoted by a request checked before), and a repeat racing the first sees its result.
+      let now = target.member;
+      const updated = await chats.setRole(chatId, userId, role, actor.user.id, (standing) => {
+        if (!standing.target) throw notFound('Member');
+        assertAllowed(
+          rules.changeRole({ chat: access.chat, member: standing.actor }, standing.target),
+          denied,
+        );
+        now = standing.target;
+      });
+      // The same role again changes nothing and burns no rev.
+      if (!updated) return toMember(now, target.user);
       const member = toMember(updated, target.user);
       announce(chatId, userId, { type: 'member.updated', chatId, member, rev: updated.rev });
       return member;
@@ -212,11 +220,15 @@ export function createChatsService(deps: {
     /** Leave (self) or remove (owner/admin). The removed user's events stop right after member.left. */
     async removeMember(actor: Actor, chatId: string, userId: string): Promise<void> {
       const { access, target } = await loadMemberAction(actor, chatId, userId);
-      assertAllowed(
-        rules.removeMember(access, target.member, actor.user.id),
-        'Not allowed to remove this member',
-      );
-      const result = await chats.removeMember(chatId, userId);
+      const denied = 'Not allowed to remove this member';
+      assertAllowed(rules.removeMember(access, target.member, actor.user.id), denied);
+      // Decided again under the chat's lock: someone who left (or lost their role) meanwhile
+      // removes no one.
+      const result = await chats.removeMember(chatId, userId, actor.user.id, (standing) => {
+        if (!standing.target) return; // gone meanwhile: nothing to remove
+        const now = { chat: access.chat, member: standing.actor };
+        assertAllowed(rules.removeMember(now, standing.target, actor.user.id), denied);
+      });
       if (!result) return;
       announceMember('member.left', chatId, toUser(target.user), result.rev);
       if (result.heir) {
