@@ -1,5 +1,6 @@
 import type { Capability } from '@chatsockets/protocol';
 import { type SQL, sql } from 'drizzle-orm';
+import type { Recheck } from '../db/chat-rev.js';
 import { isId } from '../db/ids.js';
 import { forbidden, notFound } from '../errors.js';
 import type { ChatRow, ChatsRepo, MemberRow } from './chats.repo.js';
@@ -100,6 +101,22 @@ export async function loadAccess(chats: ChatsRepo, chatId: string, userId: strin
 
 export function assertAllowed(allowed: boolean, message: string): asserts allowed {
   if (!allowed) throw forbidden(message);
+}
+
+/**
+ * `rule`, already checked on `access`, decided again for the actor under the chat's row lock
+ * (the `recheck` of a change's transaction): by then the actor may have left or lost a role.
+ */
+export function underLock(
+  actor: { user: { id: string } },
+  access: ChatAccess,
+  rule: (a: ChatAccess) => boolean,
+  denied: string,
+): Recheck {
+  return {
+    actorId: actor.user.id,
+    allowed: (now) => assertAllowed(rule({ chat: access.chat, member: now.actor }), denied),
+  };
 }
 
 /** Loads access and checks a chat-level action in one call: the common case. */

@@ -2,7 +2,7 @@ import { LIMITS, MENTION_ALL } from '@chatsockets/protocol';
 import { and, asc, desc, eq, ilike, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { anyOf } from '../db/any-of.js';
-import { type Tx, takeRev, withChatRev } from '../db/chat-rev.js';
+import { decideAgain, type Recheck, takeRev, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import {
   chatDeparturesTable,
@@ -16,27 +16,6 @@ import { type FullMessage, hydrate } from '../messages/hydrate.js';
 export type ChatRow = typeof chatsTable.$inferSelect;
 export type MemberRow = typeof chatMembersTable.$inferSelect;
 export type Role = MemberRow['role'];
-
-/** Who acts and on whom, read under the chat's row lock in the change's own transaction. */
-export interface Standing {
-  actor: MemberRow | undefined;
-  target: MemberRow | undefined;
-}
-/**
- * Decides again, on the standing under the lock, whether a member action may go ahead: it
- * throws (403/404) to refuse, and the transaction then changes nothing. The check before the
- * lock reads what may be stale by the time the lock is ours (the owner left meanwhile, the
- * target became owner), and a change must never be made on a decision the lock did not cover.
- */
-export type Recheck = (now: Standing) => void;
-
-async function standingOf(tx: Tx, chatId: string, actorId: string, userId: string): Promise<Standing> {
-  const rows = await tx
-    .select()
-    .from(chatMembersTable)
-    .where(and(eq(chatMembersTable.chatId, chatId), anyOf(chatMembersTable.userId, [actorId, userId])));
-  return { actor: rows.find((r) => r.userId === actorId), target: rows.find((r) => r.userId === userId) };
-}
 
 const me = alias(chatMembersTable, 'me');
 const lastMessage = alias(messagesTable, 'last_message');
@@ -272,89 +251,106 @@ export function createChatsRepo(db: Db) {
      * when the owner leaves, the longest-standing admin (else member) becomes owner at the rev
      * after it, so a group chat is never left unmanageable. `undefined` if they were no member.
      */
-    removeMember(chatId: string, userId: string, actorId: string, recheck: Recheck) {
-      return withChatRev(db, chatId, async (tx, rev) => {
-        recheck(await standingOf(tx, chatId, actorId, userId));
-        const [removed] = await tx
-          .delete(chatMembersTable)
-          .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
-          .returning();
-        if (!removed) return undefined;
-        await tx
-          .insert(chatDeparturesTable)
-          .values({ chatId, userId, rev })
-          .onConflictDoUpdate({
-            target: [chatDeparturesTable.chatId, chatDeparturesTable.userId],
-            set: { rev, leftAt: sql`now()` },
-          });
-        let heir: MemberRow | undefined;
-        if (removed.role === 'owner') {
-          const [next] = await tx
-            .select({ userId: chatMembersTable.userId })
-            .from(chatMembersTable)
-            .where(eq(chatMembersTable.chatId, chatId))
-            .orderBy(
-              sql`case ${chatMembersTable.role} when 'admin' then 0 else 1 end`,
-              asc(chatMembersTable.joinedAt),
-            )
-            .limit(1);
-          if (next) {
-            // The promotion is a role change like any other: its own rev, its own event.
-            const heirRev = (await takeRev(tx, chatId))!;
-            [heir] = await tx
-              .update(chatMembersTable)
-              .set({ role: 'owner', rev: heirRev })
-              .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, next.userId)))
-              .returning();
+    removeMember(chatId: string, userId: string, recheck: Recheck) {
+      return withChatRev(
+        db,
+        chatId,
+        async (tx, rev) => {
+          const [removed] = await tx
+            .delete(chatMembersTable)
+            .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
+            .returning();
+          if (!removed) return undefined;
+          await tx
+            .insert(chatDeparturesTable)
+            .values({ chatId, userId, rev })
+            .onConflictDoUpdate({
+              target: [chatDeparturesTable.chatId, chatDeparturesTable.userId],
+              set: { rev, leftAt: sql`now()` },
+            });
+          let heir: MemberRow | undefined;
+          if (removed.role === 'owner') {
+            const [next] = await tx
+              .select({ userId: chatMembersTable.userId })
+              .from(chatMembersTable)
+              .where(eq(chatMembersTable.chatId, chatId))
+              .orderBy(
+                sql`case ${chatMembersTable.role} when 'admin' then 0 else 1 end`,
+                asc(chatMembersTable.joinedAt),
+              )
+              .limit(1);
+            if (next) {
+              // The promotion is a role change like any other: its own rev, its own event.
+              const heirRev = (await takeRev(tx, chatId))!;
+              [heir] = await tx
+                .update(chatMembersTable)
+                .set({ role: 'owner', rev: heirRev })
+                .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, next.userId)))
+                .returning();
+            }
           }
-        }
-        return { removed, rev, heir };
-      });
+          return { removed, rev, heir };
+        },
+        recheck,
+      );
     },
 
     /**
      * The member at the chat's next rev; `undefined` if the role is unchanged (no rev burned).
      * `recheck` refuses (throws) on the standing under the lock.
      */
-    setRole(chatId: string, userId: string, role: Role, actorId: string, recheck: Recheck) {
-      return withChatRev(db, chatId, async (tx, rev) => {
-        recheck(await standingOf(tx, chatId, actorId, userId));
-        const [row] = await tx
-          .update(chatMembersTable)
-          .set({ role, rev })
-          .where(
-            and(
-              eq(chatMembersTable.chatId, chatId),
-              eq(chatMembersTable.userId, userId),
-              ne(chatMembersTable.role, role),
-            ),
-          )
-          .returning();
-        return row;
-      });
+    setRole(chatId: string, userId: string, role: Role, recheck: Recheck) {
+      return withChatRev(
+        db,
+        chatId,
+        async (tx, rev) => {
+          const [row] = await tx
+            .update(chatMembersTable)
+            .set({ role, rev })
+            .where(
+              and(
+                eq(chatMembersTable.chatId, chatId),
+                eq(chatMembersTable.userId, userId),
+                ne(chatMembersTable.role, role),
+              ),
+            )
+            .returning();
+          return row;
+        },
+        recheck,
+      );
     },
 
     /**
      * New title and/or description at the chat's next rev (`info_rev` records it for the change
      * log). `undefined` when nothing differs (no rev burned) or there is no such chat.
      */
-    updateInfo(chatId: string, patch: { title?: string; description?: string }) {
-      return withChatRev(db, chatId, async (tx, rev) => {
-        const differs: SQL[] = [];
-        if (patch.title !== undefined) differs.push(sql`${chatsTable.title} is distinct from ${patch.title}`);
-        if (patch.description !== undefined)
-          differs.push(sql`${chatsTable.description} is distinct from ${patch.description}`);
-        const [row] = await tx
-          .update(chatsTable)
-          .set({ ...patch, infoRev: rev })
-          .where(and(eq(chatsTable.id, chatId), or(...differs)))
-          .returning();
-        return row;
-      });
+    updateInfo(chatId: string, patch: { title?: string; description?: string }, recheck: Recheck) {
+      return withChatRev(
+        db,
+        chatId,
+        async (tx, rev) => {
+          const differs: SQL[] = [];
+          if (patch.title !== undefined)
+            differs.push(sql`${chatsTable.title} is distinct from ${patch.title}`);
+          if (patch.description !== undefined)
+            differs.push(sql`${chatsTable.description} is distinct from ${patch.description}`);
+          const [row] = await tx
+            .update(chatsTable)
+            .set({ ...patch, infoRev: rev })
+            .where(and(eq(chatsTable.id, chatId), or(...differs)))
+            .returning();
+          return row;
+        },
+        recheck,
+      );
     },
 
-    /** Deletes the chat and everything in it; the ids of who were its members, `undefined` if none such. */
-    deleteChat(chatId: string) {
+    /**
+     * Deletes the chat and everything in it; the ids of who were its members, `undefined` if none
+     * such. `recheck` decides again under the row lock (an owner who left meanwhile deletes nothing).
+     */
+    deleteChat(chatId: string, recheck: Recheck) {
       return db.transaction(async (tx) => {
         // The row lock first: a send or join racing the delete either committed before (and
         // its member is in the list) or finds no chat.
@@ -364,6 +360,7 @@ export function createChatsRepo(db: Db) {
           .where(eq(chatsTable.id, chatId))
           .for('update');
         if (!locked) return undefined;
+        await decideAgain(tx, chatId, recheck);
         const members = await tx
           .select({ userId: chatMembersTable.userId })
           .from(chatMembersTable)

@@ -257,6 +257,45 @@ describe.each(drivers())('chats on %s', (driver) => {
     }
   });
 
+  it('[lock race] a member removed meanwhile edits, deletes, pins and reacts to nothing after their departure', async () => {
+    const carol = await registerUser(t.app, 'carol');
+    const leftAt = async (chatId: string, userId: string) => {
+      const log = ChangesResponseSchema.parse((await http.get(bob, `/api/chats/${chatId}/changes`)).json());
+      const left = log.changes.find((c) => c.type === 'left' && c.user.id === userId)!.rev;
+      return { left, log };
+    };
+    for (const departureFirst of [true, false]) {
+      const inOrder = <T>(departure: () => Promise<T>, ...rest: Array<() => Promise<T>>) =>
+        departureFirst
+          ? Promise.all([departure(), ...rest.map((f) => f())])
+          : Promise.all([...rest.map((f) => f()), departure()]).then((r) => [r.at(-1)!, ...r.slice(0, -1)]);
+
+      // Carol, an admin, is removed while she edits and deletes her messages, pins and reacts.
+      const chat = await create(alice, { title: 'Team', members: ['bob', 'carol'] });
+      await http.patch(alice, `/api/chats/${chat.id}/members/${carol.user.id}`, { role: 'admin' });
+      const edited = (await send(carol, chat.id, 'to edit')).json().message.id as string;
+      const deleted = (await send(carol, chat.id, 'to delete')).json().message.id as string;
+      const target = (await send(bob, chat.id, 'to pin and react to')).json().message.id as string;
+      const messages = `/api/chats/${chat.id}/messages`;
+      const answers = await inOrder(
+        () => http.del(alice, `/api/chats/${chat.id}/members/${carol.user.id}`),
+        () => http.patch(carol, `${messages}/${edited}`, { body: 'edited' }),
+        () => http.del(carol, `${messages}/${deleted}`),
+        () => http.put(carol, `${messages}/${target}/pin`),
+        () => http.put(carol, `${messages}/${target}/reactions/${encodeURIComponent('👍')}`),
+      );
+      expect(answers[0]!.statusCode).toBe(204);
+      for (const res of answers.slice(1)) expect([200, 204, 403], res.body).toContain(res.statusCode);
+      const { left, log } = await leftAt(chat.id, carol.user.id);
+      for (const id of [edited, deleted, target]) {
+        const change = log.changes.find((c) => c.type === 'message' && c.message.id === id);
+        // Each of her changes took a rev before her departure's, or was refused.
+        if (change?.type === 'message')
+          expect(change.message.rev, `${id} changed after she left`).toBeLessThan(left);
+      }
+    }
+  });
+
   it('[unread] counts across several users and chats after sends, reads and deletes', async () => {
     const a = await create(alice, { title: 'A', members: ['bob', 'mallory'] });
     const b = await create(bob, { title: 'B', members: ['alice'] });

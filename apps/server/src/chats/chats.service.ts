@@ -14,7 +14,7 @@ import { isId } from '../db/ids.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { Limiter } from '../rate-limit.js';
 import type { Publish } from '../realtime/bus/bus.js';
-import { assertAllowed, authorize, loadAccess, rules } from './access.js';
+import { assertAllowed, authorize, loadAccess, rules, underLock } from './access.js';
 import { toChat, toMember } from './chats.mapper.js';
 import type { ChatsRepo } from './chats.repo.js';
 
@@ -202,13 +202,15 @@ export function createChatsService(deps: {
       // Decided again under the chat's lock: the owner may have left (their heir must not be
       // demoted by a request checked before), and a repeat racing the first sees its result.
       let now = target.member;
-      const updated = await chats.setRole(chatId, userId, role, actor.user.id, (standing) => {
-        if (!standing.target) throw notFound('Member');
-        assertAllowed(
-          rules.changeRole({ chat: access.chat, member: standing.actor }, standing.target),
-          denied,
-        );
-        now = standing.target;
+      const updated = await chats.setRole(chatId, userId, role, {
+        actorId: actor.user.id,
+        targetId: userId,
+        allowed: (standing) => {
+          if (!standing.target) throw notFound('Member');
+          const current = { chat: access.chat, member: standing.actor };
+          assertAllowed(rules.changeRole(current, standing.target), denied);
+          now = standing.target;
+        },
       });
       // The same role again changes nothing and burns no rev.
       if (!updated) return toMember(now, target.user);
@@ -224,10 +226,14 @@ export function createChatsService(deps: {
       assertAllowed(rules.removeMember(access, target.member, actor.user.id), denied);
       // Decided again under the chat's lock: someone who left (or lost their role) meanwhile
       // removes no one.
-      const result = await chats.removeMember(chatId, userId, actor.user.id, (standing) => {
-        if (!standing.target) return; // gone meanwhile: nothing to remove
-        const now = { chat: access.chat, member: standing.actor };
-        assertAllowed(rules.removeMember(now, standing.target, actor.user.id), denied);
+      const result = await chats.removeMember(chatId, userId, {
+        actorId: actor.user.id,
+        targetId: userId,
+        allowed: (standing) => {
+          if (!standing.target) return; // gone meanwhile: nothing to remove
+          const current = { chat: access.chat, member: standing.actor };
+          assertAllowed(rules.removeMember(current, standing.target, actor.user.id), denied);
+        },
       });
       if (!result) return;
       announceMember('member.left', chatId, toUser(target.user), result.rev);
@@ -247,8 +253,9 @@ export function createChatsService(deps: {
      */
     async updateInfo(actor: Actor, chatId: string, patch: { title?: string; description?: string }) {
       const access = await loadAccess(chats, chatId, actor.user.id);
-      assertAllowed(rules.editInfo(access), 'Only the owner may rename or describe this chat');
-      const row = await chats.updateInfo(chatId, patch);
+      const denied = 'Only the owner may rename or describe this chat';
+      assertAllowed(rules.editInfo(access), denied);
+      const row = await chats.updateInfo(chatId, patch, underLock(actor, access, rules.editInfo, denied));
       if (row) {
         const event: ServerEvent = {
           type: 'chat.updated',
@@ -265,8 +272,10 @@ export function createChatsService(deps: {
     /** The owner deletes the chat for everyone; its members' sockets learn it live. */
     async deleteChat(actor: Actor, chatId: string): Promise<void> {
       const access = await loadAccess(chats, chatId, actor.user.id);
-      assertAllowed(rules.deleteChat(access), 'Only the owner may delete this chat');
-      const memberIds = await chats.deleteChat(chatId);
+      const denied = 'Only the owner may delete this chat';
+      assertAllowed(rules.deleteChat(access), denied);
+      // An owner who left meanwhile deletes nothing (decided again under the row lock).
+      const memberIds = await chats.deleteChat(chatId, underLock(actor, access, rules.deleteChat, denied));
       if (!memberIds) throw notFound('Chat');
       const event: ServerEvent = { type: 'chat.deleted', chatId };
       publish({ kind: 'chat', chatId, event });

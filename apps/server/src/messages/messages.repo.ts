@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Attachment } from '@chatsockets/protocol';
 import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
-import { withChatRev } from '../db/chat-rev.js';
+import { type Recheck, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import {
@@ -260,29 +260,35 @@ export function createMessagesRepo(
       messageId: string,
       author: MessageWithAuthor['author'],
       patch: Pick<MessageRow, 'body'> & Partial<Pick<MessageRow, 'editedAt' | 'deletedAt' | 'attachments'>>,
+      recheck: Recheck,
     ): Promise<FullMessage | undefined> {
-      return withChatRev(db, chatId, async (tx, rev) => {
-        // A deleted message keeps no reactions and no pin (the same rev carries all of it).
-        const deleting = patch.deletedAt !== undefined && patch.deletedAt !== null;
-        const [row] = await tx
-          .update(messagesTable)
-          .set({ ...patch, rev, ...(deleting ? { pinnedAt: null } : {}) })
-          .where(
-            and(
-              eq(messagesTable.id, messageId),
-              eq(messagesTable.chatId, chatId),
-              isNull(messagesTable.deletedAt),
-            ),
-          )
-          .returning(messageColumns);
-        if (!row) return undefined;
-        if (deleting) {
-          await tx.delete(messageReactionsTable).where(eq(messageReactionsTable.messageId, messageId));
-        }
-        // Made whole in the change's own transaction: the state at exactly this rev, and the
-        // event can be published as soon as it commits (a late publish makes the hub read back).
-        return (await hydrate(tx, [{ message: row, author }]))[0];
-      });
+      return withChatRev(
+        db,
+        chatId,
+        async (tx, rev) => {
+          // A deleted message keeps no reactions and no pin (the same rev carries all of it).
+          const deleting = patch.deletedAt !== undefined && patch.deletedAt !== null;
+          const [row] = await tx
+            .update(messagesTable)
+            .set({ ...patch, rev, ...(deleting ? { pinnedAt: null } : {}) })
+            .where(
+              and(
+                eq(messagesTable.id, messageId),
+                eq(messagesTable.chatId, chatId),
+                isNull(messagesTable.deletedAt),
+              ),
+            )
+            .returning(messageColumns);
+          if (!row) return undefined;
+          if (deleting) {
+            await tx.delete(messageReactionsTable).where(eq(messageReactionsTable.messageId, messageId));
+          }
+          // Made whole in the change's own transaction: the state at exactly this rev, and the
+          // event can be published as soon as it commits (a late publish makes the hub read back).
+          return (await hydrate(tx, [{ message: row, author }]))[0];
+        },
+        recheck,
+      );
     },
 
     /**
@@ -294,22 +300,28 @@ export function createMessagesRepo(
       messageId: string,
       author: MessageWithAuthor['author'],
       at: Date | null,
+      recheck: Recheck,
     ): Promise<FullMessage | undefined> {
-      return withChatRev(db, chatId, async (tx, rev) => {
-        const [row] = await tx
-          .update(messagesTable)
-          .set({ pinnedAt: at, rev })
-          .where(
-            and(
-              eq(messagesTable.id, messageId),
-              eq(messagesTable.chatId, chatId),
-              isNull(messagesTable.deletedAt),
-              at === null ? isNotNull(messagesTable.pinnedAt) : isNull(messagesTable.pinnedAt),
-            ),
-          )
-          .returning(messageColumns);
-        return row && (await hydrate(tx, [{ message: row, author }]))[0];
-      });
+      return withChatRev(
+        db,
+        chatId,
+        async (tx, rev) => {
+          const [row] = await tx
+            .update(messagesTable)
+            .set({ pinnedAt: at, rev })
+            .where(
+              and(
+                eq(messagesTable.id, messageId),
+                eq(messagesTable.chatId, chatId),
+                isNull(messagesTable.deletedAt),
+                at === null ? isNotNull(messagesTable.pinnedAt) : isNull(messagesTable.pinnedAt),
+              ),
+            )
+            .returning(messageColumns);
+          return row && (await hydrate(tx, [{ message: row, author }]))[0];
+        },
+        recheck,
+      );
     },
 
     /** The chat's pinned messages, the latest pin first. */

@@ -7,7 +7,7 @@ import {
   type UserRef,
 } from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
-import { assertAllowed, authorize, type ChatAccess, loadAccess, rules } from '../chats/access.js';
+import { assertAllowed, authorize, type ChatAccess, loadAccess, rules, underLock } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
@@ -66,9 +66,18 @@ export function createMessagesService(deps: {
 
   async function setPinned(actor: Actor, messageId: string, pinned: boolean, chatId?: string) {
     const { message, author, access } = await loadMessage(actor, messageId, chatId);
-    assertAllowed(rules.pin(access), 'Only the owner or an admin may pin or unpin messages');
+    const denied = 'Only the owner or an admin may pin or unpin messages';
+    assertAllowed(rules.pin(access), denied);
     if (message.deletedAt) throw conflict('The message was deleted');
-    const updated = await messages.setPinned(message.chatId, messageId, author, pinned ? now() : null);
+    // Decided again under the chat's row lock, as every change of a chat by a member (chat-rev.ts).
+    const recheck = underLock(actor, access, rules.pin, denied);
+    const updated = await messages.setPinned(
+      message.chatId,
+      messageId,
+      author,
+      pinned ? now() : null,
+      recheck,
+    );
     if (!updated) {
       // Nothing changed: already so (idempotent), or deleted meanwhile (a delete unpins).
       const current = await messages.findById(messageId);
@@ -219,13 +228,19 @@ export function createMessagesService(deps: {
 
     async edit(actor: Actor, messageId: string, body: string, chatId?: string): Promise<Message> {
       const { message, access } = await loadMessage(actor, messageId, chatId);
-      assertAllowed(
-        rules.editMessage(access, message.authorId, actor.user.id),
-        'Only the author may edit a message',
-      );
+      const may = (a: ChatAccess) => rules.editMessage(a, message.authorId, actor.user.id);
+      const denied = 'Only the author may edit a message';
+      assertAllowed(may(access), denied);
       if (message.deletedAt) throw conflict('The message was deleted');
       await checkMentions(access, body, message.body);
-      const updated = await messages.change(message.chatId, messageId, actor.user, { body, editedAt: now() });
+      // A member removed meanwhile edits nothing (decided again under the chat's row lock).
+      const updated = await messages.change(
+        message.chatId,
+        messageId,
+        actor.user,
+        { body, editedAt: now() },
+        underLock(actor, access, may, denied),
+      );
       // Deleted meanwhile: a delete wins over an edit it races (messages.repo.change).
       if (!updated) throw conflict('The message was deleted');
       const dto = toMessage(updated);
@@ -236,16 +251,18 @@ export function createMessagesService(deps: {
     /** The message keeps its seq; its body becomes "" (PROTOCOL.md › Messages). Deleting twice is a no-op. */
     async delete(actor: Actor, messageId: string, chatId?: string): Promise<void> {
       const { message, author, access } = await loadMessage(actor, messageId, chatId);
-      assertAllowed(
-        rules.deleteMessage(access, message.authorId, actor.user.id),
-        'Only the author or a chat owner/admin may delete a message',
-      );
+      const may = (a: ChatAccess) => rules.deleteMessage(a, message.authorId, actor.user.id);
+      const denied = 'Only the author or a chat owner/admin may delete a message';
+      assertAllowed(may(access), denied);
       if (message.deletedAt) return;
-      const updated = await messages.change(message.chatId, messageId, author, {
-        body: '',
-        attachments: [],
-        deletedAt: now(),
-      });
+      // Someone removed (or demoted) meanwhile deletes nothing (decided again under the row lock).
+      const updated = await messages.change(
+        message.chatId,
+        messageId,
+        author,
+        { body: '', attachments: [], deletedAt: now() },
+        underLock(actor, access, may, denied),
+      );
       if (!updated) return; // deleted meanwhile by someone else
       // After the delete committed: its files go (a failure here is left to the periodic sweep).
       if (attachments && message.attachments.length > 0) {

@@ -1,6 +1,6 @@
 import { LIMITS } from '@chatsockets/protocol';
 import { sql } from 'drizzle-orm';
-import { withChatRev } from '../db/chat-rev.js';
+import { type Recheck, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import { conflict } from '../errors.js';
@@ -21,18 +21,21 @@ export function createReactionsRepo(db: Db) {
      * message is deleted (`live: false` tells the caller which). Over a limit: CONFLICT, and the
      * transaction rolls back.
      */
-    async add(chatId: string, messageId: string, userId: string, emoji: string) {
+    async add(chatId: string, messageId: string, userId: string, emoji: string, recheck: Recheck) {
       let live = true;
-      const outcome = await withChatRev(db, chatId, async (tx, rev) => {
-        // Every part of one statement sees the same snapshot: `cur` counts without the new row.
-        const [row] = rowsOf<{
-          live: number;
-          inserted: number;
-          distinct_n: number;
-          mine_n: number;
-          present: boolean;
-        }>(
-          await tx.execute(sql`
+      const outcome = await withChatRev(
+        db,
+        chatId,
+        async (tx, rev) => {
+          // Every part of one statement sees the same snapshot: `cur` counts without the new row.
+          const [row] = rowsOf<{
+            live: number;
+            inserted: number;
+            distinct_n: number;
+            mine_n: number;
+            present: boolean;
+          }>(
+            await tx.execute(sql`
             with msg as (
               update messages set rev = ${rev}
               where id = ${messageId} and chat_id = ${chatId} and deleted_at is null
@@ -49,28 +52,39 @@ export function createReactionsRepo(db: Db) {
                    (count(*) filter (where r.user_id = ${userId}))::int as mine_n,
                    coalesce(bool_or(r.emoji = ${emoji}), false) as present
             from message_reactions r where r.message_id = ${messageId}`),
-        );
-        if (!row || row.live === 0) {
-          live = false;
-          return undefined;
-        }
-        if (row.inserted === 0) return undefined;
-        if (!row.present && row.distinct_n + 1 > LIMITS.reactionsDistinctMax) {
-          throw conflict(`A message can have at most ${LIMITS.reactionsDistinctMax} different reactions`);
-        }
-        if (row.mine_n + 1 > LIMITS.reactionsPerUserMax) {
-          throw conflict(`You can react to a message at most ${LIMITS.reactionsPerUserMax} times`);
-        }
-        return { rev };
-      });
+          );
+          if (!row || row.live === 0) {
+            live = false;
+            return undefined;
+          }
+          if (row.inserted === 0) return undefined;
+          if (!row.present && row.distinct_n + 1 > LIMITS.reactionsDistinctMax) {
+            throw conflict(`A message can have at most ${LIMITS.reactionsDistinctMax} different reactions`);
+          }
+          if (row.mine_n + 1 > LIMITS.reactionsPerUserMax) {
+            throw conflict(`You can react to a message at most ${LIMITS.reactionsPerUserMax} times`);
+          }
+          return { rev };
+        },
+        recheck,
+      );
       return { outcome, live };
     },
 
     /** Removes `emoji` by `userId`; nothing changes (no rev) when there was no such reaction. */
-    remove(chatId: string, messageId: string, userId: string, emoji: string): Promise<ReactionOutcome> {
-      return withChatRev(db, chatId, async (tx, rev) => {
-        const [row] = rowsOf<{ changed: number }>(
-          await tx.execute(sql`
+    remove(
+      chatId: string,
+      messageId: string,
+      userId: string,
+      emoji: string,
+      recheck: Recheck,
+    ): Promise<ReactionOutcome> {
+      return withChatRev(
+        db,
+        chatId,
+        async (tx, rev) => {
+          const [row] = rowsOf<{ changed: number }>(
+            await tx.execute(sql`
             with del as (
               delete from message_reactions
               where message_id = ${messageId} and emoji = ${emoji} and user_id = ${userId}
@@ -81,9 +95,11 @@ export function createReactionsRepo(db: Db) {
               returning id
             )
             select (select count(*) from msg)::int as changed`),
-        );
-        return row && row.changed > 0 ? { rev } : undefined;
-      });
+          );
+          return row && row.changed > 0 ? { rev } : undefined;
+        },
+        recheck,
+      );
     },
   };
 }

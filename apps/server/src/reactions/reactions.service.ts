@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/auth.service.js';
-import { assertAllowed, rules } from '../chats/access.js';
+import { assertAllowed, type ChatAccess, rules, underLock } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
 import { conflict, notFound } from '../errors.js';
@@ -24,17 +24,25 @@ export function createReactionsService(deps: {
       ? await deps.chats.findMessageWithMembership(messageId, actor.user.id)
       : undefined;
     if (!row || (chatId !== undefined && row.message.chatId !== chatId)) throw notFound('Message');
-    const access = { chat: row.chat, member: row.member ?? undefined };
+    const access: ChatAccess = { chat: row.chat, member: row.member ?? undefined };
     assertAllowed(rules.read(access), 'Not allowed to read this chat');
-    assertAllowed(rules.react(access), 'Only members may react to messages');
-    return row.message;
+    const denied = 'Only members may react to messages';
+    assertAllowed(rules.react(access), denied);
+    // A member removed meanwhile reacts to nothing (decided again under the chat's row lock).
+    return { message: row.message, recheck: underLock(actor, access, rules.react, denied) };
   }
 
   return {
     async add(actor: Actor, messageId: string, emoji: string, chatId?: string): Promise<void> {
-      const message = await load(actor, messageId, chatId);
+      const { message, recheck } = await load(actor, messageId, chatId);
       if (message.deletedAt) throw conflict('The message was deleted');
-      const { outcome, live } = await reactions.add(message.chatId, message.id, actor.user.id, emoji);
+      const { outcome, live } = await reactions.add(
+        message.chatId,
+        message.id,
+        actor.user.id,
+        emoji,
+        recheck,
+      );
       if (!live) throw conflict('The message was deleted');
       if (!outcome) return;
       publish({
@@ -53,8 +61,8 @@ export function createReactionsService(deps: {
 
     /** Removing a reaction that is not there (or from a deleted message) changes nothing. */
     async remove(actor: Actor, messageId: string, emoji: string, chatId?: string): Promise<void> {
-      const message = await load(actor, messageId, chatId);
-      const outcome = await reactions.remove(message.chatId, message.id, actor.user.id, emoji);
+      const { message, recheck } = await load(actor, messageId, chatId);
+      const outcome = await reactions.remove(message.chatId, message.id, actor.user.id, emoji, recheck);
       if (!outcome) return;
       publish({
         kind: 'chat',
