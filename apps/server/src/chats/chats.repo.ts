@@ -234,16 +234,21 @@ export function createChatsRepo(db: Db) {
      * marker starts at the chat's last message: a chat's past is not unread to someone who just
      * came in (the chat row is locked by the rev, so no send slips in between).
      */
-    addMember(chatId: string, userId: string, role: Role) {
-      return withChatRev(db, chatId, async (tx, rev) => {
-        const readSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId})`;
-        const [row] = await tx
-          .insert(chatMembersTable)
-          .values({ chatId, userId, role, rev, readSeq })
-          .onConflictDoNothing()
-          .returning();
-        return row;
-      });
+    addMember(chatId: string, userId: string, role: Role, recheck?: Recheck) {
+      return withChatRev(
+        db,
+        chatId,
+        async (tx, rev) => {
+          const readSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId})`;
+          const [row] = await tx
+            .insert(chatMembersTable)
+            .values({ chatId, userId, role, rev, readSeq })
+            .onConflictDoNothing()
+            .returning();
+          return row;
+        },
+        recheck,
+      );
     },
 
     /**

@@ -257,7 +257,7 @@ describe.each(drivers())('chats on %s', (driver) => {
     }
   });
 
-  it('[lock race] a member removed meanwhile edits, deletes, pins and reacts to nothing after their departure', async () => {
+  it('[lock race] a member removed meanwhile edits, deletes, pins, reacts to and adds no one after their departure', async () => {
     const carol = await registerUser(t.app, 'carol');
     const leftAt = async (chatId: string, userId: string) => {
       const log = ChangesResponseSchema.parse((await http.get(bob, `/api/chats/${chatId}/changes`)).json());
@@ -283,9 +283,11 @@ describe.each(drivers())('chats on %s', (driver) => {
         () => http.del(carol, `${messages}/${deleted}`),
         () => http.put(carol, `${messages}/${target}/pin`),
         () => http.put(carol, `${messages}/${target}/reactions/${encodeURIComponent('👍')}`),
+        () => http.post(carol, `/api/chats/${chat.id}/members`, { username: 'mallory' }),
+        () => http.post(carol, `/api/chats/${chat.id}/invites`, {}),
       );
       expect(answers[0]!.statusCode).toBe(204);
-      for (const res of answers.slice(1)) expect([200, 204, 403], res.body).toContain(res.statusCode);
+      for (const res of answers.slice(1)) expect([200, 201, 204, 403], res.body).toContain(res.statusCode);
       const { left, log } = await leftAt(chat.id, carol.user.id);
       for (const id of [edited, deleted, target]) {
         const change = log.changes.find((c) => c.type === 'message' && c.message.id === id);
@@ -293,6 +295,9 @@ describe.each(drivers())('chats on %s', (driver) => {
         if (change?.type === 'message')
           expect(change.message.rev, `${id} changed after she left`).toBeLessThan(left);
       }
+      // Nor did she add anyone to the private chat once she was out of it.
+      const added = log.changes.find((c) => c.type === 'member' && c.member.user.id === mallory.user.id);
+      if (added) expect(added.rev, 'mallory added after carol left').toBeLessThan(left);
     }
   });
 

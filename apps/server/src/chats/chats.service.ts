@@ -179,12 +179,14 @@ export function createChatsService(deps: {
     },
 
     async addMember(actor: Actor, chatId: string, username: string): Promise<Member> {
-      await authorize(chats, chatId, actor.user.id, 'addMember');
+      const access = await authorize(chats, chatId, actor.user.id, 'addMember');
       const user = await users.findByUsername(username);
       if (!user) throw notFound(`User "${username}"`);
       await assertAddable(actor, [user]);
       await limits.memberAdds.consume(actor.user.id);
-      const member = await chats.addMember(chatId, user.id, 'member');
+      // Someone removed (or demoted) meanwhile adds no one (decided again under the row lock).
+      const recheck = underLock(actor, access, rules.addMember, 'Not allowed to add members to this chat');
+      const member = await chats.addMember(chatId, user.id, 'member', recheck);
       if (!member) throw conflict(`"${user.username}" is already a member`);
       announceMember('member.joined', chatId, toUser(user), member.rev);
       return toMember(member, user);

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import { withChatRev } from '../db/chat-rev.js';
+import { decideAgain, type Recheck, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { chatInvitesTable, chatMembersTable, chatsTable, usersTable } from '../db/schema.js';
 
@@ -17,16 +17,33 @@ export function createInvitesRepo(db: Db) {
     );
 
   return {
-    async insert(values: {
-      chatId: string;
-      token: string;
-      createdBy: string;
-      createdAt: Date;
-      expiresAt: Date | null;
-      maxUses: number | null;
-    }) {
-      const [row] = await db.insert(chatInvitesTable).values(values).returning();
-      return row!;
+    /**
+     * The new invite; `undefined` when the chat is gone. Under the chat's row lock, which every
+     * membership change takes: `recheck` sees the creator as they are now (removed meanwhile:
+     * refused, no link to come back in by).
+     */
+    insert(
+      values: {
+        chatId: string;
+        token: string;
+        createdBy: string;
+        createdAt: Date;
+        expiresAt: Date | null;
+        maxUses: number | null;
+      },
+      recheck: Recheck,
+    ) {
+      return db.transaction(async (tx) => {
+        const [locked] = await tx
+          .select({ id: chatsTable.id })
+          .from(chatsTable)
+          .where(eq(chatsTable.id, values.chatId))
+          .for('update');
+        if (!locked) return undefined;
+        await decideAgain(tx, values.chatId, recheck);
+        const [row] = await tx.insert(chatInvitesTable).values(values).returning();
+        return row;
+      });
     },
 
     /** The chat's invites that were not revoked, newest first, with who made each. */

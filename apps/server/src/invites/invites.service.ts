@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Chat, ChatInvite, InvitePreviewResponse } from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
-import { assertAllowed, loadAccess, rules } from '../chats/access.js';
+import { assertAllowed, loadAccess, rules, underLock } from '../chats/access.js';
 import { toChat } from '../chats/chats.mapper.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
@@ -53,9 +53,11 @@ export function createInvitesService(deps: {
   const { invites, chats, publish } = deps;
   const now = deps.now ?? (() => new Date());
 
+  const DENIED = 'Only the owner and admins manage invite links of this chat';
   async function assertManager(actor: Actor, chatId: string) {
     const access = await loadAccess(chats, chatId, actor.user.id);
-    assertAllowed(rules.invite(access), 'Only the owner and admins manage invite links of this chat');
+    assertAllowed(rules.invite(access), DENIED);
+    return access;
   }
 
   async function view(chatId: string, userId: string): Promise<Chat> {
@@ -79,17 +81,21 @@ export function createInvitesService(deps: {
       chatId: string,
       body: { expiresInSeconds?: number; maxUses?: number },
     ): Promise<ChatInvite> {
-      await assertManager(actor, chatId);
+      const access = await assertManager(actor, chatId);
       const at = now();
-      const row = await invites.insert({
-        chatId,
-        // 256 random bits: a link cannot be guessed, only shared.
-        token: randomBytes(32).toString('base64url'),
-        createdBy: actor.user.id,
-        createdAt: at,
-        expiresAt: body.expiresInSeconds ? new Date(at.getTime() + body.expiresInSeconds * 1000) : null,
-        maxUses: body.maxUses ?? null,
-      });
+      const row = await invites.insert(
+        {
+          chatId,
+          // 256 random bits: a link cannot be guessed, only shared.
+          token: randomBytes(32).toString('base64url'),
+          createdBy: actor.user.id,
+          createdAt: at,
+          expiresAt: body.expiresInSeconds ? new Date(at.getTime() + body.expiresInSeconds * 1000) : null,
+          maxUses: body.maxUses ?? null,
+        },
+        underLock(actor, access, rules.invite, DENIED),
+      );
+      if (!row) throw notFound('Chat'); // deleted meanwhile
       const { id, username, displayName } = actor.user;
       return toInvite(row, { id, username, displayName: displayName ?? null });
     },
