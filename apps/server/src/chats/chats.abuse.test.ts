@@ -62,8 +62,26 @@ describe.each(drivers())('chat list paging and abuse limits on %s', (driver) => 
       expect(res.statusCode, q).toBe(400);
       expect(res.json().error.code).toBe('BAD_REQUEST');
     }
-    const forged = Buffer.from(JSON.stringify(['not a date', ids[0]])).toString('base64url');
-    expect((await http.get(alice, `/api/chats?cursor=${forged}`)).statusCode).toBe(400);
+    // Forged cursors: times JavaScript parses but Postgres does not ("1", Feb 30, a NUL, years
+    // out of its range) are the same 400 as any cursor the server did not give, never a 500.
+    for (const time of [
+      'not a date',
+      '1',
+      '2020',
+      'Tue Dec 1',
+      '2020-02-30',
+      '2020-02-30 00:00:00+00',
+      '2020-01-01 24:00:00+00',
+      '2020-01-01 00:00:00+00\u0000',
+      '-271821-04-20T00:00:00.000Z',
+      '+275760-09-13T00:00:00.000Z',
+      'Thu, 01 Jan 1970 00:00:00 GMT-9999',
+    ]) {
+      const forged = Buffer.from(JSON.stringify([time, ids[0]])).toString('base64url');
+      const res = await http.get(alice, `/api/chats?cursor=${forged}`);
+      expect(res.statusCode, time).toBe(400);
+      expect(res.json().error.code).toBe('BAD_REQUEST');
+    }
   });
 
   it('[limits] chat creation and member adds per user per hour: 429 past the limit, nothing half-written', async () => {

@@ -21,15 +21,35 @@ import type { ChatsRepo } from './chats.repo.js';
 /** The list's cursor: the last row's exact activity time and id, opaque to clients. */
 const encodeCursor = (row: { activity: string; chat: { id: string } }) =>
   Buffer.from(JSON.stringify([row.activity, row.chat.id])).toString('base64url');
+/** A timestamptz as Postgres prints it (`2026-12-01 13:01:33.108923+00`), the cursor's form. */
+const PG_TIMESTAMPTZ =
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):([0-5]\d):([0-5]\d)(?:\.\d{1,6})?[+-](\d{2})(?::[0-5]\d){0,2}$/;
+/**
+ * Whether Postgres will read `s` back as the timestamptz it printed. Checked here, field by
+ * field, because Date.parse takes much that Postgres refuses ("1", "2020-02-30", years past its
+ * range): a forged cursor must be the 400 below, not a 500 from the query's cast.
+ */
+function isPrintedTimestamp(s: string): boolean {
+  const m = PG_TIMESTAMPTZ.exec(s);
+  if (!m) return false;
+  const [year, month, day, hour, offsetHours] = [m[1], m[2], m[3], m[4], m[7]].map(Number) as number[];
+  const lastDay = new Date(0);
+  lastDay.setUTCFullYear(year!, month!, 0); // day 0 of the next month: this month's last day
+  return (
+    year! >= 1 &&
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= lastDay.getUTCDate() &&
+    hour! <= 23 &&
+    offsetHours! <= 15
+  );
+}
+
 function decodeCursor(cursor: string): { activity: string; id: string } {
   try {
     const [activity, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
-    if (
-      typeof activity === 'string' &&
-      !Number.isNaN(Date.parse(activity)) &&
-      typeof id === 'string' &&
-      isId(id)
-    )
+    if (typeof activity === 'string' && isPrintedTimestamp(activity) && typeof id === 'string' && isId(id))
       return { activity, id };
   } catch {}
   throw badRequest('Invalid cursor', [
