@@ -81,8 +81,10 @@ async function stretch(
   if (range.fromUs !== null) conditions.push(sql`m.created_at >= ${instant(range.fromUs)}`);
   if (f.chatId) conditions.push(sql`m.chat_id = ${f.chatId}`);
   if (f.authorId) conditions.push(sql`m.author_id = ${f.authorId}`);
-  if (f.before) conditions.push(sql`m.created_at < ${f.before.toISOString()}::timestamptz`);
-  if (f.after) conditions.push(sql`m.created_at >= ${f.after.toISOString()}::timestamptz`);
+  // As µs from the epoch, not toISOString(): Postgres reads neither its year 0000 nor the
+  // "+010000-…" an offset can carry 9999-12-31 into, and the request would be a 500.
+  if (f.before) conditions.push(sql`m.created_at < ${instant(f.before.getTime() * 1000)}`);
+  if (f.after) conditions.push(sql`m.created_at >= ${instant(f.after.getTime() * 1000)}`);
   const past = after
     ? sql`where (h.rank, h.created_us, h.id) < (${after.rank}::real, ${after.createdUs}::bigint, ${after.id}::uuid)`
     : sql``;

@@ -237,6 +237,14 @@ describe.each(drivers())('search on %s', (driver) => {
     expect(await status({ q: 'fox', limit: '0' })).toBe(400);
     expect(await status({ q: 'fox', limit: '51' })).toBe(400);
     expect(await status({ q: 'fox', before: 'yesterday' })).toBe(400);
+    // Valid ISO instants at the ends of the 4-digit years: year 0000 (1 BC to Postgres) and one an
+    // offset carries into year 10000. Both bound the search like any other instant.
+    for (const edge of ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59-14:00']) {
+      expect((await search(alice, { q: 'fox', before: edge })).json(), edge).toMatchObject({
+        results: edge.startsWith('0000') ? [] : [{ message: { body: 'the quick brown fox' } }],
+      });
+      expect(await status({ q: 'fox', after: edge }), edge).toBe(200);
+    }
     expect(await status({ q: 'fox', extra: '1' })).toBe(400);
     // Only stop words, punctuation, or only exclusions: nothing to look for, said plainly.
     for (const q of ['the', 'и на в', '!!! ??? ...', '-fox', '"', '(((', '“quick']) {
