@@ -234,6 +234,12 @@ describe.each(drivers())('search on %s', (driver) => {
     expect((await http.get(alice, '/api/search?q=%ED%A0%80')).statusCode).toBe(200);
     expect(await status({ q: 'fox', cursor: 'garbage' })).toBe(400);
     expect(await status({ q: 'fox', cursor: Buffer.from('[1,"x","y"]').toString('base64url') })).toBe(400);
+    // A forged cursor whose rank a real (float4) cannot hold: too large, or so small it would round to 0.
+    for (const rank of [3.5e38, -1e300, 5e-324]) {
+      const forged = [null, 1, 1, rank, 1, '00000000-0000-0000-0000-000000000000'];
+      const cursor = Buffer.from(JSON.stringify(forged)).toString('base64url');
+      expect(await status({ q: 'fox', cursor }), String(rank)).toBe(400);
+    }
     expect(await status({ q: 'fox', limit: '0' })).toBe(400);
     expect(await status({ q: 'fox', limit: '51' })).toBe(400);
     expect(await status({ q: 'fox', before: 'yesterday' })).toBe(400);

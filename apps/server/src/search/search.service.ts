@@ -101,6 +101,11 @@ const bounded = (fromUs: number, toUs: number, oldestUs: number): StretchRange =
 });
 
 const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
+/**
+ * A rank the query can cast to `real` (float4): finite as a float4, and not a nonzero value that
+ * underflows to 0. Postgres refuses either (22003), which from a forged cursor would be a 500.
+ */
+const isReal = (x: number) => Number.isFinite(Math.fround(x)) && (x === 0 || Math.fround(x) !== 0);
 
 const encodeCursor = (c: Cursor) =>
   Buffer.from(
@@ -117,7 +122,7 @@ function decodeCursor(token: string): Cursor {
       isInt(toUs) &&
       isInt(oldestUs) &&
       typeof rank === 'number' &&
-      Number.isFinite(rank) &&
+      isReal(rank) &&
       isInt(createdUs) &&
       typeof id === 'string' &&
       isId(id)
