@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
-import { attachmentsTable } from '../db/schema.js';
+import { attachmentsTable, usersTable } from '../db/schema.js';
 
 export type AttachmentRow = typeof attachmentsTable.$inferSelect;
 export type NewAttachment = typeof attachmentsTable.$inferInsert;
@@ -19,6 +19,29 @@ export function createAttachmentsRepo(db: Db) {
       const [inserted] = await db.insert(attachmentsTable).values(row).returning();
       if (!inserted) throw new Error('attachment insert returned nothing');
       return inserted;
+    },
+
+    /**
+     * Inserts the upload unless the user's uploads would then take more than `quotaBytes`
+     * (`undefined`). Counted under a lock on the user's row, so a user's concurrent uploads
+     * are counted one after another: each sees the ones committed before it, and together
+     * they cannot pass the quota that each alone would fit in.
+     */
+    async insertWithinQuota(row: NewAttachment, quotaBytes: number): Promise<AttachmentRow | undefined> {
+      return db.transaction(async (tx) => {
+        await tx
+          .select({ id: usersTable.id })
+          .from(usersTable)
+          .where(eq(usersTable.id, row.uploaderId))
+          .for('update');
+        const [usage] = await tx
+          .select({ used: sql<string>`coalesce(sum(${attachmentsTable.size}), 0)` })
+          .from(attachmentsTable)
+          .where(eq(attachmentsTable.uploaderId, row.uploaderId));
+        if (Number(usage?.used ?? 0) + row.size > quotaBytes) return undefined;
+        const [inserted] = await tx.insert(attachmentsTable).values(row).returning();
+        return inserted;
+      });
     },
 
     async findByClientId(uploaderId: string, clientId: string): Promise<AttachmentRow | undefined> {

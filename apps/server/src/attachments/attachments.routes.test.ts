@@ -39,7 +39,7 @@ describe.each(drivers())('attachments on %s', (driver) => {
     before = new Set(await allBlobFiles());
   });
 
-  const upload = (user: TestUser, bytes: Buffer, name = 'file.bin', clientId = randomUUID()) =>
+  const upload = (user: TestUser, bytes: Buffer, name = 'file.bin', clientId: string = randomUUID()) =>
     t.app.inject({
       method: 'POST',
       url: `/api/uploads?${new URLSearchParams({ clientId, name })}`,
@@ -221,6 +221,30 @@ describe.each(drivers())('attachments on %s', (driver) => {
     const cached = await download(bob, a.id, { 'if-none-match': `"${a.id}"` });
     expect(cached.statusCode).toBe(304);
     expect((await download(carol, a.id, { 'if-none-match': `"${a.id}"` })).statusCode).toBe(403);
+  });
+
+  it('[attachments limits] uploads racing the quota never pass it together; a racing repeat is the first upload', async () => {
+    await t.rebuild({ UPLOAD_MAX_BYTES: '1000', UPLOAD_QUOTA_BYTES: '2500' }, { now: () => clock });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => upload(alice, randomBytes(600), 'f.bin', `c${i}`)),
+      );
+      // 4 × 600 fit in 2500; the others are 413 (quota), and nothing of theirs is kept.
+      expect(results.filter((r) => r.statusCode === 201)).toHaveLength(4);
+      for (const r of results.filter((r) => r.statusCode !== 201)) {
+        expect(r.statusCode, r.body).toBe(413);
+        expect(r.json().error.message).toContain('quota');
+      }
+      expect((await blobFiles()).length).toBe(4);
+      // 100 bytes left: the same upload sent twice at once is stored once, and both get it.
+      const twice = await Promise.all([0, 1].map(() => upload(alice, randomBytes(100), 'g.bin', 'last')));
+      expect(twice.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+      const [a, b] = twice.map((r) => UploadResponseSchema.parse(r.json()).attachment);
+      expect(a!.id).toBe(b!.id);
+      expect((await blobFiles()).length).toBe(5);
+    } finally {
+      await t.rebuild({}, { now: () => clock });
+    }
   });
 
   it('[attachments limits] size, quota: 413 with a plain reason, nothing stored', async () => {

@@ -10,7 +10,7 @@ import { loadAccess, rules } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
 import { AppError, badRequest, forbidden, isUniqueViolation, notFound } from '../errors.js';
-import type { AttachmentRow, AttachmentsRepo, BlobKeys } from './attachments.repo.js';
+import type { AttachmentRow, AttachmentsRepo, BlobKeys, NewAttachment } from './attachments.repo.js';
 
 export interface UploadLimits {
   maxBytes: number;
@@ -160,7 +160,7 @@ export function createAttachmentsService(deps: {
         const sniffed = head && size > 0 ? await fileTypeFromBuffer(await buffer(head.body)) : undefined;
         const mime = sniffed?.mime ?? 'application/octet-stream';
         const image = INLINE_IMAGES.has(mime) ? await imageOf(key, `att/${id}.thumb`) : undefined;
-        const row = await attachments.insert({
+        const values: NewAttachment = {
           id,
           uploaderId,
           clientId: input.clientId,
@@ -173,12 +173,23 @@ export function createAttachmentsService(deps: {
           blobKey: key,
           thumbKey: image ? `att/${id}.thumb` : null,
           createdAt: now(),
-        });
+        };
+        // The quota is checked again as the row goes in: the check above let every upload
+        // that raced it through, each measured without the others.
+        const row =
+          limits.quotaBytes > 0
+            ? await attachments.insertWithinQuota(values, limits.quotaBytes)
+            : await attachments.insert(values);
+        if (!row) throw tooLarge(`The file does not fit in your storage quota (${mib(limits.quotaBytes)})`);
         return { attachment: toAttachment(row), created: true };
       } catch (err) {
         await deleteBlobs([{ id, blobKey: key, thumbKey: `att/${id}.thumb` }]);
-        // The same upload retried concurrently: the first one to commit is the upload.
-        if (isUniqueViolation(err, 'attachments_uploader_client_key')) {
+        // The same upload retried concurrently: the first one to commit is the upload (the
+        // repeat may also find the quota full of it).
+        if (
+          isUniqueViolation(err, 'attachments_uploader_client_key') ||
+          (err instanceof AppError && err.code === 'PAYLOAD_TOO_LARGE')
+        ) {
           const first = await attachments.findByClientId(uploaderId, input.clientId);
           if (first) return { attachment: toAttachment(first), created: false };
         }
