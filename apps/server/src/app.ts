@@ -237,6 +237,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const row = await repos.users.touchLastSeen(userId, (overrides.now ?? (() => new Date()))());
       return row && toUserWithLastSeen(row);
     },
+    liveSessions: (sessionIds) => auth.liveSessions(sessionIds),
     log: app.log,
   });
   metrics.observeHub(hub.stats);

@@ -26,6 +26,11 @@ export interface HubDeps {
    * `lastSeenAt` unless they hide it), which the offline announcement then carries.
    */
   wentOffline?(userId: string): Promise<User | undefined>;
+  /**
+   * Which of these sessions still exist: a revoke the bus lost (an outage) is caught by asking
+   * the database, periodically and at every resync.
+   */
+  liveSessions?(sessionIds: string[]): Promise<Set<string>>;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -242,12 +247,39 @@ export function createHub(deps: HubDeps) {
     }
   }
 
+  /**
+   * Closes (4401) the sockets whose session no longer exists. Only the connections asked about:
+   * one that opened while the query ran is not in `live`, and closing it would sign a live
+   * session out.
+   */
+  async function recheckSessions() {
+    if (!deps.liveSessions) return;
+    const checked = [...connections];
+    const ids = [...new Set(checked.map((c) => c.actor.sessionId))];
+    if (ids.length === 0) return;
+    try {
+      const live = await deps.liveSessions(ids);
+      for (const conn of checked) {
+        if (!live.has(conn.actor.sessionId)) conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
+      }
+    } catch (err) {
+      deps.log.warn({ err: { message: (err as Error).message } }, 'session re-check failed');
+    }
+  }
+
   const unsubscribeBus = deps.bus.subscribe(onBus);
   // After the bus lost messages, every subscribed chat catches up from the database, departures
-  // included: this is what revalidates subscriptions against membership after an outage.
+  // included: this is what revalidates subscriptions against membership after an outage. A
+  // `session.revoked` lost with them has no rev to be read back by: the sessions are checked
+  // first, and every chat waits for that (its fill and the live events queued behind it), so a
+  // revoked session's socket is closed before the first event after the outage could reach it.
   const unsubscribeResync = deps.bus.onResync(() => {
+    const sessionsChecked = recheckSessions();
     for (const [chatId, r] of chats) {
-      enqueueChat(chatId, () => (chats.get(chatId) === r ? fill(chatId, r) : undefined));
+      enqueueChat(chatId, async () => {
+        await sessionsChecked;
+        if (chats.get(chatId) === r) await fill(chatId, r);
+      });
     }
   });
 
@@ -410,6 +442,8 @@ export function createHub(deps: HubDeps) {
     socketCount: (userId: string) => deps.presence.socketCount(userId),
 
     connections: () => connections as ReadonlySet<Connection>,
+
+    recheckSessions,
 
     stats() {
       return {

@@ -105,21 +105,8 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   }, opts.heartbeatMs);
   heartbeat.unref();
 
-  const sessionCheck = setInterval(async () => {
-    // Only the connections asked about: one that opened while the query ran is not in `live`,
-    // and closing it would sign a live session out (4401).
-    const checked = [...hub.connections()];
-    const ids = [...new Set(checked.map((c) => c.actor.sessionId))];
-    if (ids.length === 0) return;
-    try {
-      const live = await opts.auth.liveSessions(ids);
-      for (const conn of checked) {
-        if (!live.has(conn.actor.sessionId)) conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
-      }
-    } catch (err) {
-      app.log.warn({ err: { message: (err as Error).message } }, 'session re-check failed');
-    }
-  }, opts.sessionCheckMs);
+  // Catches revokes the bus lost and sessions that expired (the hub also checks at every resync).
+  const sessionCheck = setInterval(() => void hub.recheckSessions(), opts.sessionCheckMs);
   sessionCheck.unref();
 
   app.addHook('onClose', async () => {

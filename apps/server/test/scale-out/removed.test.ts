@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthResponse, ServerFrame } from '@chatsockets/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WsClient } from '../ws-client.js';
-import { api, groupChat, register } from './clients.js';
+import { api, groupChat, PASSWORD, register } from './clients.js';
 import {
   Cluster,
   type Instance,
@@ -140,6 +140,52 @@ describe.skipIf(!canRestart)(
       // Once the bus is back the victim learns of it; a new subscribe is refused.
       await x.next((f) => f.type === 'member.left' && f.user.id === victim.user.id, 10_000, true);
       expect((await x.request({ type: 'subscribe', chatId })).ok).toBe(false);
+    });
+
+    it('a session revoked while Redis is down: once Redis is back, its socket on the other instance closes with 4401 before anything more of the chat reaches it', async () => {
+      const { owner, victim, chatId, w } = await setUp();
+      // The victim's second device, subscribed on B; the victim revokes it from the first, on A.
+      const device = await api<AuthResponse>(b.url, 'POST', '/api/auth/login', undefined, {
+        username: victim.user.username,
+        password: PASSWORD,
+      });
+      const y = await connect(b, device.body);
+      let yClosed: { code: number } | undefined;
+      void y.closed.then((c) => {
+        yClosed = c;
+      });
+      await y.ok({ type: 'subscribe', chatId, afterRev: 0 });
+      const listed = await api<{ sessions: Array<{ id: string; current: boolean }> }>(
+        b.url,
+        'GET',
+        '/api/me/sessions',
+        device.body.token,
+      );
+      const deviceSession = listed.body.sessions.find((s) => s.current)!.id;
+
+      await privateRedis!.shutdown();
+      await waitFor('bus down on both', async () => {
+        for (const at of [a, b]) if ((await fetch(`${at.url}/api/health`)).status !== 503) return undefined;
+        return true;
+      });
+      const revoked = await api(a.url, 'DELETE', `/api/me/sessions/${deviceSession}`, victim.token);
+      expect(revoked.status).toBe(204);
+      await privateRedis!.start();
+      for (const at of [a, b])
+        await waitFor(
+          'bus up',
+          async () => (await fetch(`${at.url}/api/health`)).status === 200 || undefined,
+        );
+
+      // The periodic re-check is 10 minutes away (cluster env): only the resync can end it.
+      await send(a, owner, chatId, 'secret after revoke');
+      await w.next(
+        (f) => f.type === 'message.created' && f.message.body === 'secret after revoke',
+        10_000,
+        true,
+      );
+      expect((await waitFor('the revoked socket closed', () => yClosed, 5000)).code).toBe(4401);
+      expect(JSON.stringify(y.frames)).not.toContain('secret after revoke');
     });
   },
 );
