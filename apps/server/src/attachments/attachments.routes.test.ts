@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { type Attachment, MessageResponseSchema, UploadResponseSchema } from '@chatsockets/protocol';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,36 @@ const png = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 30 } } })
     .png()
     .toBuffer();
+
+function crc32(bytes: Buffer) {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+function pngChunk(type: string, data: Buffer) {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const frame = Buffer.alloc(8 + body.length);
+  frame.writeUInt32BE(data.length, 0);
+  body.copy(frame, 4);
+  frame.writeUInt32BE(crc32(body), 4 + body.length);
+  return frame;
+}
+/** A well-formed PNG that declares `width` × `height` grey pixels and holds a few of them. */
+function pngDeclaring(width: number, height: number) {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth; colour type 0 (grey), default compression, filter, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(Buffer.alloc(1000))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
 
 describe.each(drivers())('attachments on %s', (driver) => {
   let t: TestContext;
@@ -131,6 +162,22 @@ describe.each(drivers())('attachments on %s', (driver) => {
       expect(res.headers['content-disposition']).toMatch(/^attachment;/);
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['content-security-policy']).toContain('sandbox');
+    }
+  });
+
+  it('[attachments sniff] an image that does not decode (cut short, or a bomb sharp refuses) is a file: never inline for the browser to decode', async () => {
+    const full = await png(64, 64);
+    // The signature and header of a PNG, then nothing: sniffed as image/png, but no image.
+    const truncated = await uploaded(alice, full.subarray(0, 40), 'cut.png');
+    // 74 bytes that declare 100 000 × 100 000 pixels: sharp refuses to decode it (limitInputPixels).
+    const bomb = await uploaded(alice, pngDeclaring(100_000, 100_000), 'bomb.png');
+    for (const a of [truncated, bomb]) expect(a).toMatchObject({ kind: 'file', thumbnail: false });
+    expect((await send(alice, [truncated.id, bomb.id], 'not images')).statusCode).toBe(201);
+    for (const a of [truncated, bomb]) {
+      const res = await download(bob, a.id);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/octet-stream');
+      expect(res.headers['content-disposition']).toMatch(/^attachment;/);
     }
   });
 

@@ -243,7 +243,10 @@ export function createAttachmentsService(deps: {
       }
       const key = which === 'thumbnail' ? row.thumbKey : row.blobKey;
       if (!key) throw notFound('Thumbnail');
-      const inline = which === 'thumbnail' || INLINE_IMAGES.has(row.mime);
+      // Only what sharp decoded is an image (kind): a file that merely starts like one (cut
+      // short, or a decompression bomb sharp refused) goes out as a download, never handed to
+      // the browser to decode.
+      const inline = which === 'thumbnail' || (row.kind === 'image' && INLINE_IMAGES.has(row.mime));
       return {
         row,
         read: (range) => blobs.get(key, range),
