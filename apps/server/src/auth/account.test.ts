@@ -1,9 +1,11 @@
 import { SessionListResponseSchema } from '@chatsockets/protocol';
+import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
+import { waitFor } from '../../test/wait.js';
 import { WsClient } from '../../test/ws-client.js';
 
 const PASSWORD = 'correct horse battery';
@@ -98,4 +100,69 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
     });
     expect(fresh.statusCode).toBe(200);
   });
+
+  // Needs a second connection: it holds the racing login's session insert until the change ran.
+  it.runIf(driver === 'postgres')(
+    '[password] a sign-in with the old password still in flight when it changes does not outlive the change',
+    async () => {
+      const alice = await registerUser(t.app, 'alice');
+      const url = t.config.db.driver === 'postgres' ? t.config.db.url : '';
+      const other = postgres(url, { max: 1, onnotice: () => {} });
+      const waiting = async (what: string, event: (e: string) => boolean) =>
+        waitFor(what, async () => {
+          const rows = await other<Array<{ wait_event: string }>>`select wait_event from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`;
+          return rows.some((r) => event(r.wait_event)) || undefined;
+        });
+      // A session insert from the "racer" device waits for the advisory lock this test holds:
+      // the login has checked the old password and is about to start its session.
+      await other.unsafe(`
+        create function hold_racer() returns trigger language plpgsql as $$
+        begin
+          if new.user_agent = 'racer' then perform pg_advisory_xact_lock_shared(4711); end if;
+          return new;
+        end $$;
+        create trigger hold_racer before insert on sessions for each row execute function hold_racer();
+        select pg_advisory_lock(4711);`);
+      try {
+        const login = t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          headers: { 'user-agent': 'racer' },
+          payload: { username: 'alice', password: PASSWORD },
+        });
+        await waiting('the login held at its session insert', (e) => e === 'advisory');
+        let changed = false;
+        const change = http
+          .post(alice, '/api/me/password', { currentPassword: PASSWORD, newPassword: 'a new password' })
+          .finally(() => {
+            changed = true;
+          });
+        // The change either ran to the end, or waits for the held login (it may not overtake it).
+        await waitFor('the change done or waiting', async () => {
+          if (changed) return true;
+          const rows = await other<Array<{ wait_event: string }>>`select wait_event from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock' and wait_event <> 'advisory'`;
+          return rows.length > 0 || undefined;
+        });
+        await other`select pg_advisory_unlock(4711)`;
+        expect((await change).statusCode).toBe(204);
+        const res = await login;
+        // Refused, or let in and then signed out with the others: never a session that stays.
+        if (res.statusCode === 200) {
+          const token = res.json().token as string;
+          expect(
+            (await http.get({ ...alice, token, headers: { authorization: `Bearer ${token}` } }, '/api/me'))
+              .statusCode,
+          ).toBe(401);
+        } else {
+          expect(res.statusCode).toBe(401);
+        }
+        expect((await sessions(alice)).map((s) => s.current)).toEqual([true]);
+      } finally {
+        await other.unsafe('drop trigger hold_racer on sessions; drop function hold_racer();');
+        await other.end();
+      }
+    },
+  );
 });

@@ -29,11 +29,20 @@ export function createAuthService(deps: {
   const now = deps.now ?? (() => new Date());
   const idleSince = (at: Date) => new Date(at.getTime() - deps.config.idleTtlMs);
 
-  async function startSession(user: User, userAgent?: string): Promise<AuthResponse> {
+  /** With `passwordHash`: only while the password is still the one the caller checked. */
+  async function startSession(user: User, userAgent?: string, passwordHash?: string): Promise<AuthResponse> {
     const token = newToken();
     const at = now();
     const expiresAt = new Date(at.getTime() + deps.config.maxAgeMs);
-    await sessions.insert(user.id, hashToken(token), expiresAt, at, userAgent?.slice(0, 256) || null);
+    const agent = userAgent?.slice(0, 256) || null;
+    if (passwordHash === undefined) {
+      await sessions.insert(user.id, hashToken(token), expiresAt, at, agent);
+    } else if (
+      !(await sessions.insertForPassword(user.id, passwordHash, hashToken(token), expiresAt, at, agent))
+    ) {
+      // Changed while this sign-in checked the old one: the password it gave is wrong now.
+      throw unauthorized('Wrong username or password');
+    }
     return { user, token };
   }
 
@@ -58,7 +67,7 @@ export function createAuthService(deps: {
       const row = await users.findByUsername(username);
       const ok = row ? await verifyPassword(row.passwordHash, password) : await dummyVerify(password);
       if (!row || !ok) throw unauthorized('Wrong username or password');
-      return startSession(toUser(row), userAgent);
+      return startSession(toUser(row), userAgent, row.passwordHash);
     },
 
     /** Needs the current password; the other sessions end (a stolen one must not outlive the change). */

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, lt, ne, or, sql } from 'drizzle-orm';
 import { anyOf } from '../db/any-of.js';
 import type { Db } from '../db/client.js';
+import { rowsOf } from '../db/ids.js';
 import { sessionsTable, usersTable } from '../db/schema.js';
 
 export function createSessionsRepo(db: Db) {
@@ -34,6 +35,31 @@ export function createSessionsRepo(db: Db) {
         })
         .returning();
       return row!;
+    },
+    /**
+     * A sign-in's session, only while the user's password is still `passwordHash`, the one the
+     * sign-in checked; false when it changed meanwhile. The user's row is locked (share) as the
+     * session goes in: a password change waits for the insert (and then ends the session with the
+     * other ones), or it came first and nothing is inserted. Unchecked, a sign-in with the old
+     * password still in flight during a change outlived it.
+     */
+    async insertForPassword(
+      userId: string,
+      passwordHash: string,
+      tokenHash: string,
+      expiresAt: Date,
+      now: Date,
+      userAgent: string | null,
+    ): Promise<boolean> {
+      const result = await db.execute(sql`
+        insert into sessions (user_id, token_hash, expires_at, last_seen_at, created_at, user_agent)
+        select u.id, ${tokenHash}, ${expiresAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
+               ${now.toISOString()}::timestamptz, ${userAgent}
+          from users u
+         where u.id = ${userId} and u.password_hash = ${passwordHash}
+           for share
+        returning id`);
+      return rowsOf(result).length > 0;
     },
     /** The user's live sessions, most recently active first. */
     listLive(userId: string, now: Date, idleSince: Date) {
