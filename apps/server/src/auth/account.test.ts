@@ -15,9 +15,15 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
   let url: string;
   const http = client(() => t.app);
 
+  // The app's clock runs ahead by this much when a test moves it (sessions are touched by it).
+  let aheadMs = 0;
   beforeAll(async () => {
     t = await buildTestApp(driver);
+    await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
     url = await t.listen();
+  });
+  afterEach(() => {
+    aheadMs = 0;
   });
   afterAll(() => t.close());
   afterEach(() => t.truncate());
@@ -161,6 +167,47 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
         expect((await sessions(alice)).map((s) => s.current)).toEqual([true]);
       } finally {
         await other.unsafe('drop trigger hold_racer on sessions; drop function hold_racer();');
+        await other.end();
+      }
+    },
+  );
+
+  // Needs a second connection: it holds the upgrade between its authentication and its socket.
+  it.runIf(driver === 'postgres')(
+    '[sessions] a socket whose upgrade was authenticated just before its session was signed out is closed with 4401',
+    async () => {
+      const alice = await registerUser(t.app, 'alice');
+      // A minute on, the upgrade's authentication refreshes alice's first session (an UPDATE),
+      // which the trigger below can hold; the laptop signs in then and refreshes nothing.
+      aheadMs = 120_000;
+      const laptop = await signIn(alice, 'Laptop/1.0');
+      const victimId = (await sessions(laptop)).find((s) => !s.current)!.id;
+      const dbUrl = t.config.db.driver === 'postgres' ? t.config.db.url : '';
+      const other = postgres(dbUrl, { max: 1, onnotice: () => {} });
+      await other.unsafe(`
+        create function hold_touch() returns trigger language plpgsql as $$
+        begin perform pg_advisory_xact_lock_shared(4712); return null; end $$;
+        create trigger hold_touch before update on sessions for each statement execute function hold_touch();
+        select pg_advisory_lock(4712);`);
+      try {
+        const upgrade = WsClient.connect(url, { token: alice.token }).then(
+          async (ws) => {
+            await ws.ok({ type: 'ping' });
+            return 'open after the sign-out';
+          },
+          (err: Error) => err.message,
+        );
+        // Authenticated (the session was live), held at its refresh: now the session ends.
+        await waitFor('the upgrade held after its authentication', async () => {
+          const rows = await other`select 1 from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'`;
+          return rows.length > 0 || undefined;
+        });
+        expect((await http.del(laptop, `/api/me/sessions/${victimId}`)).statusCode).toBe(204);
+        await other`select pg_advisory_unlock(4712)`;
+        expect(await upgrade).toMatch(/4401/);
+      } finally {
+        await other.unsafe('drop trigger hold_touch on sessions; drop function hold_touch();');
         await other.end();
       }
     },

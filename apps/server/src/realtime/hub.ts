@@ -118,6 +118,8 @@ export function createHub(deps: HubDeps) {
   const byUser = new Map<string, Set<Connection>>();
   const bySession = new Map<string, Set<Connection>>();
   const leavings = new Set<Promise<void>>();
+  /** Sockets refused by `add` (their session had ended): presence never counted them. */
+  const uncounted = new WeakSet<Connection>();
 
   function forward(chatId: string, r: ChatRoute, event: ServerEvent, rev?: number) {
     const data = encode(event);
@@ -267,6 +269,17 @@ export function createHub(deps: HubDeps) {
     }
   }
 
+  /** Whether the session still exists; true when that cannot be read (the periodic re-check retries). */
+  async function sessionLive(sessionId: string): Promise<boolean> {
+    if (!deps.liveSessions) return true;
+    try {
+      return (await deps.liveSessions([sessionId])).has(sessionId);
+    } catch (err) {
+      deps.log.warn({ err: { message: (err as Error).message } }, 'session check failed');
+      return true;
+    }
+  }
+
   const unsubscribeBus = deps.bus.subscribe(onBus);
   // After the bus lost messages, every subscribed chat catches up from the database, departures
   // included: this is what revalidates subscriptions against membership after an outage. A
@@ -357,13 +370,24 @@ export function createHub(deps: HubDeps) {
      * not after the announcement (a database read and a publish), or concurrent upgrades of the
      * same user would see it twice and be refused below the cap.
      */
-    async add(conn: Connection, counted?: () => void) {
+    async add(conn: Connection, counted?: () => void): Promise<boolean> {
       connections.add(conn);
       index(byUser, conn.userId, conn);
       index(bySession, conn.actor.sessionId, conn);
+      // Indexed first: a revoke from now on reaches this socket over the bus. One that came
+      // between the upgrade's authentication and here found no socket to close, so the session
+      // is read again; a revoked one never gets its hello, its presence or any event.
+      // It leaves the indexes through `remove`, as every socket does (a subscribe it sent
+      // meanwhile included), once its close comes; closed, it is sent nothing before that.
+      if (!(await sessionLive(conn.actor.sessionId))) {
+        uncounted.add(conn);
+        conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
+        return false;
+      }
       const cameOnline = await deps.presence.connected(conn.userId);
       counted?.();
       if (cameOnline) await announcePresence(conn.actor.user, true);
+      return true;
     },
 
     /** The one place a closed connection leaves every index. */
@@ -373,6 +397,7 @@ export function createHub(deps: HubDeps) {
       unindex(byUser, conn.userId, conn);
       unindex(bySession, conn.actor.sessionId, conn);
       conn.dispose();
+      if (uncounted.has(conn)) return; // refused before presence counted it
       const leaving = (async () => {
         if (await deps.presence.disconnected(conn.userId)) await announceOffline(conn.actor.user);
       })();

@@ -207,15 +207,17 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     void hub
       .add(conn, releaseSlot)
       .finally(releaseSlot)
-      .then(() =>
+      .then((added) => {
+        // Not added: its session ended during the upgrade, and the hub closed it with 4401.
+        if (!added) return;
         conn.send({
           type: 'hello',
           user: conn.actor.user,
           protocolVersion: PROTOCOL_VERSION,
           heartbeatMs: opts.heartbeatMs,
           serverTime: new Date().toISOString(),
-        }),
-      )
+        });
+      })
       .catch((err: unknown) => {
         app.log.error({ err: loggableError(err) }, 'connection setup failed');
         conn.close(CLOSE_CODES.INTERNAL, 'internal error');
