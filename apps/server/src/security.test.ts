@@ -139,6 +139,37 @@ describe.each(drivers())('security on %s', (driver) => {
     expect(page.headers['x-frame-options']).toBeDefined();
   });
 
+  it('[storage] an invite link is a credential: its token never reaches the logs', async () => {
+    const owner = await registerUser(t.app);
+    const joiner = await registerUser(t.app);
+    const chat = await t.app.inject({
+      method: 'POST',
+      url: '/api/chats',
+      headers: owner.headers,
+      payload: { title: 'private' },
+    });
+    const invite = await t.app.inject({
+      method: 'POST',
+      url: `/api/chats/${chat.json().chat.id}/invites`,
+      headers: owner.headers,
+      payload: {},
+    });
+    const token = invite.json().invite.token as string;
+    logs.length = 0;
+    const preview = await t.app.inject({ url: `/api/invites/${token}`, headers: joiner.headers });
+    expect(preview.statusCode).toBe(200);
+    const join = await t.app.inject({
+      method: 'POST',
+      url: `/api/invites/${token}/join`,
+      headers: joiner.headers,
+    });
+    expect(join.statusCode).toBe(200);
+    // The web app's page for the link (whether or not this server serves the app).
+    await t.app.inject({ url: `/invite/${token}` });
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.join('\n')).not.toContain(token);
+  });
+
   it('[session] an idle-expired session’s sockets close with 4401', async () => {
     let clock = Date.now();
     const app = await t.rebuild(
