@@ -99,11 +99,22 @@ function httpServerTimeouts(requestTimeoutMs: number) {
   };
 }
 
+/**
+ * TRUST_PROXY as Fastify takes it. `n` proxies: the socket's peer and the last n-1 entries of
+ * X-Forwarded-For are proxies, the entry before them the client (Fastify's own number option
+ * trusts nothing, and `true` would trust every entry, the client's own included).
+ */
+function trustProxyOption(trust: Config['trustProxy']) {
+  if (Array.isArray(trust)) return trust;
+  if (trust === 0) return false;
+  return (_address: string, hop: number) => hop < trust;
+}
+
 /** The one explicit, ordered list of what the server is made of. */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, overrides.logStream),
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: LIMITS.httpBodyMaxBytes,
     forceCloseConnections: 'idle',
     // Answered by the onRequest hook below instead, in the protocol's shape.

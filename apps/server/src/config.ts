@@ -71,8 +71,26 @@ const EnvSchema = z.object({
   PRESENCE_TTL_MS: z.coerce.number().int().min(300).default(15_000),
   ALLOWED_ORIGINS: list,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Off by default: X-Forwarded-For from a direct client must not pick its own rate-limit key. */
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Off by default: X-Forwarded-For from a direct client must not pick its own rate-limit key.
+   * `true` (or `1`): one proxy in front, whose own entry (the last) is the client; `n`: that many
+   * proxies; or the proxies' addresses/CIDRs, comma-separated. Never "trust every hop": a proxy
+   * that appends (nginx's $proxy_add_x_forwarded_for, most load balancers) keeps what the client
+   * sent at the front, and that first entry would be the client's to choose.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): number | string[] => {
+      const t = v.trim().toLowerCase();
+      if (t === '' || t === 'false' || t === 'no' || t === '0') return 0;
+      if (t === 'true' || t === 'yes') return 1;
+      if (/^\d{1,2}$/.test(t)) return Number(t);
+      return t
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+    }),
   WEB_DIST: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
   SESSION_IDLE_TTL_MS: int(7 * 24 * 3600_000),
   SESSION_MAX_AGE_MS: int(30 * 24 * 3600_000),
@@ -240,6 +258,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       'http://127.0.0.1:5173',
     ],
     logLevel: env.LOG_LEVEL,
+    /** How many proxies in front (0: none), or their addresses. */
     trustProxy: env.TRUST_PROXY,
     /** Serve the built web app (production mode only). */
     webDist: env.NODE_ENV === 'production' ? env.WEB_DIST : undefined,

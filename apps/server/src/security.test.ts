@@ -113,6 +113,42 @@ describe.each(drivers())('security on %s', (driver) => {
     expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.4);
   });
 
+  it('[proxy] behind the proxy (TRUST_PROXY=true, docs/nginx.conf appends the address it saw), a forged X-Forwarded-For does not escape the login-failure limit', async () => {
+    const app = await t.rebuild(
+      { ALLOWED_ORIGINS: ORIGIN, TRUST_PROXY: 'true', LOGIN_FAILURES_MAX: '3' },
+      { logStream: { write: (l) => logs.push(l) } },
+    );
+    try {
+      await registerUser(app, 'victim');
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          // What nginx's $proxy_add_x_forwarded_for makes of a client that sent its own header:
+          // the forged value, then the address nginx saw.
+          headers: { 'x-forwarded-for': `10.9.8.${i}, 203.0.113.7` },
+          payload: { username: 'victim', password: `wrong guess ${i}` },
+        });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      // Another client behind the same proxy is not limited by those failures.
+      const other = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'x-forwarded-for': '198.51.100.4' },
+        payload: { username: 'victim', password: 'wrong guess' },
+      });
+      expect(other.statusCode).toBe(401);
+    } finally {
+      await t.rebuild(
+        { ALLOWED_ORIGINS: ORIGIN, LOG_LEVEL: 'debug' },
+        { logStream: { write: (l) => logs.push(l) } },
+      );
+    }
+  });
+
   it('[storage] no raw token in the database or the logs; headers and cookie flags right', async () => {
     const u = await registerUser(t.app);
     await t.app.inject({ url: '/api/me', headers: u.headers });
