@@ -212,7 +212,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     now: overrides.now,
   });
   const avatars = createAvatarsService({ users: repos.users, chats: repos.chats, blobs, publish });
-  const settings = createSettingsService({ users: repos.users, publish, chatIdsOf: repos.chats.chatIdsOf });
+  const settings = createSettingsService({ users: repos.users, publish, audienceOf: repos.chats.audienceOf });
   const messages = createMessagesService({
     messages: repos.messages,
     chats: repos.chats,
@@ -242,7 +242,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     presence,
     typing: createTypingStore(),
     changesAfter: (chatId, afterRev) => changes.after(chatId, afterRev),
-    chatIdsOf: repos.chats.chatIdsOf,
+    audienceOf: repos.chats.audienceOf,
     usersByIds: chats.usersByIds,
     wentOffline: async (userId) => {
       const row = await repos.users.touchLastSeen(userId, (overrides.now ?? (() => new Date()))());

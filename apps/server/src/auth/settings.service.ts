@@ -1,6 +1,6 @@
 import type { UpdateSettingsBody, User, UserSettings } from '@chatsockets/protocol';
 import { unauthorized } from '../errors.js';
-import type { Publish } from '../realtime/bus/bus.js';
+import type { ChatAudience, Publish } from '../realtime/bus/bus.js';
 import type { Actor } from './auth.service.js';
 import { toUser } from './users.mapper.js';
 import type { UsersRepo } from './users.repo.js';
@@ -9,7 +9,7 @@ export function createSettingsService(deps: {
   users: UsersRepo;
   publish: Publish;
   /** The chats a user is in: who hears of their new display name. */
-  chatIdsOf(userId: string): Promise<string[]>;
+  audienceOf(userId: string): Promise<ChatAudience>;
 }) {
   const { users, publish } = deps;
   return {
@@ -18,7 +18,7 @@ export function createSettingsService(deps: {
       const row = await users.updateProfile(actor.user.id, patch);
       if (!row) throw unauthorized();
       const user = toUser(row);
-      publish({ kind: 'user.updated', user, chatIds: await deps.chatIdsOf(user.id) });
+      publish({ kind: 'user.updated', user, ...(await deps.audienceOf(user.id)) });
       return user;
     },
     async get(actor: Actor): Promise<UserSettings> {

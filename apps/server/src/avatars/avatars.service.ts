@@ -27,7 +27,7 @@ export function createAvatarsService(deps: {
   const { users, chats, blobs, publish } = deps;
 
   async function announce(user: User) {
-    publish({ kind: 'user.updated', user, chatIds: await chats.chatIdsOf(user.id) });
+    publish({ kind: 'user.updated', user, ...(await chats.audienceOf(user.id)) });
   }
 
   return {

@@ -12,6 +12,7 @@ import {
   usersTable,
 } from '../db/schema.js';
 import { type FullMessage, hydrate } from '../messages/hydrate.js';
+import type { ChatAudience } from '../realtime/bus/bus.js';
 
 export type ChatRow = typeof chatsTable.$inferSelect;
 export type MemberRow = typeof chatMembersTable.$inferSelect;
@@ -402,12 +403,20 @@ export function createChatsRepo(db: Db) {
       return row?.readSeq;
     },
 
-    async chatIdsOf(userId: string): Promise<string[]> {
+    /**
+     * Who hears of a user's presence or profile: the chats they are in, each with its rev as
+     * read here, in one snapshot (a removal committed before it is at or below that rev).
+     */
+    async audienceOf(userId: string): Promise<ChatAudience> {
       const rows = await db
-        .select({ chatId: chatMembersTable.chatId })
+        .select({ chatId: chatMembersTable.chatId, rev: chatsTable.lastRev })
         .from(chatMembersTable)
+        .innerJoin(chatsTable, eq(chatsTable.id, chatMembersTable.chatId))
         .where(eq(chatMembersTable.userId, userId));
-      return rows.map((r) => r.chatId);
+      return {
+        chatIds: rows.map((r) => r.chatId),
+        revs: Object.fromEntries(rows.map((r) => [r.chatId, r.rev])),
+      };
     },
 
     usersByIds(ids: string[]) {

@@ -1,6 +1,6 @@
 import { type ChatChange, CLOSE_CODES, type ServerEvent, type User } from '@chatsockets/protocol';
 import { loggableError } from '../errors.js';
-import type { Bus, BusMessage } from './bus/bus.js';
+import type { Bus, BusMessage, ChatAudience } from './bus/bus.js';
 import type { Connection } from './connection.js';
 import type { Presence } from './presence.js';
 import type { TypingStore } from './typing.js';
@@ -17,7 +17,7 @@ export interface HubDeps {
     chatId: string,
     afterRev: number,
   ): Promise<{ changes: ChatChange[]; hasMore: boolean } | undefined>;
-  chatIdsOf(userId: string): Promise<string[]>;
+  audienceOf(userId: string): Promise<ChatAudience>;
   /** For presence changes reported by another instance's death (Presence.onExternalChange). */
   usersByIds(userIds: string[]): Promise<User[]>;
   /** The user's last socket (on every instance) closed: record "last seen". */
@@ -206,6 +206,30 @@ export function createHub(deps: HubDeps) {
       .catch((err: unknown) => deps.log.error({ err: loggableError(err), chatId }, 'chat event failed'));
   }
 
+  /**
+   * A presence or profile change, to the subscribers of the user's chats, once each, `sent`
+   * excepted. Through each chat's chain, brought up to the rev its publisher saw first (as
+   * `typing`): a member removed before it was published gets `member.left` and not this, even
+   * when the bus lost the departure. In order per chat, so per socket too.
+   */
+  function toAudience(audience: ChatAudience, data: Buffer, sent: Set<Connection>) {
+    for (const chatId of audience.chatIds) {
+      const r = chats.get(chatId);
+      if (!r) continue;
+      const atRev = audience.revs?.[chatId];
+      enqueueChat(chatId, async () => {
+        if (chats.get(chatId) !== r) return;
+        if (atRev !== undefined && r.forwardedRev !== undefined && atRev > r.forwardedRev)
+          await fill(chatId, r);
+        for (const conn of r.subscribers) {
+          if (sent.has(conn)) continue;
+          sent.add(conn);
+          conn.sendRaw(data);
+        }
+      });
+    }
+  }
+
   function onBus(message: BusMessage) {
     switch (message.kind) {
       case 'chat':
@@ -223,26 +247,11 @@ export function createHub(deps: HubDeps) {
         const data = encode({ type: 'user.updated', user: message.user });
         const sent = new Set<Connection>(byUser.get(message.user.id) ?? []);
         for (const conn of sent) conn.sendRaw(data);
-        for (const chatId of message.chatIds) {
-          for (const conn of chats.get(chatId)?.subscribers ?? []) {
-            if (sent.has(conn)) continue;
-            sent.add(conn);
-            conn.sendRaw(data);
-          }
-        }
-        return;
+        return toAudience(message, data, sent);
       }
       case 'presence': {
         const data = encode({ type: 'presence', user: message.user, online: message.online });
-        const sent = new Set<Connection>();
-        for (const chatId of message.chatIds) {
-          for (const conn of chats.get(chatId)?.subscribers ?? []) {
-            if (sent.has(conn) || conn.userId === message.user.id) continue;
-            sent.add(conn);
-            conn.sendRaw(data);
-          }
-        }
-        return;
+        return toAudience(message, data, new Set(byUser.get(message.user.id) ?? []));
       }
       default:
         message satisfies never;
@@ -298,8 +307,8 @@ export function createHub(deps: HubDeps) {
 
   async function announcePresence(user: User, online: boolean) {
     try {
-      const chatIds = await deps.chatIdsOf(user.id);
-      await deps.bus.publish({ kind: 'presence', user, online, chatIds });
+      const audience = await deps.audienceOf(user.id);
+      await deps.bus.publish({ kind: 'presence', user, online, ...audience });
       if (!online) {
         for (const chatId of deps.typing.chatsOf(user.id)) {
           await deps.bus.publish({

@@ -142,6 +142,49 @@ describe.skipIf(!canRestart)(
       expect((await x.request({ type: 'subscribe', chatId })).ok).toBe(false);
     });
 
+    it('with Redis down when it happens: not even the presence or profile changes of the chat’s members reach the removed member', async () => {
+      const { owner, victim, witness, chatId, x, w } = await setUp();
+      // p: a member who is offline for now.
+      const p = await register(b.url);
+      expect(
+        (await api(a.url, 'POST', `/api/chats/${chatId}/members`, owner.token, { username: p.user.username }))
+          .status,
+      ).toBe(201);
+      await x.next((f) => f.type === 'member.joined' && f.user.id === p.user.id, 5000, true);
+      const seen = x.frames.length;
+      await privateRedis!.shutdown();
+      await waitFor('bus down on both', async () => {
+        for (const at of [a, b]) if ((await fetch(`${at.url}/api/health`)).status !== 503) return undefined;
+        return true;
+      });
+      const removed = await api(
+        a.url,
+        'DELETE',
+        `/api/chats/${chatId}/members/${victim.user.id}`,
+        owner.token,
+      );
+      expect(removed.status).toBe(204);
+      // Both through B, where the victim's socket is: p comes online, the witness renames herself.
+      await connect(b, p);
+      await w.next((f) => f.type === 'presence' && f.user.id === p.user.id && f.online, 5000, true);
+      await api(b.url, 'PATCH', '/api/me', witness.token, { displayName: 'secret name' });
+      await w.next((f) => f.type === 'user.updated' && f.user.displayName === 'secret name', 5000, true);
+      const leaked = x.frames
+        .slice(seen)
+        .filter(
+          (f) =>
+            (f.type === 'presence' && f.user.id === p.user.id) ||
+            (f.type === 'user.updated' && f.user.id === witness.user.id),
+        );
+      expect(leaked).toEqual([]);
+      await privateRedis!.start();
+      for (const at of [a, b])
+        await waitFor(
+          'bus up',
+          async () => (await fetch(`${at.url}/api/health`)).status === 200 || undefined,
+        );
+    });
+
     it('a session revoked while Redis is down: once Redis is back, its socket on the other instance closes with 4401 before anything more of the chat reaches it', async () => {
       const { owner, victim, chatId, w } = await setUp();
       // The victim's second device, subscribed on B; the victim revokes it from the first, on A.

@@ -10,13 +10,21 @@ import type { ServerEvent, User } from '@chatsockets/protocol';
  * `session.revoked`: close that session's sockets with 4401 (logout, expiry).
  * `presence`: to the sockets subscribed to any of `chatIds` (the user's chats).
  * `user.updated`: the same, and to the user's own sockets (a new display name).
+ *   Both may carry `revs`, each chat's rev their publisher saw: like `typing`, each hub brings
+ *   the chat up to it first, so a member removed before is not told (ChatAudience).
  */
 export type BusMessage =
   | { kind: 'chat'; chatId: string; event: ServerEvent; rev?: number }
   | { kind: 'user'; userId: string; event: ServerEvent }
   | { kind: 'session.revoked'; sessionId: string }
-  | { kind: 'presence'; user: User; online: boolean; chatIds: string[] }
-  | { kind: 'user.updated'; user: User; chatIds: string[] };
+  | ({ kind: 'presence'; user: User; online: boolean } & ChatAudience)
+  | ({ kind: 'user.updated'; user: User } & ChatAudience);
+
+/** The chats that hear of a user's presence or profile, and the rev of each its publisher read. */
+export interface ChatAudience {
+  chatIds: string[];
+  revs?: Record<string, number>;
+}
 
 export type BusHandler = (message: BusMessage) => void;
 
