@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { User } from '@chatsockets/protocol';
+import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { Actor } from '../auth/auth.service.js';
 import { toUser } from '../auth/users.mapper.js';
@@ -11,6 +12,8 @@ import { badRequest, notFound, unauthorized } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 
 const SIZE = 256;
+// An animated PNG sniffs as image/apng; like a GIF, its first frame is the avatar.
+const DECODED = new Set(['image/png', 'image/apng', 'image/jpeg', 'image/webp', 'image/gif']);
 const keyOf = (userId: string, version: number) => `avatars/${userId}/${version}.webp`;
 
 /**
@@ -32,6 +35,10 @@ export function createAvatarsService(deps: {
 
   return {
     async upload(actor: Actor, image: Buffer): Promise<User> {
+      const notAnImage = () => badRequest('The file is not an image we can read (PNG, JPEG, WebP or GIF)');
+      // sharp decodes whatever its bytes are (SVG through librsvg, TIFF, HEIF...), whatever the
+      // Content-Type said: only the four formats are handed to it, by their bytes.
+      if (!DECODED.has((await fileTypeFromBuffer(image))?.mime ?? '')) throw notAnImage();
       let webp: Buffer;
       try {
         webp = await sharp(image, { limitInputPixels: 40_000_000, failOn: 'error', animated: false })
@@ -40,7 +47,7 @@ export function createAvatarsService(deps: {
           .webp({ quality: 82 })
           .toBuffer();
       } catch {
-        throw badRequest('The file is not an image we can read (PNG, JPEG, WebP or GIF)');
+        throw notAnImage();
       }
       const before = await users.findById(actor.user.id);
       if (!before) throw unauthorized();

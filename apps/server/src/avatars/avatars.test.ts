@@ -98,4 +98,23 @@ describe.each(drivers())('avatars on %s', (driver) => {
     expect((await http.get(alice, `/api/users/${alice.user.id}/avatar`)).statusCode).toBe(404);
     expect((await http.get(alice, '/api/users/nope/avatar')).statusCode).toBe(404);
   });
+
+  it('[avatar] only PNG, JPEG, WebP and GIF are decoded: an SVG, TIFF or AVIF under an image/png label is a 400', async () => {
+    const square = () => sharp({ create: { width: 64, height: 64, channels: 3, background: '#2980b9' } });
+    const others = [
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/></svg>',
+      ),
+      await square().tiff().toBuffer(),
+      await square().avif().toBuffer(),
+    ];
+    for (const body of others) {
+      const res = await upload(alice, body, 'image/png');
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('BAD_REQUEST');
+    }
+    expect((await http.get(alice, '/api/me')).json().user.avatarUrl).toBeUndefined();
+    // The label need not match, as long as the bytes are one of the four.
+    expect((await upload(alice, await square().webp().toBuffer(), 'image/png')).statusCode).toBe(200);
+  });
 });
