@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { anyOf } from '../db/any-of.js';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import { attachmentsTable, usersTable } from '../db/schema.js';
@@ -104,37 +105,56 @@ export function createAttachmentsRepo(db: Db) {
       return rowsOf(result).length;
     },
 
-    /** Deletes the rows of a (deleted) message's attachments; returns them for their blobs. */
-    async deleteForMessage(authorId: string, chatId: string, clientId: string): Promise<AttachmentRow[]> {
+    /** The rows of a (deleted) message's attachments. */
+    async forMessage(authorId: string, chatId: string, clientId: string): Promise<BlobKeys[]> {
       return db
-        .delete(attachmentsTable)
+        .select({
+          id: attachmentsTable.id,
+          blobKey: attachmentsTable.blobKey,
+          thumbKey: attachmentsTable.thumbKey,
+        })
+        .from(attachmentsTable)
         .where(
           and(
             eq(attachmentsTable.uploaderId, authorId),
             eq(attachmentsTable.chatId, chatId),
             eq(attachmentsTable.messageClientId, clientId),
           ),
-        )
-        .returning();
+        );
     },
 
-    async deleteById(id: string): Promise<void> {
-      await db.delete(attachmentsTable).where(eq(attachmentsTable.id, id));
+    async deleteByIds(ids: string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await db.delete(attachmentsTable).where(anyOf(attachmentsTable.id, ids));
+    },
+
+    /** Rows of deleted messages (their blobs are deleted first, then they), bounded per call. */
+    async ofDeletedMessages(max = 500): Promise<BlobKeys[]> {
+      const result = await db.execute(sql`
+        select a.id, a.blob_key, a.thumb_key from attachments a
+        join messages m on m.author_id = a.uploader_id and m.chat_id = a.chat_id
+                       and m.client_id = a.message_client_id
+        where m.deleted_at is not null
+        limit ${max}`);
+      return rowsOf<{ id: string; blob_key: string; thumb_key: string | null }>(result).map((r) => ({
+        id: r.id,
+        blobKey: r.blob_key,
+        thumbKey: r.thumb_key,
+      }));
     },
 
     /**
-     * Rows no live message holds: uploads older than `olderThan` that no committed message
-     * claims, and (any age) those whose message was deleted. Deleted here, returned for their
-     * blobs; bounded per call.
+     * Uploads older than `olderThan` that no committed message claims. Deleted here, before
+     * their blobs (a send could still claim a row that is left), returned for their blobs;
+     * bounded per call.
      */
-    async deleteOrphans(olderThan: Date, max = 500): Promise<BlobKeys[]> {
+    async deleteUnsent(olderThan: Date, max = 500): Promise<BlobKeys[]> {
       const result = await db.execute(sql`
         delete from attachments where id in (
           select a.id from attachments a
           left join messages m on m.author_id = a.uploader_id and m.chat_id = a.chat_id
                               and m.client_id = a.message_client_id
-          where (m.id is null and a.created_at < ${olderThan.toISOString()}::timestamptz)
-             or m.deleted_at is not null
+          where m.id is null and a.created_at < ${olderThan.toISOString()}::timestamptz
           limit ${max})
         returning id, blob_key, thumb_key`);
       return rowsOf<{ id: string; blob_key: string; thumb_key: string | null }>(result).map((r) => ({

@@ -9,6 +9,9 @@ import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
+import { startLocalS3 } from '../../test/local-s3.js';
+import { startTcpProxy } from '../../test/tcp-proxy.js';
+import { createS3BlobStore } from '../blobs/s3-blob-store.js';
 
 const png = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 30 } } })
@@ -341,6 +344,36 @@ describe.each(drivers())('attachments on %s', (driver) => {
     expect((await download(bob, a.id)).statusCode).toBe(404);
     const page = (await http.get(bob, `/api/chats/${chatId}/messages`)).json();
     expect(page.messages.find((m: { id: string }) => m.id === message.id).attachments).toEqual([]);
+  });
+
+  it('[attachments delete] with the S3 store unreachable as the message is deleted, the next sweep deletes its files', async () => {
+    const s3 = await startLocalS3();
+    const proxy = await startTcpProxy(Number(new URL(s3.options.endpoint).port));
+    const direct = createS3BlobStore(s3.options);
+    await t.rebuild(
+      {},
+      {
+        now: () => clock,
+        blobs: createS3BlobStore({ ...s3.options, endpoint: `http://127.0.0.1:${proxy.port}` }),
+      },
+    );
+    try {
+      const a = await uploaded(alice, await png(20, 20));
+      const message = (await send(alice, [a.id], 'a photo')).json().message;
+      expect(await direct.exists(`att/${a.id}`)).toBe(true);
+      await proxy.set('down');
+      expect((await http.del(alice, `/api/chats/${chatId}/messages/${message.id}`)).statusCode).toBe(204);
+      expect((await download(bob, a.id)).statusCode).toBe(404);
+      await proxy.set('pass');
+      await t.app.sweepUploads();
+      expect(await direct.exists(`att/${a.id}`)).toBe(false);
+      expect(await direct.exists(`att/${a.id}.thumb`)).toBe(false);
+    } finally {
+      await t.rebuild({}, { now: () => clock });
+      await direct.close();
+      await proxy.close();
+      await s3.stop();
+    }
   });
 
   it('[attachments orphans] uploads never sent are swept once older than the TTL; sent ones stay', async () => {

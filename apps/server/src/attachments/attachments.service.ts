@@ -83,6 +83,26 @@ export function createAttachmentsService(deps: {
     }
   }
 
+  /**
+   * Files of deleted messages: their blobs first, then the rows of those whose blobs went. A
+   * store that is unreachable leaves the row, so the next sweep tries again; deleting the rows
+   * first had left such blobs in the store for good, out of every sweep's sight.
+   */
+  async function removeWithBlobs(rows: BlobKeys[]): Promise<number> {
+    const gone: string[] = [];
+    for (const row of rows) {
+      try {
+        await blobs.delete(row.blobKey);
+        if (row.thumbKey) await blobs.delete(row.thumbKey);
+        gone.push(row.id);
+      } catch (err) {
+        deps.log?.warn({ err: { message: (err as Error).message }, id: row.id }, 'blob delete failed');
+      }
+    }
+    await attachments.deleteByIds(gone);
+    return gone.length;
+  }
+
   /** Dimensions and a thumbnail, or undefined when sharp cannot read it as an image. */
   async function imageOf(key: string, thumbKey: string) {
     try {
@@ -218,10 +238,9 @@ export function createAttachmentsService(deps: {
       if (claimed !== unique.length) throw unavailable();
     },
 
-    /** After a message's delete committed: its attachment rows, then their blobs. */
+    /** After a message's delete committed: its attachments' blobs, then their rows. */
     async removeForMessage(authorId: string, chatId: string, clientId: string): Promise<void> {
-      const rows = await attachments.deleteForMessage(authorId, chatId, clientId);
-      await deleteBlobs(rows);
+      await removeWithBlobs(await attachments.forMessage(authorId, chatId, clientId));
     },
 
     /**
@@ -258,9 +277,9 @@ export function createAttachmentsService(deps: {
 
     /** Deletes uploads nobody sent within the TTL, and files of deleted messages a crash left. */
     async sweep(): Promise<number> {
-      const rows = await attachments.deleteOrphans(new Date(now().getTime() - limits.orphanTtlMs));
-      await deleteBlobs(rows);
-      return rows.length;
+      const unsent = await attachments.deleteUnsent(new Date(now().getTime() - limits.orphanTtlMs));
+      await deleteBlobs(unsent);
+      return unsent.length + (await removeWithBlobs(await attachments.ofDeletedMessages()));
     },
   };
 }
