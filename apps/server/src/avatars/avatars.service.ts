@@ -65,10 +65,12 @@ export function createAvatarsService(deps: {
     async remove(actor: Actor): Promise<User> {
       const before = await users.findById(actor.user.id);
       if (!before) throw unauthorized();
+      // The image first: a store that cannot be reached fails the removal (503, nothing changed,
+      // the user retries). Deleted after the row, and failing quietly, it stayed in the store
+      // for good, where nothing would ever find it again.
+      if (before.avatarVersion) await blobs.delete(keyOf(actor.user.id, before.avatarVersion));
       const row = await users.setAvatarVersion(actor.user.id, null);
       if (!row) throw unauthorized();
-      if (before.avatarVersion)
-        await blobs.delete(keyOf(actor.user.id, before.avatarVersion)).catch(() => {});
       const user = toUser(row);
       await announce(user);
       return user;

@@ -8,8 +8,11 @@ import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
+import { startLocalS3 } from '../../test/local-s3.js';
+import { startTcpProxy } from '../../test/tcp-proxy.js';
 import { WsClient } from '../../test/ws-client.js';
 import { createFsBlobStore } from '../blobs/fs-blob-store.js';
+import { createS3BlobStore } from '../blobs/s3-blob-store.js';
 
 const png = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#c0392b' } })
@@ -116,5 +119,32 @@ describe.each(drivers())('avatars on %s', (driver) => {
     expect((await http.get(alice, '/api/me')).json().user.avatarUrl).toBeUndefined();
     // The label need not match, as long as the bytes are one of the four.
     expect((await upload(alice, await square().webp().toBuffer(), 'image/png')).statusCode).toBe(200);
+  });
+
+  it('[avatar] removed while the S3 store is unreachable: 503 and it stays; once the store is back, removed with its image', async () => {
+    const s3 = await startLocalS3();
+    const proxy = await startTcpProxy(Number(new URL(s3.options.endpoint).port));
+    const direct = createS3BlobStore(s3.options);
+    await t.rebuild(
+      {},
+      { blobs: createS3BlobStore({ ...s3.options, endpoint: `http://127.0.0.1:${proxy.port}` }) },
+    );
+    try {
+      const user = MeResponseSchema.parse((await upload(alice, await png(64, 64))).json()).user;
+      const key = `avatars/${alice.user.id}/1.webp`;
+      expect(await direct.exists(key)).toBe(true);
+      await proxy.set('down');
+      const refused = await http.del(alice, '/api/me/avatar');
+      expect(refused.statusCode).toBe(503);
+      await proxy.set('pass');
+      expect((await http.get(alice, '/api/me')).json().user.avatarUrl).toBe(user.avatarUrl);
+      expect((await http.del(alice, '/api/me/avatar')).statusCode).toBe(200);
+      expect(await direct.exists(key)).toBe(false);
+    } finally {
+      await t.rebuild({}, { blobs: await createFsBlobStore(dir) });
+      await direct.close();
+      await proxy.close();
+      await s3.stop();
+    }
   });
 });
