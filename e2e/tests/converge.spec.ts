@@ -1,5 +1,8 @@
 import { expect, type Page, test } from '@playwright/test';
+import { test as gated } from './fixtures';
 import {
+  chatLink,
+  composer,
   createGroup,
   currentChatId,
   expectConnected,
@@ -100,3 +103,58 @@ test('[converge] offline while messages are edited and deleted, a member removed
   await expect(panel).toBeHidden();
   for (const p of [alice, bob, carol, dave]) await p.context.close();
 });
+
+/**
+ * The open chat deleted, or the reader removed from it, while the reader was away: the browser
+ * offline (the query cache refetches the list and the chat on reconnect), or the server
+ * restarting with the browser online (only the refused re-subscribe tells). Either way the
+ * screen says so, and neither the chat nor a composer for it stays.
+ */
+for (const away of ['offline', 'server restart'] as const) {
+  for (const what of ['deleted', 'removed'] as const) {
+    gated(
+      `[converge] ${away}: the open chat ${what === 'deleted' ? 'deleted' : 'removed the reader'} meanwhile; back, it says so and nothing of it is left to write in`,
+      async ({ browser, person: bob }) => {
+        const alice = await newPerson(browser, 'ga');
+        const title = `Gone away ${Date.now()}`;
+        await createGroup(alice.page, title, [bob.username]);
+        await send(alice.page, 'before');
+        const chatId = currentChatId(alice.page);
+        await openChat(bob.page, title);
+        await expectConnected(bob.page);
+        await expect(messageWithText(bob.page, 'before')).toBeVisible();
+        const bobId = await bob.page.evaluate(
+          async () => ((await (await fetch('/api/me')).json()) as { user: { id: string } }).user.id,
+        );
+
+        if (away === 'offline') {
+          await bob.context.setOffline(true);
+          await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline');
+        } else {
+          await bob.gate.takeDown();
+          await expect(bob.page.getByTestId('connection-status')).toHaveAttribute(
+            'data-state',
+            'reconnecting',
+          );
+        }
+        if (what === 'deleted') await call(alice.page, 'DELETE', `/api/chats/${chatId}`);
+        else {
+          await call(alice.page, 'DELETE', `/api/chats/${chatId}/members/${bobId}`);
+          await send(alice.page, 'after');
+          await expect(messageWithText(alice.page, 'after')).toHaveAttribute('data-status', 'sent');
+        }
+        if (away === 'offline') await bob.context.setOffline(false);
+        else bob.gate.bringUp();
+        await expectConnected(bob.page);
+
+        await expect(chatLink(bob.page, title)).toHaveCount(0);
+        await expect(
+          bob.page.getByTestId(what === 'deleted' ? 'chat-deleted' : 'no-longer-member'),
+        ).toBeVisible();
+        await expect(composer(bob.page)).toHaveCount(0);
+        await expect(messageWithText(bob.page, 'after')).toHaveCount(0);
+        await alice.context.close();
+      },
+    );
+  }
+}

@@ -2,6 +2,7 @@ import { type Chat, type ChatDetailResponse, can, type User } from '@chatsockets
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isApiError } from '../api/http';
 import { chatDetailQuery, chatListQuery } from '../api/queries';
 import { ChatHeader } from '../features/chats/ChatHeader';
 import { MembersPanel } from '../features/chats/MembersPanel';
@@ -30,6 +31,10 @@ export function ChatScreen({ chatId, self }: { chatId: string; self: User }) {
   const gone = removed !== undefined && !listed;
   const detail = useQuery({ ...chatDetailQuery(chatId), enabled: !gone });
   if (gone) return <NoLongerMember how={removed} />;
+  // Refused on its last read (refetched on reconnect after being away) while a copy from before
+  // is cached: that copy is not a chat the caller may still read or write in.
+  const refused = !listed && detail.data ? refusedHow(detail.error) : undefined;
+  if (refused) return <NoLongerMember how={refused} />;
   // A public chat can be read before joining; then it is not in the list yet.
   const chat = listed ?? detail.data?.chat;
   if (list.isPending || !chat) {
@@ -58,6 +63,11 @@ function ChatMentions(props: { members?: ChatDetailResponse['members']; self: Us
   return <MentionDirectoryProvider value={directory}>{props.children}</MentionDirectoryProvider>;
 }
 
+function refusedHow(error: unknown): RemovedHow | undefined {
+  if (isApiError(error, 'NOT_FOUND')) return 'deleted';
+  return isApiError(error, 'FORBIDDEN') ? 'gone' : undefined;
+}
+
 function NoLongerMember({ how }: { how: RemovedHow }) {
   const navigate = useRoute((s) => s.navigate);
   const { t } = useTranslation('chats');
@@ -72,7 +82,7 @@ function NoLongerMember({ how }: { how: RemovedHow }) {
   return (
     <section className="chat-empty" data-testid="no-longer-member">
       <p className="empty" role="status">
-        {how === 'removed' ? t('removed') : t('left')}
+        {how === 'removed' ? t('removed') : how === 'left' ? t('left') : t('noLongerMember')}
       </p>
       <button type="button" className="button" onClick={() => navigate({ name: 'home' })}>
         {t('backToChats')}

@@ -1,9 +1,10 @@
 import type { ChatListResponse } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { isApiError } from '../api/http';
-import { findChat } from '../state/chats';
+import { findChat, removeChat } from '../state/chats';
 import { setPresence } from '../state/presence';
 import { queryKeys } from '../state/query-keys';
+import { markRemoved } from '../state/removed';
 import { setTyping } from '../state/typing';
 import type { RevCursors } from './rev-cursors';
 import type { ChatSocket } from './socket';
@@ -72,9 +73,17 @@ export class ChatSync {
       if (reply.hasMore) await this.cursors.fill(chatId);
     } catch (err) {
       this.subscribed.delete(chatId);
-      // Removed from the chat, or it is gone: the list will say so.
-      if (isApiError(err, 'FORBIDDEN') || isApiError(err, 'NOT_FOUND')) {
+      // Removed from the chat, or it is gone. The `member.left` or `chat.deleted` that says so
+      // reached no socket while this client was away, so the refusal is the news: it is applied
+      // as those events are. Only refetching the list dropped the chat from it, but the open
+      // chat kept showing from its cached detail, with a composer whose sends could only fail.
+      const deleted = isApiError(err, 'NOT_FOUND');
+      if (deleted || isApiError(err, 'FORBIDDEN')) {
         this.refused.add(chatId);
+        this.cursors.forget(chatId);
+        // Which it was (removed, or left in another tab) the refusal does not say.
+        markRemoved(chatId, deleted ? 'deleted' : 'gone');
+        removeChat(this.qc, chatId);
         await this.qc.invalidateQueries({ queryKey: queryKeys.chatList() });
       }
     }

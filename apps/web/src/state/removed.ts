@@ -2,10 +2,11 @@ import { create } from 'zustand';
 
 /**
  * chatId → how the caller stopped being a member this session: `removed` by someone else (a
- * `member.left` event for the caller), `left` themselves, or the chat was `deleted`. The open chat says so instead of
- * failing with 403. Joining again clears it.
+ * `member.left` event for the caller), `left` themselves, or the chat was `deleted`; `gone` when
+ * only a refused re-subscribe told (403 after being away: removed, or left on another device).
+ * The open chat says so instead of failing with 403. Joining again clears it.
  */
-export type RemovedHow = 'removed' | 'left' | 'deleted';
+export type RemovedHow = 'removed' | 'left' | 'deleted' | 'gone';
 export type RemovedMap = Readonly<Record<string, RemovedHow>>;
 
 export const useRemovedStore = create<{ removed: RemovedMap }>(() => ({ removed: {} }));
