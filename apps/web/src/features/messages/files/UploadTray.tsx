@@ -17,7 +17,13 @@ export function UploadTray({ items, onCancel }: { items: UploadItem[]; onCancel(
             <progress max={x.size || 1} value={x.loaded} aria-label={t('progress', { name: x.name })} />
           )}
           <span className="upload__size">
-            {x.status === 'failed' ? <span role="alert">{x.error ?? t('failed')}</span> : formatSize(x.size)}
+            {x.status === 'failed' ? (
+              <span role="alert">
+                {x.error ? t([`error.${x.error}`, `errors:code.${x.error}`]) : t('failed')}
+              </span>
+            ) : (
+              formatSize(x.size)
+            )}
           </span>
           <button
             type="button"

@@ -1,4 +1,4 @@
-import { type Attachment, LIMITS } from '@chatsockets/protocol';
+import { type Attachment, type ErrorCode, LIMITS } from '@chatsockets/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isApiError } from '../../../api/http';
 import { uploadFile } from '../../../api/uploads.api';
@@ -11,7 +11,8 @@ export interface UploadItem {
   loaded: number;
   status: 'uploading' | 'done' | 'failed';
   attachment?: Attachment;
-  error?: string;
+  /** Why it failed, as the protocol's code: the tray words it in the user's language. */
+  error?: ErrorCode;
 }
 
 /**
@@ -45,7 +46,9 @@ export function useUploads() {
           .then((attachment) => patch(key, { status: 'done', loaded: file.size, attachment }))
           .catch((err: unknown) => {
             if (err instanceof DOMException && err.name === 'AbortError') return;
-            patch(key, { status: 'failed', error: isApiError(err) ? err.message : String(err) });
+            // The code, not the server's message: that is English (and schema text) whatever
+            // language the interface speaks.
+            patch(key, { status: 'failed', error: isApiError(err) ? err.code : 'INTERNAL' });
           })
           .finally(() => controllers.current.delete(key));
       }
