@@ -95,3 +95,37 @@ test('[drafts] a draft is kept per chat across switching chats and a reload (#19
   await expect(box).toHaveValue('');
   await alice.context.close();
 });
+
+test('[drafts] two tabs: a draft typed in one is not lost when the other writes its own, and one sent is not brought back', async ({
+  browser,
+}) => {
+  const alice = await newPerson(browser, 'dt');
+  const one = `Tabs one ${Date.now()}`;
+  const two = `Tabs two ${Date.now()}`;
+  await createGroup(alice.page, one, []);
+  await createGroup(alice.page, two, []);
+  // Both tabs are open before either types.
+  const tab1 = alice.page;
+  const tab2 = await alice.context.newPage();
+  await tab2.goto('/');
+  await openChat(tab2, two);
+  await openChat(tab1, one);
+
+  await composer(tab1).fill('typed in tab 1');
+  await composer(tab2).fill('typed in tab 2');
+  await tab1.reload();
+  await expect(tab1.getByRole('heading', { level: 1, name: one })).toBeVisible();
+  await expect(composer(tab1)).toHaveValue('typed in tab 1');
+
+  // Sent from tab 1; then tab 2 types on in its own chat: the sent text stays gone.
+  await composer(tab1).press('Enter');
+  await expect(messageWithText(tab1, 'typed in tab 1')).toBeVisible();
+  await composer(tab2).fill('typed in tab 2, more');
+  await tab1.reload();
+  await expect(tab1.getByRole('heading', { level: 1, name: one })).toBeVisible();
+  await expect(messageWithText(tab1, 'typed in tab 1')).toBeVisible();
+  await expect(composer(tab1)).toHaveValue('');
+  await openChat(tab1, two);
+  await expect(composer(tab1)).toHaveValue('typed in tab 2, more');
+  await alice.context.close();
+});

@@ -5,6 +5,7 @@ import { queryKeys } from '../state/query-keys';
 import { useConnection } from '../stores/connection.store';
 import { syncEditsAcrossTabs } from '../stores/edits.store';
 import { syncOutboxAcrossTabs } from '../stores/outbox.store';
+import { syncDraftsAcrossTabs } from '../stores/ui.store';
 import { applyServerEvent } from './apply-server-event';
 import { catchUp, hasGaps } from './catch-up';
 import { ChatSync } from './chat-sync';
@@ -106,6 +107,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
   });
   const unsyncTabs = syncOutboxAcrossTabs();
   const unsyncEdits = syncEditsAcrossTabs();
+  const unsyncDrafts = syncDraftsAcrossTabs();
   socket.connect();
 
   return {
@@ -114,6 +116,7 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
       unwatchList();
       unsyncTabs();
       unsyncEdits();
+      unsyncDrafts();
       outbox.stop();
       notifier.stop();
       edits.stop();

@@ -63,3 +63,16 @@ export const useUi = create<UiState>()(
     },
   ),
 );
+
+/**
+ * Another tab of this origin changed the drafts: take its view. Each tab writes its whole map on
+ * every keystroke, so without this a tab opened earlier overwrote the drafts typed in another
+ * since (lost at the next reload), and brought back one the other had sent.
+ */
+export function syncDraftsAcrossTabs(): () => void {
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === DRAFTS_STORAGE_KEY) void useUi.persist.rehydrate();
+  };
+  window.addEventListener('storage', onStorage);
+  return () => window.removeEventListener('storage', onStorage);
+}
