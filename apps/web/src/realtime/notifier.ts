@@ -5,7 +5,7 @@ import { findChat } from '../state/chats';
 import { notifyFactsOf, shouldNotify } from '../state/should-notify';
 import { notificationPermission, useNotifyPrefs } from '../stores/notify-prefs.store';
 import { useRoute } from '../stores/route.store';
-import { plainText } from '../ui/markdown';
+import { previewText } from '../ui/preview';
 import { jumpToMessage } from './jump';
 
 /**
@@ -54,7 +54,7 @@ export class Notifier {
         ? message.author.username
         : i18n.t(`people:notify.${reason}`, { name: message.author.username, chat: chat?.title ?? '' });
     const notification = new Notification(title, {
-      body: plainText(message.body).slice(0, 200),
+      body: previewText(message, i18n.t).slice(0, 200),
       tag: `message:${message.id}`,
       data: { chatId: message.chatId, seq: message.seq },
     });

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import type { Chat } from '@chatsockets/protocol';
+import type { Attachment, Chat } from '@chatsockets/protocol';
 import { screen } from '@testing-library/react';
 import { afterEach, describe, expect } from 'vitest';
 import { i18n } from '../../i18n';
@@ -59,5 +59,47 @@ describe('ChatListItem', () => {
     expect(label()).toBe('3 непрочитанных упоминания');
     rerender(<ChatListItem chat={chat({ unreadMentionCount: 5 })} active={false} />);
     expect(label()).toBe('5 непрочитанных упоминаний');
+  });
+
+  test('[files] a message of files only is previewed by how many, in both languages (Russian plurals)', async ({
+    view,
+  }) => {
+    const file = (i: number): Attachment => ({
+      id: `a-${i}`,
+      name: `f${i}.pdf`,
+      size: 10,
+      mime: 'application/pdf',
+      kind: 'file',
+      width: null,
+      height: null,
+      thumbnail: false,
+    });
+    const withFiles = (n: number, kind: Chat['kind'] = 'group') => {
+      const item = confirmed({
+        author: { id: other.id, username: other.username },
+        body: '',
+        attachments: Array.from({ length: n }, (_, i) => file(i)),
+      });
+      return chat({ kind, lastMessage: item.kind === 'confirmed' ? item.message : null });
+    };
+    const preview = () => document.querySelector('.chat-item__preview')?.textContent;
+    const { rerender } = view(<ChatListItem chat={withFiles(1)} active={false} />);
+    expect(preview()).toBe('other: 1 file');
+    rerender(<ChatListItem chat={withFiles(1, 'direct')} active={false} />);
+    expect(preview()).toBe('1 file');
+    await i18n.changeLanguage('ru');
+    const expected: Array<[number, string]> = [
+      [1, '1 файл'],
+      [2, '2 файла'],
+      [5, '5 файлов'],
+      [21, '21 файл'],
+      [22, '22 файла'],
+      [25, '25 файлов'],
+      [111, '111 файлов'],
+    ];
+    for (const [n, text] of expected) {
+      rerender(<ChatListItem chat={withFiles(n, 'direct')} active={false} />);
+      expect(preview()).toBe(text);
+    }
   });
 });

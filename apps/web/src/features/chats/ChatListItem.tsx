@@ -7,12 +7,12 @@ import { queryKeys } from '../../state/query-keys';
 import { routePath, useRoute } from '../../stores/route.store';
 import { useUi } from '../../stores/ui.store';
 import { formatFull, formatTime } from '../../ui/format-time';
-import { plainText } from '../../ui/markdown';
+import { previewText } from '../../ui/preview';
 
 function preview(t: TFunction<'chats'>, chat: Chat, nameOf: (id: string) => string | undefined): string {
   const m = chat.lastMessage;
   if (!m) return chat.kind === 'direct' ? t('sayHello') : t('noMessagesYet');
-  const text = m.deletedAt ? t('messageDeleted') : plainText(m.body, nameOf);
+  const text = m.deletedAt ? t('messageDeleted') : previewText(m, t, nameOf);
   return chat.kind === 'direct' ? text : t('previewFrom', { author: m.author.username, text });
 }
 
