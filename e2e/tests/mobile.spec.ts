@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { attachScreenshot, createGroup, messageWithText, newPerson, send } from './helpers';
+import { attachScreenshot, chatLink, createGroup, messageWithText, newPerson, send } from './helpers';
 
 test('[mobile] usable at 375px: one pane at a time, nothing wider than the screen, keyboard send', async ({
   browser,
@@ -39,4 +39,34 @@ test('[mobile] usable at 375px: one pane at a time, nothing wider than the scree
   expect(await noOverflow()).toBe(true);
   await attachScreenshot(page, testInfo, 'chat list at 375px');
   await person.context.close();
+});
+
+test('[mobile] at 375px, the longest display name (one word) in a message header does not push the conversation sideways', async ({
+  browser,
+}) => {
+  const alice = await newPerson(browser, 'mla');
+  const bob = await newPerson(browser, 'mlb');
+  const title = `Long names ${Date.now()}`;
+  await createGroup(alice.page, title, [bob.username]);
+  const status = await alice.page.evaluate(async (displayName) => {
+    const res = await fetch('/api/me', {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ displayName }),
+    });
+    return res.status;
+  }, 'N'.repeat(64));
+  expect(status).toBe(200);
+  await send(alice.page, 'hello from a long name');
+
+  await bob.page.setViewportSize({ width: 375, height: 740 });
+  await chatLink(bob.page, title).click();
+  const message = messageWithText(bob.page, 'hello from a long name');
+  await expect(message.getByRole('button', { name: 'N'.repeat(64) })).toBeVisible();
+  // Nothing of the list scrolls sideways, and the time beside the name stays on screen.
+  const scroller = bob.page.locator('.messages__scroller');
+  expect(await scroller.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  const time = await message.locator('time').boundingBox();
+  expect((time?.x ?? 0) + (time?.width ?? 0)).toBeLessThanOrEqual(375);
+  for (const p of [alice, bob]) await p.context.close();
 });

@@ -28,7 +28,7 @@ export function AuthorName(props: { chatId: string; authorId: string; username: 
       onClick={() => show({ userId: props.authorId, username: props.username, chatId: props.chatId })}
     >
       <Avatar id={props.authorId} name={shown} url={known?.avatarUrl} size={20} />
-      {shown}
+      <span className="message__author-name">{shown}</span>
     </button>
   );
 }
