@@ -70,3 +70,45 @@ test('[mobile] at 375px, the longest display name (one word) in a message header
   expect((time?.x ?? 0) + (time?.width ?? 0)).toBeLessThanOrEqual(375);
   for (const p of [alice, bob]) await p.context.close();
 });
+
+test('[mobile] at 375px, a chat description of 500 characters takes two lines of the header until tapped, not the screen', async ({
+  browser,
+}) => {
+  const person = await newPerson(browser, 'mdesc');
+  const { page } = person;
+  await page.setViewportSize({ width: 375, height: 740 });
+  await createGroup(page, `Described ${Date.now()}`, []);
+  const description = 'All about this group and its rules, at the greatest length. '
+    .repeat(9)
+    .slice(0, 500)
+    .trim();
+  const chatId = /\/chats\/([^/?#]+)/.exec(page.url())?.[1];
+  const status = await page.evaluate(
+    async ({ id, description }) =>
+      (
+        await fetch(`/api/chats/${id}`, {
+          method: 'PATCH',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ description }),
+        })
+      ).status,
+    { id: chatId, description },
+  );
+  expect(status).toBe(200);
+  const shown = page.getByTestId('chat-description');
+  await expect(shown).toHaveText(description);
+  await send(page, 'still room to read');
+  await expect(messageWithText(page, 'still room to read')).toBeVisible();
+  // The conversation keeps its room (a quarter of this screen and more; the unfolded description left it a strip).
+  const lineHeight = await shown.evaluate((el) => Number.parseFloat(getComputedStyle(el).lineHeight));
+  const closed = (await shown.boundingBox())?.height ?? 0;
+  expect(closed).toBeLessThanOrEqual(lineHeight * 2 + 1);
+  expect((await page.locator('.messages__scroller').boundingBox())?.height ?? 0).toBeGreaterThan(740 / 4);
+  // A tap shows all of it, and another folds it again.
+  await shown.click();
+  await expect(shown).toHaveAttribute('aria-expanded', 'true');
+  expect((await shown.boundingBox())?.height ?? 0).toBeGreaterThan(lineHeight * 5);
+  await shown.click();
+  await expect(shown).toHaveAttribute('aria-expanded', 'false');
+  await person.context.close();
+});

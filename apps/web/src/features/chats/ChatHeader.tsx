@@ -59,11 +59,7 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
             t('people:lastSeen', { when: relativeTime(iso) }),
           )}
         </div>
-        {chat.description && (
-          <p className="chat-header__description" data-testid="chat-description">
-            {chat.description}
-          </p>
-        )}
+        {chat.description && <Description text={chat.description} />}
       </div>
       {can(chat, 'post') && (
         <button
@@ -86,5 +82,26 @@ export function ChatHeader({ chat, members, self }: { chat: Chat; members?: Memb
         {t('members')}
       </button>
     </header>
+  );
+}
+
+/**
+ * The chat's description, two lines until tapped: one of 500 characters took over half a
+ * phone's screen under the title, leaving the conversation a strip.
+ */
+function Description({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <button
+      type="button"
+      className={
+        open ? 'chat-header__description' : 'chat-header__description chat-header__description--folded'
+      }
+      data-testid="chat-description"
+      aria-expanded={open}
+      onClick={() => setOpen((o) => !o)}
+    >
+      {text}
+    </button>
   );
 }
