@@ -97,4 +97,42 @@ describe('EditSender', () => {
     );
     sender.stop();
   });
+
+  it('[edit queue] a passing refusal while the connection stays up (rate limit, server error, no answer) is tried again, not parked until a reconnect that never comes', async () => {
+    vi.useFakeTimers();
+    try {
+      const { socket, calls } = fakeSocket();
+      const sender = new EditSender(socket, new QueryClient(), 'me');
+      queue('try again');
+      calls[0]!.reject(new ApiError(0, 'RATE_LIMITED', 'Slow down'));
+      await vi.waitFor(() => expect(useEdits.getState().edits.m1?.status).toBe('queued'));
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(calls).toHaveLength(2);
+      calls[1]!.reject(new ApiError(0, 'UNAVAILABLE', 'The server did not answer in time'));
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(calls).toHaveLength(3);
+      calls[2]!.resolve(edited('try again'));
+      await vi.waitFor(() => expect(useEdits.getState().edits).toEqual({}));
+      sender.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('[edit queue] one that keeps failing while connected ends as failed with Retry, not "queued" for ever', async () => {
+    vi.useFakeTimers();
+    try {
+      const { socket, calls } = fakeSocket();
+      const sender = new EditSender(socket, new QueryClient(), 'me');
+      queue('never lands');
+      for (let i = 0; i < 10 && useEdits.getState().edits.m1?.status !== 'failed'; i++) {
+        calls.at(-1)!.reject(new ApiError(0, 'INTERNAL', 'Oops'));
+        await vi.advanceTimersByTimeAsync(30_000);
+      }
+      expect(useEdits.getState().edits.m1).toMatchObject({ status: 'failed', body: 'never lands' });
+      sender.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
