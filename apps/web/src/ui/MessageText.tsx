@@ -118,3 +118,13 @@ export function MessageText({ body, className }: { body: string; className?: str
     </div>
   );
 }
+
+/**
+ * Who mentions name in one-line previews (quotes, the pinned bar), from the nearest
+ * `MentionDirectoryProvider`, as `MessageText` shows them; for `plainText` / `previewText`.
+ */
+export function useMentionNames(): { nameOf: (id: string) => string | undefined; unknown: string } {
+  const { t } = useTranslation('compose');
+  const { nameOf } = useContext(MentionContext);
+  return { nameOf, unknown: t('mention.unknown') };
+}

@@ -11,8 +11,9 @@ export function previewText(
   message: Pick<Message, 'body' | 'attachments'>,
   count: Count,
   nameOf?: (id: string) => string | undefined,
+  unknown?: string,
 ): string {
-  const text = plainText(message.body, nameOf);
+  const text = plainText(message.body, nameOf, unknown);
   const files = message.attachments?.length ?? 0;
   return text || files === 0 ? text : count('files:files', { count: files });
 }

@@ -3,6 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { pinsQuery } from '../../api/queries';
+import { useMentionNames } from '../../ui/MessageText';
+import { previewText } from '../../ui/preview';
 import { useJumpToMessage, useSetPinned } from './use-conversation-actions';
 
 /**
@@ -15,11 +17,19 @@ export function PinnedBar({ chat }: { chat: Chat }) {
   const [index, setIndex] = useState(0);
   const jump = useJumpToMessage();
   const unpin = useSetPinned(chat.id);
+  const names = useMentionNames();
   const list = pins.data ?? [];
   if (list.length === 0) return null;
   const at = index % list.length;
   const shown = list[at]!;
-  const preview = shown.body.trim().split('\n', 1)[0] ?? '';
+  // Its first line as the message reads (mentions by name, no Markdown marks), or its files.
+  const firstLine = shown.body.trim().split('\n', 1)[0] ?? '';
+  const preview = previewText(
+    { body: firstLine, attachments: shown.attachments },
+    t,
+    names.nameOf,
+    names.unknown,
+  );
   return (
     <div className="pinned-bar" data-testid="pinned-bar">
       <button

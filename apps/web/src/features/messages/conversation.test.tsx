@@ -10,6 +10,7 @@ import { applyReactionDelta } from '../../state/reactions';
 import { useRoute } from '../../stores/route.store';
 import { useUi } from '../../stores/ui.store';
 import { confirmed, me, other, test } from '../../test/component';
+import { MentionDirectoryProvider } from '../../ui/MessageText';
 import { Composer } from './Composer';
 import { MessageItem, type MessageItemProps } from './MessageItem';
 import { PinnedBar } from './PinnedBar';
@@ -135,6 +136,60 @@ describe('reply quote', () => {
     expect(useOutbox.getState().entries[0]).toMatchObject({ body: 'my answer', replyToId: 'm-1' });
     expect(screen.queryByTestId('reply-bar')).toBeNull();
     expect(useUi.getState().replyTo).toEqual({});
+  });
+});
+
+describe('quotes show mentions and formatting as the message does', () => {
+  const names = { nameOf: (id: string) => ({ [other.id]: 'other', [me.id]: 'me' })[id], selfId: me.id };
+
+  test('[reply] [pins] a mention in a quoted, pinned or replied-to line reads @name, and Markdown marks are gone, not <@id> and **', async ({
+    view,
+    qc,
+  }) => {
+    const original = message({
+      id: 'm-1',
+      seq: 1,
+      author: otherRef,
+      body: `ask <@${me.id}> **now**\nsecond`,
+      pinnedAt: '2030-01-01T00:00:00.000Z',
+    });
+    const reply = message({
+      id: 'm-2',
+      seq: 2,
+      body: 'answer',
+      replyTo: { id: 'm-1', seq: 1, author: otherRef, preview: `ask <@${me.id}> **now**`, deleted: false },
+    });
+    qc.setQueryData(queryKeys.pins('c-1'), [original]);
+    const { user } = view(
+      <MentionDirectoryProvider value={names}>
+        <PinnedBar chat={chat()} />
+        <MessageItem {...props(original)} />
+        <MessageItem {...props(reply)} />
+        <Composer chatId="c-1" selfId={me.id} />
+      </MentionDirectoryProvider>,
+    );
+    expect(screen.getByTestId('pinned-text').textContent).toBe('other: ask @me now');
+    expect(within(screen.getByTestId('reply-quote')).getByText('ask @me now')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Reply to other' }));
+    expect(within(screen.getByTestId('reply-bar')).getByText('ask @me now')).toBeTruthy();
+  });
+
+  test('[pins] a pinned message of files only says how many, not a blank', ({ view, qc }) => {
+    const file = {
+      id: 'a-1',
+      name: 'plan.pdf',
+      size: 10,
+      mime: 'application/pdf',
+      kind: 'file' as const,
+      width: null,
+      height: null,
+      thumbnail: false,
+    };
+    qc.setQueryData(queryKeys.pins('c-1'), [
+      message({ body: '', attachments: [file], pinnedAt: '2030-01-01T00:00:00.000Z' }),
+    ]);
+    view(<PinnedBar chat={chat()} />);
+    expect(screen.getByTestId('pinned-text').textContent).toBe('me: 1 file');
   });
 });
 
