@@ -1,5 +1,5 @@
-import type { Chat, User } from '@chatsockets/protocol';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Chat, ChatDetailResponse, User } from '@chatsockets/protocol';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { chatListQuery } from '../api/queries';
@@ -7,8 +7,10 @@ import { MessageItem } from '../features/messages/MessageItem';
 import { useDebounced } from '../features/search/use-debounced';
 import { useSearch } from '../features/search/use-search';
 import { jumpToMessage } from '../realtime/jump';
+import { queryKeys } from '../state/query-keys';
 import { useRoute } from '../stores/route.store';
 import { ErrorMessage } from '../ui/ErrorMessage';
+import { type MentionDirectory, MentionDirectoryProvider } from '../ui/MessageText';
 
 /**
  * Message search, in the open chat or across all of the user's chats. Results are the one
@@ -101,17 +103,19 @@ export function SearchPanel({
               }}
             >
               {!inChat && <span className="search-result__chat">{titleOf(r.message.chatId)}</span>}
-              <MessageItem
-                chatId={r.message.chatId}
-                item={{ kind: 'confirmed', key: r.message.id, message: r.message }}
-                self={self}
-                showHeader
-                canModerate={false}
-                canEdit={false}
-                showSeenBy={false}
-                snippet={r.snippet}
-                readOnly
-              />
+              <MentionDirectoryProvider value={directoryFor(qc, r.message.chatId, self)}>
+                <MessageItem
+                  chatId={r.message.chatId}
+                  item={{ kind: 'confirmed', key: r.message.id, message: r.message }}
+                  self={self}
+                  showHeader
+                  canModerate={false}
+                  canEdit={false}
+                  showSeenBy={false}
+                  snippet={r.snippet}
+                  readOnly
+                />
+              </MentionDirectoryProvider>
             </div>
           </li>
         ))}
@@ -128,4 +132,12 @@ export function SearchPanel({
       )}
     </section>
   );
+}
+
+/** A result's mentions by name: the reader, and the members of its chat where they are loaded. */
+function directoryFor(qc: QueryClient, chatId: string, self: User): MentionDirectory {
+  const members = qc.getQueryData<ChatDetailResponse>(queryKeys.chat(chatId))?.members;
+  const names = new Map(members?.map((m) => [m.user.id, m.user.username]));
+  names.set(self.id, self.username);
+  return { nameOf: (id) => names.get(id), selfId: self.id };
 }

@@ -6,7 +6,8 @@ import type { TimelineItem } from '../../state/merge-messages';
 import { type PendingEdit, useEdits } from '../../stores/edits.store';
 import { useUi } from '../../stores/ui.store';
 import { formatFull, formatTime } from '../../ui/format-time';
-import { MessageText } from '../../ui/MessageText';
+import { MessageText, useMentionNames } from '../../ui/MessageText';
+import { mentionLabel, splitMentions } from '../../ui/markdown';
 import { AuthorName } from './AuthorName';
 import { AttachmentList } from './files/AttachmentList';
 import { MessageActions } from './MessageActions';
@@ -70,6 +71,12 @@ export function MessageItem({
   readOnly,
 }: MessageItemProps) {
   const v = toMessageView(item, self);
+  const names = useMentionNames();
+  // A search snippet is the body's text as stored: its mentions are `<@id>` tokens, shown by name.
+  const snippetText = (text: string) =>
+    splitMentions(text)
+      .map((p) => (p.kind === 'text' ? p.text : mentionLabel(p.id, names.nameOf, names.unknown)))
+      .join('');
   const [menuOpen, setMenuOpen] = useState(false);
   const { t } = useTranslation('messages');
   const message = item.kind === 'confirmed' ? item.message : null;
@@ -135,10 +142,10 @@ export function MessageItem({
               {snippet.map((s, i) =>
                 s.hit ? (
                   // biome-ignore lint/suspicious/noArrayIndexKey: segments never reorder
-                  <mark key={i}>{s.text}</mark>
+                  <mark key={i}>{snippetText(s.text)}</mark>
                 ) : (
                   // biome-ignore lint/suspicious/noArrayIndexKey: segments never reorder
-                  <span key={i}>{s.text}</span>
+                  <span key={i}>{snippetText(s.text)}</span>
                 ),
               )}
             </span>

@@ -3,6 +3,7 @@ import type { Attachment } from '@chatsockets/protocol';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect } from 'vitest';
 import { confirmed, me, test } from '../../../test/component';
+import { MentionDirectoryProvider } from '../../../ui/MessageText';
 import { MessageItem } from '../MessageItem';
 
 const image: Attachment = {
@@ -87,5 +88,25 @@ describe('attachments in MessageItem', () => {
     expect(snippet.querySelector('mark')?.textContent).toBe('kitten');
     expect(snippet.querySelector('img')).toBeNull();
     expect(snippet.textContent).toContain('<img src=x onerror=alert(1)>');
+  });
+
+  test('[search] [mentions] a mention in a snippet reads @name, not its <@id> token', ({ view }) => {
+    view(
+      <MentionDirectoryProvider value={{ nameOf: (id) => (id === 'u-other' ? 'other' : undefined) }}>
+        <MessageItem
+          {...base}
+          readOnly
+          item={confirmed({ body: 'hey <@u-other> look at the kitten <@u-gone>' })}
+          snippet={[
+            { text: 'hey <@U-OTHER> look at the ', hit: false },
+            { text: 'kitten', hit: true },
+            { text: ' <@u-gone>', hit: false },
+          ]}
+        />
+      </MentionDirectoryProvider>,
+    );
+    const snippet = screen.getByTestId('snippet');
+    expect(snippet.textContent).toBe('hey @other look at the kitten @unknown user');
+    expect(snippet.querySelector('mark')?.textContent).toBe('kitten');
   });
 });
