@@ -18,6 +18,24 @@ describe('mention text', () => {
     expect(toBody('```\n@bob\n```\n@bob', users, false)).toBe('```\n@bob\n```\n<@u-bob>');
   });
 
+  it("[mentions] an @ inside a link stays as typed: the URL is not cut by a member's token", () => {
+    const links = [
+      'https://medium.com/@bob/my-post',
+      'https://www.youtube.com/@bobbyross',
+      'www.mastodon.social/@al.ice',
+      '[profile](https://medium.com/@bob)',
+      '<https://x.example/@me>',
+    ];
+    for (const link of links) expect(toBody(`see ${link} now`, users, false)).toBe(`see ${link} now`);
+    // A mention right after a link is still one.
+    expect(toBody('https://x.example/a @bob', users, false)).toBe('https://x.example/a <@u-bob>');
+  });
+
+  it('[mentions] the autocomplete does not open for an @ inside a link', () => {
+    const text = 'see https://medium.com/@bo';
+    expect(mentionQueryAt(text, text.length)).toBeNull();
+  });
+
   it('[mentions] a body to edit shows names; round-trips', () => {
     const body = 'hi <@u-bob> <@ALL> <@u-gone>';
     expect(toDraft(body, users)).toBe('hi @bob @all <@u-gone>');

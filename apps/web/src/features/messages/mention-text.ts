@@ -7,11 +7,18 @@ type Named = Pick<Member['user'], 'id' | 'username'>;
 
 /** Code spans and fences stay as typed: an `@name` in code is not a mention. */
 const CODE = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
+/**
+ * A link's `@` is part of its address (medium.com/@bob, youtube.com/@channel): turned into a
+ * member's token, it cut the URL in two. Links as the renderer finds them: `http(s)://` or `www.`
+ * up to a space or angle bracket.
+ */
+const LINK = /(?:https?:\/\/|www\.)[^\s<>]*/i;
+const CODE_OR_LINK = new RegExp(`${CODE.source}|${LINK.source}`, 'gi');
 
-function outsideCode(text: string, fn: (chunk: string) => string): string {
+function outsideCode(text: string, fn: (chunk: string) => string, keep: RegExp = CODE): string {
   let out = '';
   let last = 0;
-  for (const m of text.matchAll(CODE)) {
+  for (const m of text.matchAll(keep)) {
     out += fn(text.slice(last, m.index)) + m[0];
     last = m.index + m[0].length;
   }
@@ -41,21 +48,27 @@ const AT_NAME = /(^|[^\w@<`])@([A-Za-z0-9_.-]+)/g;
  */
 export function toBody(draft: string, users: readonly Named[], canMentionAll: boolean): string {
   const byName = new Map(users.map((u) => [u.username.toLowerCase(), u.id]));
-  return outsideCode(draft, (chunk) =>
-    chunk.replace(AT_NAME, (whole, before: string, word: string) => {
-      for (let len = word.length; len > 0; len--) {
-        const name = word.slice(0, len).toLowerCase();
-        const id = name === MENTION_ALL ? (canMentionAll ? MENTION_ALL : undefined) : byName.get(name);
-        if (id) return `${before}${mentionToken(id)}${word.slice(len)}`;
-      }
-      return whole;
-    }),
+  return outsideCode(
+    draft,
+    (chunk) =>
+      chunk.replace(AT_NAME, (whole, before: string, word: string) => {
+        for (let len = word.length; len > 0; len--) {
+          const name = word.slice(0, len).toLowerCase();
+          const id = name === MENTION_ALL ? (canMentionAll ? MENTION_ALL : undefined) : byName.get(name);
+          if (id) return `${before}${mentionToken(id)}${word.slice(len)}`;
+        }
+        return whole;
+      }),
+    CODE_OR_LINK,
   );
 }
 
 /** The `@query` being typed right before the caret, with where it starts; null when none. */
 export function mentionQueryAt(text: string, caret: number): { start: number; query: string } | null {
-  const m = /(^|[^\w@<`])@([A-Za-z0-9_.-]*)$/.exec(text.slice(0, caret));
+  const before = text.slice(0, caret);
+  // Typing a link's `@` (medium.com/@…) is not asking for a member.
+  if (new RegExp(`${LINK.source}$`, 'i').test(before)) return null;
+  const m = /(^|[^\w@<`])@([A-Za-z0-9_.-]*)$/.exec(before);
   if (!m) return null;
   return { start: caret - m[2]!.length - 1, query: m[2]! };
 }
