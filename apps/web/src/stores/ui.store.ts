@@ -16,9 +16,14 @@ interface UiState {
   replyTo: Record<string, ReplyTarget>;
   setReplyTo(chatId: string, target: ReplyTarget | null): void;
   membersOpen: boolean;
-  /** The message being edited (one at a time): opened from its actions, or by ↑ in an empty composer. */
-  editing: { chatId: string; messageId: string } | null;
+  /**
+   * The message being edited (one at a time): opened from its actions, or by ↑ in an empty
+   * composer. `text` is what the editor holds once typed in: kept here, not in the editor, whose
+   * row the virtualized list unmounts when it scrolls far enough away.
+   */
+  editing: { chatId: string; messageId: string; text?: string } | null;
   setEditing(editing: { chatId: string; messageId: string } | null): void;
+  setEditText(text: string): void;
   setDraft(chatId: string, text: string): void;
   /** Forget every draft (sign-out: a shared computer must not show the next person yours). */
   clearDrafts(): void;
@@ -44,6 +49,7 @@ export const useUi = create<UiState>()(
       membersOpen: false,
       editing: null,
       setEditing: (editing) => set({ editing }),
+      setEditText: (text) => set((s) => (s.editing ? { editing: { ...s.editing, text } } : s)),
       setDraft: (chatId, text) =>
         set((s) => {
           if (text) return { drafts: { ...s.drafts, [chatId]: text } };

@@ -4,6 +4,7 @@ import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { chatDetailQuery } from '../../api/queries';
 import { useEdits } from '../../stores/edits.store';
+import { useUi } from '../../stores/ui.store';
 import { FieldError } from '../../ui/FieldError';
 import { useFieldErrors } from '../../ui/use-field-errors';
 import { toBody, toDraft } from './mention-text';
@@ -23,7 +24,10 @@ export function MessageEditor(props: {
   const detail = useQuery(chatDetailQuery(props.chatId)).data;
   const users = detail?.members.map((m) => m.user) ?? [];
   const [initial] = useState(() => toDraft(props.body, users));
-  const [text, setText] = useState(initial);
+  // In the ui store: this row may be unmounted (scrolled away) and mounted again mid-edit.
+  const typed = useUi((s) => (s.editing?.messageId === props.messageId ? s.editing.text : undefined));
+  const text = typed ?? initial;
+  const setText = useUi((s) => s.setEditText);
   const id = useId();
   const { t } = useTranslation('messages');
   const v = useFieldErrors<'body'>();

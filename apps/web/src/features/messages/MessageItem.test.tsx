@@ -104,6 +104,20 @@ describe('MessageItem', () => {
     expect(screen.getByText('hello there')).toBeTruthy();
   });
 
+  test('[edit] text typed in the editor survives its row leaving the screen and coming back (the list is virtualized)', async ({
+    view,
+  }) => {
+    const first = view(<MessageItem {...props({})} />);
+    await first.user.click(screen.getByRole('button', { name: /^Edit message from/ }));
+    const box = () => screen.getByRole('textbox', { name: 'Edit message' }) as HTMLTextAreaElement;
+    await first.user.clear(box());
+    await first.user.type(box(), 'half of a careful rewrite');
+    // Scrolled far enough away, the virtualizer unmounts the row; scrolled back, it mounts it anew.
+    first.unmount();
+    view(<MessageItem {...props({})} />);
+    expect(box().value).toBe('half of a careful rewrite');
+  });
+
   test('[edit offline] saving without a connection keeps the text, shows it, and says it will be saved (#19 bug 4)', async ({
     view,
   }) => {
