@@ -13,8 +13,11 @@ export const useRemovedStore = create<{ removed: RemovedMap }>(() => ({ removed:
 
 export function markRemoved(chatId: string, how: RemovedHow): void {
   useRemovedStore.setState((s) =>
-    // Our own leave is answered by the same event: it stays "left".
-    s.removed[chatId] === 'left' ? s : { removed: { ...s.removed, [chatId]: how } },
+    // Our own leave is answered by the same event: it stays "left". A refusal that only says
+    // "gone" (a stale list subscribing again) keeps the reason already known.
+    s.removed[chatId] === 'left' || (how === 'gone' && chatId in s.removed)
+      ? s
+      : { removed: { ...s.removed, [chatId]: how } },
   );
 }
 
