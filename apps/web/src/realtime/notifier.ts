@@ -1,7 +1,8 @@
-import type { Message, User } from '@chatsockets/protocol';
+import type { ChatDetailResponse, Message, User } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
 import { i18n } from '../i18n';
 import { findChat } from '../state/chats';
+import { queryKeys } from '../state/query-keys';
 import { notifyFactsOf, shouldNotify } from '../state/should-notify';
 import { notificationPermission, useNotifyPrefs } from '../stores/notify-prefs.store';
 import { useRoute } from '../stores/route.store';
@@ -54,7 +55,12 @@ export class Notifier {
         ? message.author.username
         : i18n.t(`people:notify.${reason}`, { name: message.author.username, chat: chat?.title ?? '' });
     const notification = new Notification(title, {
-      body: previewText(message, i18n.t).slice(0, 200),
+      body: previewText(
+        message,
+        i18n.t,
+        (id) => this.nameOf(message, id),
+        i18n.t('compose:mention.unknown'),
+      ).slice(0, 200),
       tag: `message:${message.id}`,
       data: { chatId: message.chatId, seq: message.seq },
     });
@@ -66,6 +72,18 @@ export class Notifier {
       notification.close();
     };
     if (useNotifyPrefs.getState().sound) beep();
+  }
+
+  /**
+   * A mention's name as the chat shows it: the reader, the author, or a member where the chat's
+   * members are loaded. Without it a mention notification read "hey @…" where it meant you.
+   */
+  private nameOf(message: Message, id: string): string | undefined {
+    if (id === this.self.id) return this.self.username;
+    if (id === message.author.id) return message.author.username;
+    return this.qc
+      .getQueryData<ChatDetailResponse>(queryKeys.chat(message.chatId))
+      ?.members.find((m) => m.user.id === id)?.user.username;
   }
 
   stop(): void {
