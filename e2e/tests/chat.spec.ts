@@ -3,11 +3,13 @@ import {
   attachScreenshot,
   composer,
   createGroup,
+  currentChatId,
   expectConnected,
   messages,
   messageWithText,
   newPerson,
   openChat,
+  postMessages,
   renderedBodies,
   send,
 } from './helpers';
@@ -93,6 +95,33 @@ test('[drafts] a draft is kept per chat across switching chats and a reload (#19
   await alice.page.reload();
   await expect(alice.page.getByRole('heading', { level: 1, name: two })).toBeVisible();
   await expect(box).toHaveValue('');
+  await alice.context.close();
+});
+
+test('[scroll] two windows: a message sent in one does not scroll the other away from the history it shows', async ({
+  browser,
+}) => {
+  const alice = await newPerson(browser, 'sw');
+  const title = `Two windows ${Date.now()}`;
+  await createGroup(alice.page, title, []);
+  const bodies = Array.from({ length: 40 }, (_, i) => `history ${i + 1}`);
+  await postMessages(alice.page, currentChatId(alice.page), bodies);
+  await expect(messageWithText(alice.page, 'history 40')).toBeVisible();
+  const reading = await alice.context.newPage();
+  await reading.goto('/');
+  await openChat(reading, title);
+  await expect(messageWithText(reading, 'history 40')).toBeVisible();
+  await reading.locator('.messages__scroller').evaluate((el) => el.scrollTo(0, 0));
+  await expect(messageWithText(reading, 'history 1')).toBeVisible();
+
+  await send(alice.page, 'sent from the other window');
+  await expect(messageWithText(alice.page, 'sent from the other window')).toHaveAttribute(
+    'data-status',
+    'sent',
+  );
+  // The reading window counts it below instead of jumping there.
+  await expect(reading.getByRole('button', { name: t('messages:newBelow', { count: 1 }) })).toBeVisible();
+  await expect(messageWithText(reading, 'history 1')).toBeVisible();
   await alice.context.close();
 });
 

@@ -1,6 +1,7 @@
 import type { Virtualizer } from '@tanstack/react-virtual';
 import { type RefObject, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Row } from './timeline-rows';
+import { wasSentHere } from './use-send-message';
 
 const NEAR_TOP_PX = 300;
 
@@ -60,7 +61,10 @@ export function useMessageScroll(opts: {
 
   const lastRow = rows.at(-1);
   const lastKey = lastRow?.key;
-  const lastIsMinePending = lastRow?.kind === 'item' && lastRow.item.kind === 'pending';
+  // Sent from this page: the writer wants to see it. Another window's send (the outbox is
+  // shared between tabs) must not pull this one away from the history it is showing.
+  const lastIsMinePending =
+    lastRow?.kind === 'item' && lastRow.item.kind === 'pending' && wasSentHere(lastRow.item.pending.clientId);
   const prevLastKey = useRef(lastKey);
   useLayoutEffect(() => {
     const appended = prevLastKey.current !== undefined && prevLastKey.current !== lastKey;

@@ -14,14 +14,23 @@ export interface SendExtras {
   attachments?: Attachment[];
 }
 
+/**
+ * The clientIds sent from this page. The outbox is shared with the user's other tabs, so a
+ * pending row may be another window's send: only one's own send scrolls the list to the end.
+ */
+const sentHere = new Set<string>();
+export const wasSentHere = (clientId: string) => sentHere.has(clientId);
+
 export function useSendMessage(
   chatId: string,
   authorId: string,
 ): (body: string, extras?: SendExtras) => void {
   return useCallback(
-    (body: string, { replyToId, attachments }: SendExtras = {}) =>
+    (body: string, { replyToId, attachments }: SendExtras = {}) => {
+      const clientId = newClientId();
+      sentHere.add(clientId);
       useOutbox.getState().add({
-        clientId: newClientId(),
+        clientId,
         chatId,
         authorId,
         body,
@@ -29,7 +38,8 @@ export function useSendMessage(
         ...(attachments?.length ? { attachments } : {}),
         createdAt: new Date().toISOString(),
         status: 'queued',
-      }),
+      });
+    },
     [chatId, authorId],
   );
 }
