@@ -27,7 +27,7 @@ export interface ComposerProps {
   chatId: string;
   selfId: string;
   /** The chat's members, for `@` mentions. */
-  members?: ReadonlyArray<{ id: string; username: string }>;
+  members?: ReadonlyArray<{ id: string; username: string; displayName?: string }>;
   /** May mention everyone (`mention-all`). */
   canMentionAll?: boolean;
   /** May edit their own messages (`edit-own`): ↑ in an empty box edits the last one. */

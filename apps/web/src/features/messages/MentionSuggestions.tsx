@@ -26,6 +26,7 @@ export function MentionSuggestions(props: {
           onKeyDown={(e) => e.key === 'Enter' && props.onPick(item)}
         >
           <span className="mentions__name">@{item.name}</span>
+          {item.displayName && <span className="mentions__hint">{item.displayName}</span>}
           {item.id === 'all' && <span className="mentions__hint">{t('mention.all')}</span>}
         </div>
       ))}

@@ -36,6 +36,24 @@ describe('mention text', () => {
     expect(mentionQueryAt(text, text.length)).toBeNull();
   });
 
+  it('[autocomplete] [i18n] a member is found by their display name too, Cyrillic included; the pick is their @username', () => {
+    const people = [
+      { id: 'u-ivan', username: 'ivan_p', displayName: 'Иван Петров' },
+      { id: 'u-iv', username: 'ivy', displayName: 'Ivy' },
+      { id: 'u-me', username: 'me' },
+    ];
+    const text = 'привет, @Ив';
+    expect(mentionQueryAt(text, text.length)).toEqual({ start: 8, query: 'Ив' });
+    expect(suggest(people, 'Ив', { selfId: 'u-me', canMentionAll: false })).toEqual([
+      { id: 'u-ivan', name: 'ivan_p', displayName: 'Иван Петров' },
+    ]);
+    expect(suggest(people, 'петр', { selfId: 'u-me', canMentionAll: false }).map((s) => s.name)).toEqual([
+      'ivan_p',
+    ]);
+    // An @ after a Cyrillic letter is inside a word (an address), as after a Latin one.
+    expect(mentionQueryAt('почта@Ив', 8)).toBeNull();
+  });
+
   it('[mentions] a body to edit shows names; round-trips', () => {
     const body = 'hi <@u-bob> <@ALL> <@u-gone>';
     expect(toDraft(body, users)).toBe('hi @bob @all <@u-gone>');

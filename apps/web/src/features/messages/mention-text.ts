@@ -3,7 +3,7 @@ import { MENTION_ALL, MENTION_TOKEN, type Member, mentionToken } from '@chatsock
 // What people type and read is `@name`; what a body stores is `<@id>` (docs/PROTOCOL.md ›
 // Mentions). These convert between the two at the composer's edges.
 
-type Named = Pick<Member['user'], 'id' | 'username'>;
+type Named = Pick<Member['user'], 'id' | 'username'> & { displayName?: string };
 
 /** Code spans and fences stay as typed: an `@name` in code is not a mention. */
 const CODE = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
@@ -68,7 +68,9 @@ export function mentionQueryAt(text: string, caret: number): { start: number; qu
   const before = text.slice(0, caret);
   // Typing a link's `@` (medium.com/@…) is not asking for a member.
   if (new RegExp(`${LINK.source}$`, 'i').test(before)) return null;
-  const m = /(^|[^\w@<`])@([A-Za-z0-9_.-]*)$/.exec(before);
+  // Any letters, not only Latin: people look each other up by display name ("@Ив" for Иван),
+  // and an `@` right after a letter of any script is inside a word (an address), not a mention.
+  const m = /(^|[^\p{L}\p{N}_@<`])@([\p{L}\p{N}_.-]*)$/u.exec(before);
   if (!m) return null;
   return { start: caret - m[2]!.length - 1, query: m[2]! };
 }
@@ -76,7 +78,10 @@ export function mentionQueryAt(text: string, caret: number): { start: number; qu
 export interface Suggestion {
   /** A user id, or `all`. */
   id: string;
+  /** The username, which the pick writes as `@name`. */
   name: string;
+  /** Shown beside it, and matched too. */
+  displayName?: string;
 }
 
 /** Members whose name starts with the query (others after, by name), then @all when allowed. */
@@ -86,14 +91,13 @@ export function suggest(
   opts: { selfId: string; canMentionAll: boolean; max?: number },
 ): Suggestion[] {
   const q = query.toLowerCase();
+  // By username or display name (the name people see in the chat, in any script).
+  const names = (u: Named) => [u.username, u.displayName ?? ''].map((n) => n.toLowerCase());
+  const starts = (u: Named) => names(u).some((n) => n.startsWith(q) || n.includes(` ${q}`));
   const found: Suggestion[] = users
-    .filter((u) => u.id !== opts.selfId && u.username.toLowerCase().includes(q))
-    .sort(
-      (a, b) =>
-        Number(!a.username.toLowerCase().startsWith(q)) - Number(!b.username.toLowerCase().startsWith(q)) ||
-        a.username.localeCompare(b.username),
-    )
-    .map((u) => ({ id: u.id, name: u.username }));
+    .filter((u) => u.id !== opts.selfId && names(u).some((n) => n.includes(q)))
+    .sort((a, b) => Number(!starts(a)) - Number(!starts(b)) || a.username.localeCompare(b.username))
+    .map((u) => ({ id: u.id, name: u.username, ...(u.displayName ? { displayName: u.displayName } : {}) }));
   if (opts.canMentionAll && MENTION_ALL.startsWith(q)) found.push({ id: MENTION_ALL, name: MENTION_ALL });
   return found.slice(0, opts.max ?? 8);
 }
