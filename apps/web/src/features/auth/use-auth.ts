@@ -8,6 +8,7 @@ import { useEdits } from '../../stores/edits.store';
 import { useOutbox } from '../../stores/outbox.store';
 import { afterSignIn, useRoute } from '../../stores/route.store';
 import { useUi } from '../../stores/ui.store';
+import { useUploadsStore } from '../../stores/uploads.store';
 
 /** Signed out (logout here, 4401 from another tab, or a 401): forget the user's data. */
 export function useEndSession(): (userId?: string) => void {
@@ -19,6 +20,7 @@ export function useEndSession(): (userId?: string) => void {
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me()[0] });
       resetEphemeralState();
       useUi.getState().clearDrafts();
+      useUploadsStore.getState().clear();
       qc.setQueryData<User | null>(queryKeys.me(), null);
       useRoute.getState().navigate({ name: 'login' }, { replace: true });
     },

@@ -70,7 +70,7 @@ export function Composer({
   });
   const id = useId();
   const { t } = useTranslation('messages');
-  const uploads = useUploads();
+  const uploads = useUploads(chatId);
   const fileInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const ready = uploads.items.some((x) => x.status === 'done');

@@ -1,7 +1,9 @@
 // @vitest-environment jsdom
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, vi } from 'vitest';
 import { i18n } from '../../../i18n';
+import { useOutbox } from '../../../stores/outbox.store';
+import { useUploadsStore } from '../../../stores/uploads.store';
 import { me, test } from '../../../test/component';
 import { Composer } from '../Composer';
 
@@ -34,8 +36,48 @@ const attach = (name: string) =>
     target: { files: [new File(['x'.repeat(10)], name, { type: 'application/octet-stream' })] },
   });
 
+/** An XMLHttpRequest whose every upload the server stores. */
+function acceptUploads() {
+  class AcceptingXhr {
+    status = 0;
+    responseText = '';
+    upload = { onprogress: null };
+    withCredentials = false;
+    onload: (() => void) | null = null;
+    onerror: (() => void) | null = null;
+    onabort: (() => void) | null = null;
+    private url = '';
+    open(_method: string, url: string) {
+      this.url = url;
+    }
+    setRequestHeader() {}
+    abort() {}
+    send() {
+      const name = new URL(this.url, 'http://x').searchParams.get('name') ?? '';
+      queueMicrotask(() => {
+        this.status = 201;
+        this.responseText = JSON.stringify({
+          attachment: {
+            id: `a-${name}`,
+            name,
+            size: 10,
+            mime: 'application/pdf',
+            kind: 'file',
+            width: null,
+            height: null,
+            thumbnail: false,
+          },
+        });
+        this.onload?.();
+      });
+    }
+  }
+  vi.stubGlobal('XMLHttpRequest', AcceptingXhr);
+}
+
 describe('upload errors', () => {
   afterEach(async () => {
+    useUploadsStore.setState({ byChat: {} });
     vi.unstubAllGlobals();
     await i18n.changeLanguage('en');
   });
@@ -62,5 +104,24 @@ describe('upload errors', () => {
     attach('odd.bin');
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe(i18n.t('errors:code.UNSUPPORTED_MEDIA_TYPE'));
+  });
+
+  test('[files] files attached in one chat are still there after opening another chat and coming back', async ({
+    view,
+  }) => {
+    acceptUploads();
+    const first = view(<Composer chatId="c-1" selfId={me.id} />);
+    attach('plan.pdf');
+    await waitFor(() => expect(screen.getByTestId('upload').getAttribute('data-status')).toBe('done'));
+    // Another chat opens: the chat screen (and its composer) is replaced.
+    first.unmount();
+    const second = view(<Composer chatId="c-2" selfId={me.id} />);
+    expect(screen.queryByTestId('upload')).toBeNull();
+    second.unmount();
+    const back = view(<Composer chatId="c-1" selfId={me.id} />);
+    expect(screen.getByTestId('upload').textContent).toContain('plan.pdf');
+    await back.user.click(screen.getByRole('button', { name: 'Send' }));
+    expect(useOutbox.getState().entries[0]?.attachments?.map((a) => a.name)).toEqual(['plan.pdf']);
+    expect(screen.queryByTestId('upload')).toBeNull();
   });
 });

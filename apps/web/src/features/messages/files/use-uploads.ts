@@ -1,33 +1,29 @@
-import { type Attachment, type ErrorCode, LIMITS } from '@chatsockets/protocol';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { LIMITS } from '@chatsockets/protocol';
+import { useCallback, useEffect } from 'react';
 import { isApiError } from '../../../api/http';
 import { uploadFile } from '../../../api/uploads.api';
+import { type UploadItem, useUploadsStore } from '../../../stores/uploads.store';
 import { newClientId } from '../client-id';
 
-export interface UploadItem {
-  key: string;
-  name: string;
-  size: number;
-  loaded: number;
-  status: 'uploading' | 'done' | 'failed';
-  attachment?: Attachment;
-  /** Why it failed, as the protocol's code: the tray words it in the user's language. */
-  error?: ErrorCode;
-}
+export type { UploadItem } from '../../../stores/uploads.store';
+
+/** Uploads in flight, by item key (module-wide: an upload outlives the composer that started it). */
+const controllers = new Map<string, AbortController>();
+const NONE: UploadItem[] = [];
 
 /**
- * The composer's files: each uploads at once (with progress, cancellable), and the message is
- * sent with those that finished. A finished upload lives on the server, so the outbox keeps it
- * across a reload by id; one still uploading cannot survive a reload, and the page says so
- * before it unloads.
+ * A chat's composer files: each uploads at once (with progress, cancellable), and the message is
+ * sent with those that finished. They live in the uploads store per chat, so opening another
+ * chat and coming back finds them (uploads go on meanwhile). A finished upload lives on the
+ * server, so the outbox keeps it across a reload by id; one still uploading cannot survive a
+ * reload, and the page says so before it unloads.
  */
-export function useUploads() {
-  const [items, setItems] = useState<UploadItem[]>([]);
-  const controllers = useRef(new Map<string, AbortController>());
+export function useUploads(chatId: string) {
+  const items = useUploadsStore((s) => s.byChat[chatId] ?? NONE);
   const patch = useCallback(
     (key: string, p: Partial<UploadItem>) =>
-      setItems((xs) => xs.map((x) => (x.key === key ? { ...x, ...p } : x))),
-    [],
+      useUploadsStore.getState().update(chatId, (xs) => xs.map((x) => (x.key === key ? { ...x, ...p } : x))),
+    [chatId],
   );
 
   const add = useCallback(
@@ -35,9 +31,11 @@ export function useUploads() {
       for (const file of files) {
         const key = newClientId();
         const controller = new AbortController();
-        controllers.current.set(key, controller);
+        controllers.set(key, controller);
         const name = (file.name || 'pasted').slice(0, LIMITS.fileNameMax);
-        setItems((xs) => [...xs, { key, name, size: file.size, loaded: 0, status: 'uploading' }]);
+        useUploadsStore
+          .getState()
+          .update(chatId, (xs) => [...xs, { key, name, size: file.size, loaded: 0, status: 'uploading' }]);
         uploadFile(file, key, {
           name,
           signal: controller.signal,
@@ -50,37 +48,40 @@ export function useUploads() {
             // language the interface speaks.
             patch(key, { status: 'failed', error: isApiError(err) ? err.code : 'INTERNAL' });
           })
-          .finally(() => controllers.current.delete(key));
+          .finally(() => controllers.delete(key));
       }
     },
-    [patch],
+    [chatId, patch],
   );
 
-  const cancel = useCallback((key: string) => {
-    controllers.current.get(key)?.abort();
-    setItems((xs) => xs.filter((x) => x.key !== key));
-  }, []);
+  const cancel = useCallback(
+    (key: string) => {
+      controllers.get(key)?.abort();
+      useUploadsStore.getState().update(chatId, (xs) => xs.filter((x) => x.key !== key));
+    },
+    [chatId],
+  );
 
   /** The finished uploads, removed from the tray (they go with the message). */
-  const take = useCallback((): Attachment[] => {
-    const done = items.filter((x) => x.status === 'done' && x.attachment);
-    setItems((xs) => xs.filter((x) => x.status !== 'done'));
-    return done.map((x) => x.attachment as Attachment);
-  }, [items]);
+  const take = useCallback(() => {
+    const done = (useUploadsStore.getState().byChat[chatId] ?? []).filter(
+      (x) => x.status === 'done' && x.attachment,
+    );
+    useUploadsStore.getState().update(chatId, (xs) => xs.filter((x) => x.status !== 'done'));
+    return done.map((x) => x.attachment!);
+  }, [chatId]);
 
   const uploading = items.some((x) => x.status === 'uploading');
+  // Any chat's: an upload goes on while another chat is open.
+  const anyUploading = useUploadsStore((s) =>
+    Object.values(s.byChat).some((xs) => xs.some((x) => x.status === 'uploading')),
+  );
   useEffect(() => {
-    if (!uploading) return;
+    if (!anyUploading) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
-  }, [uploading]);
-  useEffect(() => {
-    const all = controllers.current;
-    return () => {
-      for (const c of all.values()) c.abort();
-    };
-  }, []);
+  }, [anyUploading]);
 
   return { items, add, cancel, take, uploading };
 }
