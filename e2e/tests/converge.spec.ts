@@ -158,3 +158,38 @@ for (const away of ['offline', 'server restart'] as const) {
     );
   }
 }
+
+gated(
+  '[converge] server restart: a read made meanwhile shows as "Seen by" on return, without a reload',
+  async ({ browser, person: alice }) => {
+    const bob = await newPerson(browser, 'sr');
+    const title = `Seen away ${Date.now()}`;
+    await createGroup(alice.page, title, [bob.username]);
+    await expectConnected(alice.page);
+    await send(alice.page, 'read this while I am away');
+    const seenBy = alice.page.getByTestId('seen-by');
+    await expect(seenBy).toHaveText('Sent');
+    await markDocument(alice.page);
+
+    await alice.gate.takeDown();
+    await expect(alice.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'reconnecting');
+    await openChat(bob.page, title);
+    await expect(messageWithText(bob.page, 'read this while I am away')).toBeInViewport();
+    // Bob's read reached the server: his own list says the chat is read.
+    await expect(chatLink(bob.page, title).getByTestId('unread-badge')).toHaveCount(0);
+    const read = await bob.page.evaluate(async () => {
+      const res = await fetch('/api/chats');
+      const json = (await res.json()) as { chats: Array<{ title: string; unreadCount: number }> };
+      return json.chats;
+    });
+    expect(read.find((c) => c.title === title)?.unreadCount).toBe(0);
+    alice.gate.bringUp();
+    await expectConnected(alice.page);
+
+    await expect(seenBy).toHaveText(`Seen by ${bob.username}`);
+    expect(
+      await alice.page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    ).toBe(true);
+    await bob.context.close();
+  },
+);

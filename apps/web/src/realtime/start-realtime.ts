@@ -97,8 +97,13 @@ export function startRealtime(qc: QueryClient, user: User, onSessionEnded: () =>
     outbox.onConnected();
     edits.onConnected();
     await sync.resubscribeAll();
-    // The list may have changed while we were away (chats we were added to).
-    await qc.invalidateQueries({ queryKey: queryKeys.chatList() });
+    // The list may have changed while we were away (chats we were added to). So may what the
+    // open chats' details hold that is no change of the chat and so not in the change log:
+    // who has read what ("Seen by"), names and avatars. The detail on screen is read again.
+    await Promise.all([
+      qc.invalidateQueries({ queryKey: queryKeys.chatList() }),
+      qc.invalidateQueries({ queryKey: queryKeys.chatDetails() }),
+    ]);
     if (gen === generation && socket.isOpen) connection.set('connected');
   }
 

@@ -7,6 +7,8 @@ export const queryKeys = {
   chatList: () => ['chats', 'list'] as const,
   publicChats: (q: string) => ['chats', 'public', q] as const,
   chat: (chatId: string) => ['chats', 'detail', chatId] as const,
+  /** Every chat's detail (a prefix of `chat`). */
+  chatDetails: () => ['chats', 'detail'] as const,
   messages: (chatId: string) => ['messages', chatId] as const,
   invites: (chatId: string) => ['chats', 'invites', chatId] as const,
   invitePreview: (token: string) => ['invite', token] as const,
