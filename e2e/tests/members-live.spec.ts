@@ -227,3 +227,25 @@ test('[members panel] names and "role · presence" are not cut or wrapped beside
   expect(await height('.member__role')).toBeLessThanOrEqual(20);
   await alice.context.close();
 });
+
+test('[members] two tabs: leaving a chat in one, the other says "You left this chat", not that you were removed', async ({
+  browser,
+}) => {
+  const owner = await newPerson(browser, 'lo');
+  const member = await newPerson(browser, 'lm');
+  const title = `Leave two tabs ${Date.now()}`;
+  await createGroup(owner.page, title, [member.username]);
+  const other = await member.context.newPage();
+  await other.goto('/');
+  await openChat(other, title);
+  await openChat(member.page, title);
+  await expectConnected(other);
+
+  await member.page.getByRole('button', { name: 'Members' }).click();
+  await member.page.getByRole('button', { name: 'Leave chat' }).click();
+  await member.page.getByRole('button', { name: 'Leave', exact: true }).click();
+  // This tab goes back to the list; the other, still on the chat, says what happened.
+  await expect(chatLink(member.page, title)).toHaveCount(0);
+  await expect(other.getByTestId('no-longer-member')).toHaveText(/You left this chat\./);
+  for (const p of [owner, member]) await p.context.close();
+});

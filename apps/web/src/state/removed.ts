@@ -21,6 +21,30 @@ export function markRemoved(chatId: string, how: RemovedHow): void {
   );
 }
 
+function setLeft(chatId: string): void {
+  useRemovedStore.setState((s) =>
+    s.removed[chatId] === 'left' ? s : { removed: { ...s.removed, [chatId]: 'left' } },
+  );
+}
+
+/**
+ * The user's other tabs hear of a leave made here. Their sockets get the same `member.left`
+ * as for a removal (it does not say who did it), so without this they said "You were removed
+ * from this chat" to someone who had just left it.
+ */
+const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('chatsockets.left');
+// Node (tests) would otherwise keep running for the channel's sake.
+(channel as { unref?: () => void } | null)?.unref?.();
+channel?.addEventListener('message', (e: MessageEvent) => {
+  if (typeof e.data === 'string') setLeft(e.data);
+});
+
+/** The user left the chat here: this tab and the user's other tabs say "You left", whichever event comes first. */
+export function markLeft(chatId: string): void {
+  setLeft(chatId);
+  channel?.postMessage(chatId);
+}
+
 export function clearRemoved(chatId: string): void {
   useRemovedStore.setState((s) => {
     if (!(chatId in s.removed)) return s;

@@ -10,7 +10,7 @@ import { chatsApi } from '../../api/chats.api';
 import { applyChatInfo, applyMuted, removeChat, upsertChat } from '../../state/chats';
 import { putMember, removeMember } from '../../state/members';
 import { queryKeys } from '../../state/query-keys';
-import { clearRemoved, markRemoved } from '../../state/removed';
+import { clearRemoved, markLeft, markRemoved } from '../../state/removed';
 import { useRoute } from '../../stores/route.store';
 
 /** After creating, opening or joining a chat: put it in the list and go there. */
@@ -78,7 +78,7 @@ export function useRemoveMember(chatId: string, selfId: string) {
     mutationFn: (userId: string) => chatsApi.removeMember(chatId, userId),
     onSuccess: (_r, userId) => {
       if (userId === selfId) {
-        markRemoved(chatId, 'left');
+        markLeft(chatId);
         removeChat(qc, chatId);
         navigate({ name: 'home' });
       } else {
