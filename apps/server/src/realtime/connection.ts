@@ -5,7 +5,7 @@ import type { Actor } from '../auth/auth.service.js';
 import { coalesceWrites } from './coalesce-writes.js';
 
 /** A subscription's state: while `syncing`, live events wait until the subscribe reply is out. */
-interface Subscription {
+export interface Subscription {
   syncing: boolean;
   /** Events that arrived while syncing, flushed in order after the reply. */
   buffered: Array<{ rev?: number; seq?: number; data: Frame }>;
@@ -16,6 +16,12 @@ interface Subscription {
    * reply's rev, so a live `message.created` past that rev may be one it has already.
    */
   sentSeq: number;
+  /**
+   * It began before its chat's route knew where the chat stood: events the route held until
+   * then are forwarded (or dropped as late) against another subscriber's position, which may be
+   * newer than this one's reply, so this subscription catches up on its own (Hub).
+   */
+  beganUnplaced: boolean;
 }
 
 // A reader that stops reading is closed with 1013; if it does not even read the close frame,

@@ -1,7 +1,7 @@
 import { type ChatChange, CLOSE_CODES, type ServerEvent, type User } from '@chatsockets/protocol';
 import { loggableError } from '../errors.js';
 import type { Bus, BusMessage, ChatAudience } from './bus/bus.js';
-import type { Connection } from './connection.js';
+import type { Connection, Subscription } from './connection.js';
 import type { Presence } from './presence.js';
 import type { TypingStore } from './typing.js';
 
@@ -347,6 +347,56 @@ export function createHub(deps: HubDeps) {
     }
   });
 
+  /** Ends a subscription's sync: what it buffered goes out, minus what it already holds. */
+  function flush(conn: Connection, chatId: string, sub: Subscription) {
+    sub.syncing = false;
+    const buffered = sub.buffered;
+    sub.buffered = [];
+    for (const item of buffered) conn.deliver(chatId, item.data, item.rev, item.seq);
+  }
+
+  /**
+   * One subscriber's changes after `fromRev` up to where its route stands, read back from the
+   * database at their current state, then its buffer (whose older copies are then dropped as
+   * held). Its own departure among them is the last it gets of the chat, as in `forward`.
+   */
+  async function catchUpOne(conn: Connection, chatId: string, sub: Subscription, fromRev: number) {
+    if (conn.subscriptions.get(chatId) !== sub) return;
+    const upTo = chats.get(chatId)?.forwardedRev ?? fromRev;
+    let after = fromRev;
+    let left = false;
+    const items: Subscription['buffered'] = [];
+    try {
+      reading: while (after < upTo) {
+        const page = await deps.changesAfter(chatId, after);
+        // Deleted: the route's `chat.deleted` ends the subscription.
+        if (!page) break;
+        for (const change of page.changes) {
+          if (change.rev <= after) continue;
+          // Not forwarded yet: the route brings it, and it is buffered meanwhile.
+          if (change.rev > upTo) break reading;
+          after = change.rev;
+          const event = toEvent(chatId, change);
+          const seq = event.type === 'message.created' ? event.message.seq : undefined;
+          items.push({ data: encode(event), rev: change.rev, seq });
+          if (event.type === 'member.left' && event.user.id === conn.userId) {
+            left = true;
+            break reading;
+          }
+        }
+        if (!page.hasMore || page.changes.length === 0) break;
+      }
+    } finally {
+      // Ahead of what it buffered meanwhile (whose older copies it then drops as held); after
+      // its own departure, nothing.
+      if (conn.subscriptions.get(chatId) === sub) {
+        sub.buffered = left ? items : [...items, ...sub.buffered];
+        flush(conn, chatId, sub);
+        if (left) unsubscribe(conn, chatId);
+      }
+    }
+  }
+
   function unsubscribe(conn: Connection, chatId: string) {
     conn.subscriptions.delete(chatId);
     const r = chats.get(chatId);
@@ -424,8 +474,14 @@ export function createHub(deps: HubDeps) {
       // A frame still queued when its socket closed runs after `remove`: registered now, the
       // subscription would hold the dead socket in the route, and the bus's follow, for good.
       if (!connections.has(conn)) return;
-      conn.subscriptions.set(chatId, { syncing: true, buffered: [], sentRev: 0, sentSeq: 0 });
       let r = chats.get(chatId);
+      conn.subscriptions.set(chatId, {
+        syncing: true,
+        buffered: [],
+        sentRev: 0,
+        sentSeq: 0,
+        beganUnplaced: r?.forwardedRev === undefined,
+      });
       if (!r) {
         r = {
           subscribers: new Set(),
@@ -449,12 +505,18 @@ export function createHub(deps: HubDeps) {
       const sub = conn.subscriptions.get(chatId);
       if (!sub) return;
       const r = chats.get(chatId);
-      sub.syncing = false;
       sub.sentRev = Math.max(sub.sentRev, rev);
       sub.sentSeq = Math.max(sub.sentSeq, seq);
-      const buffered = sub.buffered;
-      sub.buffered = [];
-      for (const item of buffered) conn.deliver(chatId, item.data, item.rev, item.seq);
+      // Two first subscribers of a chat on this instance: the route learned its position from
+      // the other one's reply, and the events it held until then that were at or below that
+      // position were dropped as late. Those above this reply's rev never reached this socket:
+      // it reads them back, in the chat's chain (so nothing newer is forwarded meanwhile: it is
+      // buffered), before anything it buffered.
+      if (r && sub.beganUnplaced && r.forwardedRev !== undefined && r.forwardedRev > rev) {
+        enqueueChat(chatId, () => catchUpOne(conn, chatId, sub, rev));
+        return;
+      }
+      flush(conn, chatId, sub);
       // Only a new route learns its position here (raising a known one would make in-flight
       // events look late); what arrived before it knew goes through in order now.
       if (r && r.forwardedRev === undefined) {

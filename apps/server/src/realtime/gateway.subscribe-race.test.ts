@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { type ServerFrame, SubscribeReplySchema } from '@chatsockets/protocol';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
+import { drivers } from '../../test/drivers.js';
+import { registerUser, type TestUser } from '../../test/factories.js';
+import { client } from '../../test/http.js';
+import { WsClient } from '../../test/ws-client.js';
+import { createMemoryPresence, type Presence } from './presence.js';
+
+const created = (frames: ServerFrame[]) =>
+  frames
+    .filter((f): f is Extract<ServerFrame, { type: 'message.created' }> => f.type === 'message.created')
+    .map((f) => f.message.seq);
+
+/**
+ * The real in-memory presence, except that one `onlineAmong` can be held: a subscribe reads
+ * where the chat stands, then who is online, so holding that read holds a subscribe after its
+ * position is taken and before its reply (as a slow presence store or a slow catch-up would).
+ */
+function holdablePresence() {
+  const inner = createMemoryPresence();
+  let hold: { entered: () => void; released: Promise<void> } | undefined;
+  const presence: Presence = {
+    ...inner,
+    async onlineAmong(userIds) {
+      const h = hold;
+      hold = undefined;
+      if (h) {
+        h.entered();
+        await h.released;
+      }
+      return inner.onlineAmong(userIds);
+    },
+  };
+  return {
+    presence,
+    /** The next `onlineAmong` waits for `release`; `entered` resolves once it is waiting. */
+    holdNext() {
+      let release!: () => void;
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      const entered = new Promise<void>((resolve) => {
+        hold = { entered: resolve, released };
+      });
+      return { entered, release };
+    },
+  };
+}
+
+describe.each(drivers())('subscribe races on %s', (driver) => {
+  let t: TestContext;
+  let url: string;
+  const http = client(() => t.app);
+  const gate = holdablePresence();
+  let alice: TestUser;
+  let bob: TestUser;
+  let chatId: string;
+  const open: WsClient[] = [];
+  const connect = async (user: TestUser) => {
+    const c = await WsClient.connect(url, { token: user.token });
+    open.push(c);
+    return c;
+  };
+  const send = (body: string) =>
+    http.post(alice, `/api/chats/${chatId}/messages`, { clientId: randomUUID(), body });
+
+  beforeAll(async () => {
+    t = await buildTestApp(driver, { WS_FRAMES_PER_SEC: '1000', WS_FRAMES_BURST: '1000' });
+    await t.rebuild({}, { presence: gate.presence });
+    url = await t.listen();
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    alice = await registerUser(t.app, 'alice');
+    bob = await registerUser(t.app, 'bob');
+    chatId = (await http.post(alice, '/api/chats', { title: 'Room', members: ['bob'] })).json().chat.id;
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+    await t.truncate();
+  });
+
+  it('[two first subscribers] the one whose reply is older still gets every change after its rev, live', async () => {
+    const slow = await connect(bob);
+    const fast = await connect(alice);
+    // `slow` is the chat's first subscriber on this instance: its position is read (rev 2),
+    // then its reply is held.
+    const held = gate.holdNext();
+    const slowReply = slow.request({ type: 'subscribe', chatId });
+    await held.entered;
+    // Committed after `slow` read its position: they are live events for it.
+    expect((await send('one')).statusCode).toBe(201);
+    expect((await send('two')).statusCode).toBe(201);
+    // A second subscriber reads a newer position and completes first.
+    const fastData = SubscribeReplySchema.parse(await fast.ok({ type: 'subscribe', chatId }));
+    expect(fastData.rev).toBe(4);
+    held.release();
+    const r = await slowReply;
+    if (!r.ok) throw new Error(r.error.code);
+    const slowData = SubscribeReplySchema.parse(r.data);
+    expect(slowData).toMatchObject({ rev: 2, lastSeq: 0, missed: [], changes: [] });
+    // Sentinel: once it arrives, everything before it has been forwarded.
+    expect((await send('three')).statusCode).toBe(201);
+    await slow.next((f) => f.type === 'message.created' && f.message.seq === 3, 15_000, true);
+    // PROTOCOL.md › Change cursor: live events after the reply start above its rev, each once, in order.
+    expect(created(slow.frames)).toEqual([1, 2, 3]);
+    const revs = slow.frames.flatMap((f) => (f.type === 'message.created' ? [f.message.rev] : []));
+    expect(revs).toEqual([3, 4, 5]);
+  });
+
+  it('[two first subscribers] a removal between the older reply and the newer one still ends the older subscription', async () => {
+    const slow = await connect(bob);
+    const fast = await connect(alice);
+    const held = gate.holdNext();
+    const slowReply = slow.request({ type: 'subscribe', chatId });
+    await held.entered;
+    // Bob's subscribe passed its access check at rev 2; he is removed at rev 3.
+    expect((await http.del(alice, `/api/chats/${chatId}/members/${bob.user.id}`)).statusCode).toBe(204);
+    expect(SubscribeReplySchema.parse(await fast.ok({ type: 'subscribe', chatId })).rev).toBe(3);
+    held.release();
+    const r = await slowReply;
+    expect(r.ok && SubscribeReplySchema.parse(r.data).rev).toBe(2);
+    // Sentinels: a message Bob must not see, then one of another chat that Bob shares with Alice.
+    expect((await send('after the removal')).statusCode).toBe(201);
+    const other = (await http.post(alice, '/api/chats', { title: 'Other', members: ['bob'] })).json().chat.id;
+    await slow.ok({ type: 'subscribe', chatId: other });
+    const sentinel = await http.post(alice, `/api/chats/${other}/messages`, {
+      clientId: randomUUID(),
+      body: 'x',
+    });
+    expect(sentinel.statusCode).toBe(201);
+    await slow.next((f) => f.type === 'message.created' && f.message.chatId === other, 15_000, true);
+    // PROTOCOL.md › Membership at delivery: member.left, then nothing more of the chat.
+    expect(slow.frames.filter((f) => f.type === 'message.created' && f.message.chatId === chatId)).toEqual(
+      [],
+    );
+    const left = slow.frames.filter((f) => f.type === 'member.left' && f.chatId === chatId);
+    expect(left.length).toBeGreaterThan(0);
+  });
+});
