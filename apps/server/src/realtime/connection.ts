@@ -22,6 +22,8 @@ export interface Subscription {
    * newer than this one's reply, so this subscription catches up on its own (Hub).
    */
   beganUnplaced: boolean;
+  /** Its last event (its departure, the chat's deletion) came while syncing: it ends after the reply. */
+  ended: boolean;
 }
 
 // A reader that stops reading is closed with 1013; if it does not even read the close frame,

@@ -139,4 +139,27 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     const left = slow.frames.filter((f) => f.type === 'member.left' && f.chatId === chatId);
     expect(left.length).toBeGreaterThan(0);
   });
+
+  it('[deleted while subscribing] a public reader whose subscribe races the delete still gets chat.deleted, after its reply', async () => {
+    const carol = await registerUser(t.app, 'carol');
+    const pub = (await http.post(alice, '/api/chats', { title: 'Public', visibility: 'public' })).json().chat
+      .id;
+    const owner = await connect(alice);
+    await owner.ok({ type: 'subscribe', chatId: pub }); // the route knows where the chat stands
+    const reader = await connect(carol);
+    const held = gate.holdNext();
+    const reply = reader.request({ type: 'subscribe', chatId: pub });
+    await held.entered; // carol's access check passed
+    expect((await http.del(alice, `/api/chats/${pub}`)).statusCode).toBe(204);
+    await owner.next((f) => f.type === 'chat.deleted' && f.chatId === pub, 15_000, true);
+    held.release();
+    const r = await reply;
+    expect(r.ok).toBe(true);
+    // PROTOCOL.md › Deleting a chat: chat.deleted goes to the chat's subscribers, public readers
+    // included. Carol is no member: her subscription is the only way she can learn it.
+    await reader.next((f) => f.type === 'chat.deleted' && f.chatId === pub, 15_000, true);
+    const at = (type: string) =>
+      reader.frames.findIndex((f) => f.type === type && (f.type !== 'reply' || f.id === r.id));
+    expect(at('chat.deleted')).toBeGreaterThan(at('reply'));
+  });
 });

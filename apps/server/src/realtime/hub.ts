@@ -129,11 +129,11 @@ export function createHub(deps: HubDeps) {
     // Membership at delivery: the departed user's sockets get `member.left`, then nothing more
     // of this chat. Events are forwarded in rev order, so nothing after the departure got out.
     if (event.type === 'member.left') {
-      for (const conn of byUser.get(event.user.id) ?? []) unsubscribe(conn, chatId);
+      for (const conn of byUser.get(event.user.id) ?? []) end(conn, chatId);
     }
     // A deleted chat has nothing more to send, and no rev to catch up from.
     if (event.type === 'chat.deleted') {
-      for (const conn of [...r.subscribers]) unsubscribe(conn, chatId);
+      for (const conn of [...r.subscribers]) end(conn, chatId);
     }
   }
 
@@ -392,8 +392,29 @@ export function createHub(deps: HubDeps) {
       if (conn.subscriptions.get(chatId) === sub) {
         sub.buffered = left ? items : [...items, ...sub.buffered];
         flush(conn, chatId, sub);
-        if (left) unsubscribe(conn, chatId);
+        if (left || sub.ended) unsubscribe(conn, chatId);
       }
+    }
+  }
+
+  /**
+   * A subscription's last event was just delivered to it. One still syncing holds that event in
+   * its buffer: dropping the subscription now would drop the event with it, and its subscribe
+   * reply would then say it is subscribed to a chat it has lost (a public reader, who has no
+   * member channel, would never learn it). It leaves the route at once (nothing more reaches
+   * it) and ends once its reply and buffer are out (`completeSubscription`).
+   */
+  function end(conn: Connection, chatId: string) {
+    const sub = conn.subscriptions.get(chatId);
+    if (!sub) return;
+    if (!sub.syncing) return unsubscribe(conn, chatId);
+    sub.ended = true;
+    const r = chats.get(chatId);
+    if (!r) return;
+    r.subscribers.delete(conn);
+    if (r.subscribers.size === 0) {
+      chats.delete(chatId);
+      deps.bus.unfollow(chatId);
     }
   }
 
@@ -481,6 +502,7 @@ export function createHub(deps: HubDeps) {
         sentRev: 0,
         sentSeq: 0,
         beganUnplaced: r?.forwardedRev === undefined,
+        ended: false,
       });
       if (!r) {
         r = {
@@ -507,6 +529,11 @@ export function createHub(deps: HubDeps) {
       const r = chats.get(chatId);
       sub.sentRev = Math.max(sub.sentRev, rev);
       sub.sentSeq = Math.max(sub.sentSeq, seq);
+      if (sub.ended) {
+        flush(conn, chatId, sub);
+        conn.subscriptions.delete(chatId);
+        return;
+      }
       // Two first subscribers of a chat on this instance: the route learned its position from
       // the other one's reply, and the events it held until then that were at or below that
       // position were dropped as late. Those above this reply's rev never reached this socket:
