@@ -8,7 +8,7 @@ import { coalesceWrites } from './coalesce-writes.js';
 export interface Subscription {
   syncing: boolean;
   /** Events that arrived while syncing, flushed in order after the reply. */
-  buffered: Array<{ rev?: number; seq?: number; data: Frame }>;
+  buffered: Array<{ rev?: number; seq?: number; data: Frame; once?: Set<Connection> }>;
   /** Highest rev this socket holds for the chat (sent, or covered by the subscribe reply): never send one again. */
   sentRev: number;
   /**
@@ -127,13 +127,21 @@ export class Connection {
     this.events.sent(data.length);
   }
 
-  /** Delivers a chat event, holding it while the subscription syncs and dropping revs already held. */
-  deliver(chatId: string, data: Frame, rev?: number, seq?: number): void {
+  /**
+   * Delivers a chat event, holding it while the subscription syncs and dropping revs already held.
+   * `once`: the sockets an announcement that goes to several chats (presence, a profile) has
+   * reached; it goes out once per socket, through whichever chat's subscription is ready first.
+   */
+  deliver(chatId: string, data: Frame, rev?: number, seq?: number, once?: Set<Connection>): void {
     const sub = this.subscriptions.get(chatId);
     if (!sub) return;
     if (sub.syncing) {
-      sub.buffered.push({ rev, seq, data });
+      sub.buffered.push({ rev, seq, data, once });
       return;
+    }
+    if (once) {
+      if (once.has(this)) return;
+      once.add(this);
     }
     if (rev !== undefined) {
       if (rev <= sub.sentRev) return;

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type ServerFrame, SubscribeReplySchema } from '@chatsockets/protocol';
+import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
+import { waitFor } from '../../test/wait.js';
 import { WsClient } from '../../test/ws-client.js';
+import type { Bus, BusMessage } from './bus/bus.js';
+import { createMemoryBus } from './bus/memory.js';
 import { createMemoryPresence, type Presence } from './presence.js';
 
 const created = (frames: ServerFrame[]) =>
@@ -49,11 +53,37 @@ function holdablePresence() {
   };
 }
 
+/** The real in-memory bus, except that `user.updated` messages can be held and let go later. */
+function holdableBus() {
+  const inner = createMemoryBus();
+  let holding = false;
+  const held: BusMessage[] = [];
+  const bus: Bus = {
+    ...inner,
+    async publish(message) {
+      if (holding && message.kind === 'user.updated') held.push(message);
+      else await inner.publish(message);
+    },
+  };
+  return {
+    bus,
+    hold: () => {
+      holding = true;
+    },
+    held: () => held.length,
+    async release() {
+      holding = false;
+      for (const m of held.splice(0)) await inner.publish(m);
+    },
+  };
+}
+
 describe.each(drivers())('subscribe races on %s', (driver) => {
   let t: TestContext;
   let url: string;
   const http = client(() => t.app);
   const gate = holdablePresence();
+  const busGate = holdableBus();
   let alice: TestUser;
   let bob: TestUser;
   let chatId: string;
@@ -68,7 +98,7 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
 
   beforeAll(async () => {
     t = await buildTestApp(driver, { WS_FRAMES_PER_SEC: '1000', WS_FRAMES_BURST: '1000' });
-    await t.rebuild({}, { presence: gate.presence });
+    await t.rebuild({}, { presence: gate.presence, bus: busGate.bus });
     url = await t.listen();
   });
   afterAll(() => t.close());
@@ -162,4 +192,43 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
       reader.frames.findIndex((f) => f.type === type && (f.type !== 'reply' || f.id === r.id));
     expect(at('chat.deleted')).toBeGreaterThan(at('reply'));
   });
+
+  it.runIf(driver === 'postgres')(
+    "[refused subscribe] a non-member's subscribe that is refused never gets the chat's members' presence or profiles meanwhile",
+    async () => {
+      const carol = await registerUser(t.app, 'carol');
+      const member = await connect(bob);
+      await member.ok({ type: 'subscribe', chatId }); // the route exists, with a subscriber
+      // Alice's new name is announced to her chats' subscribers; held on the bus for now.
+      busGate.hold();
+      expect((await http.patch(alice, '/api/me', { displayName: 'Alice A.' })).statusCode).toBe(200);
+      await waitFor('the announcement', () => busGate.held() === 1);
+      const outsider = await connect(carol);
+      // Carol's access check waits behind a lock on the chats table: her subscription is
+      // registered, her check not yet made.
+      const sql = postgres(t.config.db.driver === 'postgres' ? t.config.db.url : '', { max: 1 });
+      try {
+        const locked = sql.begin(async (tx) => {
+          await tx`lock table chats in access exclusive mode`;
+          const reply = outsider.request({ type: 'subscribe', chatId });
+          await waitFor('carol waiting on the lock', async () => {
+            const [row] =
+              await tx`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and application_name = 'chatsockets'`;
+            return (row?.n ?? 0) > 0;
+          });
+          await busGate.release();
+          // Sentinel: the announcement reached the chat's subscribers (Bob hears of Alice
+          // through this chat only, in the same step as every other subscriber of it).
+          await member.next((f) => f.type === 'user.updated', 15_000, true);
+          return { reply }; // not awaited here: the lock goes with the transaction
+        });
+        const r = await (await locked).reply;
+        expect(r.ok ? 'ok' : r.error.code).toBe('FORBIDDEN');
+      } finally {
+        await sql.end();
+      }
+      // PROTOCOL.md › Membership at delivery: nor of its members' presence or profiles.
+      expect(outsider.frames.filter((f) => f.type === 'user.updated' || f.type === 'presence')).toEqual([]);
+    },
+  );
 });

@@ -221,11 +221,10 @@ export function createHub(deps: HubDeps) {
         if (chats.get(chatId) !== r) return;
         if (atRev !== undefined && r.forwardedRev !== undefined && atRev > r.forwardedRev)
           await fill(chatId, r);
-        for (const conn of r.subscribers) {
-          if (sent.has(conn)) continue;
-          sent.add(conn);
-          conn.sendRaw(data);
-        }
+        // Through each subscription, not straight to the socket: one still syncing has not
+        // passed its access check, and a refused subscribe must not have heard of the chat's
+        // members; it gets this after its reply, like the chat's own events.
+        for (const conn of r.subscribers) conn.deliver(chatId, data, undefined, undefined, sent);
       });
     }
   }
@@ -352,7 +351,7 @@ export function createHub(deps: HubDeps) {
     sub.syncing = false;
     const buffered = sub.buffered;
     sub.buffered = [];
-    for (const item of buffered) conn.deliver(chatId, item.data, item.rev, item.seq);
+    for (const item of buffered) conn.deliver(chatId, item.data, item.rev, item.seq, item.once);
   }
 
   /**
