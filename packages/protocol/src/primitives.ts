@@ -121,12 +121,36 @@ export const limitQuery = (max: number) =>
 // One emoji and nothing else: emoji-regex (Unicode's emoji-test.txt, kept current by its
 // maintainer) matches whole sequences (ZWJ families, flags, keycaps, skin tones), anchored here.
 const ONE_EMOJI = new RegExp(`^(?:${emojiRegex().source})$`);
+
+/**
+ * The fully-qualified form of one emoji (UTS #51 ED-18/ED-19): every emoji character that is text
+ * by default (U+2764 heart, keycap digits, U+1F3F3 in the rainbow flag) carries U+FE0F, unless an
+ * emoji modifier (skin tone) follows it. Keyboards differ in whether they send the selector, so
+ * `❤` and `❤️` would otherwise be two reactions, counted apart, and one user could spend two of
+ * their reactions on one heart. U+FE0E (text presentation) is not an emoji and stays refused.
+ */
+export function qualifyEmoji(emoji: string): string {
+  const chars = [...emoji.replaceAll('\uFE0F', '')];
+  let out = '';
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    out += c;
+    const textByDefault = /^\p{Emoji}$/u.test(c) && !/^\p{Emoji_Presentation}$/u.test(c);
+    const modified = /^\p{Emoji_Modifier}$/u.test(chars[i + 1] ?? '');
+    if (textByDefault && !/^\p{Emoji_Modifier}$/u.test(c) && !modified) out += '\uFE0F';
+  }
+  return out;
+}
+
 /**
  * A reaction: exactly one emoji (any, including sequences), as Unicode defines them. Text, two
- * emoji, or an emoji with text around it is a 400.
+ * emoji, or an emoji with text around it is a 400. It becomes its fully-qualified form
+ * (`qualifyEmoji`), so one emoji is one reaction however the client's keyboard typed it.
  */
 export const EmojiSchema = z
   .string()
   .min(1)
   .max(LIMITS.emojiMax)
-  .refine((s) => ONE_EMOJI.test(s), 'must be exactly one emoji');
+  .refine((s) => ONE_EMOJI.test(s), 'must be exactly one emoji')
+  .transform(qualifyEmoji)
+  .pipe(z.string().max(LIMITS.emojiMax));

@@ -258,6 +258,33 @@ describe.each(drivers())('replies, reactions and pins on %s', (driver) => {
     expect(await chatRev()).toBe(rev1);
   });
 
+  it('[reactions] one emoji however it is typed: with or without U+FE0F is the same reaction, stored and announced fully qualified', async () => {
+    const m = await msg(bob, 'love it');
+    const b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    const rev0 = await chatRev();
+    // A keyboard that sends the bare heart (U+2764) and one that sends it with VS16 mean one emoji.
+    expect((await http.put(alice, reaction(m, '\u2764'))).statusCode).toBe(204);
+    expect((await http.put(bob, reaction(m, '\u2764\uFE0F'))).statusCode).toBe(204);
+    expect((await http.put(alice, reaction(m, '\u2764\uFE0F'))).statusCode).toBe(204); // a repeat
+    expect(await b.ok({ type: 'reaction.add', messageId: m.id, emoji: '1\u20E3' })).toEqual({});
+    expect(await chatRev()).toBe(rev0 + 3);
+    expect((await current(m)).reactions.map((r) => [r.emoji, r.count])).toEqual([
+      ['\u2764\uFE0F', 2],
+      ['1\uFE0F\u20E3', 1],
+    ]);
+    const added = await b.next(
+      (f) => f.type === 'reaction.added' && f.user.id === alice.user.id,
+      undefined,
+      true,
+    );
+    expect(added).toMatchObject({ emoji: '\u2764\uFE0F' });
+    // Taking it back the other way round removes it.
+    expect((await http.del(alice, reaction(m, '\u2764\uFE0F'))).statusCode).toBe(204);
+    expect((await http.del(bob, reaction(m, '\u2764'))).statusCode).toBe(204);
+    expect((await current(m)).reactions.map((r) => r.emoji)).toEqual(['1\uFE0F\u20E3']);
+  });
+
   it('[reactions] limits: distinct emoji per message and reactions per user, with clear errors; a repeat at the limit is still fine', async () => {
     const m = await msg(bob, 'popular');
     const emoji = [
