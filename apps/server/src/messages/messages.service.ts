@@ -68,7 +68,13 @@ export function createMessagesService(deps: {
     const { message, author, access } = await loadMessage(actor, messageId, chatId);
     const denied = 'Only the owner or an admin may pin or unpin messages';
     assertAllowed(rules.pin(access), denied);
-    if (message.deletedAt) throw conflict('The message was deleted');
+    // A deleted message is unpinned (a delete unpins): pinning it is refused, unpinning it is
+    // "unpinning an unpinned one" and answers its tombstone, as a reaction's removal from a
+    // deleted message changes nothing. A pinned bar that still showed it must not get an error.
+    if (message.deletedAt) {
+      if (pinned) throw conflict('The message was deleted');
+      return whole({ message, author });
+    }
     // Decided again under the chat's row lock, as every change of a chat by a member (chat-rev.ts).
     const recheck = underLock(actor, access, rules.pin, denied);
     const updated = await messages.setPinned(
@@ -79,9 +85,10 @@ export function createMessagesService(deps: {
       recheck,
     );
     if (!updated) {
-      // Nothing changed: already so (idempotent), or deleted meanwhile (a delete unpins).
+      // Nothing changed: already so (idempotent), or deleted meanwhile (a delete unpins: only a
+      // pin is refused for that).
       const current = await messages.findById(messageId);
-      if (!current || current.message.deletedAt) throw conflict('The message was deleted');
+      if (!current || (pinned && current.message.deletedAt)) throw conflict('The message was deleted');
       return whole(current);
     }
     const dto = toMessage(updated);

@@ -441,6 +441,25 @@ describe.each(drivers())('replies, reactions and pins on %s', (driver) => {
     expect((await http.put(alice, `/api/chats/${otherChatId}/messages/${m2.id}/pin`)).statusCode).toBe(404);
   });
 
+  it('[pins] unpinning a message deleted meanwhile changes nothing: 200 with its tombstone, no rev (a delete unpins)', async () => {
+    const m = await msg(bob, 'soon gone');
+    expect((await http.put(alice, `/api/chats/${chatId}/messages/${m.id}/pin`)).statusCode).toBe(200);
+    // Alice's pinned bar still shows it when Bob deletes it; she unpins from there.
+    expect((await http.del(bob, `/api/chats/${chatId}/messages/${m.id}`)).statusCode).toBe(204);
+    const rev0 = await chatRev();
+    const res = await http.del(alice, `/api/chats/${chatId}/messages/${m.id}/pin`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().message).toMatchObject({ id: m.id, pinnedAt: null, body: '' });
+    expect(res.json().message.deletedAt).not.toBeNull();
+    const a = await connect(alice);
+    const viaWs = await a.ok<{ message: Message }>({ type: 'message.unpin', messageId: m.id });
+    expect(viaWs.message).toMatchObject({ id: m.id, pinnedAt: null });
+    expect(await chatRev()).toBe(rev0);
+    // Pinning it is still refused, and a member who may not pin still gets 403.
+    expect((await http.put(alice, `/api/chats/${chatId}/messages/${m.id}/pin`)).statusCode).toBe(409);
+    expect((await http.del(bob, `/api/chats/${chatId}/messages/${m.id}/pin`)).statusCode).toBe(403);
+  });
+
   it('[pins race] pin racing a delete: the message ends deleted and unpinned, and the pin is refused or undone', async () => {
     const rounds = driver === 'postgres' ? 20 : 6;
     for (let i = 0; i < rounds; i++) {
