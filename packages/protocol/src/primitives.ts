@@ -79,13 +79,26 @@ export const ChatDescriptionSchema = z
   .max(LIMITS.descriptionMax)
   .refine(isStorableText, STORABLE_TEXT_MESSAGE);
 
-/** A display name: trimmed, 1–64 characters, stored trimmed. */
+/**
+ * A character that draws something by itself: a letter, digit, punctuation or symbol (emoji
+ * included), but not one Unicode says to render as nothing (Default_Ignorable_Code_Point: zero-
+ * width spaces and joiners, soft hyphen, bidi controls, the Hangul fillers, which are letters)
+ * nor the blank braille pattern U+2800, the other favourite "invisible name".
+ */
+const VISIBLE_CHAR = /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/**
+ * A display name: trimmed, 1–64 characters, stored trimmed, with at least one visible character.
+ * Clients show it instead of the username, so a name of zero-width or filler characters alone
+ * would leave its user nameless, as blank as a name of spaces (which the trim already refuses).
+ */
 export const DisplayNameSchema = z
   .string()
   .trim()
   .min(1)
   .max(LIMITS.displayNameMax)
-  .refine(isStorableText, STORABLE_TEXT_MESSAGE);
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE)
+  .refine((s) => VISIBLE_CHAR.test(s), 'must have at least one visible character');
 
 /** A client-chosen idempotency key; a UUID is recommended, any short token is accepted. */
 export const ClientIdSchema = z

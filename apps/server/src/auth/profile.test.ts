@@ -84,6 +84,39 @@ describe.each(drivers())('display name and last seen on %s', (driver) => {
     expect((await http.patch(undefined, '/api/me', { displayName: 'anon' })).statusCode).toBe(401);
   });
 
+  it('[profile] a name that shows nothing is blank: zero-width, filler and blank characters alone are a 400', async () => {
+    // Clients show the display name instead of the username: these would leave the user nameless.
+    for (const displayName of [
+      '\u200B',
+      '\u2060\u2060',
+      '\u00AD',
+      '\u3164',
+      '\u115F\u1160',
+      '\u2800',
+      '\u200D\u200C',
+      '\u202E',
+      '\u0301',
+    ]) {
+      const res = await http.patch(alice, '/api/me', { displayName });
+      expect(res.statusCode, JSON.stringify(displayName)).toBe(400);
+      expect(res.json().error.code).toBe('BAD_REQUEST');
+    }
+    expect((await http.get(alice, '/api/me')).json().user.displayName).toBeUndefined();
+    // Anything that draws something is a name, invisible characters inside it included.
+    for (const displayName of [
+      'Анна-Мария',
+      '李',
+      '👨\u200D👩\u200D👧',
+      'Zoë\u200B',
+      '.',
+      '\u05D0\u05DC\u05D9',
+    ]) {
+      const res = await http.patch(alice, '/api/me', { displayName });
+      expect(res.statusCode, JSON.stringify(displayName)).toBe(200);
+      expect(res.json().user.displayName).toBe(displayName);
+    }
+  });
+
   it('[profile] user.updated reaches people who share a chat, and the user, not strangers', async () => {
     const chat = (await http.post(alice, '/api/chats', { title: 'T', members: ['bob'] })).json().chat;
     const bobWs = await connect(bob);
