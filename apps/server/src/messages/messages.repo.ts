@@ -253,7 +253,8 @@ export function createMessagesRepo(
      * Edits or deletes a message that is not deleted, at the chat's next rev. The chat's row lock
      * orders this after any change committed before it, so a delete always wins over an edit it
      * races: the edit then finds the message deleted and changes nothing (`undefined`), and a
-     * delete that came first leaves no edited body behind.
+     * delete that came first leaves no edited body behind. An edit to the body the message has
+     * changes nothing either (`undefined`; the caller reads it back to tell which).
      */
     change(
       chatId: string,
@@ -276,6 +277,9 @@ export function createMessagesRepo(
                 eq(messagesTable.id, messageId),
                 eq(messagesTable.chatId, chatId),
                 isNull(messagesTable.deletedAt),
+                // An edit to the body it has (a "save" of nothing, a retried edit) is a repeat
+                // that changes nothing: no rev, not marked edited. Decided under the lock.
+                deleting ? undefined : ne(messagesTable.body, patch.body),
               ),
             )
             .returning(messageColumns);

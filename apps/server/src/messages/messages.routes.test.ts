@@ -171,6 +171,35 @@ describe.each(drivers())('messages on %s', (driver) => {
     expect(types).toEqual(['message.created', 'message.updated', 'message.updated']);
   });
 
+  it('[edit] an edit to the body the message already has changes nothing: not marked edited, no rev, no event', async () => {
+    const m = (await send(bob, 'hello')).json().message as Message;
+    const url = `/api/chats/${chatId}/messages/${m.id}`;
+    const rev = async () =>
+      Number(
+        rowsOf<{ last_rev: number }>(
+          await t.database.db.execute(sql`select last_rev from chats where id = ${chatId}`),
+        )[0]!.last_rev,
+      );
+    const rev0 = await rev();
+    published.length = 0;
+    // "Save" with nothing changed, or a retry of an edit that did commit.
+    const same = await http.patch(bob, url, { body: 'hello' });
+    expect(same.statusCode).toBe(200);
+    expect(same.json().message).toMatchObject({ id: m.id, body: 'hello', editedAt: null, rev: m.rev });
+    expect(await rev()).toBe(rev0);
+    const edited = (await http.patch(bob, url, { body: 'hello, edited' })).json().message as Message;
+    const retry = await http.patch(bob, url, { body: 'hello, edited' });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().message).toMatchObject({ editedAt: edited.editedAt, rev: edited.rev });
+    expect(await rev()).toBe(rev0 + 1);
+    expect(published.filter((p) => p.kind === 'chat').length).toBe(1);
+    // Only the author may, all the same; and a deleted message is still a conflict.
+    expect((await http.patch(alice, url, { body: 'hello, edited' })).statusCode).toBe(403);
+    await http.del(bob, url);
+    expect((await http.patch(bob, url, { body: '' })).statusCode).toBe(400);
+    expect((await http.patch(bob, url, { body: 'hello, edited' })).statusCode).toBe(409);
+  });
+
   it('[edit/delete] a member may not delete another member’s message; unknown ids are 404', async () => {
     const m = (await send(alice, 'mine')).json().message as Message;
     expect((await http.del(bob, `/api/chats/${chatId}/messages/${m.id}`)).statusCode).toBe(403);

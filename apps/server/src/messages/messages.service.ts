@@ -248,8 +248,13 @@ export function createMessagesService(deps: {
         { body, editedAt: now() },
         underLock(actor, access, may, denied),
       );
-      // Deleted meanwhile: a delete wins over an edit it races (messages.repo.change).
-      if (!updated) throw conflict('The message was deleted');
+      if (!updated) {
+        // Deleted meanwhile (a delete wins over an edit it races), or the body is already this
+        // one: a repeat that changes nothing answers the message as it is (messages.repo.change).
+        const current = await messages.findById(messageId);
+        if (!current || current.message.deletedAt) throw conflict('The message was deleted');
+        return whole(current);
+      }
       const dto = toMessage(updated);
       publish({ kind: 'chat', chatId: dto.chatId, event: { type: 'message.updated', message: dto } });
       return dto;
