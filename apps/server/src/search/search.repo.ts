@@ -39,7 +39,9 @@ export interface SearchRow {
 }
 
 // Control characters a message body cannot hold in a meaningful way; ts_headline puts them
-// around each match and the service splits on them, so no markup ever travels.
+// around each match and the service splits on them, so no markup ever travels. A body may hold
+// them all the same (stored as sent): they are taken out of the text the headline is made from,
+// or a body could mark its own words as hits (and the marks around real hits would pair wrongly).
 export const HIT_START = '\u0002';
 export const HIT_STOP = '\u0003';
 
@@ -104,7 +106,8 @@ async function stretch(
     select c.matches, m.id, m.chat_id, m.seq, m.author_id, m.client_id, m.body, m.created_at,
            m.edited_at, m.deleted_at, m.rev, m.reply_to_id, m.pinned_at, m.attachments, u.username,
            p.rank, p.created_us::text as created_us,
-           ts_headline('russian'::regconfig, m.body, ${tsquery}, ${HEADLINE_OPTIONS}) as headline
+           ts_headline('russian'::regconfig, translate(m.body, ${HIT_START + HIT_STOP}, ''), ${tsquery},
+                       ${HEADLINE_OPTIONS}) as headline
     from (select count(*)::int as matches from hits) c
     left join page p on true
     left join messages m on m.id = p.id

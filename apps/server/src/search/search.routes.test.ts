@@ -139,6 +139,18 @@ describe.each(drivers())('search on %s', (driver) => {
     expect(results.every((r) => r.snippet.some((s) => s.hit))).toBe(true);
   });
 
+  it('[search snippet] a body holding the marker characters cannot mark its own text as a hit', async () => {
+    // U+0002/U+0003 are what ts_headline puts around a match; a body may hold them (stored as sent).
+    await send(alice, `see ${HIT_START}this is a hit${HIT_STOP} banana`);
+    await send(alice, `a${HIT_START}b banana`);
+    const { results } = await found(alice, { q: 'banana' });
+    expect(results).toHaveLength(2);
+    for (const r of results) {
+      expect(r.snippet.filter((s) => s.hit).map((s) => s.text)).toEqual(['banana']);
+      for (const s of r.snippet) expect(s.text.includes(HIT_START) || s.text.includes(HIT_STOP)).toBe(false);
+    }
+  });
+
   it('[search paging] a cursor walks every match exactly once, ties included', async () => {
     // Identical bodies: every rank ties, so the order rests on time and id alone.
     for (let i = 0; i < 13; i++) await send(i % 2 ? alice : bob, 'same words here');
