@@ -65,20 +65,6 @@ export const AttachmentIdsSchema = z
   .array(z.string().min(1).toLowerCase())
   .max(LIMITS.attachmentsPerMessageMax, `at most ${LIMITS.attachmentsPerMessageMax} attachments`);
 
-export const ChatTitleSchema = z
-  .string()
-  .trim()
-  .min(LIMITS.titleMin)
-  .max(LIMITS.titleMax)
-  .refine(isStorableText, STORABLE_TEXT_MESSAGE);
-
-/** A chat's description: trimmed, 0–500 characters, stored trimmed. */
-export const ChatDescriptionSchema = z
-  .string()
-  .trim()
-  .max(LIMITS.descriptionMax)
-  .refine(isStorableText, STORABLE_TEXT_MESSAGE);
-
 /**
  * A character that draws something by itself: a letter, digit, punctuation or symbol (emoji
  * included), but not one Unicode says to render as nothing (Default_Ignorable_Code_Point: zero-
@@ -86,6 +72,24 @@ export const ChatDescriptionSchema = z
  * nor the blank braille pattern U+2800, the other favourite "invisible name".
  */
 const VISIBLE_CHAR = /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}]/u;
+
+const VISIBLE_MESSAGE = 'must have at least one visible character';
+
+/** A chat title: trimmed, 1–100 characters, with at least one visible character (as a display name). */
+export const ChatTitleSchema = z
+  .string()
+  .trim()
+  .min(LIMITS.titleMin)
+  .max(LIMITS.titleMax)
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE)
+  .refine((s) => VISIBLE_CHAR.test(s), VISIBLE_MESSAGE);
+
+/** A chat's description: trimmed, 0–500 characters, stored trimmed. */
+export const ChatDescriptionSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.descriptionMax)
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE);
 
 /**
  * A display name: trimmed, 1–64 characters, stored trimmed, with at least one visible character.
@@ -98,7 +102,7 @@ export const DisplayNameSchema = z
   .min(1)
   .max(LIMITS.displayNameMax)
   .refine(isStorableText, STORABLE_TEXT_MESSAGE)
-  .refine((s) => VISIBLE_CHAR.test(s), 'must have at least one visible character');
+  .refine((s) => VISIBLE_CHAR.test(s), VISIBLE_MESSAGE);
 
 /** A client-chosen idempotency key; a UUID is recommended, any short token is accepted. */
 export const ClientIdSchema = z

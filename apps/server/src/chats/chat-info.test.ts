@@ -118,8 +118,11 @@ describe.each(drivers())('chat title, description and deletion on %s', (driver) 
       await http.patch(alice, `/api/chats/${chat.id}`, { description: 'x'.repeat(501) }),
       await http.patch(alice, `/api/chats/${chat.id}`, { description: 'a\u0000b' }),
       await http.patch(alice, `/api/chats/${chat.id}`, { title: 'ok', kind: 'direct' }),
+      // As blank as spaces: zero-width and filler characters alone show no title.
+      await http.patch(alice, `/api/chats/${chat.id}`, { title: '\u200B\u3164\u2800' }),
+      await http.post(alice, '/api/chats', { title: '\u2060', members: ['bob'] }),
     ];
-    expect(bad.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400, 400]);
+    expect(bad.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400, 400, 400, 400]);
     expect(bad.every((r) => r.json().error.code === 'BAD_REQUEST')).toBe(true);
     expect((await http.patch(alice, `/api/chats/${randomUUID()}`, { title: 'x' })).statusCode).toBe(404);
     expect((await http.patch(alice, '/api/chats/not-an-id', { title: 'x' })).statusCode).toBe(404);
