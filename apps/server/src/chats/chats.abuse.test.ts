@@ -113,6 +113,36 @@ describe.each(drivers())('chat list paging and abuse limits on %s', (driver) => 
     expect((await http.post(bob, '/api/chats', { title: 'bob’s' })).statusCode).toBe(201);
   });
 
+  it('[limits] opening a direct chat that exists, or adding someone already a member, starts nothing and costs nothing', async () => {
+    await t.rebuild({ CHAT_CREATES_PER_HOUR: '2', MEMBER_ADDS_PER_HOUR: '3' });
+    const alice = await registerUser(t.app, 'alice');
+    const bob = await registerUser(t.app, 'bob');
+    for (const name of ['carol', 'dave', 'erin']) await registerUser(t.app, name);
+    const dm = (await http.post(alice, '/api/chats/direct', { username: 'bob' })).json().chat.id;
+    // The app opens a conversation this way every time: it is the same chat, nothing started.
+    for (let i = 0; i < 5; i++) {
+      const again = await http.post(alice, '/api/chats/direct', { username: 'bob' });
+      expect(again.statusCode, `open #${i}`).toBeLessThan(300);
+      expect(again.json().chat.id).toBe(dm);
+    }
+    // Bob opening it from his side is no new chat either.
+    expect((await http.post(bob, '/api/chats/direct', { username: 'alice' })).json().chat?.id).toBe(dm);
+    const group = await http.post(alice, '/api/chats', { title: 'g', members: ['bob'] });
+    expect(group.statusCode).toBe(201);
+    const id = group.json().chat.id;
+    for (let i = 0; i < 3; i++)
+      expect((await http.post(alice, `/api/chats/${id}/members`, { username: 'bob' })).statusCode).toBe(409);
+    expect((await http.post(alice, `/api/chats/${id}/members`, { username: 'carol' })).statusCode).toBe(201);
+    expect(await countChats()).toBe(2);
+    // And the limits still hold for what does count. A group refused for the chats of the hour
+    // puts no one anywhere, so it costs no adds either.
+    expect((await http.post(alice, '/api/chats/direct', { username: 'carol' })).statusCode).toBe(429);
+    expect((await http.post(alice, '/api/chats', { title: 'h', members: ['dave'] })).statusCode).toBe(429);
+    expect((await http.post(alice, `/api/chats/${id}/members`, { username: 'dave' })).statusCode).toBe(201);
+    expect((await http.post(alice, `/api/chats/${id}/members`, { username: 'erin' })).statusCode).toBe(429);
+    expect(await countChats()).toBe(2);
+  });
+
   it('[addable] a user who accepts adds only from contacts cannot be put into a chat by a stranger', async () => {
     const victim = await registerUser(t.app, 'victim');
     const stranger = await registerUser(t.app, 'stranger');

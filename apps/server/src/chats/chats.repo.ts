@@ -183,6 +183,13 @@ export function createChatsRepo(db: Db) {
     },
 
     /** Exactly one direct chat per pair: the unique direct_key makes concurrent first uses converge. */
+    /** The direct chat of the two users, if there is one. */
+    async findDirect(userA: string, userB: string): Promise<ChatRow | undefined> {
+      const directKey = [userA, userB].sort().join(':');
+      const [chat] = await db.select().from(chatsTable).where(eq(chatsTable.directKey, directKey)).limit(1);
+      return chat;
+    },
+
     async getOrCreateDirect(userA: string, userB: string): Promise<{ chat: ChatRow; created: boolean }> {
       const directKey = [userA, userB].sort().join(':');
       const created = await db.transaction(async (tx) => {

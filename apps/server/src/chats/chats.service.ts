@@ -149,7 +149,11 @@ export function createChatsService(deps: {
       await assertAddable(actor, found);
       // Adds first, and refused whole: a group too big for what is left of the hour costs nothing.
       if (found.length > 0) await limits.memberAdds.take(actor.user.id, found.length);
-      await limits.chatCreates.consume(actor.user.id);
+      // A group refused for the chats of the hour puts no one anywhere: its adds are given back.
+      await limits.chatCreates.consume(actor.user.id).catch(async (err: unknown) => {
+        if (found.length > 0) await limits.memberAdds.refund(actor.user.id, found.length);
+        throw err;
+      });
       const chat = await chats.createGroup({
         title: input.title,
         visibility: input.visibility,
@@ -171,8 +175,14 @@ export function createChatsService(deps: {
       const other = await users.findByUsername(username);
       if (!other) throw notFound(`User "${username}"`);
       if (other.id === actor.user.id) throw badRequest('A direct chat needs another user');
+      // Opening a direct chat that exists (how a client opens any conversation) starts nothing:
+      // it costs no chat of the hour, and is never refused for the limit.
+      const existing = await chats.findDirect(actor.user.id, other.id);
+      if (existing) return view(existing.id, actor.user.id);
       await limits.chatCreates.consume(actor.user.id);
       const { chat, created } = await chats.getOrCreateDirect(actor.user.id, other.id);
+      // The other user created it meanwhile: nothing started here either.
+      if (!created) await limits.chatCreates.refund(actor.user.id);
       if (created)
         publish({
           kind: 'user',
@@ -206,8 +216,16 @@ export function createChatsService(deps: {
       await limits.memberAdds.consume(actor.user.id);
       // Someone removed (or demoted) meanwhile adds no one (decided again under the row lock).
       const recheck = underLock(actor, access, rules.addMember, 'Not allowed to add members to this chat');
-      const member = await chats.addMember(chatId, user.id, 'member', recheck);
-      if (!member) throw conflict(`"${user.username}" is already a member`);
+      // An add that puts no one into the chat (already a member, or refused under the lock)
+      // gives its point back: the limit counts people put into chats, not attempts.
+      const member = await chats.addMember(chatId, user.id, 'member', recheck).catch(async (err: unknown) => {
+        await limits.memberAdds.refund(actor.user.id);
+        throw err;
+      });
+      if (!member) {
+        await limits.memberAdds.refund(actor.user.id);
+        throw conflict(`"${user.username}" is already a member`);
+      }
       announceMember('member.joined', chatId, toUser(user), member.rev);
       return toMember(member, user);
     },
