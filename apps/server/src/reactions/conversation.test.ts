@@ -285,6 +285,18 @@ describe.each(drivers())('replies, reactions and pins on %s', (driver) => {
     expect((await current(m)).reactions.map((r) => r.emoji)).toEqual(['1\uFE0F\u20E3']);
   });
 
+  it('[reactions] a reaction stored before emoji were qualified (bare U+2764) can still be taken back', async () => {
+    const m = await msg(bob, 'old');
+    await t.database.db.execute(
+      sql`insert into message_reactions (message_id, emoji, user_id) values (${m.id}, ${'\u2764'}, ${alice.user.id})`,
+    );
+    expect((await current(m)).reactions.map((r) => r.emoji)).toEqual(['\u2764']);
+    const rev0 = await chatRev();
+    expect((await http.del(alice, reaction(m, '\u2764'))).statusCode).toBe(204);
+    expect((await current(m)).reactions).toEqual([]);
+    expect(await chatRev()).toBe(rev0 + 1);
+  });
+
   it('[reactions] limits: distinct emoji per message and reactions per user, with clear errors; a repeat at the limit is still fine', async () => {
     const m = await msg(bob, 'popular');
     const emoji = [

@@ -86,8 +86,11 @@ export function createReactionsRepo(db: Db) {
           const [row] = rowsOf<{ changed: number }>(
             await tx.execute(sql`
             with del as (
+              -- Forms of one emoji differ only in U+FE0F (EmojiSchema qualifies what it is sent),
+              -- so a reaction stored before that, in another form, is taken back all the same.
               delete from message_reactions
-              where message_id = ${messageId} and emoji = ${emoji} and user_id = ${userId}
+              where message_id = ${messageId} and user_id = ${userId}
+                and replace(emoji, ${'\uFE0F'}, '') = replace(${emoji}, ${'\uFE0F'}, '')
               returning 1
             ), msg as (
               update messages set rev = ${rev}
