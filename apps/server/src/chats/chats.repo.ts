@@ -145,8 +145,14 @@ export function createChatsRepo(db: Db) {
     },
 
     searchPublic(userId: string, q: string | undefined, limit = 50) {
+      // ё is folded into е on both sides: Russian is mostly typed without ё, and message search
+      // (the russian stemmer) already treats them as one letter. ilike folds the case.
+      const folded = (text: SQL) => sql`translate(${text}, 'Ёё', 'Ее')`;
       const where = q
-        ? and(eq(chatsTable.visibility, 'public'), ilike(chatsTable.title, `%${escapeLike(q)}%`))
+        ? and(
+            eq(chatsTable.visibility, 'public'),
+            ilike(folded(sql`${chatsTable.title}`), folded(sql`${`%${escapeLike(q)}%`}`)),
+          )
         : eq(chatsTable.visibility, 'public');
       return chatViews(db, userId, false).where(where).orderBy(desc(chatsTable.lastActivityAt)).limit(limit);
     },

@@ -139,6 +139,19 @@ describe.each(drivers())('chats on %s', (driver) => {
     ).toBe(403);
   });
 
+  it('[public] search by title treats ё as е, in any case, as message search does', async () => {
+    await create(alice, { title: 'Ёжики в тумане', visibility: 'public' });
+    await create(alice, { title: 'Елки-палки', visibility: 'public' });
+    const titles = async (q: string) =>
+      ((await http.get(mallory, `/api/chats/public?q=${encodeURIComponent(q)}`)).json().chats as Chat[]).map(
+        (c) => c.title,
+      );
+    // Most Russian keyboards are typed without ё: either spelling finds either.
+    for (const q of ['ежики', 'ЕЖИКИ', 'ёжики', 'Ёжики', 'в тумане'])
+      expect(await titles(q), q).toEqual(['Ёжики в тумане']);
+    for (const q of ['ёлки', 'ЁЛКИ', 'елки']) expect(await titles(q), q).toEqual(['Елки-палки']);
+  });
+
   it('[public] search by title, preview without joining, join, then post', async () => {
     const lobby = await create(alice, { title: 'Lobby 100%', visibility: 'public' });
     await create(alice, { title: 'Hidden lobby', visibility: 'private' });
