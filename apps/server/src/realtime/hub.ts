@@ -408,17 +408,16 @@ export function createHub(deps: HubDeps) {
     if (!sub) return;
     if (!sub.syncing) return unsubscribe(conn, chatId);
     sub.ended = true;
-    const r = chats.get(chatId);
-    if (!r) return;
-    r.subscribers.delete(conn);
-    if (r.subscribers.size === 0) {
-      chats.delete(chatId);
-      deps.bus.unfollow(chatId);
-    }
+    leaveRoute(conn, chatId);
   }
 
   function unsubscribe(conn: Connection, chatId: string) {
     conn.subscriptions.delete(chatId);
+    leaveRoute(conn, chatId);
+  }
+
+  /** The socket gets nothing more of the chat; the route and its bus follow go with their last subscriber. */
+  function leaveRoute(conn: Connection, chatId: string) {
     const r = chats.get(chatId);
     if (!r) return;
     r.subscribers.delete(conn);
