@@ -61,6 +61,25 @@ describe.skipIf(!canRestart)(
       api(at.url, 'POST', `/api/chats/${chatId}/messages`, user.token, { clientId: randomUUID(), body });
 
     /** owner on A; the victim and a witness subscribed on B. */
+    /** Stops the deployment's Redis and waits until both instances report their bus down. */
+    async function redisDown() {
+      await privateRedis!.shutdown();
+      await waitFor('bus down on both', async () => {
+        for (const at of [a, b]) if ((await fetch(`${at.url}/api/health`)).status !== 503) return undefined;
+        return true;
+      });
+    }
+
+    /** Starts it again and waits until both buses are back. */
+    async function redisUp() {
+      await privateRedis!.start();
+      for (const at of [a, b])
+        await waitFor(
+          'bus up',
+          async () => (await fetch(`${at.url}/api/health`)).status === 200 || undefined,
+        );
+    }
+
     async function setUp() {
       const [owner, victim, witness] = await Promise.all([register(a.url), register(b.url), register(b.url)]);
       const chatId = await groupChat(a.url, owner, [victim, witness]);
@@ -96,11 +115,7 @@ describe.skipIf(!canRestart)(
     it('with Redis down when it happens: zero events of the chat after the removal, before and after Redis returns', async () => {
       const { owner, victim, witness, chatId, x, w } = await setUp();
       const seen = x.frames.length;
-      await privateRedis!.shutdown();
-      await waitFor('bus down on both', async () => {
-        for (const at of [a, b]) if ((await fetch(`${at.url}/api/health`)).status !== 503) return undefined;
-        return true;
-      });
+      await redisDown();
 
       const removed = await api(
         a.url,
@@ -122,12 +137,7 @@ describe.skipIf(!canRestart)(
       const duringOutage = chatFrames(x.frames.slice(seen), chatId);
       expect(duringOutage.filter((f) => f.type !== 'member.left')).toEqual([]);
 
-      await privateRedis!.start();
-      for (const at of [a, b])
-        await waitFor(
-          'bus up',
-          async () => (await fetch(`${at.url}/api/health`)).status === 200 || undefined,
-        );
+      await redisUp();
       await send(a, owner, chatId, 'secret after outage');
       await w.next(
         (f) => f.type === 'message.created' && f.message.body === 'secret after outage',
@@ -152,11 +162,7 @@ describe.skipIf(!canRestart)(
       ).toBe(201);
       await x.next((f) => f.type === 'member.joined' && f.user.id === p.user.id, 5000, true);
       const seen = x.frames.length;
-      await privateRedis!.shutdown();
-      await waitFor('bus down on both', async () => {
-        for (const at of [a, b]) if ((await fetch(`${at.url}/api/health`)).status !== 503) return undefined;
-        return true;
-      });
+      await redisDown();
       const removed = await api(
         a.url,
         'DELETE',
@@ -177,12 +183,7 @@ describe.skipIf(!canRestart)(
             (f.type === 'user.updated' && f.user.id === witness.user.id),
         );
       expect(leaked).toEqual([]);
-      await privateRedis!.start();
-      for (const at of [a, b])
-        await waitFor(
-          'bus up',
-          async () => (await fetch(`${at.url}/api/health`)).status === 200 || undefined,
-        );
+      await redisUp();
     });
 
     it('a session revoked while Redis is down: once Redis is back, its socket on the other instance closes with 4401 before anything more of the chat reaches it', async () => {
@@ -206,19 +207,10 @@ describe.skipIf(!canRestart)(
       );
       const deviceSession = listed.body.sessions.find((s) => s.current)!.id;
 
-      await privateRedis!.shutdown();
-      await waitFor('bus down on both', async () => {
-        for (const at of [a, b]) if ((await fetch(`${at.url}/api/health`)).status !== 503) return undefined;
-        return true;
-      });
+      await redisDown();
       const revoked = await api(a.url, 'DELETE', `/api/me/sessions/${deviceSession}`, victim.token);
       expect(revoked.status).toBe(204);
-      await privateRedis!.start();
-      for (const at of [a, b])
-        await waitFor(
-          'bus up',
-          async () => (await fetch(`${at.url}/api/health`)).status === 200 || undefined,
-        );
+      await redisUp();
 
       // The periodic re-check is 10 minutes away (cluster env): only the resync can end it.
       await send(a, owner, chatId, 'secret after revoke');

@@ -1,52 +1,17 @@
 // @vitest-environment jsdom
-import type { Chat, ChatListResponse, Message, User } from '@chatsockets/protocol';
+import type { ChatListResponse } from '@chatsockets/protocol';
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { initI18n } from '../i18n';
 import { queryKeys } from '../state/query-keys';
 import { useNotifyPrefs } from '../stores/notify-prefs.store';
+import { chatOf, me, messageOf } from '../test/component';
 import { Notifier } from './notifier';
 
-initI18n('en');
-
-const me: User = { id: 'u-me', username: 'me', createdAt: '2030-01-01T00:00:00.000Z' };
 const bob = { id: 'u-bob', username: 'bob' };
 const carol = { id: 'u-carol', username: 'carol' };
-
-const chat: Chat = {
-  id: 'c-1',
-  title: 'Room',
-  description: '',
-  muted: false,
-  kind: 'group',
-  visibility: 'private',
-  createdAt: '2030-01-01T00:00:00.000Z',
-  lastSeq: 1,
-  lastMessage: null,
-  unreadCount: 0,
-  role: 'member',
-  rev: 1,
-  capabilities: ['read', 'post'],
-  unreadMentionCount: 0,
-  unreadMentionSeqs: [],
-};
-
-const message = (body: string, mentions: string[]): Message => ({
-  id: 'm-1',
-  chatId: 'c-1',
-  seq: 2,
-  author: bob,
-  body,
-  clientId: 'x',
-  createdAt: '2030-01-01T10:00:00.000Z',
-  editedAt: null,
-  deletedAt: null,
-  rev: 2,
-  replyTo: null,
-  reactions: [],
-  pinnedAt: null,
-  mentions,
-});
+const chat = chatOf();
+const message = (body: string, mentions: string[]) =>
+  messageOf({ seq: 2, author: bob, body, clientId: 'x', rev: 2, mentions });
 
 describe('Notifier', () => {
   const shown: Array<{ title: string; body?: string }> = [];

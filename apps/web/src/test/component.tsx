@@ -1,4 +1,4 @@
-import type { Message, User } from '@chatsockets/protocol';
+import type { Chat, Message, User } from '@chatsockets/protocol';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
@@ -55,8 +55,31 @@ export const test = base.extend<{
 export const me: User = { id: 'u-me', username: 'me', createdAt: '2030-01-01T00:00:00.000Z' };
 export const other: User = { id: 'u-other', username: 'other', createdAt: '2030-01-01T00:00:00.000Z' };
 
-export function confirmed(overrides: Partial<Message> = {}): TimelineItem {
-  const message: Message = {
+/** A group chat the caller is a plain member of, with nothing unread; tests override what they look at. */
+export function chatOf(overrides: Partial<Chat> = {}): Chat {
+  return {
+    id: 'c-1',
+    title: 'Room',
+    description: '',
+    muted: false,
+    kind: 'group',
+    visibility: 'private',
+    createdAt: '2030-01-01T00:00:00.000Z',
+    lastSeq: 1,
+    lastMessage: null,
+    unreadCount: 0,
+    role: 'member',
+    rev: 1,
+    capabilities: ['read', 'post'],
+    unreadMentionCount: 0,
+    unreadMentionSeqs: [],
+    ...overrides,
+  };
+}
+
+/** A stored message, as the server sends it. */
+export function messageOf(overrides: Partial<Message> = {}): Message {
+  return {
     id: 'm-1',
     chatId: 'c-1',
     seq: 1,
@@ -73,6 +96,10 @@ export function confirmed(overrides: Partial<Message> = {}): TimelineItem {
     mentions: [],
     ...overrides,
   };
+}
+
+export function confirmed(overrides: Partial<Message> = {}): TimelineItem {
+  const message = messageOf(overrides);
   return { kind: 'confirmed', key: `id:${message.id}`, message };
 }
 

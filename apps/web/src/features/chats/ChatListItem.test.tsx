@@ -4,7 +4,7 @@ import { screen } from '@testing-library/react';
 import { afterEach, describe, expect } from 'vitest';
 import { i18n } from '../../i18n';
 import { queryKeys } from '../../state/query-keys';
-import { confirmed, me, other, test } from '../../test/component';
+import { chatOf, confirmed, me, other, test } from '../../test/component';
 import { ChatListItem } from './ChatListItem';
 
 const last = confirmed({
@@ -13,24 +13,16 @@ const last = confirmed({
   body: '**Look** <@u-me>: `x`',
   mentions: ['u-me'],
 });
-const chat = (overrides: Partial<Chat> = {}): Chat => ({
-  id: 'c-1',
-  title: 'Room',
-  description: '',
-  muted: false,
-  kind: 'group',
-  visibility: 'private',
-  createdAt: '2030-01-01T00:00:00.000Z',
-  lastSeq: 7,
-  lastMessage: last.kind === 'confirmed' ? last.message : null,
-  unreadCount: 3,
-  role: 'member',
-  rev: 9,
-  capabilities: ['read', 'post'],
-  unreadMentionCount: 2,
-  unreadMentionSeqs: [5, 7],
-  ...overrides,
-});
+const chat = (overrides: Partial<Chat> = {}): Chat =>
+  chatOf({
+    lastSeq: 7,
+    lastMessage: last.kind === 'confirmed' ? last.message : null,
+    unreadCount: 3,
+    rev: 9,
+    unreadMentionCount: 2,
+    unreadMentionSeqs: [5, 7],
+    ...overrides,
+  });
 
 describe('ChatListItem', () => {
   afterEach(() => i18n.changeLanguage('en'));

@@ -9,7 +9,7 @@ import { queryKeys } from '../../state/query-keys';
 import { applyReactionDelta } from '../../state/reactions';
 import { useRoute } from '../../stores/route.store';
 import { useUi } from '../../stores/ui.store';
-import { confirmed, me, other, test } from '../../test/component';
+import { chatOf, me, messageOf, other, test } from '../../test/component';
 import { MentionDirectoryProvider } from '../../ui/MessageText';
 import { Composer } from './Composer';
 import { MessageItem, type MessageItemProps } from './MessageItem';
@@ -17,12 +17,6 @@ import { PinnedBar } from './PinnedBar';
 
 const meRef = { id: me.id, username: me.username };
 const otherRef = { id: other.id, username: other.username };
-
-const message = (over: Partial<Message> = {}): Message => {
-  const item = confirmed(over);
-  if (item.kind !== 'confirmed') throw new Error('unreachable');
-  return item.message;
-};
 
 const props = (m: Message, over: Partial<MessageItemProps> = {}): MessageItemProps => ({
   chatId: 'c-1',
@@ -38,24 +32,8 @@ const props = (m: Message, over: Partial<MessageItemProps> = {}): MessageItemPro
   ...over,
 });
 
-const chat = (over: Partial<Chat> = {}): Chat => ({
-  id: 'c-1',
-  title: 'Room',
-  description: '',
-  muted: false,
-  kind: 'group',
-  visibility: 'private',
-  createdAt: '2030-01-01T00:00:00.000Z',
-  lastSeq: 3,
-  lastMessage: null,
-  unreadCount: 0,
-  role: 'owner',
-  rev: 9,
-  capabilities: ['read', 'post', 'react', 'pin'],
-  unreadMentionCount: 0,
-  unreadMentionSeqs: [],
-  ...over,
-});
+const chat = (over: Partial<Chat> = {}): Chat =>
+  chatOf({ lastSeq: 3, role: 'owner', rev: 9, capabilities: ['read', 'post', 'react', 'pin'], ...over });
 
 const stubFetch = (respond: (url: string, init: RequestInit) => Response | Promise<Response>) => {
   const fetch = vi.fn(async (url: string, init: RequestInit) => respond(url, init));
@@ -70,7 +48,7 @@ afterEach(() => {
 
 describe('reply quote', () => {
   test('[reply] shows the original’s author and first line; deleted originals say so', ({ view }) => {
-    const reply = message({
+    const reply = messageOf({
       id: 'm-2',
       seq: 2,
       body: 'answer',
@@ -90,10 +68,10 @@ describe('reply quote', () => {
     qc,
   }) => {
     qc.setQueryData<ChatMessages>(queryKeys.messages('c-1'), {
-      messages: [message({ id: 'm-300', seq: 300 })],
+      messages: [messageOf({ id: 'm-300', seq: 300 })],
       hasOlder: true,
     });
-    const original = message({ id: 'm-7', seq: 7, body: 'old one', author: otherRef });
+    const original = messageOf({ id: 'm-7', seq: 7, body: 'old one', author: otherRef });
     const fetch = stubFetch((url) => {
       const q = new URL(url, 'http://x').searchParams;
       if (q.get('aroundSeq') === '7')
@@ -102,10 +80,10 @@ describe('reply quote', () => {
       const after = Number(q.get('afterSeq'));
       const before = Number(q.get('beforeSeq'));
       const messages = [];
-      for (let s = after + 1; s < before; s++) messages.push(message({ id: `m-${s}`, seq: s }));
+      for (let s = after + 1; s < before; s++) messages.push(messageOf({ id: `m-${s}`, seq: s }));
       return Response.json({ messages, hasMore: false });
     });
-    const reply = message({
+    const reply = messageOf({
       id: 'm-301',
       seq: 301,
       replyTo: { id: 'm-7', seq: 7, author: otherRef, preview: 'old one', deleted: false },
@@ -122,7 +100,7 @@ describe('reply quote', () => {
   test('[reply] Reply puts the message above the composer; sending carries replyToId and clears it', async ({
     view,
   }) => {
-    const original = message({ author: otherRef, body: 'first line\nsecond' });
+    const original = messageOf({ author: otherRef, body: 'first line\nsecond' });
     const { user } = view(
       <>
         <MessageItem {...props(original)} />
@@ -146,14 +124,14 @@ describe('quotes show mentions and formatting as the message does', () => {
     view,
     qc,
   }) => {
-    const original = message({
+    const original = messageOf({
       id: 'm-1',
       seq: 1,
       author: otherRef,
       body: `ask <@${me.id}> **now**\nsecond`,
       pinnedAt: '2030-01-01T00:00:00.000Z',
     });
-    const reply = message({
+    const reply = messageOf({
       id: 'm-2',
       seq: 2,
       body: 'answer',
@@ -186,7 +164,7 @@ describe('quotes show mentions and formatting as the message does', () => {
       thumbnail: false,
     };
     qc.setQueryData(queryKeys.pins('c-1'), [
-      message({ body: '', attachments: [file], pinnedAt: '2030-01-01T00:00:00.000Z' }),
+      messageOf({ body: '', attachments: [file], pinnedAt: '2030-01-01T00:00:00.000Z' }),
     ]);
     view(<PinnedBar chat={chat()} />);
     expect(screen.getByTestId('pinned-text').textContent).toBe('me: 1 file');
@@ -194,7 +172,7 @@ describe('quotes show mentions and formatting as the message does', () => {
 });
 
 describe('reactions', () => {
-  const reacted = message({
+  const reacted = messageOf({
     author: otherRef,
     reactions: [
       { emoji: '👍', count: 2, users: [otherRef, meRef] },
@@ -261,7 +239,7 @@ describe('reactions', () => {
   });
 
   test('[reactions] live deltas apply in rev order; a stale or repeated one changes nothing', ({ qc }) => {
-    const base = message({ rev: 5 });
+    const base = messageOf({ rev: 5 });
     qc.setQueryData<ChatMessages>(queryKeys.messages('c-1'), { messages: [base], hasOlder: false });
     const ev = (type: ReactionEvent['type'], rev: number, user = otherRef, emoji = '👍'): ReactionEvent => ({
       type,
@@ -296,8 +274,8 @@ describe('reactions', () => {
 
 describe('pinned bar', () => {
   const pins = [
-    message({ id: 'm-9', seq: 9, body: 'newest pin', pinnedAt: '2030-01-02T00:00:00.000Z' }),
-    message({ id: 'm-4', seq: 4, body: 'older pin', pinnedAt: '2030-01-01T00:00:00.000Z' }),
+    messageOf({ id: 'm-9', seq: 9, body: 'newest pin', pinnedAt: '2030-01-02T00:00:00.000Z' }),
+    messageOf({ id: 'm-4', seq: 4, body: 'older pin', pinnedAt: '2030-01-01T00:00:00.000Z' }),
   ];
 
   test('[pins] shows the latest pin, cycles on click (jumping to each), and follows unpin events', async ({
@@ -306,7 +284,7 @@ describe('pinned bar', () => {
   }) => {
     qc.setQueryData(queryKeys.pins('c-1'), pins);
     qc.setQueryData<ChatMessages>(queryKeys.messages('c-1'), {
-      messages: Array.from({ length: 9 }, (_, i) => message({ id: `m-${i + 1}`, seq: i + 1 })),
+      messages: Array.from({ length: 9 }, (_, i) => messageOf({ id: `m-${i + 1}`, seq: i + 1 })),
       hasOlder: false,
     });
     const { user } = view(<PinnedBar chat={chat()} />);

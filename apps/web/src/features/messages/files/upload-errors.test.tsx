@@ -7,38 +7,12 @@ import { useUploadsStore } from '../../../stores/uploads.store';
 import { me, test } from '../../../test/component';
 import { Composer } from '../Composer';
 
-/** An XMLHttpRequest whose every upload the server refuses with `status` and an English message. */
-function refuseUploads(status: number, code: string, message: string) {
-  class RefusingXhr {
-    status = 0;
-    responseText = '';
-    upload = { onprogress: null };
-    withCredentials = false;
-    onload: (() => void) | null = null;
-    onerror: (() => void) | null = null;
-    onabort: (() => void) | null = null;
-    open() {}
-    setRequestHeader() {}
-    abort() {}
-    send() {
-      queueMicrotask(() => {
-        this.status = status;
-        this.responseText = JSON.stringify({ error: { code, message } });
-        this.onload?.();
-      });
-    }
-  }
-  vi.stubGlobal('XMLHttpRequest', RefusingXhr);
-}
-
-const attach = (name: string) =>
-  fireEvent.change(screen.getByTestId('file-input'), {
-    target: { files: [new File(['x'.repeat(10)], name, { type: 'application/octet-stream' })] },
-  });
-
-/** An XMLHttpRequest whose every upload the server stores. */
-function acceptUploads() {
-  class AcceptingXhr {
+/**
+ * Every upload answered as `answer` says, for the file name in the upload's URL: a stand-in for
+ * the browser's XMLHttpRequest (uploads.api.ts), which jsdom cannot send.
+ */
+function answerUploads(answer: (name: string) => { status: number; body: unknown }) {
+  class FakeXhr {
     status = 0;
     responseText = '';
     upload = { onprogress: null };
@@ -53,27 +27,43 @@ function acceptUploads() {
     setRequestHeader() {}
     abort() {}
     send() {
-      const name = new URL(this.url, 'http://x').searchParams.get('name') ?? '';
+      const { status, body } = answer(new URL(this.url, 'http://x').searchParams.get('name') ?? '');
       queueMicrotask(() => {
-        this.status = 201;
-        this.responseText = JSON.stringify({
-          attachment: {
-            id: `a-${name}`,
-            name,
-            size: 10,
-            mime: 'application/pdf',
-            kind: 'file',
-            width: null,
-            height: null,
-            thumbnail: false,
-          },
-        });
+        this.status = status;
+        this.responseText = JSON.stringify(body);
         this.onload?.();
       });
     }
   }
-  vi.stubGlobal('XMLHttpRequest', AcceptingXhr);
+  vi.stubGlobal('XMLHttpRequest', FakeXhr);
 }
+
+/** The server refuses every upload with `status` and an English message. */
+const refuseUploads = (status: number, code: string, message: string) =>
+  answerUploads(() => ({ status, body: { error: { code, message } } }));
+
+/** The server stores every upload. */
+const acceptUploads = () =>
+  answerUploads((name) => ({
+    status: 201,
+    body: {
+      attachment: {
+        id: `a-${name}`,
+        name,
+        size: 10,
+        mime: 'application/pdf',
+        kind: 'file',
+        width: null,
+        height: null,
+        thumbnail: false,
+      },
+    },
+  }));
+
+const attach = (name: string) =>
+  fireEvent.change(screen.getByTestId('file-input'), {
+    target: { files: [new File(['x'.repeat(10)], name, { type: 'application/octet-stream' })] },
+  });
 
 describe('upload errors', () => {
   afterEach(async () => {
