@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Tx } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import {
   chatDeparturesTable,
@@ -9,17 +10,11 @@ import {
   messagesTable,
   usersTable,
 } from '../db/schema.js';
-import { hydrate, type MessageWithAuthor } from '../messages/hydrate.js';
-import type { MessageRow } from '../messages/messages.repo.js';
+import { type FullMessage, hydrate, inSnapshot } from '../messages/hydrate.js';
 
 type UserRow = typeof usersTable.$inferSelect;
 export type ChangeRow =
-  | {
-      type: 'message';
-      rev: number;
-      message: MessageRow;
-      author: { id: string; username: string };
-    }
+  | { type: 'message'; rev: number; message: FullMessage }
   | { type: 'member'; rev: number; member: typeof chatMembersTable.$inferSelect; user: UserRow }
   | { type: 'left'; rev: number; user: UserRow }
   | { type: 'chat'; rev: number; title: string; description: string };
@@ -38,8 +33,6 @@ export interface ChangePage {
  */
 export function createChangesRepo(db: Db) {
   return {
-    hydrate: (rows: MessageWithAuthor[]) => hydrate(db, rows),
-
     /**
      * Where the chat stands: read BEFORE its changes. Every rev up to `rev` is committed (revs
      * are taken under the chat's row lock and committed in order), so changes read afterwards
@@ -54,53 +47,72 @@ export function createChangesRepo(db: Db) {
       return chat;
     },
 
-    /** Changes with `afterRev < rev <= chatRev`, oldest first, at most `limit`. */
+    /**
+     * Changes with `afterRev < rev <= chatRev`, oldest first, at most `limit`, each message
+     * whole, all in one snapshot (`inSnapshot`).
+     */
     async between(chatId: string, afterRev: number, chatRev: number, limit: number): Promise<ChangePage> {
       if (afterRev >= chatRev) return { changes: [], hasMore: false };
-      const inRange = (t: { chatId: AnyPgColumn; rev: AnyPgColumn }) =>
-        and(eq(t.chatId, chatId), gt(t.rev, afterRev), lte(t.rev, chatRev));
-      const [messages, members, departures, info] = await Promise.all([
-        db
-          .select({ message: messageColumns, author: { id: usersTable.id, username: usersTable.username } })
-          .from(messagesTable)
-          .innerJoin(usersTable, eq(usersTable.id, messagesTable.authorId))
-          .where(inRange(messagesTable))
-          .orderBy(asc(messagesTable.rev))
-          .limit(limit + 1),
-        db
-          .select({ member: chatMembersTable, user: usersTable })
-          .from(chatMembersTable)
-          .innerJoin(usersTable, eq(usersTable.id, chatMembersTable.userId))
-          .where(inRange(chatMembersTable))
-          .orderBy(asc(chatMembersTable.rev))
-          .limit(limit + 1),
-        db
-          .select({ rev: chatDeparturesTable.rev, user: usersTable })
-          .from(chatDeparturesTable)
-          .innerJoin(usersTable, eq(usersTable.id, chatDeparturesTable.userId))
-          .where(inRange(chatDeparturesTable))
-          .orderBy(asc(chatDeparturesTable.rev))
-          .limit(limit + 1),
-        // The title and description: one entity, at the rev of its last change.
-        db
-          .select({ rev: chatsTable.infoRev, title: chatsTable.title, description: chatsTable.description })
-          .from(chatsTable)
-          .where(
-            and(
-              eq(chatsTable.id, chatId),
-              gt(chatsTable.infoRev, afterRev),
-              lte(chatsTable.infoRev, chatRev),
-            ),
-          ),
-      ]);
-      const all: ChangeRow[] = [
-        ...messages.map((r) => ({ type: 'message' as const, rev: r.message.rev, ...r })),
-        ...members.map((r) => ({ type: 'member' as const, rev: r.member.rev, ...r })),
-        ...departures.map((r) => ({ type: 'left' as const, rev: r.rev, user: r.user })),
-        ...info.map((r) => ({ type: 'chat' as const, ...r })),
-      ].sort((a, b) => a.rev - b.rev);
-      return { changes: all.slice(0, limit), hasMore: all.length > limit };
+      return inSnapshot(db, (tx) => readPage(tx, chatId, afterRev, chatRev, limit));
     },
   };
 }
 export type ChangesRepo = ReturnType<typeof createChangesRepo>;
+
+async function readPage(
+  db: Tx,
+  chatId: string,
+  afterRev: number,
+  chatRev: number,
+  limit: number,
+): Promise<ChangePage> {
+  const inRange = (t: { chatId: AnyPgColumn; rev: AnyPgColumn }) =>
+    and(eq(t.chatId, chatId), gt(t.rev, afterRev), lte(t.rev, chatRev));
+  const [messages, members, departures, info] = await Promise.all([
+    db
+      .select({ message: messageColumns, author: { id: usersTable.id, username: usersTable.username } })
+      .from(messagesTable)
+      .innerJoin(usersTable, eq(usersTable.id, messagesTable.authorId))
+      .where(inRange(messagesTable))
+      .orderBy(asc(messagesTable.rev))
+      .limit(limit + 1),
+    db
+      .select({ member: chatMembersTable, user: usersTable })
+      .from(chatMembersTable)
+      .innerJoin(usersTable, eq(usersTable.id, chatMembersTable.userId))
+      .where(inRange(chatMembersTable))
+      .orderBy(asc(chatMembersTable.rev))
+      .limit(limit + 1),
+    db
+      .select({ rev: chatDeparturesTable.rev, user: usersTable })
+      .from(chatDeparturesTable)
+      .innerJoin(usersTable, eq(usersTable.id, chatDeparturesTable.userId))
+      .where(inRange(chatDeparturesTable))
+      .orderBy(asc(chatDeparturesTable.rev))
+      .limit(limit + 1),
+    // The title and description: one entity, at the rev of its last change.
+    db
+      .select({ rev: chatsTable.infoRev, title: chatsTable.title, description: chatsTable.description })
+      .from(chatsTable)
+      .where(
+        and(eq(chatsTable.id, chatId), gt(chatsTable.infoRev, afterRev), lte(chatsTable.infoRev, chatRev)),
+      ),
+  ]);
+  const all = [
+    ...messages.map((r) => ({ type: 'message' as const, rev: r.message.rev, row: r })),
+    ...members.map((r) => ({ type: 'member' as const, rev: r.member.rev, ...r })),
+    ...departures.map((r) => ({ type: 'left' as const, rev: r.rev, user: r.user })),
+    ...info.map((r) => ({ type: 'chat' as const, ...r })),
+  ].sort((a, b) => a.rev - b.rev);
+  const page = all.slice(0, limit);
+  // Each changed message at its whole current state: reactions, pin and reply quote included.
+  const full = await hydrate(
+    db,
+    page.flatMap((c) => (c.type === 'message' ? [c.row] : [])),
+  );
+  const byId = new Map(full.map((m) => [m.message.id, m]));
+  const changes: ChangeRow[] = page.map((c) =>
+    c.type === 'message' ? { type: 'message', rev: c.rev, message: byId.get(c.row.message.id)! } : c,
+  );
+  return { changes, hasMore: all.length > limit };
+}

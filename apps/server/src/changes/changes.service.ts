@@ -6,14 +6,13 @@ import { toMember } from '../chats/chats.mapper.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
 import { notFound } from '../errors.js';
-import type { FullMessage } from '../messages/hydrate.js';
 import { toMessage } from '../messages/messages.mapper.js';
 import type { ChangeRow, ChangesRepo } from './changes.repo.js';
 
-const toChange = (row: ChangeRow, full: Map<string, FullMessage>): ChatChange => {
+const toChange = (row: ChangeRow): ChatChange => {
   switch (row.type) {
     case 'message':
-      return { type: 'message', rev: row.rev, message: toMessage(full.get(row.message.id)!) };
+      return { type: 'message', rev: row.rev, message: toMessage(row.message) };
     case 'member':
       return { type: 'member', rev: row.rev, member: toMember(row.member, row.user) };
     case 'left':
@@ -42,14 +41,7 @@ export function createChangesService(deps: { changes: ChangesRepo; chats: ChatsR
     limit: number = LIMITS.changesMax,
   ) {
     const page = await changes.between(chatId, afterRev, chatRev, limit);
-    // Each changed message at its whole current state: reactions, pin and reply quote included.
-    const full = new Map(
-      (await changes.hydrate(page.changes.flatMap((c) => (c.type === 'message' ? [c] : [])))).map((m) => [
-        m.message.id,
-        m,
-      ]),
-    );
-    return { changes: page.changes.map((c) => toChange(c, full)), hasMore: page.hasMore };
+    return { changes: page.changes.map(toChange), hasMore: page.hasMore };
   }
 
   /**

@@ -45,6 +45,16 @@ export function replyRefOf(original: {
 }
 
 /**
+ * Runs `read` in one read-only snapshot. Rows and what `hydrate` completes them with must come
+ * from one: statements that each see the latest commit would put a reaction committed between
+ * them into a message stamped with the rev before it, and a client applying that reaction's own
+ * event after it would hold the reaction twice.
+ */
+export function inSnapshot<T>(db: Db, read: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(read, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+/**
  * Completes rows into whole messages with at most two more queries for any number of rows (none
  * when no row answers anything, or every row is deleted): every path that sends a `Message`
  * (pages, the changes feed, edits, pins) goes through here, so no copy lacks its reactions.

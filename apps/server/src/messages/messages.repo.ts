@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Attachment } from '@chatsockets/protocol';
 import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
-import { type Recheck, withChatRev } from '../db/chat-rev.js';
+import { type Recheck, type Tx, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../db/schema.js';
 import { sqlState } from '../errors.js';
 import { createGroupCommit } from './group-commit.js';
-import { type FullMessage, hydrate, type MessageWithAuthor } from './hydrate.js';
+import { type FullMessage, hydrate, inSnapshot, type MessageWithAuthor } from './hydrate.js';
 
 /**
  * A message as stored, without what Postgres derives for its own queries: `mentions` (which
@@ -117,8 +117,8 @@ export function createMessagesRepo(
   db: Db,
   groupCommit: GroupCommitOptions = { concurrency: 1, maxBatch: 1 },
 ) {
-  const selectWithAuthor = () =>
-    db
+  const selectWithAuthor = (on: Db | Tx = db) =>
+    on
       .select(withAuthor)
       .from(messagesTable)
       .innerJoin(usersTable, eq(usersTable.id, messagesTable.authorId));
@@ -191,32 +191,42 @@ export function createMessagesRepo(
     /** Completes rows into whole messages (reply quotes, reactions). */
     hydrate: (rows: MessageWithAuthor[]) => hydrate(db, rows),
 
+    /** The message whole, as it is now, read in one snapshot (`inSnapshot`). */
+    findWhole(messageId: string): Promise<FullMessage | undefined> {
+      return inSnapshot(db, async (tx) => {
+        const rows = await selectWithAuthor(tx).where(eq(messagesTable.id, messageId)).limit(1);
+        return (await hydrate(tx, rows))[0];
+      });
+    },
+
     /**
      * The page around `seq` (a jump to a message not loaded): up to half of `limit` before it,
      * the rest from it on, ascending; whether older and newer messages exist beyond the page.
      */
-    async around(chatId: string, seq: number, limit: number) {
-      const before = Math.floor((limit - 1) / 2);
-      // Each side is read a whole page deep: near either end the page takes more from the other
-      // side, so it is full whenever the chat has that many messages.
-      const [older, newer] = await Promise.all([
-        selectWithAuthor()
-          .where(and(eq(messagesTable.chatId, chatId), lt(messagesTable.seq, seq)))
-          .orderBy(desc(messagesTable.seq))
-          .limit(limit + 1),
-        selectWithAuthor()
-          .where(and(eq(messagesTable.chatId, chatId), gte(messagesTable.seq, seq)))
-          .orderBy(asc(messagesTable.seq))
-          .limit(limit + 1),
-      ]);
-      const newerTaken = Math.min(newer.length, limit - Math.min(older.length, before));
-      const olderTaken = Math.min(older.length, limit - newerTaken);
-      const rows = [...older.slice(0, olderTaken).reverse(), ...newer.slice(0, newerTaken)];
-      return {
-        rows,
-        hasMore: older.length > olderTaken,
-        hasMoreAfter: newer.length > newerTaken,
-      };
+    around(chatId: string, seq: number, limit: number) {
+      return inSnapshot(db, async (tx) => {
+        const before = Math.floor((limit - 1) / 2);
+        // Each side is read a whole page deep: near either end the page takes more from the other
+        // side, so it is full whenever the chat has that many messages.
+        const [older, newer] = await Promise.all([
+          selectWithAuthor(tx)
+            .where(and(eq(messagesTable.chatId, chatId), lt(messagesTable.seq, seq)))
+            .orderBy(desc(messagesTable.seq))
+            .limit(limit + 1),
+          selectWithAuthor(tx)
+            .where(and(eq(messagesTable.chatId, chatId), gte(messagesTable.seq, seq)))
+            .orderBy(asc(messagesTable.seq))
+            .limit(limit + 1),
+        ]);
+        const newerTaken = Math.min(newer.length, limit - Math.min(older.length, before));
+        const olderTaken = Math.min(older.length, limit - newerTaken);
+        const rows = [...older.slice(0, olderTaken).reverse(), ...newer.slice(0, newerTaken)];
+        return {
+          messages: await hydrate(tx, rows),
+          hasMore: older.length > olderTaken,
+          hasMoreAfter: newer.length > newerTaken,
+        };
+      });
     },
 
     async findByClientId(chatId: string, authorId: string, clientId: string) {
@@ -232,21 +242,22 @@ export function createMessagesRepo(
       return row;
     },
 
-    /** Ascending by seq; `hasMore` says there is more in the direction of paging. */
-    async page(chatId: string, cursor: PageCursor): Promise<{ rows: MessageWithAuthor[]; hasMore: boolean }> {
+    /** Whole, ascending by seq; `hasMore` says there is more in the direction of paging. */
+    page(chatId: string, cursor: PageCursor): Promise<{ messages: FullMessage[]; hasMore: boolean }> {
       const { beforeSeq, afterSeq, limit } = cursor;
       const conditions = [eq(messagesTable.chatId, chatId)];
       if (afterSeq !== undefined) conditions.push(gt(messagesTable.seq, afterSeq));
       if (beforeSeq !== undefined) conditions.push(lt(messagesTable.seq, beforeSeq));
       // Forward from afterSeq; otherwise backward from the newest (or from beforeSeq).
       const forward = afterSeq !== undefined;
-      const rows = await selectWithAuthor()
-        .where(and(...conditions))
-        .orderBy(forward ? asc(messagesTable.seq) : desc(messagesTable.seq))
-        .limit(limit + 1);
-      const hasMore = rows.length > limit;
-      const page = rows.slice(0, limit);
-      return { rows: forward ? page : page.reverse(), hasMore };
+      return inSnapshot(db, async (tx) => {
+        const rows = await selectWithAuthor(tx)
+          .where(and(...conditions))
+          .orderBy(forward ? asc(messagesTable.seq) : desc(messagesTable.seq))
+          .limit(limit + 1);
+        const page = rows.slice(0, limit);
+        return { messages: await hydrate(tx, forward ? page : page.reverse()), hasMore: rows.length > limit };
+      });
     },
 
     /**
@@ -328,12 +339,17 @@ export function createMessagesRepo(
       );
     },
 
-    /** The chat's pinned messages, the latest pin first. */
-    pinned(chatId: string, limit: number) {
-      return selectWithAuthor()
-        .where(and(eq(messagesTable.chatId, chatId), isNotNull(messagesTable.pinnedAt)))
-        .orderBy(desc(messagesTable.pinnedAt), desc(messagesTable.seq))
-        .limit(limit);
+    /** The chat's pinned messages, whole, the latest pin first. */
+    pinned(chatId: string, limit: number): Promise<FullMessage[]> {
+      return inSnapshot(db, async (tx) =>
+        hydrate(
+          tx,
+          await selectWithAuthor(tx)
+            .where(and(eq(messagesTable.chatId, chatId), isNotNull(messagesTable.pinnedAt)))
+            .orderBy(desc(messagesTable.pinnedAt), desc(messagesTable.seq))
+            .limit(limit),
+        ),
+      );
     },
 
     /** Members other than the author whose watermark has reached `seq`: no per-message rows. */

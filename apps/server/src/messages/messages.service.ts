@@ -49,8 +49,9 @@ export function createMessagesService(deps: {
 
   const loadMessage = (actor: Actor, messageId: string, chatId?: string) =>
     loadMessageFor({ messages, chats }, actor, messageId, chatId);
-  const whole = async (row: MessageWithAuthor) => toMessage((await messages.hydrate([row]))[0]!);
-  const wholeAll = async (rows: MessageWithAuthor[]) => (await messages.hydrate(rows)).map(toMessage);
+  // Read again whole, in one snapshot (hydrate.ts › inSnapshot); the row as given if it is gone.
+  const whole = async (row: MessageWithAuthor) =>
+    toMessage((await messages.findWhole(row.message.id)) ?? (await messages.hydrate([row]))[0]!);
 
   /** A reply names a live message of the same chat: anything else is refused before any write. */
   async function checkReplyTarget(actor: Actor, chatId: string, replyToId: string) {
@@ -207,17 +208,17 @@ export function createMessagesService(deps: {
       await authorize(chats, chatId, actor.user.id, 'read');
       const limit = cursor.limit ?? LIMITS.pageDefault;
       if (cursor.aroundSeq !== undefined) {
-        const { rows, hasMore, hasMoreAfter } = await messages.around(chatId, cursor.aroundSeq, limit);
-        return { messages: await wholeAll(rows), hasMore, hasMoreAfter };
+        const page = await messages.around(chatId, cursor.aroundSeq, limit);
+        return { ...page, messages: page.messages.map(toMessage) };
       }
-      const { rows, hasMore } = await messages.page(chatId, { ...cursor, limit });
-      return { messages: await wholeAll(rows), hasMore };
+      const page = await messages.page(chatId, { ...cursor, limit });
+      return { ...page, messages: page.messages.map(toMessage) };
     },
 
     /** The chat's pinned messages, the latest pin first. */
     async pins(actor: Actor, chatId: string): Promise<Message[]> {
       await authorize(chats, chatId, actor.user.id, 'read');
-      return wholeAll(await messages.pinned(chatId, LIMITS.pageMax));
+      return (await messages.pinned(chatId, LIMITS.pageMax)).map(toMessage);
     },
 
     /** Owners and admins (both members of a direct chat); a repeat changes nothing and burns no rev. */
@@ -230,7 +231,7 @@ export function createMessagesService(deps: {
      */
     async missedAfter(chatId: string, afterSeq: number) {
       const page = await messages.page(chatId, { afterSeq, limit: LIMITS.missedMax });
-      return { missed: await wholeAll(page.rows), hasMore: page.hasMore };
+      return { missed: page.messages.map(toMessage), hasMore: page.hasMore };
     },
 
     async edit(actor: Actor, messageId: string, body: string, chatId?: string): Promise<Message> {
