@@ -6,6 +6,7 @@ import { setPresence } from '../state/presence';
 import { queryKeys } from '../state/query-keys';
 import { markRemoved } from '../state/removed';
 import { setTyping } from '../state/typing';
+import { type BackoffOptions, backoffDelay } from './backoff';
 import type { RevCursors } from './rev-cursors';
 import type { ChatSocket } from './socket';
 
@@ -15,10 +16,20 @@ import type { ChatSocket } from './socket';
  * deletes, members, roles, not only new messages), and pages the rest over HTTP
  * (docs/PROTOCOL.md › Change cursor).
  */
+/**
+ * A subscribe over the socket's frame budget is tried again after this. A user in more chats than
+ * one burst of subscribes admits (PROTOCOL.md › Frame budget) gets the rest through as the budget
+ * refills; before, they were tried again only when the chat list next changed, and a chat refused
+ * twice stayed silent until the list's 60 s poll.
+ */
+const RATE_LIMITED_RETRY: BackoffOptions = { baseMs: 500, maxMs: 5_000 };
+
 export class ChatSync {
   private subscribed = new Set<string>();
   /** Chats the server refused; not retried until the next connection, so a stale list cannot loop. */
   private refused = new Set<string>();
+  /** Bumped at every (re)connect: a retry waiting from an earlier connection gives up. */
+  private connection = 0;
 
   constructor(
     private readonly socket: ChatSocket,
@@ -28,6 +39,7 @@ export class ChatSync {
 
   /** Subscribes to every chat of the list; resolves when all are caught up. */
   async resubscribeAll(): Promise<void> {
+    this.connection++;
     this.subscribed.clear();
     this.refused.clear();
     await Promise.all(this.listIds().map((id) => this.subscribe(id)));
@@ -59,11 +71,32 @@ export class ChatSync {
     return this.cursors.get(chatId) ?? findChat(this.qc, chatId)?.rev ?? 0;
   }
 
+  /**
+   * The subscribe, tried again while the frame budget refuses it; `undefined` once it is no longer
+   * wanted (a new connection subscribes afresh, the chat left the list, the socket closed).
+   */
+  private async request(chatId: string) {
+    const connection = this.connection;
+    for (let attempt = 0; ; attempt++) {
+      const afterRev = this.afterRevFor(chatId);
+      try {
+        return { afterRev, reply: await this.socket.request({ type: 'subscribe', chatId, afterRev }) };
+      } catch (err) {
+        if (!isApiError(err, 'RATE_LIMITED')) throw err;
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt, RATE_LIMITED_RETRY)));
+        if (connection !== this.connection || !this.subscribed.has(chatId) || !this.socket.isOpen) {
+          return undefined;
+        }
+      }
+    }
+  }
+
   private async subscribe(chatId: string): Promise<void> {
     this.subscribed.add(chatId);
     try {
-      const afterRev = this.afterRevFor(chatId);
-      const reply = await this.socket.request({ type: 'subscribe', chatId, afterRev });
+      const answered = await this.request(chatId);
+      if (!answered) return;
+      const { afterRev, reply } = answered;
       setPresence(Object.fromEntries(reply.online.map((u) => [u.id, true])));
       for (const user of reply.typing) setTyping(chatId, user);
       for (const change of reply.changes) this.cursors.apply(chatId, change);
