@@ -108,6 +108,7 @@ export class ChatsocketsTarget extends ProcessTarget implements Target {
         WS_FRAMES_PER_SEC: '100000',
         WS_FRAMES_BURST: '100000',
         WS_MAX_SOCKETS_PER_USER: '100000',
+        WS_CONNECTS_PER_MIN: '1000000',
         // Saturation is what is measured: a shedding server would answer 503 instead.
         LOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
         ...this.extraEnv,

@@ -341,6 +341,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     heartbeatMs: config.heartbeatMs,
     deadlineMs: config.requestDeadlineMs,
     sessionCheckMs: config.sessionCheckMs,
+    connects: createLimiter({
+      keyPrefix: `${prefix}:ws-connects`,
+      points: config.limits.wsConnectsPerMin,
+      durationSec: 60,
+      redis,
+    }),
     limits: {
       framesPerSec: config.limits.wsFramesPerSec,
       framesBurst: config.limits.wsFramesBurst,

@@ -106,6 +106,11 @@ const EnvSchema = z.object({
   WS_FRAMES_PER_SEC: int(20),
   WS_FRAMES_BURST: int(60),
   WS_MAX_SOCKETS_PER_USER: int(20),
+  /**
+   * Socket upgrades per user and minute. A connect and a close are each a presence change
+   * announced to every chat of the user: a script cycling one socket must not make that a loop.
+   */
+  WS_CONNECTS_PER_MIN: int(120),
   /** A reader whose unsent bytes pass this is closed with 1013. */
   WS_SEND_BUFFER_MAX: int(1024 * 1024),
   // Per user and hour: enough for anyone organising groups, not for putting a stranger into
@@ -272,6 +277,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       wsFramesPerSec: env.WS_FRAMES_PER_SEC,
       wsFramesBurst: env.WS_FRAMES_BURST,
       wsMaxSocketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
+      wsConnectsPerMin: env.WS_CONNECTS_PER_MIN,
       wsSendBufferMax: env.WS_SEND_BUFFER_MAX,
       chatCreatesPerHour: env.CHAT_CREATES_PER_HOUR,
       memberAddsPerHour: env.MEMBER_ADDS_PER_HOUR,

@@ -282,6 +282,18 @@ describe.each(drivers())('gateway frames on %s', (driver) => {
     url = await t.listen();
   });
 
+  it('[limits] a user cycling sockets past WS_CONNECTS_PER_MIN is refused before the upgrade; others are not', async () => {
+    await t.rebuild({ WS_CONNECTS_PER_MIN: '5' });
+    url = await t.listen();
+    const auth = (u: TestUser) => ({ authorization: `Bearer ${u.token}` });
+    // Each one opened and closed again: the socket cap is never near, the connects are counted.
+    for (let i = 0; i < 5; i++) expect(await upgradeStatus(url, auth(alice)), `connect ${i + 1}`).toBe(101);
+    expect(await upgradeStatus(url, auth(alice))).toBe(429);
+    expect(await upgradeStatus(url, auth(bob))).toBe(101);
+    await t.rebuild({ ALLOWED_ORIGINS: ORIGIN, WS_FRAMES_PER_SEC: '20', WS_FRAMES_BURST: '60' });
+    url = await t.listen();
+  });
+
   it.skipIf(driver !== 'postgres')(
     '[limits] a socket still being announced counts once: the user is not refused below the cap',
     async () => {

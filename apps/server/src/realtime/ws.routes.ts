@@ -16,6 +16,7 @@ import { withDeadline } from '../deadline.js';
 import { AppError, badRequest, loggableError, rateLimited, unavailable } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
 import { observeError } from '../ops/observe-error.js';
+import type { Limiter } from '../rate-limit.js';
 import type { Commands } from './commands.js';
 import { Connection } from './connection.js';
 import { FrameBudget } from './frame-budget.js';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   /** How often every open socket's session is re-checked (catches lost revokes and expiry). */
   sessionCheckMs: number;
   limits: { framesPerSec: number; framesBurst: number; maxSocketsPerUser: number; sendBufferMax: number };
+  /** Upgrades per user (`WS_CONNECTS_PER_MIN`), shared by every instance through Redis. */
+  connects: Limiter;
 }
 
 // Frame costs in tenths of the budget: a client resubscribing to every chat after a reconnect
@@ -127,6 +130,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     await app.authenticate(request);
     // Reserved, not just counted: concurrent upgrades would all see the same count and pass.
     const userId = actorOf(request).user.id;
+    await opts.connects.consume(userId);
     const token = await opts.presence.reserve(userId, opts.limits.maxSocketsPerUser, slotHoldMs);
     if (!token) throw rateLimited(5);
     const raw = request.raw;

@@ -112,6 +112,7 @@ export class Cluster {
         CHAT_CREATES_PER_HOUR: '100000',
         MEMBER_ADDS_PER_HOUR: '100000',
         WS_MAX_SOCKETS_PER_USER: '1000',
+        WS_CONNECTS_PER_MIN: '1000000',
         WS_FRAMES_PER_SEC: '1000',
         WS_FRAMES_BURST: '1000',
         ...this.env,
