@@ -225,7 +225,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     ...config.search,
     search: repos.search,
     chats: repos.chats,
-    hydrate: repos.messages.hydrate,
   });
   const reactions = createReactionsService({
     reactions: repos.reactions,

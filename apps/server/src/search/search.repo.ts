@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
+import { type FullMessage, hydrate, inSnapshot } from '../messages/hydrate.js';
 import { type MessageRow, messageRowOf, type RawMessageRow } from '../messages/messages.repo.js';
 
 /** Where a page ends within its stretch: the last result's rank, creation time (µs) and id. */
@@ -179,8 +180,9 @@ export function createSearchRepo(db: Db) {
         limit: number;
         next: (range: StretchRange, matches: number) => StretchRange | null;
       },
-    ): Promise<Array<{ row: SearchRow; range: StretchRange }>> {
-      return db.transaction(async (tx) => {
+    ): Promise<Array<{ row: SearchRow; whole: FullMessage; range: StretchRange }>> {
+      // One snapshot, the hits completed in it (hydrate.ts › inSnapshot): a hit is whole at its rev.
+      return inSnapshot(db, async (tx) => {
         await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
         const out: Array<{ row: SearchRow; range: StretchRange }> = [];
         let range: StretchRange | null = walk.first;
@@ -191,7 +193,11 @@ export function createSearchRepo(db: Db) {
           range = walk.next(range, matches);
           after = undefined;
         }
-        return out;
+        const whole = await hydrate(
+          tx,
+          out.map(({ row }) => ({ message: row.message, author: row.author })),
+        );
+        return out.map((hit, i) => ({ ...hit, whole: whole[i]! }));
       });
     },
   };

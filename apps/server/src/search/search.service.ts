@@ -4,7 +4,6 @@ import { authorize, readableChatCondition } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
 import { badRequest } from '../errors.js';
-import type { FullMessage, MessageWithAuthor } from '../messages/hydrate.js';
 import { toMessage } from '../messages/messages.mapper.js';
 import {
   HIT_START,
@@ -141,7 +140,6 @@ export function createSearchService(deps: {
   search: SearchRepo;
   chats: ChatsRepo;
   /** What a `Message` shows besides its row (the reply it answers, its reactions). */
-  hydrate: (rows: MessageWithAuthor[]) => Promise<FullMessage[]>;
 }) {
   const { search, chats } = deps;
   return {
@@ -180,10 +178,9 @@ export function createSearchService(deps: {
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      const full = await deps.hydrate(page.map(({ row }) => ({ message: row.message, author: row.author })));
       return {
-        results: page.map(({ row }, i) => ({
-          message: toMessage(full[i]!),
+        results: page.map(({ row, whole }) => ({
+          message: toMessage(whole),
           snippet: toSnippet(row.headline),
         })),
         nextCursor:
