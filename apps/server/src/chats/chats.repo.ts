@@ -2,10 +2,11 @@ import { LIMITS, MENTION_ALL } from '@chatsockets/protocol';
 import { and, asc, desc, eq, ilike, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { anyOf } from '../db/any-of.js';
-import { decideAgain, type Recheck, takeRev, withChatRev } from '../db/chat-rev.js';
+import { decideAgain, type Recheck, type Tx, takeRev, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import {
   chatDeparturesTable,
+  chatInvitesTable,
   chatMembersTable,
   chatsTable,
   messagesTable,
@@ -67,6 +68,25 @@ function chatViews(db: Db, userId: string, membersOnly: boolean) {
 export type ChatViewRow = Awaited<ReturnType<ReturnType<typeof chatViews>['execute']>>[number];
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * A member who may no longer invite (demoted to member, removed, gone) takes their links with
+ * them, in the transaction that ends the right: a link outliving it would let whoever holds it in
+ * on the authority of someone the chat no longer trusts with that (as Telegram revokes a demoted
+ * admin's links). Revoked, not deleted: the link's token answers 410 `revoked` as any revoked one.
+ */
+async function revokeInvitesOf(tx: Tx, chatId: string, userId: string) {
+  await tx
+    .update(chatInvitesTable)
+    .set({ revokedAt: sql`now()` })
+    .where(
+      and(
+        eq(chatInvitesTable.chatId, chatId),
+        eq(chatInvitesTable.createdBy, userId),
+        sql`${chatInvitesTable.revokedAt} is null`,
+      ),
+    );
+}
 
 export function createChatsRepo(db: Db) {
   /** The rows' last messages made whole (reactions, reply quote), by message id: two queries at most. */
@@ -280,6 +300,7 @@ export function createChatsRepo(db: Db) {
             .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
             .returning();
           if (!removed) return undefined;
+          await revokeInvitesOf(tx, chatId, userId);
           await tx
             .insert(chatDeparturesTable)
             .values({ chatId, userId, rev })
@@ -334,6 +355,7 @@ export function createChatsRepo(db: Db) {
               ),
             )
             .returning();
+          if (row && role === 'member') await revokeInvitesOf(tx, chatId, userId);
           return row;
         },
         recheck,

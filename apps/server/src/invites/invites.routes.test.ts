@@ -191,4 +191,28 @@ describe.each(drivers())('invite links on %s', (driver) => {
     expect((await http.del(alice, `/api/chats/${chat.id}`)).statusCode).toBe(204);
     expect((await join(carol, link.token)).statusCode).toBe(404);
   });
+
+  it('[invite] a link stops working when its maker may no longer invite: demoted, removed or gone', async () => {
+    const chat = await group();
+    const promote = (u: TestUser, role: 'admin' | 'member') =>
+      http.patch(alice, `/api/chats/${chat.id}/members/${u.user.id}`, { role });
+    expect((await promote(bob, 'admin')).statusCode).toBe(200);
+    const bobs = await invite(chat.id, {}, bob);
+    const alices = await invite(chat.id);
+    expect((await promote(bob, 'member')).statusCode).toBe(200);
+    // Bob's link is revoked with his right to make it; the owner's is untouched.
+    const refused = await join(carol, bobs.token);
+    expect(refused.statusCode).toBe(410);
+    expect(refused.json().error.details).toEqual([{ path: 'invite', message: 'revoked' }]);
+    expect((await http.get(carol, `/api/invites/${bobs.token}`)).statusCode).toBe(410);
+    const listed = (await http.get(alice, `/api/chats/${chat.id}/invites`)).json().invites as Array<{ id: string }>;
+    expect(listed.map((i) => i.id)).toEqual([alices.id]);
+    // Made admin again, the old link stays dead; a new one works. Once he leaves, that one dies too.
+    expect((await promote(bob, 'admin')).statusCode).toBe(200);
+    expect((await join(carol, bobs.token)).statusCode).toBe(410);
+    const again = await invite(chat.id, {}, bob);
+    expect((await http.del(bob, `/api/chats/${chat.id}/members/${bob.user.id}`)).statusCode).toBe(204);
+    expect((await join(carol, again.token)).statusCode).toBe(410);
+    expect((await join(carol, alices.token)).statusCode).toBe(200);
+  });
 });
