@@ -205,7 +205,9 @@ describe.each(drivers())('invite links on %s', (driver) => {
     expect(refused.statusCode).toBe(410);
     expect(refused.json().error.details).toEqual([{ path: 'invite', message: 'revoked' }]);
     expect((await http.get(carol, `/api/invites/${bobs.token}`)).statusCode).toBe(410);
-    const listed = (await http.get(alice, `/api/chats/${chat.id}/invites`)).json().invites as Array<{ id: string }>;
+    const listed = (await http.get(alice, `/api/chats/${chat.id}/invites`)).json().invites as Array<{
+      id: string;
+    }>;
     expect(listed.map((i) => i.id)).toEqual([alices.id]);
     // Made admin again, the old link stays dead; a new one works. Once he leaves, that one dies too.
     expect((await promote(bob, 'admin')).statusCode).toBe(200);
