@@ -21,12 +21,17 @@ const errors = {
   415: ErrorBodySchema,
 };
 
-/** `bytes=a-b`, `bytes=a-`, `bytes=-n`; anything else (several ranges, other units) is ignored: 200 whole. */
+/**
+ * `bytes=a-b`, `bytes=a-`, `bytes=-n`; anything else (several ranges, other units, `b` below
+ * `a`, which RFC 9110 § 14.1.1 calls invalid and says to ignore) is ignored: 200 whole.
+ */
 export function parseRange(header: string | undefined, size: number): ByteRange | undefined {
   const m = header?.match(/^bytes=(\d{0,15})-(\d{0,15})$/);
   if (!m || (m[1] === '' && m[2] === '')) return undefined;
   if (m[1] === '') return { start: Math.max(0, size - Number(m[2])), end: size - 1 };
-  return { start: Number(m[1]), end: m[2] === '' ? undefined : Number(m[2]) };
+  const start = Number(m[1]);
+  const end = m[2] === '' ? undefined : Number(m[2]);
+  return end !== undefined && end < start ? undefined : { start, end };
 }
 
 /** RFC 6266: an ASCII fallback and the exact name in UTF-8. */
