@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { anyOf } from '../db/any-of.js';
 import type { Db } from '../db/client.js';
 import { usersTable } from '../db/schema.js';
@@ -50,13 +50,40 @@ export function createUsersRepo(db: Db) {
     async setPasswordHash(userId: string, passwordHash: string) {
       await db.update(usersTable).set({ passwordHash }).where(eq(usersTable.id, userId));
     },
-    /** The next avatar version (the caller stores its blob first), or none; the row after. */
-    async setAvatarVersion(userId: string, version: number | null): Promise<UserRow | undefined> {
-      const [row] = await db
+    /**
+     * Points the user at avatar `version` (its blob stored first) and answers the row after, with
+     * the version it replaced, read under the row's lock: of uploads that race, each learns
+     * exactly which image it took the place of, so each replaced one is deleted once.
+     */
+    async swapAvatarVersion(
+      userId: string,
+      version: number,
+    ): Promise<{ row: UserRow; replaced: number | null } | undefined> {
+      return db.transaction(async (tx) => {
+        const [before] = await tx
+          .select({ avatarVersion: usersTable.avatarVersion })
+          .from(usersTable)
+          .where(eq(usersTable.id, userId))
+          .for('update');
+        if (!before) return undefined;
+        const [row] = await tx
+          .update(usersTable)
+          .set({ avatarVersion: version })
+          .where(eq(usersTable.id, userId))
+          .returning();
+        return { row: row!, replaced: before.avatarVersion };
+      });
+    },
+    /**
+     * Removes avatar `version` if it is still the user's; the row after, or `undefined` when
+     * there is no such user. An upload that replaced it meanwhile stays.
+     */
+    async clearAvatarVersion(userId: string, version: number): Promise<UserRow | undefined> {
+      await db
         .update(usersTable)
-        .set({ avatarVersion: version })
-        .where(eq(usersTable.id, userId))
-        .returning();
+        .set({ avatarVersion: null })
+        .where(and(eq(usersTable.id, userId), eq(usersTable.avatarVersion, version)));
+      const [row] = await db.select().from(usersTable).where(eq(usersTable.id, userId));
       return row;
     },
     async findById(userId: string): Promise<UserRow | undefined> {

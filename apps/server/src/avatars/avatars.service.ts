@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { User } from '@chatsockets/protocol';
 import { fileTypeFromBuffer } from 'file-type';
@@ -49,15 +50,18 @@ export function createAvatarsService(deps: {
       } catch {
         throw notAnImage();
       }
+      // A URL with a version is cached for good, so no two images may ever share one: a version
+      // read and incremented gave two uploads at once the same number, and one's image under
+      // the other's URL. A random one cannot collide (one in two billion, and checked).
       const before = await users.findById(actor.user.id);
       if (!before) throw unauthorized();
-      const version = (before.avatarVersion ?? 0) + 1;
+      let version = randomInt(1, 2 ** 31 - 1);
+      while (version === before.avatarVersion) version = randomInt(1, 2 ** 31 - 1);
       await blobs.put(keyOf(actor.user.id, version), Readable.from(webp), { contentType: 'image/webp' });
-      const row = await users.setAvatarVersion(actor.user.id, version);
-      if (!row) throw unauthorized();
-      if (before.avatarVersion)
-        await blobs.delete(keyOf(actor.user.id, before.avatarVersion)).catch(() => {});
-      const user = toUser(row);
+      const swapped = await users.swapAvatarVersion(actor.user.id, version);
+      if (!swapped) throw unauthorized();
+      if (swapped.replaced) await blobs.delete(keyOf(actor.user.id, swapped.replaced)).catch(() => {});
+      const user = toUser(swapped.row);
       await announce(user);
       return user;
     },
@@ -69,7 +73,9 @@ export function createAvatarsService(deps: {
       // the user retries). Deleted after the row, and failing quietly, it stayed in the store
       // for good, where nothing would ever find it again.
       if (before.avatarVersion) await blobs.delete(keyOf(actor.user.id, before.avatarVersion));
-      const row = await users.setAvatarVersion(actor.user.id, null);
+      const row = before.avatarVersion
+        ? await users.clearAvatarVersion(actor.user.id, before.avatarVersion)
+        : before;
       if (!row) throw unauthorized();
       const user = toUser(row);
       await announce(user);

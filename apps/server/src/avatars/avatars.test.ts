@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LIMITS, MeResponseSchema } from '@chatsockets/protocol';
@@ -61,7 +61,7 @@ describe.each(drivers())('avatars on %s', (driver) => {
     const res = await upload(alice, await png(1200, 800));
     expect(res.statusCode, res.body).toBe(200);
     const user = MeResponseSchema.parse(res.json()).user;
-    expect(user.avatarUrl).toBe(`/api/users/${alice.user.id}/avatar?v=1`);
+    expect(user.avatarUrl).toMatch(new RegExp(`^/api/users/${alice.user.id}/avatar\\?v=\\d+$`));
     expect((await http.get(alice, '/api/me')).json().user.avatarUrl).toBe(user.avatarUrl);
 
     const image = await http.get(bob, user.avatarUrl!);
@@ -83,10 +83,33 @@ describe.each(drivers())('avatars on %s', (driver) => {
 
     // A new one is a new URL; the old one is gone.
     const again = MeResponseSchema.parse((await upload(alice, await png(64, 64))).json()).user;
-    expect(again.avatarUrl).toBe(`/api/users/${alice.user.id}/avatar?v=2`);
+    expect(again.avatarUrl).toMatch(new RegExp(`^/api/users/${alice.user.id}/avatar\\?v=\\d+$`));
+    expect(again.avatarUrl).not.toBe(user.avatarUrl);
+    expect(readdirSync(join(dir, 'avatars', alice.user.id))).toHaveLength(1);
     const removed = await http.del(alice, '/api/me/avatar');
     expect(removed.json().user.avatarUrl).toBeUndefined();
     expect((await http.get(bob, again.avatarUrl!)).statusCode).toBe(404);
+  });
+
+  it('[avatar race] uploads at the same instant each get their own URL; one wins, the others leave nothing behind', async () => {
+    const colours = ['#c0392b', '#27ae60', '#2980b9', '#8e44ad', '#f39c12', '#16a085'];
+    const images = await Promise.all(
+      colours.map((background) =>
+        sharp({ create: { width: 64, height: 64, channels: 3, background } })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    const results = await Promise.all(images.map((image) => upload(alice, image)));
+    for (const r of results) expect(r.statusCode, r.body).toBe(200);
+    const urls = results.map((r) => MeResponseSchema.parse(r.json()).user.avatarUrl!);
+    // A URL is cached for good: two images must never have had the same one.
+    expect(new Set(urls).size).toBe(urls.length);
+    const current = (await http.get(alice, '/api/me')).json().user.avatarUrl as string;
+    expect(urls).toContain(current);
+    expect((await http.get(alice, current)).statusCode).toBe(200);
+    // Only the winner's image is stored.
+    expect(readdirSync(join(dir, 'avatars', alice.user.id))).toHaveLength(1);
   });
 
   it('[avatar] not an image, the wrong type, too big: clear errors, nothing stored', async () => {
@@ -131,7 +154,7 @@ describe.each(drivers())('avatars on %s', (driver) => {
     );
     try {
       const user = MeResponseSchema.parse((await upload(alice, await png(64, 64))).json()).user;
-      const key = `avatars/${alice.user.id}/1.webp`;
+      const key = `avatars/${alice.user.id}/${new URL(user.avatarUrl!, 'http://x').searchParams.get('v')}.webp`;
       expect(await direct.exists(key)).toBe(true);
       await proxy.set('down');
       const refused = await http.del(alice, '/api/me/avatar');
