@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Attachment } from '@chatsockets/protocol';
-import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import { type Recheck, type Tx, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
@@ -352,8 +352,8 @@ export function createMessagesRepo(
       );
     },
 
-    /** Members other than the author whose watermark has reached `seq`: no per-message rows. */
-    readers(chatId: string, seq: number, authorId: string) {
+    /** Members other than the author, there when it was sent, whose watermark has reached it: no per-message rows. */
+    readers(chatId: string, message: { seq: number; authorId: string; createdAt: Date }) {
       return db
         .select({ id: usersTable.id, username: usersTable.username })
         .from(chatMembersTable)
@@ -361,8 +361,11 @@ export function createMessagesRepo(
         .where(
           and(
             eq(chatMembersTable.chatId, chatId),
-            gte(chatMembersTable.readSeq, seq),
-            ne(chatMembersTable.userId, authorId),
+            gte(chatMembersTable.readSeq, message.seq),
+            ne(chatMembersTable.userId, message.authorId),
+            // A member's marker starts at the chat's end when they join: what came before, they
+            // have not seen for that.
+            lte(chatMembersTable.joinedAt, message.createdAt),
           ),
         )
         .orderBy(asc(usersTable.username));

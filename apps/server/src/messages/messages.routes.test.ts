@@ -264,5 +264,15 @@ describe.each(drivers())('messages on %s', (driver) => {
         .readers.map((u: { username: string }) => u.username);
     expect(await readers(m1)).toEqual(['bob', 'carol']);
     expect(await readers(m2)).toEqual(['bob']);
+    // Dave joins after both: his marker starts past them (their past is not unread to him), but
+    // he has not seen them for that. He has seen what comes after he joined, once he reads it.
+    const dave = await registerUser(t.app, 'dave');
+    await http.post(alice, `/api/chats/${chatId}/members`, { username: 'dave' });
+    expect(await readers(m1)).toEqual(['bob', 'carol']);
+    expect(await readers(m2)).toEqual(['bob']);
+    const m3 = (await send(alice, 'three')).json().message as Message;
+    expect(await readers(m3)).toEqual([]);
+    await http.post(dave, `/api/chats/${chatId}/read`, { seq: m3.seq });
+    expect(await readers(m3)).toEqual(['dave']);
   });
 });

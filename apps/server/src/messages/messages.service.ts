@@ -294,7 +294,7 @@ export function createMessagesService(deps: {
 
     async readers(actor: Actor, chatId: string, messageId: string): Promise<UserRef[]> {
       const { message } = await loadMessage(actor, messageId, chatId);
-      return messages.readers(chatId, message.seq, message.authorId);
+      return messages.readers(chatId, message);
     },
   };
 }

@@ -226,6 +226,13 @@ describe('applyServerEvent', () => {
     expect(seenBy(members()!, 3, me.id)).toEqual(['you']);
   });
 
+  it('[seen by] someone who joined after a message is not among its readers, though their watermark starts past it', () => {
+    const joinedAt = (iso: string) => ({ ...member(you, 9), joinedAt: iso });
+    const sent = '2030-01-01T12:00:00.000Z';
+    expect(seenBy([member(me, 9), joinedAt('2030-01-01T11:00:00.000Z')], 3, me.id, sent)).toEqual(['you']);
+    expect(seenBy([member(me, 9), joinedAt('2030-01-01T13:00:00.000Z')], 3, me.id, sent)).toEqual([]);
+  });
+
   it('[seen by] a refetch that raced a read event keeps the newer watermark', () => {
     const prev: ChatDetailResponse = { chat: chat(), members: [member(me, 5), member(you, 4)] };
     const next: ChatDetailResponse = { chat: chat(), members: [member(me, 5), member(you, 2, 'admin')] };

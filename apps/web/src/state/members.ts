@@ -72,9 +72,14 @@ export function reconcileDetail(
 }
 
 /**
- * Who has seen message `seq`: current members, other than its author, whose watermark reached
- * it (the same rule as GET …/readers, computed from the cache).
+ * Who has seen message `seq`, sent at `sentAt`: current members there when it was sent, other
+ * than its author, whose watermark reached it (the same rule as GET …/readers, computed from the
+ * cache). A member's watermark starts at the chat's end when they join, so it says nothing of
+ * what came before.
  */
-export function seenBy(members: readonly Member[], seq: number, authorId: string): string[] {
-  return members.filter((m) => m.user.id !== authorId && m.readSeq >= seq).map((m) => m.user.username);
+export function seenBy(members: readonly Member[], seq: number, authorId: string, sentAt?: string): string[] {
+  const sent = sentAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(sentAt);
+  return members
+    .filter((m) => m.user.id !== authorId && m.readSeq >= seq && Date.parse(m.joinedAt) <= sent)
+    .map((m) => m.user.username);
 }

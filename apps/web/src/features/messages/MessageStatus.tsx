@@ -38,7 +38,14 @@ export function MessageStatus(props: {
           </button>
         </>
       )}
-      {seenBy && <SeenBy chatId={props.chatId} seq={seenBy.seq} authorId={seenBy.author.id} />}
+      {seenBy && (
+        <SeenBy
+          chatId={props.chatId}
+          seq={seenBy.seq}
+          authorId={seenBy.author.id}
+          sentAt={seenBy.createdAt}
+        />
+      )}
     </div>
   );
 }
