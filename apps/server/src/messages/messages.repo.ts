@@ -188,9 +188,6 @@ export function createMessagesRepo(
       return row;
     },
 
-    /** Completes rows into whole messages (reply quotes, reactions). */
-    hydrate: (rows: MessageWithAuthor[]) => hydrate(db, rows),
-
     /** The message whole, as it is now, read in one snapshot (`inSnapshot`). */
     findWhole(messageId: string): Promise<FullMessage | undefined> {
       return inSnapshot(db, async (tx) => {

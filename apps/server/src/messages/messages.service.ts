@@ -14,7 +14,7 @@ import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { replyRefOf } from './hydrate.js';
 import { toMessage } from './messages.mapper.js';
-import type { MessagesRepo, MessageWithAuthor, PageCursor } from './messages.repo.js';
+import type { MessagesRepo, PageCursor } from './messages.repo.js';
 
 /** The message, and the actor's access to its chat; 404 if either is absent or they disagree. */
 export async function loadMessageFor(
@@ -49,9 +49,12 @@ export function createMessagesService(deps: {
 
   const loadMessage = (actor: Actor, messageId: string, chatId?: string) =>
     loadMessageFor({ messages, chats }, actor, messageId, chatId);
-  // Read again whole, in one snapshot (hydrate.ts › inSnapshot); the row as given if it is gone.
-  const whole = async (row: MessageWithAuthor) =>
-    toMessage((await messages.findWhole(row.message.id)) ?? (await messages.hydrate([row]))[0]!);
+  // Read whole, in one snapshot (hydrate.ts › inSnapshot); gone only with its chat.
+  const whole = async (messageId: string) => {
+    const found = await messages.findWhole(messageId);
+    if (!found) throw notFound('Message');
+    return toMessage(found);
+  };
 
   /** A reply names a live message of the same chat: anything else is refused before any write. */
   async function checkReplyTarget(actor: Actor, chatId: string, replyToId: string) {
@@ -74,7 +77,7 @@ export function createMessagesService(deps: {
     // deleted message changes nothing. A pinned bar that still showed it must not get an error.
     if (message.deletedAt) {
       if (pinned) throw conflict('The message was deleted');
-      return whole({ message, author });
+      return whole(message.id);
     }
     // Decided again under the chat's row lock, as every change of a chat by a member (chat-rev.ts).
     const recheck = underLock(actor, access, rules.pin, denied);
@@ -88,9 +91,9 @@ export function createMessagesService(deps: {
     if (!updated) {
       // Nothing changed: already so (idempotent), or deleted meanwhile (a delete unpins: only a
       // pin is refused for that).
-      const current = await messages.findById(messageId);
+      const current = await messages.findWhole(messageId);
       if (!current || (pinned && current.message.deletedAt)) throw conflict('The message was deleted');
-      return whole(current);
+      return toMessage(current);
     }
     const dto = toMessage(updated);
     publish({ kind: 'chat', chatId: dto.chatId, event: { type: 'message.updated', message: dto } });
@@ -151,7 +154,7 @@ export function createMessagesService(deps: {
         await authorize(chats, chatId, actor.user.id, 'post');
         const first = await messages.findByClientId(chatId, actor.user.id, input.clientId);
         if (!first) throw err;
-        return { message: await whole(first), created: false };
+        return { message: await whole(first.message.id), created: false };
       };
       let replyTo: Awaited<ReturnType<typeof checkReplyTarget>> | null = null;
       if (input.replyToId !== undefined) {
@@ -193,7 +196,9 @@ export function createMessagesService(deps: {
       }
       // A new message is whole as it is, its files included (no reactions, no pin; the quote was
       // read by the check): no extra query before the publish. A repeat may have changed since.
-      const message = sent.created ? toMessage({ ...sent, replyTo, reactions: [] }) : await whole(sent);
+      const message = sent.created
+        ? toMessage({ ...sent, replyTo, reactions: [] })
+        : await whole(sent.message.id);
       // A repeat is published again: if the first attempt's instance died between COMMIT and
       // publish, this is what delivers it live. Sockets drop seqs they already have.
       publish({ kind: 'chat', chatId, event: { type: 'message.created', message } });
@@ -252,9 +257,9 @@ export function createMessagesService(deps: {
       if (!updated) {
         // Deleted meanwhile (a delete wins over an edit it races), or the body is already this
         // one: a repeat that changes nothing answers the message as it is (messages.repo.change).
-        const current = await messages.findById(messageId);
+        const current = await messages.findWhole(messageId);
         if (!current || current.message.deletedAt) throw conflict('The message was deleted');
-        return whole(current);
+        return toMessage(current);
       }
       const dto = toMessage(updated);
       publish({ kind: 'chat', chatId: dto.chatId, event: { type: 'message.updated', message: dto } });
