@@ -5,7 +5,7 @@ import { describe, expect, vi } from 'vitest';
 import type { TimelineItem } from '../../state/merge-messages';
 import { queryKeys } from '../../state/query-keys';
 import { useOutbox } from '../../stores/outbox.store';
-import { confirmed, me, other, pending, test } from '../../test/component';
+import { chatOf, confirmed, me, other, pending, test } from '../../test/component';
 import { MessageStatus } from './MessageStatus';
 import { toMessageView } from './message-view';
 
@@ -56,23 +56,7 @@ describe('MessageStatus', () => {
 
   test('[seen-by] my latest message: "Sent" until someone has read it, then who', ({ view, qc }) => {
     const detail = (readSeq: number): ChatDetailResponse => ({
-      chat: {
-        id: 'c-1',
-        title: 'Chat',
-        description: '',
-        kind: 'group',
-        visibility: 'private',
-        createdAt: '2030-01-01T00:00:00.000Z',
-        lastSeq: 1,
-        lastMessage: null,
-        unreadCount: 0,
-        role: 'owner',
-        rev: 1,
-        capabilities: [],
-        muted: false,
-        unreadMentionCount: 0,
-        unreadMentionSeqs: [],
-      },
+      chat: chatOf({ title: 'Chat', role: 'owner', capabilities: [] }),
       members: [
         { user: me, role: 'owner', joinedAt: '2030-01-01T00:00:00.000Z', readSeq: 1 },
         { user: other, role: 'member', joinedAt: '2030-01-01T00:00:00.000Z', readSeq },
