@@ -279,7 +279,7 @@ describe.each(drivers())('change cursor on %s', (driver) => {
   // writer here holds message_reactions so that the reader's rows of messages are read, and its
   // reactions wait, then commits a reaction as the reactions repository does before they go on.
   it.skipIf(driver === 'pglite')(
-    '[snapshot] the changes feed, message pages and search are one snapshot: a reaction committed while one is read is not in a message stamped before it',
+    '[snapshot] the changes feed, message pages, search and the chat list are one snapshot: a reaction committed while one is read is not in a message stamped before it',
     async () => {
       const url = (t.config.db as { url: string }).url;
       const writer = postgres(url, { max: 1, onnotice: () => {} });
@@ -298,6 +298,10 @@ describe.each(drivers())('change cursor on %s', (driver) => {
           (await http.get(alice, `/api/search?q=${encodeURIComponent(m.body)}&chatId=${chatId}`))
             .json()
             .results.find((r: { message: Message }) => r.message.id === m.id)?.message,
+        chatList: async () =>
+          (await http.get(alice, '/api/chats')).json().chats.find((c: { id: string }) => c.id === chatId)
+            ?.lastMessage,
+        chatView: async () => (await http.get(alice, `/api/chats/${chatId}`)).json().chat.lastMessage,
       };
       try {
         for (const [name, read] of Object.entries(reads)) {

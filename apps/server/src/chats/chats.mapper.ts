@@ -1,13 +1,11 @@
 import type { Chat, Member } from '@chatsockets/protocol';
 import { toUserWithLastSeen } from '../auth/users.mapper.js';
 import type { UserRow } from '../auth/users.repo.js';
-import type { FullMessage } from '../messages/hydrate.js';
 import { toMessage } from '../messages/messages.mapper.js';
 import { capabilitiesOf } from './access.js';
-import type { ChatViewRow, MemberRow } from './chats.repo.js';
+import type { ChatView, MemberRow } from './chats.repo.js';
 
-/** `lastMessages`: the rows' last messages made whole (`chats.repo.lastMessagesOf`), by id. */
-export const toChat = (row: ChatViewRow, viewerId: string, lastMessages: Map<string, FullMessage>): Chat => ({
+export const toChat = (row: ChatView, viewerId: string): Chat => ({
   id: row.chat.id,
   title: row.chat.kind === 'direct' ? (row.directTitle ?? row.chat.title) : row.chat.title,
   description: row.chat.description,
@@ -15,7 +13,7 @@ export const toChat = (row: ChatViewRow, viewerId: string, lastMessages: Map<str
   visibility: row.chat.visibility,
   createdAt: row.chat.createdAt.toISOString(),
   lastSeq: row.chat.lastSeq,
-  lastMessage: row.lastMessage ? toMessage(lastMessages.get(row.lastMessage.id)!) : null,
+  lastMessage: row.last ? toMessage(row.last) : null,
   // PROTOCOL.md › Chats: unread = lastSeq - readSeq, one watermark per member.
   unreadCount: row.role ? Math.max(0, row.chat.lastSeq - (row.readSeq ?? 0)) : 0,
   role: row.role ?? null,

@@ -12,7 +12,7 @@ import {
   messagesTable,
   usersTable,
 } from '../db/schema.js';
-import { type FullMessage, hydrate } from '../messages/hydrate.js';
+import { type FullMessage, hydrate, inSnapshot } from '../messages/hydrate.js';
 import type { ChatAudience } from '../realtime/bus/bus.js';
 
 export type ChatRow = typeof chatsTable.$inferSelect;
@@ -27,7 +27,7 @@ const lastAuthor = alias(usersTable, 'last_author');
  * A chat as one user sees it, in ONE query whatever the number of chats: their membership,
  * the last message (the row at seq = last_seq) and, for a direct chat, the other user's name.
  */
-function chatViews(db: Db, userId: string, membersOnly: boolean) {
+function chatViews(db: Db | Tx, userId: string, membersOnly: boolean) {
   const directTitle = sql<string | null>`(
     select u.username from chat_members m2 join users u on u.id = m2.user_id
     where m2.chat_id = ${chatsTable.id} and m2.user_id <> ${userId} limit 1)`;
@@ -66,6 +66,8 @@ function chatViews(db: Db, userId: string, membersOnly: boolean) {
     .leftJoin(lastAuthor, eq(lastAuthor.id, lastMessage.authorId));
 }
 export type ChatViewRow = Awaited<ReturnType<ReturnType<typeof chatViews>['execute']>>[number];
+/** A chat view with its last message made whole (reactions, reply quote), as of the view's `rev`. */
+export type ChatView = ChatViewRow & { last: FullMessage | null };
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -89,12 +91,20 @@ async function revokeInvitesOf(tx: Tx, chatId: string, userId: string) {
 }
 
 export function createChatsRepo(db: Db) {
-  /** The rows' last messages made whole (reactions, reply quote), by message id: two queries at most. */
-  async function lastMessagesOf(rows: ChatViewRow[]): Promise<Map<string, FullMessage>> {
-    const list = rows.flatMap((r) =>
-      r.lastMessage && r.lastAuthor ? [{ message: r.lastMessage, author: r.lastAuthor }] : [],
-    );
-    return new Map((await hydrate(db, list)).map((m) => [m.message.id, m]));
+  /**
+   * Views and their last messages made whole, in one snapshot: a reaction committed between the
+   * two reads would otherwise sit in a last message of a chat whose `rev` is from before it, and
+   * a client applying that reaction's own event would count it twice (as in messages/hydrate.ts).
+   */
+  function wholeViews(read: (tx: Tx) => Promise<ChatViewRow[]>): Promise<ChatView[]> {
+    return inSnapshot(db, async (tx) => {
+      const rows = await read(tx);
+      const list = rows.flatMap((r) =>
+        r.lastMessage && r.lastAuthor ? [{ message: r.lastMessage, author: r.lastAuthor }] : [],
+      );
+      const made = new Map((await hydrate(tx, list)).map((m) => [m.message.id, m]));
+      return rows.map((r) => ({ ...r, last: r.lastMessage ? (made.get(r.lastMessage.id) ?? null) : null }));
+    });
   }
 
   // Every command's access check runs this: built once, not per call.
@@ -122,7 +132,6 @@ export function createChatsRepo(db: Db) {
     .prepare('message_with_membership');
 
   return {
-    lastMessagesOf,
     async findMessageWithMembership(messageId: string, userId: string) {
       const [row] = await messageWithMembership.execute({ messageId, userId });
       return row;
@@ -141,10 +150,12 @@ export function createChatsRepo(db: Db) {
       const before = after
         ? sql`(${chatsTable.lastActivityAt}, ${chatsTable.id}) < (${after.activity}::timestamptz, ${after.id}::uuid)`
         : undefined;
-      return chatViews(db, userId, true)
-        .where(before)
-        .orderBy(desc(chatsTable.lastActivityAt), desc(chatsTable.id))
-        .limit(limit);
+      return wholeViews((tx) =>
+        chatViews(tx, userId, true)
+          .where(before)
+          .orderBy(desc(chatsTable.lastActivityAt), desc(chatsTable.id))
+          .limit(limit),
+      );
     },
 
     /** Among `userIds`, those who share a chat with `userId`. */
@@ -159,9 +170,11 @@ export function createChatsRepo(db: Db) {
       return new Set(rows.map((r) => r.userId));
     },
 
-    async viewFor(chatId: string, userId: string) {
-      const [row] = await chatViews(db, userId, false).where(eq(chatsTable.id, chatId)).limit(1);
-      return row;
+    async viewFor(chatId: string, userId: string): Promise<ChatView | undefined> {
+      const [view] = await wholeViews((tx) =>
+        chatViews(tx, userId, false).where(eq(chatsTable.id, chatId)).limit(1),
+      );
+      return view;
     },
 
     searchPublic(userId: string, q: string | undefined, limit = 50) {
@@ -174,7 +187,9 @@ export function createChatsRepo(db: Db) {
             ilike(folded(sql`${chatsTable.title}`), folded(sql`${`%${escapeLike(q)}%`}`)),
           )
         : eq(chatsTable.visibility, 'public');
-      return chatViews(db, userId, false).where(where).orderBy(desc(chatsTable.lastActivityAt)).limit(limit);
+      return wholeViews((tx) =>
+        chatViews(tx, userId, false).where(where).orderBy(desc(chatsTable.lastActivityAt)).limit(limit),
+      );
     },
 
     async createGroup(input: {

@@ -91,7 +91,7 @@ export function createChatsService(deps: {
   async function view(chatId: string, userId: string): Promise<Chat> {
     const row = await chats.viewFor(chatId, userId);
     if (!row) throw notFound('Chat');
-    return toChat(row, userId, await chats.lastMessagesOf([row]));
+    return toChat(row, userId);
   }
 
   /** For actions on another member: the actor must be a member (403); the target must be one (404). */
@@ -124,17 +124,15 @@ export function createChatsService(deps: {
       const rows = await chats.listForUser(actor.user.id, limit + 1, after);
       const more = rows.length > limit;
       const shown = rows.slice(0, limit);
-      const last = await chats.lastMessagesOf(shown);
       return {
-        chats: shown.map((r) => toChat(r, actor.user.id, last)),
+        chats: shown.map((r) => toChat(r, actor.user.id)),
         nextCursor: more ? encodeCursor(shown.at(-1)!) : null,
       };
     },
 
     async searchPublic(actor: Actor, q: string | undefined): Promise<Chat[]> {
       const rows = await chats.searchPublic(actor.user.id, q || undefined);
-      const last = await chats.lastMessagesOf(rows);
-      return rows.map((r) => toChat(r, actor.user.id, last));
+      return rows.map((r) => toChat(r, actor.user.id));
     },
 
     async create(

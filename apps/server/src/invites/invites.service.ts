@@ -63,7 +63,7 @@ export function createInvitesService(deps: {
   async function view(chatId: string, userId: string): Promise<Chat> {
     const row = await chats.viewFor(chatId, userId);
     if (!row) throw notFound('Chat');
-    return toChat(row, userId, await chats.lastMessagesOf([row]));
+    return toChat(row, userId);
   }
 
   async function byToken(token: string) {
