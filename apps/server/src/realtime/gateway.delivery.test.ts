@@ -217,6 +217,18 @@ describe.each(drivers())('gateway delivery on %s', (driver) => {
     expect(SubscribeReplySchema.parse(await later.ok({ type: 'subscribe', chatId })).typing).toEqual([]);
   });
 
+  it('[typing] a member removed while typing is not in a later subscribe reply', async () => {
+    const a = await connect(alice);
+    await a.ok({ type: 'subscribe', chatId });
+    const b = await connect(bob);
+    await b.ok({ type: 'typing', chatId });
+    await a.next((f) => f.type === 'typing', 5000, true);
+    await http.del(alice, `/api/chats/${chatId}/members/${bob.user.id}`);
+    await a.next((f) => f.type === 'member.left', 5000, true);
+    const late = await connect(alice);
+    expect(SubscribeReplySchema.parse(await late.ok({ type: 'subscribe', chatId })).typing).toEqual([]);
+  });
+
   it('[typing] a user whose last socket closes stops typing for everyone', async () => {
     const a = await connect(alice);
     await a.ok({ type: 'subscribe', chatId });

@@ -130,6 +130,8 @@ export function createHub(deps: HubDeps) {
     // of this chat. Events are forwarded in rev order, so nothing after the departure got out.
     if (event.type === 'member.left') {
       for (const conn of byUser.get(event.user.id) ?? []) end(conn, chatId);
+      // Also here, not only as the bus hears it: a departure the bus lost arrives through `fill`.
+      deps.typing.stop(chatId, event.user.id);
     }
     // A deleted chat has nothing more to send, and no rev to catch up from.
     if (event.type === 'chat.deleted') {
@@ -193,6 +195,8 @@ export function createHub(deps: HubDeps) {
       else deps.typing.start(chatId, event.user);
     }
     if (event.type === 'message.created') deps.typing.stop(chatId, event.message.author.id);
+    // A late subscriber must not be told that someone who left is typing there.
+    if (event.type === 'member.left') deps.typing.stop(chatId, event.user.id);
     const r = chats.get(chatId);
     if (r) await route(chatId, r, event, atRev);
   }
