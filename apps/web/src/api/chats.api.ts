@@ -23,16 +23,25 @@ const chatPath = (chatId: string) => `/api/chats/${encodeURIComponent(chatId)}`;
 export const chatsApi = {
   /** Every chat of the caller, read a page at a time (the server pages the list). */
   list: async (signal?: AbortSignal): Promise<ChatListResponse> => {
-    const byId = new Map<string, Chat>();
-    let cursor: string | undefined;
-    do {
-      const page = await request('GET', '/api/chats', ChatListPageSchema, {
+    const page = (cursor?: string) =>
+      request('GET', '/api/chats', ChatListPageSchema, {
         query: { limit: LIMITS.chatPageMax, cursor },
         signal,
       });
-      for (const chat of page.chats) if (!byId.has(chat.id)) byId.set(chat.id, chat);
-      cursor = page.nextCursor ?? undefined;
+    // By id, the copy read last: a chat another chat's activity pushed onto the next page comes twice.
+    const byId = new Map<string, Chat>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const next = await page(cursor);
+      pages++;
+      for (const chat of next.chats) byId.set(chat.id, chat);
+      cursor = next.nextCursor ?? undefined;
     } while (cursor);
+    // A chat whose activity moved while later pages were read went above the cursor, where no
+    // later page looks, and no live event names a chat the app does not know. It is at the top
+    // now: the first page, read again, has it.
+    if (pages > 1) for (const chat of (await page()).chats) byId.set(chat.id, chat);
     return { chats: [...byId.values()] };
   },
   searchPublic: (q: string, signal?: AbortSignal) =>
