@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { anyOf } from '../db/any-of.js';
+import type { Tx } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import { attachmentsTable, usersTable } from '../db/schema.js';
@@ -89,8 +90,22 @@ export function createAttachmentsRepo(db: Db) {
      * claimed by a send that never produced a message. Returns how many it claimed: fewer than
      * asked means some id is unknown, someone else's, or on another message.
      */
-    async claim(uploaderId: string, chatId: string, messageClientId: string, ids: string[]): Promise<number> {
-      const result = await db.execute(sql`
+    async claim(
+      tx: Tx,
+      uploaderId: string,
+      chatId: string,
+      messageClientId: string,
+      ids: string[],
+    ): Promise<number> {
+      // Locked first, and checked by the next statement, which sees what committed while it
+      // waited: the update alone would recheck a row another send had just claimed against its
+      // own older snapshot, where that send's message did not exist yet, and take it.
+      await tx.execute(sql`
+        select 1 from attachments
+         where id in (select x::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) x)
+           and uploader_id = ${uploaderId}
+         order by id for update`);
+      const result = await tx.execute(sql`
         update attachments a
            set chat_id = ${chatId}, message_client_id = ${messageClientId}, position = w.ord
           from (select x.id::uuid as id, x.ord::integer as ord

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { type Attachment, MessageResponseSchema, UploadResponseSchema } from '@chatsockets/protocol';
+import { type Attachment, type Message, MessageResponseSchema, UploadResponseSchema } from '@chatsockets/protocol';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
@@ -237,6 +237,17 @@ describe.each(drivers())('attachments on %s', (driver) => {
         )
       ).statusCode,
     ).toBe(400);
+  });
+
+  it('[attachments races] one upload on concurrent sends: one message has it, the others are refused, none is stored empty', async () => {
+    const file = await uploaded(alice, randomBytes(10));
+    const answers = await Promise.all(Array.from({ length: 12 }, () => send(alice, [file.id], '')));
+    const created = answers.filter((a) => a.statusCode === 201);
+    expect(created).toHaveLength(1);
+    expect(created[0]!.json().message.attachments.map((a: Attachment) => a.id)).toEqual([file.id]);
+    expect(answers.filter((a) => a.statusCode === 400)).toHaveLength(answers.length - 1);
+    const stored = (await http.get(alice, `/api/chats/${chatId}/messages?limit=200`)).json().messages;
+    expect(stored.filter((m: Message) => m.body === '' && m.attachments.length === 0)).toEqual([]);
   });
 
   it('[attachments idempotent] a retried send with the same clientId is the same message with the same files', async () => {

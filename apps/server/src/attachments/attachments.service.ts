@@ -8,6 +8,7 @@ import type { Actor } from '../auth/auth.service.js';
 import { type BlobRead, type BlobStore, BlobTooLargeError, type ByteRange } from '../blobs/blob-store.js';
 import { loadAccess, rules } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
+import type { Tx } from '../db/chat-rev.js';
 import { isId } from '../db/ids.js';
 import { AppError, badRequest, forbidden, isUniqueViolation, notFound } from '../errors.js';
 import type { AttachmentRow, AttachmentsRepo, BlobKeys, NewAttachment } from './attachments.repo.js';
@@ -218,11 +219,11 @@ export function createAttachmentsService(deps: {
     },
 
     /**
-     * Claims the actor's uploads for the send (chatId, clientId) before it is stored, so the
-     * message is inserted with them (`send_messages()`, drizzle/0016). 400 when one is
+     * Claims the actor's uploads for the send (chatId, clientId) in the transaction that stores
+     * it, so the message is inserted with them (`send_messages()`, drizzle/0016). 400 when one is
      * unknown, someone else's, or already on another message.
      */
-    async claim(authorId: string, chatId: string, clientId: string, ids: string[]): Promise<void> {
+    async claim(tx: Tx, authorId: string, chatId: string, clientId: string, ids: string[]): Promise<void> {
       const unique = [...new Set(ids)];
       if (unique.length > limits.perMessage) {
         throw badRequest(`At most ${limits.perMessage} attachments per message`, [
@@ -234,7 +235,7 @@ export function createAttachmentsService(deps: {
           { path: 'attachmentIds', message: 'must be your own uploads, not yet sent' },
         ]);
       if (!unique.every(isId)) throw unavailable();
-      const claimed = await attachments.claim(authorId, chatId, clientId, unique);
+      const claimed = await attachments.claim(tx, authorId, chatId, clientId, unique);
       if (claimed !== unique.length) throw unavailable();
     },
 

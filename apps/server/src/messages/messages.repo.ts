@@ -129,10 +129,10 @@ export function createMessagesRepo(
    * statement, so a failure rolls every bump back (no gap, unlike a SEQUENCE). A clientId used
    * before burns no seq and comes back as the first message.
    */
-  async function storeBatch(items: SendInput[]): Promise<SendOutcome[]> {
+  async function storeBatch(items: SendInput[], on: Db | Tx = db): Promise<SendOutcome[]> {
     // Each new message's id is made here (drizzle/0016 says why); a duplicate leaves it unused.
     const withIds = items.map((item) => ({ id: randomUUID(), ...item }));
-    const result = await db.execute(sql`select * from send_messages(${JSON.stringify(withIds)}::jsonb)`);
+    const result = await on.execute(sql`select * from send_messages(${JSON.stringify(withIds)}::jsonb)`);
     const rows = rowsOf<StoredRow>(result);
     if (rows.length !== items.length) throw new Error('send_messages: one row per item expected');
     const outcomes: SendOutcome[] = new Array(items.length);
@@ -174,6 +174,31 @@ export function createMessagesRepo(
   return {
     /** The send path (ARCHITECTURE.md › The one idea, › Group commit); resolves after COMMIT. */
     send: (input: SendInput): Promise<SendOutcome> => sends.submit(input),
+
+    /**
+     * A send with files, apart from the group commit: its uploads are claimed (`claim`) in the
+     * transaction that inserts the message. Claimed in a transaction of its own, an upload went
+     * to whichever of two concurrent sends claimed it last, since the other's message did not
+     * exist yet, and that one was stored without it, empty if it had no text. Now a second send
+     * waits on the uploads' row locks until the first commits, and then sees its message.
+     */
+    async sendWithFiles(input: SendInput, claim: (tx: Tx) => Promise<void>): Promise<SendOutcome> {
+      const refused = Symbol('refused');
+      try {
+        return await db.transaction(async (tx) => {
+          // The chat's row first, as every send and a chat's delete lock it: then the uploads.
+          await tx.execute(sql`select 1 from chats where id = ${input.chatId} for no key update`);
+          await claim(tx);
+          const [outcome] = await storeBatch([{ ...input, attachments: true }], tx);
+          // Not a member: the claim must not outlive the refusal.
+          if (!outcome) throw refused;
+          return outcome;
+        });
+      } catch (err) {
+        if (err === refused) return undefined;
+        throw err;
+      }
+    },
 
     async lastSeq(chatId: string): Promise<number> {
       const [row] = await db

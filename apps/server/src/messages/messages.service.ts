@@ -9,12 +9,13 @@ import {
 import type { Actor } from '../auth/auth.service.js';
 import { assertAllowed, authorize, type ChatAccess, loadAccess, rules, underLock } from '../chats/access.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
+import type { Tx } from '../db/chat-rev.js';
 import { isId } from '../db/ids.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { replyRefOf } from './hydrate.js';
 import { toMessage } from './messages.mapper.js';
-import type { MessagesRepo, PageCursor } from './messages.repo.js';
+import type { MessagesRepo, PageCursor, SendOutcome } from './messages.repo.js';
 
 /** The message, and the actor's access to its chat; 404 if either is absent or they disagree. */
 export async function loadMessageFor(
@@ -32,7 +33,7 @@ export async function loadMessageFor(
 
 /** What sending and deleting need of attachments (attachments/attachments.service.ts). */
 export interface MessageAttachments {
-  claim(authorId: string, chatId: string, clientId: string, ids: string[]): Promise<void>;
+  claim(tx: Tx, authorId: string, chatId: string, clientId: string, ids: string[]): Promise<void>;
   removeForMessage(authorId: string, chatId: string, clientId: string): Promise<void>;
 }
 
@@ -175,21 +176,26 @@ export function createMessagesService(deps: {
           return repeatOr(err);
         }
       }
-      if (attachmentIds.length > 0) {
-        if (!attachments) throw badRequest('Attachments are not available');
-        // Claimed first, so the insert picks them up (send_messages(), drizzle/0016); a retry claims again.
-        await attachments.claim(actor.user.id, chatId, input.clientId, attachmentIds);
-      }
-      // send_messages() checks membership itself (no access query per send); when it refuses,
-      // access.ts says why, in its own words.
-      const sent = await messages.send({
+      const item = {
         chatId,
         authorId: actor.user.id,
         clientId: input.clientId,
         body,
         ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
-        ...(attachmentIds.length > 0 ? { attachments: true as const } : {}),
-      });
+      };
+      // send_messages() checks membership itself (no access query per send); when it refuses,
+      // access.ts says why, in its own words.
+      let sent: SendOutcome;
+      if (attachmentIds.length > 0) {
+        const files = attachments;
+        if (!files) throw badRequest('Attachments are not available');
+        // Claimed in the insert's transaction (a retry claims again); 400 if one is taken.
+        sent = await messages.sendWithFiles(item, (tx) =>
+          files.claim(tx, actor.user.id, chatId, input.clientId, attachmentIds),
+        );
+      } else {
+        sent = await messages.send(item);
+      }
       if (!sent) {
         await authorize(chats, chatId, actor.user.id, 'post');
         throw forbidden('Not allowed to post in this chat');
