@@ -2,7 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { type Attachment, type Message, MessageResponseSchema, UploadResponseSchema } from '@chatsockets/protocol';
+import {
+  type Attachment,
+  type Message,
+  MessageResponseSchema,
+  UploadResponseSchema,
+} from '@chatsockets/protocol';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';

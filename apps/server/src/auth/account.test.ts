@@ -107,6 +107,31 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
     expect(fresh.statusCode).toBe(200);
   });
 
+  it('[password] two changes at once from two sessions: one wins and stays signed in, the other is 403', async () => {
+    const alice = await registerUser(t.app, 'alice');
+    const phone = await signIn(alice, 'Phone/1.0');
+    const change = (user: TestUser, to: string) =>
+      http.post(user, '/api/me/password', { currentPassword: PASSWORD, newPassword: to });
+    const answers = await Promise.all([
+      change(alice, 'first new password'),
+      change(phone, 'second new password'),
+    ]);
+    // The other is refused: 403 if it checked its password before the winner committed, 401 if
+    // the winner had already signed its session out.
+    expect(answers.map((a) => a.statusCode).sort()).toSatisfy(
+      (codes: number[]) => codes[0] === 204 && (codes[1] === 401 || codes[1] === 403),
+    );
+    const [winner, loser] = answers[0]!.statusCode === 204 ? [alice, phone] : [phone, alice];
+    const won = answers[0]!.statusCode === 204 ? 'first new password' : 'second new password';
+    const lost = won === 'first new password' ? 'second new password' : 'first new password';
+    expect((await http.get(winner, '/api/me')).statusCode).toBe(200);
+    expect((await http.get(loser, '/api/me')).statusCode).toBe(401);
+    const login = (password: string) =>
+      http.post(undefined, '/api/auth/login', { username: 'alice', password });
+    expect((await login(won)).statusCode).toBe(200);
+    expect((await login(lost)).statusCode).toBe(401);
+  });
+
   // Needs a second connection: it holds the racing login's session insert until the change ran.
   it.runIf(driver === 'postgres')(
     '[password] a sign-in with the old password still in flight when it changes does not outlive the change',

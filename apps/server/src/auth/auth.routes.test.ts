@@ -201,6 +201,22 @@ describe.each(drivers())('auth on %s', (driver) => {
     expect(codes.filter((c) => c === 200)).toEqual([]);
   }
 
+  it('[rate-limit] a burst of right passwords from one address locks nobody out afterwards', async () => {
+    const app = await t.rebuild({ LOGIN_FAILURES_MAX: '5' });
+    await registerUser(app, 'office');
+    const login = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'office', password: 'correct horse battery' },
+        remoteAddress: '10.7.7.7',
+      });
+    const burst = await Promise.all(Array.from({ length: 12 }, login));
+    expect(burst.filter((r) => r.statusCode !== 200 && r.statusCode !== 429)).toEqual([]);
+    expect((await login()).statusCode).toBe(200);
+    await t.rebuild();
+  });
+
   it('[rate-limit] 60 concurrent guesses: at most LOGIN_FAILURES_MAX reach the password check', async () => {
     const app = await t.rebuild({ LOGIN_FAILURES_MAX: '5' });
     await raceGuesses([app], 5);

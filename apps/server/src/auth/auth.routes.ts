@@ -65,7 +65,9 @@ export default async function authRoutes(base: FastifyInstance, opts: AuthRoutes
       // The attempt is reserved before the password is checked, so however many guesses arrive
       // at once (on any instance) at most LOGIN_FAILURES_MAX are checked. A success gives its
       // point back: only failures count, so others' failures are all that can lock a user out.
-      await opts.limits.loginFailures.consume(request.ip);
+      // A refused attempt costs nothing (`take`): charged, a burst of right passwords from one
+      // address (an office behind NAT) left the refused ones' points behind, a lockout.
+      await opts.limits.loginFailures.take(request.ip, 1);
       const result = await opts.auth.login(request.body, request.headers['user-agent']);
       await opts.limits.loginFailures.refund(request.ip).catch(() => {});
       app.setSessionCookie(reply, result.token, request);
@@ -121,7 +123,7 @@ export default async function authRoutes(base: FastifyInstance, opts: AuthRoutes
       const actor = actorOf(request);
       // Wrong current passwords count as failed logins: a stolen session cannot guess its way on.
       const key = `password:${actor.user.id}`;
-      await opts.limits.loginFailures.consume(key);
+      await opts.limits.loginFailures.take(key, 1);
       await opts.auth.changePassword(actor, request.body.currentPassword, request.body.newPassword);
       await opts.limits.loginFailures.refund(key).catch(() => {});
       return reply.code(204).send(null);

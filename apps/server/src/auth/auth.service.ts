@@ -75,7 +75,10 @@ export function createAuthService(deps: {
       const hash = await users.passwordHash(actor.user.id);
       if (!hash) throw unauthorized();
       if (!(await verifyPassword(hash, currentPassword))) throw forbidden('The current password is wrong');
-      await users.setPasswordHash(actor.user.id, await hashPassword(newPassword));
+      // Only over the hash just checked: of two changes at once, the second's current password
+      // is no longer current, and it must not sign out the session that made the first.
+      if (!(await users.replacePasswordHash(actor.user.id, hash, await hashPassword(newPassword))))
+        throw forbidden('The current password is wrong');
       revoked(await sessions.deleteOthers(actor.user.id, actor.sessionId));
     },
 

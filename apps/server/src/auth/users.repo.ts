@@ -47,8 +47,14 @@ export function createUsersRepo(db: Db) {
         .where(eq(usersTable.id, userId));
       return row?.passwordHash;
     },
-    async setPasswordHash(userId: string, passwordHash: string) {
-      await db.update(usersTable).set({ passwordHash }).where(eq(usersTable.id, userId));
+    /** Replaces `expected` (the hash the caller checked the password against); false if it changed since. */
+    async replacePasswordHash(userId: string, expected: string, passwordHash: string): Promise<boolean> {
+      const rows = await db
+        .update(usersTable)
+        .set({ passwordHash })
+        .where(and(eq(usersTable.id, userId), eq(usersTable.passwordHash, expected)))
+        .returning({ id: usersTable.id });
+      return rows.length > 0;
     },
     /**
      * Points the user at avatar `version` (its blob stored first) and answers the row after, with
