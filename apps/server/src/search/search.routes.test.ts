@@ -6,6 +6,7 @@ import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
+import { buildApp } from '../app.js';
 import { HIT_START, HIT_STOP } from './search.repo.js';
 import { toSnippet } from './search.service.js';
 
@@ -150,6 +151,44 @@ describe.each(drivers())('search on %s', (driver) => {
       for (const s of r.snippet) expect(s.text.includes(HIT_START) || s.text.includes(HIT_STOP)).toBe(false);
     }
   });
+
+  it('[search links] a pasted link, scheme and all, finds the message that holds it', async () => {
+    await send(alice, 'the doc is at https://example.com/specs/v2 now');
+    await send(alice, 'unrelated https text');
+    expect(await bodies(alice, { q: 'https://example.com/specs/v2' })).toEqual([
+      'the doc is at https://example.com/specs/v2 now',
+    ]);
+    expect(await bodies(alice, { q: 'example.com/specs/v2' })).toEqual([
+      'the doc is at https://example.com/specs/v2 now',
+    ]);
+  });
+
+  // Postgres only: the timeout is Postgres' own statement_timeout, on a pool of the test's own.
+  it.skipIf(driver === 'pglite')(
+    '[search cost] a long phrase over long messages answers, within a statement timeout far above its cost',
+    async () => {
+      // ts_headline on the phrase itself took about 1 s per such message on Postgres 15: the
+      // five here ran past the timeout (503). Marking each word on its own takes milliseconds.
+      const db = t.config.db as Extract<typeof t.config.db, { driver: 'postgres' }>;
+      const strict = await buildApp({ ...t.config, db: { ...db, statementTimeoutMs: 1500 } });
+      try {
+        const long = 'lorem ipsum dolor sit amet 17 '.repeat(130).trim();
+        for (let i = 0; i < 5; i++) await send(alice, long);
+        const phrase = `"${'lorem ipsum dolor sit amet 17 '.repeat(3).trim()}"`;
+        const res = await strict.inject({
+          method: 'GET',
+          url: `/api/search?${new URLSearchParams({ q: phrase })}`,
+          headers: { authorization: `Bearer ${alice.token}` },
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        const { results } = SearchResponseSchema.parse(res.json());
+        expect(results).toHaveLength(5);
+        for (const r of results) expect(r.snippet.some((s) => s.hit)).toBe(true);
+      } finally {
+        await strict.close();
+      }
+    },
+  );
 
   it('[search paging] a cursor walks every match exactly once, ties included', async () => {
     // Identical bodies: every rank ties, so the order rests on time and id alone.

@@ -134,6 +134,13 @@ function decodeCursor(token: string): Cursor {
   ]);
 }
 
+/**
+ * A pasted link finds the messages that hold it. Postgres' parser reads a link in a message as
+ * its host and path and drops the scheme; in a query it read `https:` as a word, which no
+ * message holds, so the link found nothing.
+ */
+const withoutSchemes = (q: string) => q.replace(/\b[a-z][a-z0-9+.-]*:\/\//gi, ' ');
+
 export function createSearchService(deps: {
   /** About how many messages (then matches) a stretch holds (config SEARCH_STRETCH_MESSAGES). */
   stretchMessages: number;
@@ -155,10 +162,11 @@ export function createSearchService(deps: {
       });
       // An author id that cannot exist matches nobody.
       if (input.authorId !== undefined && !isId(input.authorId)) return empty(null);
-      if (!(await search.hasTerms(input.q))) return empty('no-terms');
+      const q = withoutSchemes(input.q);
+      if (!(await search.hasTerms(q))) return empty('no-terms');
       const limit = input.limit ?? LIMITS.searchPageDefault;
       const filter: SearchFilter = {
-        query: input.q,
+        query: q,
         readable: (column) => readableChatCondition(column, userId, input.chatId),
         chatId: input.chatId,
         authorId: input.authorId,
