@@ -159,9 +159,10 @@ export function createAttachmentsRepo(db: Db) {
     },
 
     /**
-     * Uploads older than `olderThan` that no committed message claims. Deleted here, before
-     * their blobs (a send could still claim a row that is left), returned for their blobs;
-     * bounded per call.
+     * Uploads older than `olderThan` that no committed message claims, and at any age the files
+     * of deleted chats (claimed, their chat set null: drizzle/0017). Deleted here, before their
+     * blobs (a send could still claim a row that is left), returned for their blobs; bounded
+     * per call.
      */
     async deleteUnsent(olderThan: Date, max = 500): Promise<BlobKeys[]> {
       const result = await db.execute(sql`
@@ -169,7 +170,9 @@ export function createAttachmentsRepo(db: Db) {
           select a.id from attachments a
           left join messages m on m.author_id = a.uploader_id and m.chat_id = a.chat_id
                               and m.client_id = a.message_client_id
-          where m.id is null and a.created_at < ${olderThan.toISOString()}::timestamptz
+          where m.id is null
+            and (a.created_at < ${olderThan.toISOString()}::timestamptz
+                 or (a.chat_id is null and a.message_client_id is not null))
           limit ${max})
         returning id, blob_key, thumb_key`);
       return rowsOf<{ id: string; blob_key: string; thumb_key: string | null }>(result).map((r) => ({

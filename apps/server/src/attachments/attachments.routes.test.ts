@@ -396,6 +396,19 @@ describe.each(drivers())('attachments on %s', (driver) => {
     }
   });
 
+  it('[attachments delete] deleting a chat deletes its files at the next sweep, whatever their age', async () => {
+    const group = (await http.post(alice, '/api/chats', { title: 'Doomed', members: ['bob'] })).json().chat
+      .id;
+    const a = await uploaded(alice, randomBytes(100));
+    expect((await send(alice, [a.id], 'in the doomed chat', randomUUID(), group)).statusCode).toBe(201);
+    const keep = await uploaded(alice, randomBytes(100));
+    await send(alice, [keep.id], 'kept');
+    expect((await http.del(alice, `/api/chats/${group}`)).statusCode).toBe(204);
+    expect(await t.app.sweepUploads()).toBe(1);
+    expect(await blobFiles()).toEqual([keep.id]);
+    expect((await download(alice, a.id)).statusCode).toBe(404);
+  });
+
   it('[attachments orphans] uploads never sent are swept once older than the TTL; sent ones stay', async () => {
     const orphan = await uploaded(alice, randomBytes(100));
     const sent = await uploaded(alice, randomBytes(100));

@@ -270,7 +270,11 @@ export const attachmentsTable = pgTable(
     height: integer(),
     blobKey: text().notNull(),
     thumbKey: text(),
-    chatId: uuid().references(() => chatsTable.id, { onDelete: 'cascade' }),
+    /**
+     * Set null when the chat is deleted, not cascaded: the row must outlive it until the sweep
+     * has deleted the blobs (a cascade left them in the store, where no sweep could find them).
+     */
+    chatId: uuid().references(() => chatsTable.id, { onDelete: 'set null' }),
     messageClientId: text(),
     /** Its place among the message's attachments. */
     position: integer(),
