@@ -26,6 +26,8 @@ export type { MessageWithAuthor } from './hydrate.js';
 export interface PageCursor {
   beforeSeq?: number;
   afterSeq?: number;
+  /** Only messages whose last change is at or before this rev (a subscribe's `at.rev`). */
+  atMostRev?: number;
   limit: number;
 }
 
@@ -266,9 +268,10 @@ export function createMessagesRepo(
 
     /** Whole, ascending by seq; `hasMore` says there is more in the direction of paging. */
     page(chatId: string, cursor: PageCursor): Promise<{ messages: FullMessage[]; hasMore: boolean }> {
-      const { beforeSeq, afterSeq, limit } = cursor;
+      const { beforeSeq, afterSeq, atMostRev, limit } = cursor;
       const conditions = [eq(messagesTable.chatId, chatId)];
       if (afterSeq !== undefined) conditions.push(gt(messagesTable.seq, afterSeq));
+      if (atMostRev !== undefined) conditions.push(lte(messagesTable.rev, atMostRev));
       if (beforeSeq !== undefined) conditions.push(lt(messagesTable.seq, beforeSeq));
       // Forward from afterSeq; otherwise backward from the newest (or from beforeSeq).
       const forward = afterSeq !== undefined;

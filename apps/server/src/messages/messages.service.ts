@@ -240,8 +240,14 @@ export function createMessagesService(deps: {
      * Internal (no access check: `subscribe` checks it). Messages after `afterSeq`, at most 200,
      * `hasMore` for the rest: the catch-up of a client that subscribes by seq (v1).
      */
-    async missedAfter(chatId: string, afterSeq: number) {
-      const page = await messages.page(chatId, { afterSeq, limit: LIMITS.missedMax });
+    /**
+     * A subscribe's `missed`: what came after `afterSeq`, as of `atRev`, the rev its access check
+     * saw. A message changed after that (a new one, an edit, a reaction) is the live path's, which
+     * forwards it in rev order after a departure at any rev between; read here, it reached a
+     * member removed just after the check.
+     */
+    async missedAfter(chatId: string, afterSeq: number, atRev: number) {
+      const page = await messages.page(chatId, { afterSeq, atMostRev: atRev, limit: LIMITS.missedMax });
       return { missed: page.messages.map(toMessage), hasMore: page.hasMore };
     },
 

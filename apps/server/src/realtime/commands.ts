@@ -48,14 +48,14 @@ export function createCommands(deps: {
           // or before `at.rev` is seen by the check; one after it is forwarded to this
           // subscription, which it then ends.
           const at = await chats.readPosition(conn.actor, chatId);
+          const onlineIds = await hub.onlineAmong(await chats.memberIds(chatId));
+          const online = onlineIds.size ? await chats.usersByIds([...onlineIds]) : [];
           const caughtUp =
             afterRev !== undefined
               ? { missed: [], ...(await changes.between(chatId, afterRev, at.rev)) }
               : afterSeq !== undefined
-                ? { changes: [], ...(await messages.missedAfter(chatId, afterSeq)) }
+                ? { changes: [], ...(await messages.missedAfter(chatId, afterSeq, at.rev)) }
                 : { missed: [], changes: [], hasMore: false };
-          const onlineIds = await hub.onlineAmong(await chats.memberIds(chatId));
-          const online = onlineIds.size ? await chats.usersByIds([...onlineIds]) : [];
           return { at, caughtUp, online };
         };
         const { at, caughtUp: whole, online } = await withDeadline(read(), deadlineMs);
@@ -63,8 +63,10 @@ export function createCommands(deps: {
         const caughtUp = withinBudget(whole, conn.sendBufferMax / 2);
         const typing = hub.typingIn(chatId);
         const lastSeq = Math.max(at.lastSeq, caughtUp.missed.at(-1)?.seq ?? 0);
-        // The reply must leave before the buffered events.
-        const sentSeq = caughtUp.missed.at(-1)?.seq ?? afterSeq ?? 0;
+        // The reply must leave before the buffered events. Never past the chat's end: a client
+        // that claims more than there is (a restored server, a stale cache) would have every new
+        // message dropped as one it already holds.
+        const sentSeq = caughtUp.missed.at(-1)?.seq ?? Math.min(afterSeq ?? 0, at.lastSeq);
         conn.afterReply(() => hub.completeSubscription(conn, chatId, at.rev, sentSeq));
         return { chatId, lastSeq, rev: at.rev, ...caughtUp, typing, online };
       } catch (err) {

@@ -170,6 +170,34 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     expect(left.length).toBeGreaterThan(0);
   });
 
+  it('[removed while subscribing] a subscribe by afterSeq whose check passed before a removal carries nothing sent after it', async () => {
+    expect((await send('before')).statusCode).toBe(201);
+    const b = await connect(bob);
+    const held = gate.holdNext();
+    const reply = b.request({ type: 'subscribe', chatId, afterSeq: 0 });
+    await held.entered; // Bob's access check passed, at rev 3
+    expect((await http.del(alice, `/api/chats/${chatId}/members/${bob.user.id}`)).statusCode).toBe(204);
+    expect((await send('secret one')).statusCode).toBe(201);
+    expect((await send('secret two')).statusCode).toBe(201);
+    held.release();
+    const r = await reply;
+    if (!r.ok) throw new Error(r.error.code);
+    const data = SubscribeReplySchema.parse(r.data);
+    expect(data.missed.map((m) => m.body)).toEqual(['before']);
+    await b.next((f) => f.type === 'member.left' && f.chatId === chatId, 15_000, true);
+    expect(created(b.frames)).toEqual([]);
+  });
+
+  it("[ahead of the chat] a subscribe by afterSeq past the chat's end still gets every new message", async () => {
+    expect((await send('one')).statusCode).toBe(201);
+    const b = await connect(bob);
+    const data = SubscribeReplySchema.parse(await b.ok({ type: 'subscribe', chatId, afterSeq: 50 }));
+    expect(data).toMatchObject({ lastSeq: 1, missed: [] });
+    expect((await send('two')).statusCode).toBe(201);
+    await b.next((f) => f.type === 'message.created', 15_000, true);
+    expect(created(b.frames)).toEqual([2]);
+  });
+
   it('[deleted while subscribing] a public reader whose subscribe races the delete still gets chat.deleted, after its reply', async () => {
     const carol = await registerUser(t.app, 'carol');
     const pub = (await http.post(alice, '/api/chats', { title: 'Public', visibility: 'public' })).json().chat
