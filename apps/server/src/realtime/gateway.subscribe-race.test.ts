@@ -53,26 +53,26 @@ function holdablePresence() {
   };
 }
 
-/** The real in-memory bus, except that `user.updated` messages can be held and let go later. */
+/** The real in-memory bus, except that messages of some kinds can be held and let go later. */
 function holdableBus() {
   const inner = createMemoryBus();
-  let holding = false;
+  let holding = new Set<BusMessage['kind']>();
   const held: BusMessage[] = [];
   const bus: Bus = {
     ...inner,
     async publish(message) {
-      if (holding && message.kind === 'user.updated') held.push(message);
+      if (holding.has(message.kind)) held.push(message);
       else await inner.publish(message);
     },
   };
   return {
     bus,
-    hold: () => {
-      holding = true;
+    hold: (...kinds: Array<BusMessage['kind']>) => {
+      holding = new Set(kinds);
     },
     held: () => held.length,
     async release() {
-      holding = false;
+      holding = new Set();
       for (const m of held.splice(0)) await inner.publish(m);
     },
   };
@@ -198,6 +198,33 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     expect(created(b.frames)).toEqual([2]);
   });
 
+  it("[member.left in order] the removed member gets the chat's earlier events, then member.left, then nothing", async () => {
+    const b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    // The chat's events wait on the bus; what goes to a user's own sockets does not.
+    busGate.hold('chat');
+    expect((await send('one')).statusCode).toBe(201);
+    expect((await send('two')).statusCode).toBe(201);
+    expect((await http.del(alice, `/api/chats/${chatId}/members/${bob.user.id}`)).statusCode).toBe(204);
+    // Sentinel on Bob's own channel, published after the removal's.
+    const other = (await http.post(alice, '/api/chats', { title: 'Other', members: ['bob'] })).json().chat.id;
+    await b.next((f) => f.type === 'member.joined' && f.chatId === other, 15_000, true);
+    await busGate.release();
+    await b.next((f) => f.type === 'member.left' && f.chatId === chatId, 15_000, true);
+    // Sentinel: a message in the other chat, after everything of the first.
+    await b.ok({ type: 'subscribe', chatId: other });
+    await http.post(alice, `/api/chats/${other}/messages`, { clientId: randomUUID(), body: 'x' });
+    await b.next((f) => f.type === 'message.created' && f.message.chatId === other, 15_000, true);
+    const ofChat = b.frames.flatMap((f) =>
+      f.type === 'message.created' && f.message.chatId === chatId
+        ? [`created ${f.message.seq}`]
+        : f.type === 'member.left' && f.chatId === chatId
+          ? ['left']
+          : [],
+    );
+    expect(ofChat).toEqual(['created 1', 'created 2', 'left']);
+  });
+
   it('[deleted while subscribing] a public reader whose subscribe races the delete still gets chat.deleted, after its reply', async () => {
     const carol = await registerUser(t.app, 'carol');
     const pub = (await http.post(alice, '/api/chats', { title: 'Public', visibility: 'public' })).json().chat
@@ -228,7 +255,7 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
       const member = await connect(bob);
       await member.ok({ type: 'subscribe', chatId }); // the route exists, with a subscriber
       // Alice's new name is announced to her chats' subscribers; held on the bus for now.
-      busGate.hold();
+      busGate.hold('user.updated');
       expect((await http.patch(alice, '/api/me', { displayName: 'Alice A.' })).statusCode).toBe(200);
       await waitFor('the announcement', () => busGate.held() === 1);
       const outsider = await connect(carol);

@@ -239,7 +239,14 @@ export function createHub(deps: HubDeps) {
         return enqueueChat(message.chatId, () => onChatEvent(message.chatId, message.event, message.rev));
       case 'user': {
         const data = encode(message.event);
-        for (const conn of byUser.get(message.userId) ?? []) conn.sendRaw(data);
+        const chatId = alsoOnChat(message.event);
+        for (const conn of byUser.get(message.userId) ?? []) {
+          // A socket that follows the chat gets this from the chat's route, in rev order. Sent
+          // here too, a `member.left` could overtake the chat's earlier events, which then
+          // followed it to a socket that had been told it was out.
+          if (chatId !== undefined && conn.subscriptions.has(chatId)) continue;
+          conn.sendRaw(data);
+        }
         return;
       }
       case 'session.revoked':
@@ -588,3 +595,17 @@ export function createHub(deps: HubDeps) {
   };
 }
 export type Hub = ReturnType<typeof createHub>;
+
+/** The chat of a user's event that is also published to the chat's subscribers (chats.service.ts). */
+function alsoOnChat(event: ServerEvent): string | undefined {
+  switch (event.type) {
+    case 'member.joined':
+    case 'member.left':
+    case 'member.updated':
+    case 'chat.deleted':
+    case 'read':
+      return event.chatId;
+    default:
+      return undefined;
+  }
+}
