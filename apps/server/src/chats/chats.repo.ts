@@ -316,13 +316,7 @@ export function createChatsRepo(db: Db) {
             .returning();
           if (!removed) return undefined;
           await revokeInvitesOf(tx, chatId, userId);
-          await tx
-            .insert(chatDeparturesTable)
-            .values({ chatId, userId, rev })
-            .onConflictDoUpdate({
-              target: [chatDeparturesTable.chatId, chatDeparturesTable.userId],
-              set: { rev, leftAt: sql`now()` },
-            });
+          await tx.insert(chatDeparturesTable).values({ chatId, userId, rev });
           let heir: MemberRow | undefined;
           if (removed.role === 'owner') {
             const [next] = await tx

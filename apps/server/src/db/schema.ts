@@ -214,10 +214,10 @@ export const chatDeparturesTable = pgTable(
     rev: integer().notNull(),
     leftAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.chatId, t.userId], name: 'chat_departures_pkey' }),
-    index('chat_departures_chat_id_rev_idx').on(t.chatId, t.rev),
-  ],
+  // One row per departure, not per user: a second departure of one user (re-added, removed
+  // again) overwrote the first's rev, and a catch-up across both then forwarded what came between
+  // to a socket of the user as if they had never left (drizzle/0018).
+  (t) => [primaryKey({ columns: [t.chatId, t.rev], name: 'chat_departures_pkey' })],
 );
 
 /**

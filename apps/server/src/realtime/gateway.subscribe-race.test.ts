@@ -71,6 +71,11 @@ function holdableBus() {
       holding = new Set(kinds);
     },
     held: () => held.length,
+    /** Lets go of holding and loses what was held, as a bus that dropped it would. */
+    drop() {
+      holding = new Set();
+      held.splice(0);
+    },
     async release() {
       holding = new Set();
       for (const m of held.splice(0)) await inner.publish(m);
@@ -223,6 +228,29 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
           : [],
     );
     expect(ofChat).toEqual(['created 1', 'created 2', 'left']);
+  });
+
+  it('[departures] removed, re-added and removed again while the bus lost it all: the fill stops at the first departure', async () => {
+    const b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    busGate.hold('chat');
+    const remove = () => http.del(alice, `/api/chats/${chatId}/members/${bob.user.id}`);
+    expect((await remove()).statusCode).toBe(204);
+    expect((await send('secret one')).statusCode).toBe(201);
+    expect((await http.post(alice, `/api/chats/${chatId}/members`, { username: 'bob' })).statusCode).toBe(
+      201,
+    );
+    expect((await remove()).statusCode).toBe(204);
+    busGate.drop();
+    // The next change reaches the instance past a hole: it reads the hole back first.
+    expect((await send('after')).statusCode).toBe(201);
+    await b.next((f) => f.type === 'member.left' && f.chatId === chatId, 15_000, true);
+    // Sentinel: a message in another chat, after everything of the first.
+    const other = (await http.post(alice, '/api/chats', { title: 'Other', members: ['bob'] })).json().chat.id;
+    await b.ok({ type: 'subscribe', chatId: other });
+    await http.post(alice, `/api/chats/${other}/messages`, { clientId: randomUUID(), body: 'x' });
+    await b.next((f) => f.type === 'message.created' && f.message.chatId === other, 15_000, true);
+    expect(b.frames.filter((f) => f.type === 'message.created' && f.message.chatId === chatId)).toEqual([]);
   });
 
   it('[deleted while subscribing] a public reader whose subscribe races the delete still gets chat.deleted, after its reply', async () => {
