@@ -331,6 +331,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(attachmentsRoutes, { attachments, maxBytes: config.uploads.maxBytes });
   await app.register(healthRoutes, { database, bus });
   await app.register(opsRoutes, { metrics });
+  // An upgrade request is answered over a socket Node has handed over for good: no other request
+  // is ever read from it. Whatever answers it outside the gateway (a 404, a route that is no
+  // WebSocket), the socket ends with the answer; left open, it held the process's graceful
+  // shutdown until the grace period ran out. The gateway ends its own refused upgrades.
+  app.addHook('onResponse', async (request) => {
+    const socket = request.raw.socket;
+    // Node's parser sets `upgrade` on the request it emitted as one (untyped in @types/node 20).
+    const upgrade = (request.raw as { upgrade?: boolean }).upgrade === true;
+    if (!upgrade || request.ws || socket.destroyed) return;
+    socket.once('finish', () => socket.destroy());
+    socket.end();
+  });
   await app.register(gateway, {
     hub,
     presence,

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
@@ -56,6 +58,27 @@ describe('hostile sockets', () => {
     ],
     ['an unknown opcode', (ws) => ws.write(ws.frame(Buffer.from('x'), { opcode: 3 })), 1002],
   ];
+
+  // Node hands an upgrade's socket over for good; answered by anything but the gateway and left
+  // open, it held a graceful shutdown for the whole grace period.
+  for (const path of ['/nope', '/ws/', '/api/health']) {
+    it(`[hostile] an upgrade to ${path} is answered, then its connection ends`, async () => {
+      const { port } = new URL(url);
+      const socket = connect(Number(port), '127.0.0.1');
+      let answer = '';
+      socket.on('data', (d) => {
+        answer += d;
+      });
+      const ended = once(socket, 'end');
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+      await ended;
+      socket.destroy();
+      expect(answer).toMatch(/^HTTP\/1\.1 (404|200) /);
+    });
+  }
 
   for (const [name, attack, code] of cases) {
     it(`[hostile] ${name} → closed with ${code}; the process keeps serving others`, async () => {
