@@ -62,8 +62,10 @@ export function createChangesService(deps: { changes: ChangesRepo; chats: ChatsR
       await authorize(chats, chatId, actor.user.id, 'read');
       const chatRev = (await position(chatId)).rev;
       const page = await between(chatId, afterRev, chatRev, limit);
-      // Where the client stands once it applied the page: the next page starts there.
-      const rev = page.hasMore ? page.changes.at(-1)!.rev : Math.max(chatRev, afterRev);
+      // Where the client stands once it applied the page: the next page starts there. Never a
+      // cursor past the chat's end echoed back (a restored server, a client's bug): kept, it would
+      // skip every change up to it.
+      const rev = page.hasMore ? page.changes.at(-1)!.rev : chatRev;
       return { chatId, rev, changes: page.changes, hasMore: page.hasMore };
     },
   };

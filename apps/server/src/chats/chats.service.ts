@@ -222,6 +222,9 @@ export function createChatsService(deps: {
       });
       if (!member) {
         await limits.memberAdds.refund(actor.user.id);
+        // No one put in: the chat was deleted meanwhile (404, as for any chat not there), or
+        // they are in it already.
+        if (!(await chats.findWithMembership(chatId, actor.user.id))) throw notFound('Chat');
         throw conflict(`"${user.username}" is already a member`);
       }
       announceMember('member.joined', chatId, toUser(user), member.rev);

@@ -93,7 +93,9 @@ export function createMessagesService(deps: {
       // Nothing changed: already so (idempotent), or deleted meanwhile (a delete unpins: only a
       // pin is refused for that).
       const current = await messages.findWhole(messageId);
-      if (!current || (pinned && current.message.deletedAt)) throw conflict('The message was deleted');
+      // Gone with its chat (deleted meanwhile): as for any chat that is not there.
+      if (!current) throw notFound('Message');
+      if (pinned && current.message.deletedAt) throw conflict('The message was deleted');
       return toMessage(current);
     }
     const dto = toMessage(updated);
@@ -270,7 +272,8 @@ export function createMessagesService(deps: {
         // Deleted meanwhile (a delete wins over an edit it races), or the body is already this
         // one: a repeat that changes nothing answers the message as it is (messages.repo.change).
         const current = await messages.findWhole(messageId);
-        if (!current || current.message.deletedAt) throw conflict('The message was deleted');
+        if (!current) throw notFound('Message'); // gone with its chat
+        if (current.message.deletedAt) throw conflict('The message was deleted');
         return toMessage(current);
       }
       const dto = toMessage(updated);
