@@ -204,6 +204,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       chatCreates: perHour('chat-creates', config.limits.chatCreatesPerHour),
       memberAdds: perHour('member-adds', config.limits.memberAddsPerHour),
     },
+    now: overrides.now,
   });
   const invites = createInvitesService({
     invites: repos.invites,

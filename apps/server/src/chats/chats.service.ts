@@ -17,6 +17,7 @@ import type { Publish } from '../realtime/bus/bus.js';
 import { assertAllowed, authorize, loadAccess, rules, underLock } from './access.js';
 import { toChat, toMember } from './chats.mapper.js';
 import type { ChatsRepo } from './chats.repo.js';
+import { createTypingThrottle } from './typing-throttle.js';
 
 /** The list's cursor: the last row's exact activity time and id, opaque to clients. */
 const encodeCursor = (row: { activity: string; chat: { id: string } }) =>
@@ -64,13 +65,18 @@ export interface ChatLimits {
   memberAdds: Limiter;
 }
 
+/** One `typing` per user and chat per this long, at most (typing-throttle.ts). */
+const TYPING_WINDOW_MS = 1000;
+
 export function createChatsService(deps: {
   chats: ChatsRepo;
   users: UsersRepo;
   publish: Publish;
   limits: ChatLimits;
+  now?: () => Date;
 }) {
   const { chats, users, publish, limits } = deps;
+  const typing = createTypingThrottle(TYPING_WINDOW_MS, () => (deps.now?.() ?? new Date()).getTime());
 
   /** Users who only accept adds from people sharing a chat with them, and do not share one with the actor. */
   async function assertAddable(
@@ -339,7 +345,10 @@ export function createChatsService(deps: {
 
     /** Typing is ephemeral: checked like a post, published, never stored. */
     async startTyping(actor: Actor, chatId: string): Promise<void> {
+      const key = chatId.toLowerCase();
+      if (typing.recent(key, actor.user.id)) return;
       const access = await authorize(chats, chatId, actor.user.id, 'post');
+      typing.sent(key, actor.user.id);
       // `rev`: the chat as the check saw it; the hub brings its subscribers up to it first, so a
       // departure it has not heard of yet is applied before this reaches anyone.
       publish({

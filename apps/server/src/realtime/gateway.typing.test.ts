@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
+import { registerUser } from '../../test/factories.js';
+import { client } from '../../test/http.js';
+import { WsClient } from '../../test/ws-client.js';
+
+// The throttle is in the service, before any database work: one driver is enough.
+describe('typing throttle', () => {
+  let t: TestContext;
+  let url: string;
+  let clock = new Date('2030-01-01T00:00:00Z');
+  const http = client(() => t.app);
+
+  beforeAll(async () => {
+    t = await buildTestApp('pglite', { WS_FRAMES_PER_SEC: '1000', WS_FRAMES_BURST: '1000' });
+    await t.rebuild({}, { now: () => clock });
+    url = await t.listen();
+  });
+  afterAll(() => t.close());
+
+  it('[typing] one event per typer and chat a second, however many sockets and frames; the next second another', async () => {
+    const alice = await registerUser(t.app, 'alice');
+    const bob = await registerUser(t.app, 'bob');
+    const chatId = (await http.post(alice, '/api/chats', { title: 'Room', members: ['bob'] })).json().chat.id;
+    const a = await WsClient.connect(url, { token: alice.token });
+    await a.ok({ type: 'subscribe', chatId });
+    const typers = await Promise.all([1, 2, 3].map(() => WsClient.connect(url, { token: bob.token })));
+    try {
+      for (let i = 0; i < 4; i++)
+        for (const b of typers) expect(await b.ok({ type: 'typing', chatId })).toEqual({});
+      clock = new Date(clock.getTime() + 1000);
+      await typers[0]!.ok({ type: 'typing', chatId });
+      // Sentinel: Bob's message comes after every typing event his frames caused.
+      await typers[0]!.ok({ type: 'message.send', chatId, clientId: randomUUID(), body: 'done' });
+      await a.next((f) => f.type === 'message.created', 15_000, true);
+      expect(a.events('typing')).toHaveLength(2);
+    } finally {
+      await Promise.all([a, ...typers].map((c) => c.close()));
+    }
+  });
+});
