@@ -10,6 +10,7 @@ import {
   messagesTable,
   usersTable,
 } from '../db/schema.js';
+import { byteCut } from '../messages/byte-cut.js';
 import { type FullMessage, hydrate, inSnapshot } from '../messages/hydrate.js';
 
 type UserRow = typeof usersTable.$inferSelect;
@@ -51,9 +52,30 @@ export function createChangesRepo(db: Db) {
      * Changes with `afterRev < rev <= chatRev`, oldest first, at most `limit`, each message
      * whole, all in one snapshot (`inSnapshot`).
      */
-    async between(chatId: string, afterRev: number, chatRev: number, limit: number): Promise<ChangePage> {
+    async between(
+      chatId: string,
+      afterRev: number,
+      chatRev: number,
+      limit: number,
+      maxBytes?: number,
+    ): Promise<ChangePage> {
       if (afterRev >= chatRev) return { changes: [], hasMore: false };
-      return inSnapshot(db, (tx) => readPage(tx, chatId, afterRev, chatRev, limit));
+      return inSnapshot(db, async (tx) => {
+        // Past the byte budget the page ends before the message that passes it, whatever changed.
+        const cut =
+          maxBytes === undefined
+            ? undefined
+            : await byteCut(tx, {
+                chatId,
+                order: 'rev',
+                after: afterRev,
+                atMostRev: chatRev,
+                limit,
+                maxBytes,
+              });
+        const page = await readPage(tx, chatId, afterRev, cut === undefined ? chatRev : cut - 1, limit);
+        return cut === undefined ? page : { ...page, hasMore: true };
+      });
     },
   };
 }

@@ -39,8 +39,9 @@ export function createChangesService(deps: { changes: ChangesRepo; chats: ChatsR
     afterRev: number,
     chatRev: number,
     limit: number = LIMITS.changesMax,
+    maxBytes?: number,
   ) {
-    const page = await changes.between(chatId, afterRev, chatRev, limit);
+    const page = await changes.between(chatId, afterRev, chatRev, limit, maxBytes);
     return { changes: page.changes.map(toChange), hasMore: page.hasMore };
   }
 

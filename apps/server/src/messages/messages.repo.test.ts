@@ -6,6 +6,7 @@ import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
+import { createChangesRepo } from '../changes/changes.repo.js';
 import { rowsOf } from '../db/ids.js';
 import { createMessagesRepo, type SendInput } from './messages.repo.js';
 
@@ -108,6 +109,24 @@ describe.each(drivers())('[group commit] sends on %s', (driver) => {
       unreadCount: number;
     }>;
     expect(bobs.find((x) => x.id === room)?.unreadCount).toBe(0);
+  });
+
+  it('[byte budget] a catch-up page by seq or by rev ends before the message that passes the budget, never before the first', async () => {
+    const r = repo();
+    const big = ' '.repeat(30_000);
+    for (let i = 1; i <= 6; i++) await r.send(input(alice, room, randomUUID(), `m${i}${big}`));
+    const bySeq = await r.page(room, { afterSeq: 0, limit: 200, maxBytes: 100_000 });
+    expect(bySeq.messages.map((m) => m.message.seq)).toEqual([1, 2, 3]);
+    expect(bySeq.hasMore).toBe(true);
+    expect((await r.page(room, { afterSeq: 0, limit: 200, maxBytes: 1 })).messages).toHaveLength(1);
+    expect((await r.page(room, { afterSeq: 0, limit: 200, maxBytes: 1_000_000 })).hasMore).toBe(false);
+    const changes = createChangesRepo(t.database.db);
+    const rev = (await changes.position(room))!.rev;
+    const byRev = await changes.between(room, 0, rev, 200, 100_000);
+    expect(byRev.changes.flatMap((c) => (c.type === 'message' ? [c.message.message.seq] : []))).toEqual([
+      1, 2, 3,
+    ]);
+    expect(byRev.hasMore).toBe(true);
   });
 
   it('a repeat that reached the database returns the first message as it is now (edited)', async () => {

@@ -13,6 +13,7 @@ import {
   usersTable,
 } from '../db/schema.js';
 import { sqlState } from '../errors.js';
+import { byteCut } from './byte-cut.js';
 import { createGroupCommit } from './group-commit.js';
 import { type FullMessage, hydrate, inSnapshot, type MessageWithAuthor } from './hydrate.js';
 
@@ -28,6 +29,8 @@ export interface PageCursor {
   afterSeq?: number;
   /** Only messages whose last change is at or before this rev (a subscribe's `at.rev`). */
   atMostRev?: number;
+  /** Forward only: the page ends before the message whose text passes this (byte-cut.ts). */
+  maxBytes?: number;
   limit: number;
 }
 
@@ -268,7 +271,7 @@ export function createMessagesRepo(
 
     /** Whole, ascending by seq; `hasMore` says there is more in the direction of paging. */
     page(chatId: string, cursor: PageCursor): Promise<{ messages: FullMessage[]; hasMore: boolean }> {
-      const { beforeSeq, afterSeq, atMostRev, limit } = cursor;
+      const { beforeSeq, afterSeq, atMostRev, maxBytes, limit } = cursor;
       const conditions = [eq(messagesTable.chatId, chatId)];
       if (afterSeq !== undefined) conditions.push(gt(messagesTable.seq, afterSeq));
       if (atMostRev !== undefined) conditions.push(lte(messagesTable.rev, atMostRev));
@@ -276,12 +279,20 @@ export function createMessagesRepo(
       // Forward from afterSeq; otherwise backward from the newest (or from beforeSeq).
       const forward = afterSeq !== undefined;
       return inSnapshot(db, async (tx) => {
+        const cut =
+          forward && maxBytes !== undefined
+            ? await byteCut(tx, { chatId, order: 'seq', after: afterSeq, atMostRev, limit, maxBytes })
+            : undefined;
+        if (cut !== undefined) conditions.push(lt(messagesTable.seq, cut));
         const rows = await selectWithAuthor(tx)
           .where(and(...conditions))
           .orderBy(forward ? asc(messagesTable.seq) : desc(messagesTable.seq))
           .limit(limit + 1);
         const page = rows.slice(0, limit);
-        return { messages: await hydrate(tx, forward ? page : page.reverse()), hasMore: rows.length > limit };
+        return {
+          messages: await hydrate(tx, forward ? page : page.reverse()),
+          hasMore: rows.length > limit || cut !== undefined,
+        };
       });
     },
 

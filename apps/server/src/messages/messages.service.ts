@@ -248,8 +248,13 @@ export function createMessagesService(deps: {
      * forwards it in rev order after a departure at any rev between; read here, it reached a
      * member removed just after the check.
      */
-    async missedAfter(chatId: string, afterSeq: number, atRev: number) {
-      const page = await messages.page(chatId, { afterSeq, atMostRev: atRev, limit: LIMITS.missedMax });
+    async missedAfter(chatId: string, afterSeq: number, atRev: number, maxBytes?: number) {
+      const page = await messages.page(chatId, {
+        afterSeq,
+        atMostRev: atRev,
+        limit: LIMITS.missedMax,
+        ...(maxBytes !== undefined ? { maxBytes } : {}),
+      });
       return { missed: page.messages.map(toMessage), hasMore: page.hasMore };
     },
 

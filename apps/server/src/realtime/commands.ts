@@ -50,11 +50,13 @@ export function createCommands(deps: {
           const at = await chats.readPosition(conn.actor, chatId);
           const onlineIds = await hub.onlineAmong(await chats.memberIds(chatId));
           const online = onlineIds.size ? await chats.usersByIds([...onlineIds]) : [];
+          // Read no more than the reply can carry (half the send buffer, as below).
+          const maxBytes = conn.sendBufferMax / 2;
           const caughtUp =
             afterRev !== undefined
-              ? { missed: [], ...(await changes.between(chatId, afterRev, at.rev)) }
+              ? { missed: [], ...(await changes.between(chatId, afterRev, at.rev, undefined, maxBytes)) }
               : afterSeq !== undefined
-                ? { changes: [], ...(await messages.missedAfter(chatId, afterSeq, at.rev)) }
+                ? { changes: [], ...(await messages.missedAfter(chatId, afterSeq, at.rev, maxBytes)) }
                 : { missed: [], changes: [], hasMore: false };
           return { at, caughtUp, online };
         };
