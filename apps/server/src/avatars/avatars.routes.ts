@@ -3,11 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../auth/auth.plugin.js';
-import { badRequest } from '../errors.js';
+import { AppError, badRequest } from '../errors.js';
 import type { AvatarsService } from './avatars.service.js';
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 413: ErrorBodySchema };
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  404: ErrorBodySchema,
+  413: ErrorBodySchema,
+  415: ErrorBodySchema,
+};
 
 export default async function avatarsRoutes(base: FastifyInstance, opts: { avatars: AvatarsService }) {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -18,6 +24,18 @@ export default async function avatarsRoutes(base: FastifyInstance, opts: { avata
     IMAGE_TYPES,
     { parseAs: 'buffer', bodyLimit: LIMITS.avatarMaxBytes },
     (_req, body, done) => done(null, body),
+  );
+  // Any other body here is the wrong type (415), JSON too, and said in this route's terms: parsed
+  // as JSON it was a 400 "Malformed JSON body", and other types were told to send JSON.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('*', (_req, _payload, done) =>
+    done(
+      new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Send the image as the body: PNG, JPEG, WebP or GIF, with its image/* Content-Type',
+      ),
+      undefined,
+    ),
   );
   const tags = ['users'];
 
@@ -67,11 +85,14 @@ export default async function avatarsRoutes(base: FastifyInstance, opts: { avata
     },
     async (request, reply) => {
       const blob = await avatars.read(actorOf(request), request.params.userId);
-      // The URL carries the version: cached for good, but only by this browser (access is per viewer).
+      // The URL with the current version is cached for good, but only by this browser (access is
+      // per viewer). Another `v` (a replaced image's, or none) gets the current image uncached:
+      // cached for good, that URL would keep an image it never named.
+      const current = request.query.v === String(blob.version);
       return reply
         .header('content-type', 'image/webp')
         .header('content-length', blob.size)
-        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header('cache-control', current ? 'private, max-age=31536000, immutable' : 'private, no-cache')
         .send(blob.body);
     },
   );

@@ -91,7 +91,7 @@ export function createAvatarsService(deps: {
       if (!row?.avatarVersion) throw notFound('Avatar');
       const blob = await blobs.get(keyOf(userId, row.avatarVersion));
       if (!blob) throw notFound('Avatar');
-      return blob;
+      return { ...blob, version: row.avatarVersion };
     },
   };
 }

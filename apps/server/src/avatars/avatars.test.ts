@@ -71,6 +71,13 @@ describe.each(drivers())('avatars on %s', (driver) => {
     const meta = await sharp(image.rawPayload).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['webp', 256, 256]);
     expect((await http.get(alice, user.avatarUrl!)).statusCode).toBe(200);
+    // Only the URL with the current version is cached for good: any other `v` names no image.
+    for (const other of [`/api/users/${alice.user.id}/avatar`, `${user.avatarUrl}0`]) {
+      const stale = await http.get(bob, other);
+      expect(stale.statusCode).toBe(200);
+      expect(stale.headers['cache-control'], other).toBe('private, no-cache');
+    }
+    expect(image.headers['cache-control']).toBe('private, max-age=31536000, immutable');
     // Someone who shares no chat: 404, as for no avatar at all.
     expect((await http.get(mallory, user.avatarUrl!)).statusCode).toBe(404);
     expect((await http.get(undefined, user.avatarUrl!)).statusCode).toBe(401);
@@ -116,7 +123,11 @@ describe.each(drivers())('avatars on %s', (driver) => {
     const junk = await upload(alice, Buffer.from('definitely not a png'));
     expect(junk.statusCode).toBe(400);
     expect(junk.json().error.code).toBe('BAD_REQUEST');
-    expect((await upload(alice, Buffer.from('x'), 'text/plain')).statusCode).toBe(415);
+    for (const type of ['text/plain', 'application/json', 'application/octet-stream']) {
+      const wrong = await upload(alice, Buffer.from('{"x": 1}'), type);
+      expect(wrong.statusCode, type).toBe(415);
+      expect(wrong.json().error.message, type).toMatch(/image/);
+    }
     const tooBig = await upload(alice, Buffer.alloc(LIMITS.avatarMaxBytes + 1));
     expect(tooBig.statusCode).toBe(413);
     expect(tooBig.json().error.code).toBe('PAYLOAD_TOO_LARGE');
