@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   GONE: 410,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
+  /** An addition: a download's `Range` that starts past the end of the file. */
+  RANGE_NOT_SATISFIABLE: 416,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,

@@ -113,7 +113,9 @@ export function createAttachmentsRepo(db: Db) {
          where a.id = w.id and a.uploader_id = ${uploaderId}
            and (a.message_client_id is null
                 or (a.chat_id = ${chatId} and a.message_client_id = ${messageClientId})
-                or not exists (select 1 from messages m
+                -- Claimed by a send that never stored its message. Not a deleted chat's file
+                -- (claimed, its chat gone): that one waits for the sweep.
+                or a.chat_id is not null and not exists (select 1 from messages m
                                 where m.author_id = a.uploader_id and m.chat_id = a.chat_id
                                   and m.client_id = a.message_client_id))
         returning a.id`);

@@ -255,6 +255,36 @@ describe.each(drivers())('attachments on %s', (driver) => {
     expect(stored.filter((m: Message) => m.body === '' && (m.attachments ?? []).length === 0)).toEqual([]);
   });
 
+  it('[attachments idempotent] a repeat with other files answers the stored message and leaves those files free', async () => {
+    const first = await uploaded(alice, randomBytes(10));
+    const other = await uploaded(alice, randomBytes(10));
+    const clientId = randomUUID();
+    const sent = await send(alice, [first.id], 'hi', clientId);
+    const again = await send(alice, [other.id], 'hi', clientId);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().message.attachments.map((a: Attachment) => a.id)).toEqual([first.id]);
+    expect(again.json().message.id).toBe(sent.json().message.id);
+    // Not bound to a message that never shows it: free for the next one.
+    expect((await send(alice, [other.id], 'next')).statusCode).toBe(201);
+  });
+
+  it("[attachments delete] files sent to a chat that is gone: 404, nothing stored; its files are nobody's", async () => {
+    const group = (await http.post(alice, '/api/chats', { title: 'Doomed', members: ['bob'] })).json().chat
+      .id;
+    const kept = await uploaded(alice, randomBytes(10));
+    expect((await send(alice, [kept.id], 'there', randomUUID(), group)).statusCode).toBe(201);
+    expect((await http.del(alice, `/api/chats/${group}`)).statusCode).toBe(204);
+    const fresh = await uploaded(alice, randomBytes(10));
+    const late = await send(alice, [fresh.id], 'too late', randomUUID(), group);
+    expect(late.statusCode).toBe(404);
+    expect(late.json().error.code).toBe('NOT_FOUND');
+    // The deleted chat's file, before the sweep: not downloadable, not sendable again.
+    expect((await download(alice, kept.id)).statusCode).toBe(404);
+    expect((await send(alice, [kept.id], 'again')).statusCode).toBe(400);
+    // The upload that found no chat is still the uploader's to send.
+    expect((await send(alice, [fresh.id], 'here')).statusCode).toBe(201);
+  });
+
   it('[attachments idempotent] a retried send with the same clientId is the same message with the same files', async () => {
     const a = await uploaded(alice, randomBytes(10));
     const clientId = randomUUID();
@@ -280,6 +310,7 @@ describe.each(drivers())('attachments on %s', (driver) => {
     expect(open.headers['content-length']).toBe('1000');
     const past = await download(bob, a.id, { range: 'bytes=10000-' });
     expect(past.statusCode).toBe(416);
+    expect(past.json().error.code).toBe('RANGE_NOT_SATISFIABLE');
     expect(past.headers['content-range']).toBe('bytes */10000');
     const multi = await download(bob, a.id, { range: 'bytes=0-1,5-6' });
     expect(multi.statusCode).toBe(200);

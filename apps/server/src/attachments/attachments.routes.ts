@@ -99,7 +99,9 @@ export default async function attachmentsRoutes(
     } catch (err) {
       if (err instanceof BlobRangeError) {
         reply.header('content-range', `bytes */${err.size}`);
-        return reply.status(416).send({ error: { code: 'BAD_REQUEST', message: 'Range not satisfiable' } });
+        return reply
+          .status(416)
+          .send({ error: { code: 'RANGE_NOT_SATISFIABLE', message: 'Range not satisfiable' } });
       }
       throw err;
     }

@@ -258,7 +258,8 @@ export function createAttachmentsService(deps: {
         if (message.deletedAt) throw notFound('Attachment');
         const access = await loadAccess(chats, row.chatId ?? '', actor.user.id);
         if (!rules.read(access)) throw forbidden('Not allowed to read this chat');
-      } else if (row.uploaderId !== actor.user.id) {
+      } else if (row.uploaderId !== actor.user.id || (row.chatId === null && row.messageClientId !== null)) {
+        // Unsent: its uploader's alone. A deleted chat's file (claimed, its chat gone) is nobody's.
         throw notFound('Attachment');
       }
       const key = which === 'thumbnail' ? row.thumbKey : row.blobKey;

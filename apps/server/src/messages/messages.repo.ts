@@ -192,8 +192,19 @@ export function createMessagesRepo(
       try {
         return await db.transaction(async (tx) => {
           // The chat's row first, as every send and a chat's delete lock it: then the uploads.
-          await tx.execute(sql`select 1 from chats where id = ${input.chatId} for no key update`);
-          await claim(tx);
+          const chat = await tx.execute(
+            sql`select 1 from chats where id = ${input.chatId} for no key update`,
+          );
+          // No chat (deleted meanwhile): refused as any send there, before a claim names it.
+          if (rowsOf(chat).length === 0) throw refused;
+          // A repeat of a stored send is answered with it as it is, and claims nothing: its
+          // uploads would be bound to a message that never shows them. Stable under the lock.
+          const [stored] = rowsOf(
+            await tx.execute(sql`
+              select 1 from messages
+               where author_id = ${input.authorId} and chat_id = ${input.chatId} and client_id = ${input.clientId}`),
+          );
+          if (!stored) await claim(tx);
           const [outcome] = await storeBatch([{ ...input, attachments: true }], tx);
           // Not a member: the claim must not outlive the refusal.
           if (!outcome) throw refused;
