@@ -27,9 +27,9 @@ describe('ERROR_STATUS', () => {
     expect(ERROR_STATUS.GONE).toBe(410);
   });
 
-  it('[Errors] has exactly the contract codes plus UNSUPPORTED_MEDIA_TYPE and GONE, nothing else', () => {
+  it('[Errors] has exactly the contract codes plus UNSUPPORTED_MEDIA_TYPE, GONE and RANGE_NOT_SATISFIABLE, nothing else', () => {
     expect(Object.keys(ERROR_STATUS).sort()).toEqual(
-      [...Object.keys(CONTRACT_TABLE), 'UNSUPPORTED_MEDIA_TYPE', 'GONE'].sort(),
+      [...Object.keys(CONTRACT_TABLE), 'UNSUPPORTED_MEDIA_TYPE', 'GONE', 'RANGE_NOT_SATISFIABLE'].sort(),
     );
   });
 
