@@ -347,8 +347,13 @@ export function createChatsService(deps: {
     async startTyping(actor: Actor, chatId: string): Promise<void> {
       const key = chatId.toLowerCase();
       if (typing.recent(key, actor.user.id)) return;
-      const access = await authorize(chats, chatId, actor.user.id, 'post');
+      // Counted before the check, so the frames that arrive while it runs are the window's too;
+      // forgotten if it refuses, so a non-member is told so every time.
       typing.sent(key, actor.user.id);
+      const access = await authorize(chats, chatId, actor.user.id, 'post').catch((err: unknown) => {
+        typing.forget(key, actor.user.id);
+        throw err;
+      });
       // `rev`: the chat as the check saw it; the hub brings its subscribers up to it first, so a
       // departure it has not heard of yet is applied before this reaches anyone.
       publish({

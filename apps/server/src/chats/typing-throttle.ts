@@ -26,6 +26,10 @@ export function createTypingThrottle(windowMs: number, now: () => number = Date.
       }
       lastAt.set(`${chatId}:${userId}`, at);
     },
+    /** The last one did not go out after all. */
+    forget(chatId: string, userId: string): void {
+      lastAt.delete(`${chatId}:${userId}`);
+    },
     size: () => lastAt.size,
   };
 }

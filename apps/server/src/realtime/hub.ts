@@ -244,7 +244,9 @@ export function createHub(deps: HubDeps) {
           // A socket that follows the chat gets this from the chat's route, in rev order. Sent
           // here too, a `member.left` could overtake the chat's earlier events, which then
           // followed it to a socket that had been told it was out.
-          if (chatId !== undefined && conn.subscriptions.has(chatId)) continue;
+          // Not while the subscription syncs: a subscribe that is then refused drops what it
+          // held, and the socket would never hear of its departure.
+          if (chatId !== undefined && conn.subscriptions.get(chatId)?.syncing === false) continue;
           conn.sendRaw(data);
         }
         return;
