@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, lte } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
@@ -57,23 +57,25 @@ export function createChangesRepo(db: Db) {
       afterRev: number,
       chatRev: number,
       limit: number,
-      maxBytes?: number,
+      opts: Omit<PageBounds, 'beforeRev'> & { maxBytes?: number } = {},
     ): Promise<ChangePage> {
-      if (afterRev >= chatRev) return { changes: [], hasMore: false };
+      if (afterRev >= chatRev && opts.upToSeq === undefined) return { changes: [], hasMore: false };
       return inSnapshot(db, async (tx) => {
         // Past the byte budget the page ends before the message that passes it, whatever changed.
         const cut =
-          maxBytes === undefined
+          opts.maxBytes === undefined
             ? undefined
             : await byteCut(tx, {
                 chatId,
                 order: 'rev',
                 after: afterRev,
-                atMostRev: chatRev,
+                ...(opts.upToSeq === undefined ? {} : { atMostSeq: opts.upToSeq }),
                 limit,
-                maxBytes,
+                maxBytes: opts.maxBytes,
               });
-        const page = await readPage(tx, chatId, afterRev, cut === undefined ? chatRev : cut - 1, limit);
+        const bounds: PageBounds = { ...(opts.upToSeq === undefined ? {} : { upToSeq: opts.upToSeq }) };
+        if (cut !== undefined) bounds.beforeRev = cut;
+        const page = await readPage(tx, chatId, afterRev, chatRev, limit, bounds);
         return cut === undefined ? page : { ...page, hasMore: true };
       });
     },
@@ -81,21 +83,44 @@ export function createChangesRepo(db: Db) {
 }
 export type ChangesRepo = ReturnType<typeof createChangesRepo>;
 
+/** How a page of changes is bounded besides `afterRev < rev <= chatRev`. */
+export interface PageBounds {
+  /**
+   * Messages created up to this seq, whatever their rev (a subscribe's catch-up: one changed
+   * after its check comes at its newer rev, not as a reaction's delta to a message the client
+   * never had); without it, messages whose rev is at most `chatRev`.
+   */
+  upToSeq?: number;
+  /** Only changes before this rev (where a byte budget cut the page). */
+  beforeRev?: number;
+}
+
 async function readPage(
   db: Tx,
   chatId: string,
   afterRev: number,
   chatRev: number,
   limit: number,
+  bounds: PageBounds = {},
 ): Promise<ChangePage> {
+  const top = Math.min(chatRev, (bounds.beforeRev ?? Number.POSITIVE_INFINITY) - 1);
   const inRange = (t: { chatId: AnyPgColumn; rev: AnyPgColumn }) =>
-    and(eq(t.chatId, chatId), gt(t.rev, afterRev), lte(t.rev, chatRev));
+    and(eq(t.chatId, chatId), gt(t.rev, afterRev), lte(t.rev, top));
+  const messagesInRange =
+    bounds.upToSeq === undefined
+      ? inRange(messagesTable)
+      : and(
+          eq(messagesTable.chatId, chatId),
+          gt(messagesTable.rev, afterRev),
+          lte(messagesTable.seq, bounds.upToSeq),
+          bounds.beforeRev === undefined ? undefined : lt(messagesTable.rev, bounds.beforeRev),
+        );
   const [messages, members, departures, info] = await Promise.all([
     db
       .select({ message: messageColumns, author: { id: usersTable.id, username: usersTable.username } })
       .from(messagesTable)
       .innerJoin(usersTable, eq(usersTable.id, messagesTable.authorId))
-      .where(inRange(messagesTable))
+      .where(messagesInRange)
       .orderBy(asc(messagesTable.rev))
       .limit(limit + 1),
     db
@@ -116,9 +141,7 @@ async function readPage(
     db
       .select({ rev: chatsTable.infoRev, title: chatsTable.title, description: chatsTable.description })
       .from(chatsTable)
-      .where(
-        and(eq(chatsTable.id, chatId), gt(chatsTable.infoRev, afterRev), lte(chatsTable.infoRev, chatRev)),
-      ),
+      .where(and(eq(chatsTable.id, chatId), gt(chatsTable.infoRev, afterRev), lte(chatsTable.infoRev, top))),
   ]);
   const all = [
     ...messages.map((r) => ({ type: 'message' as const, rev: r.message.rev, row: r })),

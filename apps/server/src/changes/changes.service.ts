@@ -39,9 +39,9 @@ export function createChangesService(deps: { changes: ChangesRepo; chats: ChatsR
     afterRev: number,
     chatRev: number,
     limit: number = LIMITS.changesMax,
-    maxBytes?: number,
+    opts: { maxBytes?: number; upToSeq?: number } = {},
   ) {
-    const page = await changes.between(chatId, afterRev, chatRev, limit, maxBytes);
+    const page = await changes.between(chatId, afterRev, chatRev, limit, opts);
     return { changes: page.changes.map(toChange), hasMore: page.hasMore };
   }
 

@@ -16,13 +16,13 @@ export async function byteCut(
     chatId: string;
     order: 'rev' | 'seq';
     after: number;
-    atMostRev?: number;
+    atMostSeq?: number;
     limit: number;
     maxBytes: number;
   },
 ): Promise<number | undefined> {
   const col = sql.raw(f.order);
-  const upTo = f.atMostRev === undefined ? sql`` : sql`and rev <= ${f.atMostRev}`;
+  const upTo = f.atMostSeq === undefined ? sql`` : sql`and seq <= ${f.atMostSeq}`;
   // The window runs over the page alone (the innermost select takes it by the index, with its limit).
   const result = await tx.execute(sql`
     select min(k) as cut from (

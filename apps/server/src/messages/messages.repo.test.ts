@@ -122,7 +122,7 @@ describe.each(drivers())('[group commit] sends on %s', (driver) => {
     expect((await r.page(room, { afterSeq: 0, limit: 200, maxBytes: 1_000_000 })).hasMore).toBe(false);
     const changes = createChangesRepo(t.database.db);
     const rev = (await changes.position(room))!.rev;
-    const byRev = await changes.between(room, 0, rev, 200, 100_000);
+    const byRev = await changes.between(room, 0, rev, 200, { maxBytes: 100_000 });
     expect(byRev.changes.flatMap((c) => (c.type === 'message' ? [c.message.message.seq] : []))).toEqual([
       1, 2, 3,
     ]);

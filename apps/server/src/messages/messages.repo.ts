@@ -27,8 +27,8 @@ export type { MessageWithAuthor } from './hydrate.js';
 export interface PageCursor {
   beforeSeq?: number;
   afterSeq?: number;
-  /** Only messages whose last change is at or before this rev (a subscribe's `at.rev`). */
-  atMostRev?: number;
+  /** Only messages created up to this seq (a subscribe's `at.lastSeq`), at their current state. */
+  atMostSeq?: number;
   /** Forward only: the page ends before the message whose text passes this (byte-cut.ts). */
   maxBytes?: number;
   limit: number;
@@ -282,17 +282,17 @@ export function createMessagesRepo(
 
     /** Whole, ascending by seq; `hasMore` says there is more in the direction of paging. */
     page(chatId: string, cursor: PageCursor): Promise<{ messages: FullMessage[]; hasMore: boolean }> {
-      const { beforeSeq, afterSeq, atMostRev, maxBytes, limit } = cursor;
+      const { beforeSeq, afterSeq, atMostSeq, maxBytes, limit } = cursor;
       const conditions = [eq(messagesTable.chatId, chatId)];
       if (afterSeq !== undefined) conditions.push(gt(messagesTable.seq, afterSeq));
-      if (atMostRev !== undefined) conditions.push(lte(messagesTable.rev, atMostRev));
+      if (atMostSeq !== undefined) conditions.push(lte(messagesTable.seq, atMostSeq));
       if (beforeSeq !== undefined) conditions.push(lt(messagesTable.seq, beforeSeq));
       // Forward from afterSeq; otherwise backward from the newest (or from beforeSeq).
       const forward = afterSeq !== undefined;
       return inSnapshot(db, async (tx) => {
         const cut =
           forward && maxBytes !== undefined
-            ? await byteCut(tx, { chatId, order: 'seq', after: afterSeq, atMostRev, limit, maxBytes })
+            ? await byteCut(tx, { chatId, order: 'seq', after: afterSeq, atMostSeq, limit, maxBytes })
             : undefined;
         if (cut !== undefined) conditions.push(lt(messagesTable.seq, cut));
         const rows = await selectWithAuthor(tx)

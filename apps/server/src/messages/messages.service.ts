@@ -243,15 +243,16 @@ export function createMessagesService(deps: {
      * `hasMore` for the rest: the catch-up of a client that subscribes by seq (v1).
      */
     /**
-     * A subscribe's `missed`: what came after `afterSeq`, as of `atRev`, the rev its access check
-     * saw. A message changed after that (a new one, an edit, a reaction) is the live path's, which
-     * forwards it in rev order after a departure at any rev between; read here, it reached a
-     * member removed just after the check.
+     * A subscribe's `missed`: the messages after `afterSeq` created up to `lastSeq` (where the
+     * chat stood at the subscribe's check), each as it is now. One created after that comes live.
+     * One changed after it comes here at its newer rev: left for the live path, a reaction's
+     * delta would reach a client that never had the message (the caller checks access again
+     * when a message is newer than its check: commands.ts).
      */
-    async missedAfter(chatId: string, afterSeq: number, atRev: number, maxBytes?: number) {
+    async missedAfter(chatId: string, afterSeq: number, lastSeq: number, maxBytes?: number) {
       const page = await messages.page(chatId, {
         afterSeq,
-        atMostRev: atRev,
+        atMostSeq: lastSeq,
         limit: LIMITS.missedMax,
         ...(maxBytes !== undefined ? { maxBytes } : {}),
       });

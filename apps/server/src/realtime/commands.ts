@@ -50,14 +50,30 @@ export function createCommands(deps: {
           const at = await chats.readPosition(conn.actor, chatId);
           const onlineIds = await hub.onlineAmong(await chats.memberIds(chatId));
           const online = onlineIds.size ? await chats.usersByIds([...onlineIds]) : [];
-          // Read no more than the reply can carry (half the send buffer, as below).
+          // Read no more than the reply can carry (half the send buffer, as below). Messages
+          // created after the check come live; one changed since comes here, at its newer rev.
           const maxBytes = conn.sendBufferMax / 2;
           const caughtUp =
             afterRev !== undefined
-              ? { missed: [], ...(await changes.between(chatId, afterRev, at.rev, undefined, maxBytes)) }
+              ? {
+                  missed: [],
+                  ...(await changes.between(chatId, afterRev, at.rev, undefined, {
+                    maxBytes,
+                    upToSeq: at.lastSeq,
+                  })),
+                }
               : afterSeq !== undefined
-                ? { changes: [], ...(await messages.missedAfter(chatId, afterSeq, at.rev, maxBytes)) }
+                ? { changes: [], ...(await messages.missedAfter(chatId, afterSeq, at.lastSeq, maxBytes)) }
                 : { missed: [], changes: [], hasMore: false };
+          // A message newer than the check was read after it: the caller may have been removed
+          // meanwhile, and must not get it then. Checked again after the read (a removal later
+          // than that reaches this subscription as member.left, in rev order).
+          const newer = (m: { rev: number }) => m.rev > at.rev;
+          if (
+            caughtUp.missed.some(newer) ||
+            caughtUp.changes.some((c) => c.type === 'message' && newer(c.message))
+          )
+            await chats.readPosition(conn.actor, chatId);
           return { at, caughtUp, online };
         };
         const { at, caughtUp: whole, online } = await withDeadline(read(), deadlineMs);

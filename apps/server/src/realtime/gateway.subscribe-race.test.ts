@@ -193,6 +193,53 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     expect(created(b.frames)).toEqual([]);
   });
 
+  it('[changed while subscribing] a message reacted to between the check and the catch-up is in the reply, at its newer rev', async () => {
+    for (const by of [{ afterSeq: 0 }, { afterRev: 0 }]) {
+      const sent = await send(`reacted ${JSON.stringify(by)}`);
+      expect(sent.statusCode).toBe(201);
+      const m = sent.json().message;
+      const b = await connect(bob);
+      const held = gate.holdNext();
+      const reply = b.request({ type: 'subscribe', chatId, ...by });
+      await held.entered; // Bob's check passed: the message is at its first rev
+      const reacted = await http.put(
+        alice,
+        `/api/chats/${chatId}/messages/${m.id}/reactions/${encodeURIComponent('👍')}`,
+      );
+      expect(reacted.statusCode).toBeLessThan(300);
+      held.release();
+      const r = await reply;
+      if (!r.ok) throw new Error(r.error.code);
+      const data = SubscribeReplySchema.parse(r.data);
+      const caught = [
+        ...data.missed,
+        ...(data.changes ?? []).flatMap((c) => (c.type === 'message' ? [c.message] : [])),
+      ].find((x) => x.id === m.id);
+      // Left out, the message would come only as the reaction's delta: to a client without it.
+      expect(
+        caught?.reactions.map((x) => x.emoji),
+        JSON.stringify(by),
+      ).toEqual(['👍']);
+      expect(caught!.rev).toBeGreaterThan(data.rev);
+    }
+  });
+
+  it('[removed while subscribing] a message changed after the removal is not in the reply: the subscribe is refused', async () => {
+    const m = (await send('before')).json().message;
+    const b = await connect(bob);
+    const held = gate.holdNext();
+    const reply = b.request({ type: 'subscribe', chatId, afterSeq: 0 });
+    await held.entered; // Bob's check passed
+    expect((await http.del(alice, `/api/chats/${chatId}/members/${bob.user.id}`)).statusCode).toBe(204);
+    const edited = await http.patch(alice, `/api/chats/${chatId}/messages/${m.id}`, {
+      body: 'after the removal',
+    });
+    expect(edited.statusCode).toBe(200);
+    held.release();
+    const r = await reply;
+    expect(r.ok ? JSON.stringify(r.data) : r.error.code).toBe('FORBIDDEN');
+  });
+
   it("[ahead of the chat] a subscribe by afterSeq past the chat's end still gets every new message", async () => {
     expect((await send('one')).statusCode).toBe(201);
     const b = await connect(bob);
