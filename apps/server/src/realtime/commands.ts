@@ -78,7 +78,16 @@ export function createCommands(deps: {
         };
         const { at, caughtUp: whole, online } = await withDeadline(read(), deadlineMs);
         // Half the send buffer: the reply must fit beside live events already buffered.
-        const caughtUp = withinBudget(whole, conn.sendBufferMax / 2);
+        const fitted = withinBudget(whole, conn.sendBufferMax / 2);
+        // With more to page, a client's rev cursor becomes the last change's rev: a message newer
+        // than the check would put it past live changes it has not had. Such a message comes with
+        // the pages instead, as it is then.
+        const caughtUp = fitted.hasMore
+          ? {
+              ...fitted,
+              changes: fitted.changes.filter((c) => c.type !== 'message' || c.message.rev <= at.rev),
+            }
+          : fitted;
         const typing = hub.typingIn(chatId);
         const lastSeq = Math.max(at.lastSeq, caughtUp.missed.at(-1)?.seq ?? 0);
         // The reply must leave before the buffered events. Never past the chat's end: a client
