@@ -25,8 +25,19 @@ const created = (frames: ServerFrame[]) =>
 function holdablePresence() {
   const inner = createMemoryPresence();
   let hold: { entered: () => void; released: Promise<void> } | undefined;
+  let holdDisconnect: { entered: () => void; released: Promise<void> } | undefined;
   const presence: Presence = {
     ...inner,
+    async disconnected(userId) {
+      const changed = await inner.disconnected(userId);
+      const h = holdDisconnect;
+      holdDisconnect = undefined;
+      if (h) {
+        h.entered();
+        await h.released;
+      }
+      return changed;
+    },
     async onlineAmong(userIds) {
       const h = hold;
       hold = undefined;
@@ -39,6 +50,17 @@ function holdablePresence() {
   };
   return {
     presence,
+    /** The next `disconnected` counts the socket gone, then waits for `release` before it answers. */
+    holdNextDisconnect() {
+      let release!: () => void;
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      const entered = new Promise<void>((resolve) => {
+        holdDisconnect = { entered: resolve, released };
+      });
+      return { entered, release };
+    },
     /** The next `onlineAmong` waits for `release`; `entered` resolves once it is waiting. */
     holdNext() {
       let release!: () => void;
@@ -298,6 +320,26 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     await http.post(alice, `/api/chats/${other}/messages`, { clientId: randomUUID(), body: 'x' });
     await b.next((f) => f.type === 'message.created' && f.message.chatId === other, 15_000, true);
     expect(b.frames.filter((f) => f.type === 'message.created' && f.message.chatId === chatId)).toEqual([]);
+  });
+
+  it('[presence] a user who reconnects while their going offline is announced stays shown online', async () => {
+    const a = await connect(alice);
+    await a.ok({ type: 'subscribe', chatId });
+    const first = await connect(bob);
+    await a.next((f) => f.type === 'presence' && f.user.id === bob.user.id && f.online, 15_000, true);
+    const held = gate.holdNextDisconnect();
+    await first.close();
+    await held.entered; // Bob's last socket is counted gone; the offline announcement waits
+    const second = await connect(bob);
+    held.release();
+    // Sentinel: a message after whatever Bob's two transitions announced.
+    await second.ok({ type: 'subscribe', chatId });
+    expect((await send('sentinel')).statusCode).toBe(201);
+    await a.next((f) => f.type === 'message.created' && f.message.body === 'sentinel', 15_000, true);
+    const bobs = a.frames.flatMap((f) =>
+      f.type === 'presence' && f.user.id === bob.user.id ? [f.online] : [],
+    );
+    expect(bobs.at(-1)).toBe(true);
   });
 
   it('[deleted while subscribing] a public reader whose subscribe races the delete still gets chat.deleted, after its reply', async () => {

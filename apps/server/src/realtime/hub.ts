@@ -320,6 +320,9 @@ export function createHub(deps: HubDeps) {
   async function announcePresence(user: User, online: boolean) {
     try {
       const audience = await deps.audienceOf(user.id);
+      // Back online meanwhile (a reconnect while "last seen" was written and the audience read):
+      // their online announcement stands; an offline one after it would leave them shown offline.
+      if (!online && (await deps.presence.socketCount(user.id)) > 0) return;
       await deps.bus.publish({ kind: 'presence', user, online, ...audience });
       if (!online) {
         for (const chatId of deps.typing.chatsOf(user.id)) {
