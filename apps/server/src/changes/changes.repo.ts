@@ -69,13 +69,14 @@ export function createChangesRepo(db: Db) {
                 chatId,
                 order: 'rev',
                 after: afterRev,
-                ...(opts.upToSeq === undefined ? {} : { atMostSeq: opts.upToSeq }),
+                atMostSeq: opts.upToSeq,
                 limit,
                 maxBytes: opts.maxBytes,
               });
-        const bounds: PageBounds = { ...(opts.upToSeq === undefined ? {} : { upToSeq: opts.upToSeq }) };
-        if (cut !== undefined) bounds.beforeRev = cut;
-        const page = await readPage(tx, chatId, afterRev, chatRev, limit, bounds);
+        const page = await readPage(tx, chatId, afterRev, chatRev, limit, {
+          upToSeq: opts.upToSeq,
+          beforeRev: cut,
+        });
         return cut === undefined ? page : { ...page, hasMore: true };
       });
     },
@@ -90,9 +91,9 @@ export interface PageBounds {
    * after its check comes at its newer rev, not as a reaction's delta to a message the client
    * never had); without it, messages whose rev is at most `chatRev`.
    */
-  upToSeq?: number;
+  upToSeq?: number | undefined;
   /** Only changes before this rev (where a byte budget cut the page). */
-  beforeRev?: number;
+  beforeRev?: number | undefined;
 }
 
 async function readPage(
@@ -106,15 +107,12 @@ async function readPage(
   const top = Math.min(chatRev, (bounds.beforeRev ?? Number.POSITIVE_INFINITY) - 1);
   const inRange = (t: { chatId: AnyPgColumn; rev: AnyPgColumn }) =>
     and(eq(t.chatId, chatId), gt(t.rev, afterRev), lte(t.rev, top));
-  const messagesInRange =
-    bounds.upToSeq === undefined
-      ? inRange(messagesTable)
-      : and(
-          eq(messagesTable.chatId, chatId),
-          gt(messagesTable.rev, afterRev),
-          lte(messagesTable.seq, bounds.upToSeq),
-          bounds.beforeRev === undefined ? undefined : lt(messagesTable.rev, bounds.beforeRev),
-        );
+  const messagesInRange = and(
+    eq(messagesTable.chatId, chatId),
+    gt(messagesTable.rev, afterRev),
+    bounds.upToSeq === undefined ? lte(messagesTable.rev, top) : lte(messagesTable.seq, bounds.upToSeq),
+    bounds.beforeRev === undefined ? undefined : lt(messagesTable.rev, bounds.beforeRev),
+  );
   const [messages, members, departures, info] = await Promise.all([
     db
       .select({ message: messageColumns, author: { id: usersTable.id, username: usersTable.username } })

@@ -16,7 +16,7 @@ export async function byteCut(
     chatId: string;
     order: 'rev' | 'seq';
     after: number;
-    atMostSeq?: number;
+    atMostSeq?: number | undefined;
     limit: number;
     maxBytes: number;
   },
