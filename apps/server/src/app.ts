@@ -220,6 +220,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     publish,
     attachments,
     log: app.log,
+    typingEnded: chats.typingEnded,
   });
   const changes = createChangesService({ changes: repos.changes, chats: repos.chats });
   const search = createSearchService({

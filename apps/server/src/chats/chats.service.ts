@@ -364,6 +364,14 @@ export function createChatsService(deps: {
       });
     },
 
+    /**
+     * Their message clears the author's indicator in every client, so the `typing` of their next
+     * one is news at once: held back to the window's end, a quick follow-up showed no indicator.
+     */
+    typingEnded(chatId: string, userId: string): void {
+      typing.forget(chatId.toLowerCase(), userId);
+    },
+
     memberIds: (chatId: string) => chats.memberIds(chatId),
 
     /** PROTOCOL.md › Chats: the read marker moves forward only, never past lastSeq. */

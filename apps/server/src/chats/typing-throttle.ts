@@ -2,9 +2,9 @@
  * At most one `typing` per user and chat per window, on this instance. Every other frame of a
  * member who was allowed one is dropped before its access check: a member typing from 20 sockets
  * made every subscriber of a chat receive hundreds of `typing` events a second, each one read
- * from the database first. The web app sends one every 2.5 s while keys are pressed, so it is
- * never held back but right after a send, by a second at most, which the indicator's 5 s life
- * covers.
+ * from the database first. The web app sends one every 2.5 s while keys are pressed, and one at
+ * the first key after a send, which ends the window (`forget`, from chats.service.ts ›
+ * typingEnded): so it is never held back.
  */
 export function createTypingThrottle(windowMs: number, now: () => number = Date.now) {
   const lastAt = new Map<string, number>();

@@ -44,6 +44,8 @@ export function createMessagesService(deps: {
   attachments?: MessageAttachments;
   log?: { warn(obj: object, msg: string): void };
   now?: () => Date;
+  /** The author's message ends their `typing` window (chats.service.ts › typingEnded). */
+  typingEnded?: (chatId: string, userId: string) => void;
 }) {
   const { messages, chats, publish, attachments } = deps;
   const now = deps.now ?? (() => new Date());
@@ -210,6 +212,7 @@ export function createMessagesService(deps: {
       // A repeat is published again: if the first attempt's instance died between COMMIT and
       // publish, this is what delivers it live. Sockets drop seqs they already have.
       publish({ kind: 'chat', chatId, event: { type: 'message.created', message } });
+      deps.typingEnded?.(message.chatId, actor.user.id);
       return { message, created: sent.created };
     },
 

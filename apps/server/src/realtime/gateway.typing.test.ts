@@ -40,4 +40,27 @@ describe('typing throttle', () => {
       await Promise.all([a, ...typers].map((c) => c.close()));
     }
   });
+
+  it('[typing] a send ends the window: typing the next message at once shows', async () => {
+    const alice = await registerUser(t.app, 'carol');
+    const bob = await registerUser(t.app, 'dave');
+    const chatId = (await http.post(alice, '/api/chats', { title: 'Room', members: ['dave'] })).json().chat
+      .id;
+    const a = await WsClient.connect(url, { token: alice.token });
+    await a.ok({ type: 'subscribe', chatId });
+    const b = await WsClient.connect(url, { token: bob.token });
+    try {
+      await b.ok({ type: 'typing', chatId });
+      await b.ok({ type: 'message.send', chatId, clientId: randomUUID(), body: 'first' });
+      // The clock stands still: within the window of the first typing.
+      await b.ok({ type: 'typing', chatId });
+      await b.ok({ type: 'message.send', chatId, clientId: randomUUID(), body: 'second' });
+      await a.next((f) => f.type === 'message.created' && f.message.body === 'second', 15_000, true);
+      // The message clears the indicator in every client, so the typing after it is news.
+      const seen = a.frames.filter((f) => f.type === 'typing' || f.type === 'message.created');
+      expect(seen.map((f) => f.type)).toEqual(['typing', 'message.created', 'typing', 'message.created']);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
 });
