@@ -59,12 +59,18 @@ function syncPath(path: string, flags: string) {
   }
 }
 
+const MEMORY_PARAMS = ['-c', 'shared_buffers=16MB'];
+
 export async function openPgliteClient(
   dir: string | undefined,
   durable: boolean,
   options: PGliteOptions = {},
 ): Promise<PGlite> {
-  if (!dir || !durable) return PGlite.create(dir, options);
+  // In memory (the test suites' databases), every page is in memory already: a pool of 16 MB
+  // instead of PGlite's 128 halves the time to open one (1.1 → 0.6 s, most of it setting up the
+  // pool's buffers), and each test file opens one.
+  if (!dir) return PGlite.create({ ...options, startParams: [...PGlite.defaultStartParams, ...MEMORY_PARAMS] });
+  if (!durable) return PGlite.create(dir, options);
   const startParams = [
     ...PGlite.defaultStartParams.filter((p) => p !== '-F'),
     '-c',
