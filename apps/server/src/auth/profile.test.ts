@@ -6,6 +6,10 @@ import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
 import { WsClient } from '../../test/ws-client.js';
+import { createChatsRepo } from '../chats/chats.repo.js';
+import { createMemoryBus } from '../realtime/bus/memory.js';
+import { createSettingsService } from './settings.service.js';
+import { createUsersRepo } from './users.repo.js';
 
 describe.each(drivers())('display name and last seen on %s', (driver) => {
   let t: TestContext;
@@ -170,5 +174,37 @@ describe.each(drivers())('display name and last seen on %s', (driver) => {
     );
     expect('lastSeenAt' in (hidden as { user: object }).user).toBe(false);
     expect((await http.patch(bob, '/api/me/settings', { showLastSeen: 'no' })).statusCode).toBe(400);
+  });
+
+  it('[profile race] two names set close together: the one stored is the one announced last', async () => {
+    const users = createUsersRepo(t.database.db);
+    const chats = createChatsRepo(t.database.db);
+    const bus = createMemoryBus();
+    const announced: string[] = [];
+    bus.subscribe((m) => {
+      if (m.kind === 'user.updated') announced.push(m.user.displayName ?? '');
+    });
+    // The first change's audience read is held until the second change is done.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let reads = 0;
+    const settings = createSettingsService({
+      users,
+      publish: (m) => void bus.publish(m),
+      audienceOf: async (userId) => {
+        if (reads++ === 0) await held;
+        return chats.audienceOf(userId);
+      },
+    });
+    const me = MeResponseSchema.parse((await http.get(alice, '/api/me')).json()).user;
+    const actor = { user: me, sessionId: randomUUID() };
+    const first = settings.updateProfile(actor, { displayName: 'First' });
+    await settings.updateProfile(actor, { displayName: 'Second' });
+    release();
+    await first;
+    const stored = MeResponseSchema.parse((await http.get(alice, '/api/me')).json()).user.displayName;
+    expect(announced).toHaveLength(2);
+    expect(announced.at(-1)).toBe(stored);
+    await bus.close();
   });
 });

@@ -15,10 +15,14 @@ export function createSettingsService(deps: {
   return {
     /** A new display name (or none): everyone who shares a chat with the user sees it live. */
     async updateProfile(actor: Actor, patch: { displayName: string | null }): Promise<User> {
+      // Who hears of it is read first, and nothing is awaited between the write and its publish:
+      // two names set close together are then published in the order they were written (the
+      // audience read between them let the replaced name be announced last).
+      const audience = await deps.audienceOf(actor.user.id);
       const row = await users.updateProfile(actor.user.id, patch);
       if (!row) throw unauthorized();
       const user = toUser(row);
-      publish({ kind: 'user.updated', user, ...(await deps.audienceOf(user.id)) });
+      publish({ kind: 'user.updated', user, ...audience });
       return user;
     },
     async get(actor: Actor): Promise<UserSettings> {

@@ -10,7 +10,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
 import { badRequest, notFound, unauthorized } from '../errors.js';
-import type { Publish } from '../realtime/bus/bus.js';
+import type { ChatAudience, Publish } from '../realtime/bus/bus.js';
 
 const SIZE = 256;
 // An animated PNG sniffs as image/apng; like a GIF, its first frame is the avatar.
@@ -30,9 +30,14 @@ export function createAvatarsService(deps: {
 }) {
   const { users, chats, blobs, publish } = deps;
 
-  async function announce(user: User) {
-    publish({ kind: 'user.updated', user, ...(await chats.audienceOf(user.id)) });
-  }
+  /*
+   * Who hears of a change is read before its write, and nothing is awaited between the write and
+   * its publish: two changes close together (a new name, a new avatar) are then published in the
+   * order they were written, so the last one announced is the one stored.
+   */
+  const audienceOf = (actor: Actor) => chats.audienceOf(actor.user.id);
+  const announce = (user: User, audience: ChatAudience) =>
+    publish({ kind: 'user.updated', user, ...audience });
 
   return {
     async upload(actor: Actor, image: Buffer): Promise<User> {
@@ -55,14 +60,15 @@ export function createAvatarsService(deps: {
       // the other's URL. A random one cannot collide (one in two billion, and checked).
       const before = await users.findById(actor.user.id);
       if (!before) throw unauthorized();
+      const audience = await audienceOf(actor);
       let version = randomInt(1, 2 ** 31 - 1);
       while (version === before.avatarVersion) version = randomInt(1, 2 ** 31 - 1);
       await blobs.put(keyOf(actor.user.id, version), Readable.from(webp), { contentType: 'image/webp' });
       const swapped = await users.swapAvatarVersion(actor.user.id, version);
       if (!swapped) throw unauthorized();
-      if (swapped.replaced) await blobs.delete(keyOf(actor.user.id, swapped.replaced)).catch(() => {});
       const user = toUser(swapped.row);
-      await announce(user);
+      announce(user, audience);
+      if (swapped.replaced) await blobs.delete(keyOf(actor.user.id, swapped.replaced)).catch(() => {});
       return user;
     },
 
@@ -73,12 +79,13 @@ export function createAvatarsService(deps: {
       // the user retries). Deleted after the row, and failing quietly, it stayed in the store
       // for good, where nothing would ever find it again.
       if (before.avatarVersion) await blobs.delete(keyOf(actor.user.id, before.avatarVersion));
+      const audience = await audienceOf(actor);
       const row = before.avatarVersion
         ? await users.clearAvatarVersion(actor.user.id, before.avatarVersion)
         : before;
       if (!row) throw unauthorized();
       const user = toUser(row);
-      await announce(user);
+      announce(user, audience);
       return user;
     },
 
