@@ -87,6 +87,17 @@ describe.each(drivers())('invite links on %s', (driver) => {
     expect((await http.get(undefined, `/api/invites/${link.token}`)).statusCode).toBe(401);
   });
 
+  it('[invite] both limits are optional, so a request with no body at all makes a link', async () => {
+    const chat = await group();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/chats/${chat.id}/invites`,
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(InviteResponseSchema.parse(res.json()).invite).toMatchObject({ maxUses: null, expiresAt: null });
+  });
+
   it('[invite] owners and admins manage links; members, outsiders and direct chats may not', async () => {
     const chat = await group();
     await http.post(alice, `/api/chats/${chat.id}/members`, { username: 'carol' });

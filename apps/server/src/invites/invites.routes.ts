@@ -40,6 +40,10 @@ export default async function invitesRoutes(base: FastifyInstance, opts: { invit
         body: CreateInviteBodySchema,
         response: { 201: InviteResponseSchema, ...errors },
       },
+      // Both limits are optional, so no body at all is a link without limits, as `{}` is.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request, reply) =>
       reply.status(201).send({
