@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createScratchDatabase, drivers } from '../../test/drivers.js';
 import { waitFor } from '../../test/wait.js';
 import { loadConfig } from '../config.js';
-import { maintainWhereAutovacuumIsOff } from './autovacuum.js';
+import { maintainWhereAutovacuumIsOff, startAutovacuum } from './autovacuum.js';
 import { openDatabase } from './client.js';
 import { rowsOf } from './ids.js';
 
@@ -69,5 +69,30 @@ describe.skipIf(!drivers().includes('postgres'))('autovacuum on postgres', () =>
       await database.close();
       await scratch.drop();
     }
+  });
+});
+
+describe('maintenance rounds', () => {
+  it('[autovacuum] stopping waits for the round in flight: the database closes after it, not under it', async () => {
+    let started = () => {};
+    const running = new Promise<void>((r) => (started = r));
+    let finish = () => {};
+    const held = new Promise<void>((r) => (finish = r));
+    let rounds = 0;
+    const stop = startAutovacuum(async () => {
+      rounds++;
+      started();
+      await held;
+    }, 1);
+    await running;
+    let stopped = false;
+    const stopping = stop().then(() => (stopped = true));
+    // Sentinel: a macrotask later the round is still held, and so is the stop.
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    finish();
+    await stopping;
+    expect(stopped).toBe(true);
+    expect(rounds).toBe(1);
   });
 });

@@ -117,6 +117,9 @@ export async function maintainWhereAutovacuumIsOff(
     max: 1,
     onnotice: () => {},
     connect_timeout: 5,
+    // No array types to parse here. postgres.js reads them on connecting, and a connection cut
+    // during that read rejected a promise nobody held (an unhandled rejection).
+    fetch_types: false,
     // What an operator sees in pg_stat_activity while a round runs.
     connection: { application_name: 'chatsockets maintenance' },
   });
@@ -134,22 +137,31 @@ export async function maintainWhereAutovacuumIsOff(
   }
 }
 
-/** `round` every `everyMs` while the database is open, one at a time; a failure waits for the next round. */
+/**
+ * `round` every `everyMs` while the database is open, one at a time; a failure waits for the next
+ * round. The returned stop resolves once a round in flight has ended: the database is closed (and
+ * a test's scratch database dropped) only after it, not under its own connection.
+ */
 export function startAutovacuum(
   round: () => Promise<unknown>,
   everyMs: number,
   log?: { warn(obj: object, msg: string): void },
-): () => void {
-  let running = false;
+): () => Promise<void> {
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    round()
-      .catch((err: unknown) => log?.warn({ err: { message: (err as Error).message } }, 'autovacuum failed'))
+    running = round()
+      .then(
+        () => undefined,
+        (err: unknown) => log?.warn({ err: { message: (err as Error).message } }, 'autovacuum failed'),
+      )
       .finally(() => {
-        running = false;
+        running = undefined;
       });
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

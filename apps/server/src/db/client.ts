@@ -94,13 +94,13 @@ async function openPostgres(
           everyMs,
           opts.log,
         )
-      : () => {};
+      : async () => {};
   return {
     db: db as unknown as Db,
     driver: 'postgres',
     ping: () => pingWith(db as unknown as Db),
     close: async () => {
-      stopAutovacuum();
+      await stopAutovacuum();
       await client.end({ timeout: 5 });
     },
   };
@@ -136,13 +136,13 @@ async function openPglite(
     const stopAutovacuum =
       autovacuumMs > 0
         ? startAutovacuum(() => vacuumAndAnalyzeWhereDue(db as unknown as Db), autovacuumMs, log)
-        : () => {};
+        : async () => {};
     return {
       db: db as unknown as Db,
       driver: 'pglite',
       ping: () => pingWith(db as unknown as Db),
       close: async () => {
-        stopAutovacuum();
+        await stopAutovacuum();
         try {
           await client.close();
         } finally {
