@@ -35,7 +35,6 @@ export function createAvatarsService(deps: {
    * its publish: two changes close together (a new name, a new avatar) are then published in the
    * order they were written, so the last one announced is the one stored.
    */
-  const audienceOf = (actor: Actor) => chats.audienceOf(actor.user.id);
   const announce = (user: User, audience: ChatAudience) =>
     publish({ kind: 'user.updated', user, ...audience });
 
@@ -60,10 +59,11 @@ export function createAvatarsService(deps: {
       // the other's URL. A random one cannot collide (one in two billion, and checked).
       const before = await users.findById(actor.user.id);
       if (!before) throw unauthorized();
-      const audience = await audienceOf(actor);
       let version = randomInt(1, 2 ** 31 - 1);
       while (version === before.avatarVersion) version = randomInt(1, 2 ** 31 - 1);
       await blobs.put(keyOf(actor.user.id, version), Readable.from(webp), { contentType: 'image/webp' });
+      // Read after the upload to the store, which may be slow: a chat joined meanwhile still hears.
+      const audience = await chats.audienceOf(actor.user.id);
       const swapped = await users.swapAvatarVersion(actor.user.id, version);
       if (!swapped) throw unauthorized();
       const user = toUser(swapped.row);
@@ -79,7 +79,7 @@ export function createAvatarsService(deps: {
       // the user retries). Deleted after the row, and failing quietly, it stayed in the store
       // for good, where nothing would ever find it again.
       if (before.avatarVersion) await blobs.delete(keyOf(actor.user.id, before.avatarVersion));
-      const audience = await audienceOf(actor);
+      const audience = await chats.audienceOf(actor.user.id);
       const row = before.avatarVersion
         ? await users.clearAvatarVersion(actor.user.id, before.avatarVersion)
         : before;
