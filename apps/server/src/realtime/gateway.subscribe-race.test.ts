@@ -24,44 +24,41 @@ const created = (frames: ServerFrame[]) =>
  */
 function holdablePresence() {
   const inner = createMemoryPresence();
-  let hold: { entered: () => void; released: Promise<void> } | undefined;
-  let holdDisconnect: { entered: () => void; released: Promise<void> } | undefined;
+  const reads = heldOnce();
+  const departures = heldOnce();
   const presence: Presence = {
     ...inner,
     async disconnected(userId) {
       const changed = await inner.disconnected(userId);
-      const h = holdDisconnect;
-      holdDisconnect = undefined;
-      if (h) {
-        h.entered();
-        await h.released;
-      }
+      await departures.pass();
       return changed;
     },
     async onlineAmong(userIds) {
-      const h = hold;
-      hold = undefined;
-      if (h) {
-        h.entered();
-        await h.released;
-      }
+      await reads.pass();
       return inner.onlineAmong(userIds);
     },
   };
   return {
     presence,
     /** The next `disconnected` counts the socket gone, then waits for `release` before it answers. */
-    holdNextDisconnect() {
-      let release!: () => void;
-      const released = new Promise<void>((r) => {
-        release = r;
-      });
-      const entered = new Promise<void>((resolve) => {
-        holdDisconnect = { entered: resolve, released };
-      });
-      return { entered, release };
-    },
+    holdNextDisconnect: departures.holdNext,
     /** The next `onlineAmong` waits for `release`; `entered` resolves once it is waiting. */
+    holdNext: reads.holdNext,
+  };
+}
+
+/** A point in a call that the next caller after `holdNext` waits at until `release`. */
+function heldOnce() {
+  let hold: { entered: () => void; released: Promise<void> } | undefined;
+  return {
+    async pass() {
+      const h = hold;
+      hold = undefined;
+      if (h) {
+        h.entered();
+        await h.released;
+      }
+    },
     holdNext() {
       let release!: () => void;
       const released = new Promise<void>((r) => {
