@@ -9,6 +9,7 @@ export * from './http/uploads.js';
 export * from './limits.js';
 export * from './mentions.js';
 export * from './primitives.js';
+export * from './quotes.js';
 export * from './ws/client-frames.js';
 export * from './ws/replies.js';
 export * from './ws/server-frames.js';

@@ -1,4 +1,4 @@
-import { LIMITS, type Reaction, type ReplyRef } from '@chatsockets/protocol';
+import { quoteOf, type Reaction, type ReplyRef } from '@chatsockets/protocol';
 import { asc, eq } from 'drizzle-orm';
 import { anyOf } from '../db/any-of.js';
 import type { Tx } from '../db/chat-rev.js';
@@ -15,33 +15,6 @@ export interface MessageWithAuthor {
 export interface FullMessage extends MessageWithAuthor {
   replyTo: ReplyRef | null;
   reactions: Reaction[];
-}
-
-/** The original's first line, plain, cut on a code point (never half an emoji). */
-export function previewOf(body: string): string {
-  const line = body.trim().split('\n', 1)[0]!.trim();
-  const points = Array.from(line);
-  return points.length <= LIMITS.replyPreviewMax
-    ? line
-    : `${points.slice(0, LIMITS.replyPreviewMax).join('')}…`;
-}
-
-/** The quote of a reply, from the original as it is now. */
-export function replyRefOf(original: {
-  id: string;
-  seq: number;
-  body: string;
-  deletedAt: Date | null;
-  author: { id: string; username: string };
-}): ReplyRef {
-  const deleted = original.deletedAt !== null;
-  return {
-    id: original.id,
-    seq: original.seq,
-    author: { id: original.author.id, username: original.author.username },
-    preview: deleted ? '' : previewOf(original.body),
-    deleted,
-  };
 }
 
 /**
@@ -105,7 +78,7 @@ export async function hydrate(db: Db | Tx, rows: MessageWithAuthor[]): Promise<F
     const original = row.message.replyToId ? byId.get(row.message.replyToId) : undefined;
     return {
       ...row,
-      replyTo: original ? replyRefOf(original) : null,
+      replyTo: original ? quoteOf(original) : null,
       reactions: [...(reactionsOf.get(row.message.id)?.values() ?? [])],
     };
   });

@@ -4,6 +4,7 @@ import {
   type Message,
   type MessagePage,
   mentionsOf,
+  quoteOf,
   type UserRef,
 } from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
@@ -13,7 +14,6 @@ import type { Tx } from '../db/chat-rev.js';
 import { isId } from '../db/ids.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
-import { replyRefOf } from './hydrate.js';
 import { toMessage } from './messages.mapper.js';
 import type { MessagesRepo, PageCursor, SendOutcome } from './messages.repo.js';
 
@@ -68,7 +68,7 @@ export function createMessagesService(deps: {
       throw notFound('Message to reply to');
     }
     if (original.message.deletedAt) throw conflict('The message you reply to was deleted');
-    return replyRefOf({ ...original.message, author: original.author });
+    return quoteOf({ ...original.message, author: original.author });
   }
 
   async function setPinned(actor: Actor, messageId: string, pinned: boolean, chatId?: string) {

@@ -1,4 +1,4 @@
-import type { Message } from '@chatsockets/protocol';
+import { type Message, quoteOf } from '@chatsockets/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildTimeline, findGaps, highestSeq, mergeMessages, type PendingMessage } from './merge-messages';
@@ -54,6 +54,23 @@ describe('mergeMessages', () => {
     expect(mergeMessages([edited], [later])[0]).toBe(later);
   });
 
+  it('[quote] a reply quotes its original as held: edited, deleted, or held after it', () => {
+    const original = msg(1, { body: '\n  first line  \nsecond' });
+    const reply = msg(2, { replyTo: quoteOf(original) });
+    expect(reply.replyTo?.preview).toBe('first line');
+    // An edit of the original arrives as its change alone; the reply's copy and rev stay as they were.
+    const edited = msg(1, { body: 'changed', editedAt: '2030-01-01T01:00:00.000Z', rev: 10 });
+    const afterEdit = mergeMessages([original, reply], [edited]);
+    expect(afterEdit[1]).toEqual({ ...reply, replyTo: { ...reply.replyTo, preview: 'changed' } });
+    const deleted = msg(1, { body: '', deletedAt: '2030-01-01T02:00:00.000Z', rev: 11 });
+    const afterDelete = mergeMessages(afterEdit, [deleted]);
+    expect(afterDelete[1]?.replyTo).toMatchObject({ preview: '', deleted: true });
+    // A reply copy read before the edit, arriving after it, quotes the original as held.
+    expect(mergeMessages([edited], [reply])[1]?.replyTo?.preview).toBe('changed');
+    // An older copy of the original changes nothing.
+    expect(mergeMessages(afterEdit, [original])).toBe(afterEdit);
+  });
+
   it('[gap] finds holes between loaded messages, not before the oldest', () => {
     expect(findGaps([msg(3), msg(4), msg(7), msg(9)])).toEqual([
       { afterSeq: 4, beforeSeq: 7 },
@@ -96,23 +113,41 @@ describe('mergeMessages property', () => {
       n: fc.constant(n),
       // Per seq: 0 = original only, 1 = later edited, 2 = later deleted.
       fates: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n }),
+      // Per seq: 0 = no reply, k = a reply to the message k seqs before it (if there is one).
+      answers: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
     }),
   );
 
-  function versionsOf(seq: number, fate: number): Message[] {
-    const versions = [msg(seq)];
+  function versionsOf(seq: number, fate: number, replyTo: Message | undefined): Message[] {
+    // Every copy of a reply quotes its original as first sent: edits and deletes of the original
+    // leave the reply's copies (and rev) as they were, as on the server.
+    const over = replyTo ? { replyTo: quoteOf(replyTo) } : {};
+    const versions = [msg(seq, over)];
     if (fate >= 1)
       versions.push(
-        msg(seq, { body: `edited ${seq}`, editedAt: '2030-02-01T00:00:00.000Z', rev: 1000 + seq }),
+        msg(seq, { ...over, body: `edited ${seq}`, editedAt: '2030-02-01T00:00:00.000Z', rev: 1000 + seq }),
       );
     if (fate >= 2)
-      versions.push(msg(seq, { body: '', deletedAt: '2030-03-01T00:00:00.000Z', rev: 2000 + seq }));
+      versions.push(msg(seq, { ...over, body: '', deletedAt: '2030-03-01T00:00:00.000Z', rev: 2000 + seq }));
     return versions;
   }
 
+  /** Every reply whose original is held quotes it as held. */
+  function expectQuotesOfHeld(state: readonly Message[]) {
+    const bySeq = new Map(state.map((m) => [m.seq, m]));
+    for (const m of state) {
+      const original = m.replyTo ? bySeq.get(m.replyTo.seq) : undefined;
+      if (original) expect(m.replyTo).toEqual(quoteOf(original));
+    }
+  }
+
   /** Batches the way they arrive: pages and catch-up are contiguous ranges; live events are single. */
-  const deliveriesArb = chatArb.chain(({ n, fates }) => {
-    const all = Array.from({ length: n }, (_, i) => versionsOf(i + 1, fates[i]!));
+  const deliveriesArb = chatArb.chain(({ n, fates, answers }) => {
+    const all: Message[][] = [];
+    for (let i = 0; i < n; i++) {
+      const k = answers[i]!;
+      all.push(versionsOf(i + 1, fates[i]!, k > 0 && i - k >= 0 ? all[i - k]![0] : undefined));
+    }
     const range = fc
       .tuple(fc.integer({ min: 1, max: n }), fc.integer({ min: 1, max: n }))
       .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
@@ -150,11 +185,15 @@ describe('mergeMessages property', () => {
           const s = seqs(state);
           // invariant at every step: strictly ascending, so no seq twice
           for (let i = 1; i < s.length; i++) expect(s[i]!).toBeGreaterThan(s[i - 1]!);
+          expectQuotesOfHeld(state);
         }
         expect(seqs(state)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
         expect(findGaps(state)).toEqual([]);
         state.forEach((m, i) => {
-          expect(m).toEqual(all[i]!.at(-1));
+          const latest = all[i]!.at(-1)!;
+          // A reply ends up quoting its original's latest version.
+          const original = latest.replyTo ? all[latest.replyTo.seq - 1]!.at(-1)! : undefined;
+          expect(m).toEqual(original ? { ...latest, replyTo: quoteOf(original) } : latest);
         });
       }),
       { numRuns: 300 },

@@ -1,4 +1,4 @@
-import type { Attachment, ErrorCode, Message } from '@chatsockets/protocol';
+import { type Attachment, type ErrorCode, type Message, quoteOf, type ReplyRef } from '@chatsockets/protocol';
 
 // The one merge every message goes through (ARCHITECTURE › Conventions 8): history pages,
 // subscribe catch-up, gap fills, live events and the sender's own pending copies.
@@ -35,25 +35,45 @@ export function isNewerVersion(candidate: Message, current: Message): boolean {
   return candidate.rev > current.rev;
 }
 
+const sameQuote = (a: ReplyRef, b: ReplyRef) =>
+  a.id === b.id &&
+  a.seq === b.seq &&
+  a.deleted === b.deleted &&
+  a.preview === b.preview &&
+  a.author.id === b.author.id &&
+  a.author.username === b.author.username;
+
 /**
  * Union of `current` (ascending by seq, no duplicates) and `incoming` (any order, duplicates
  * allowed), ascending by seq, each seq once, each at its newest version. Returns `current`
  * itself when nothing changed so that React can skip the render.
+ *
+ * A reply whose original is held quotes it as held (`quoteOf`): an edit or delete of the
+ * original arrives as the original's change alone, live or in the change feed, and the reply's
+ * own copy (and rev) stays as it was (PROTOCOL.md › Replies).
  */
 export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] {
   if (incoming.length === 0) return current as Message[];
   const bySeq = new Map<number, Message>();
   for (const m of current) bySeq.set(m.seq, m);
-  let changed = false;
+  const taken = new Set<string>();
   for (const m of incoming) {
     const existing = bySeq.get(m.seq);
     if (!existing || isNewerVersion(m, existing)) {
       bySeq.set(m.seq, m);
-      changed = true;
+      taken.add(m.id);
     }
   }
-  if (!changed) return current as Message[];
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  if (taken.size === 0) return current as Message[];
+  const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  merged.forEach((m, i) => {
+    if (!m.replyTo || !(taken.has(m.id) || taken.has(m.replyTo.id))) return;
+    const original = bySeq.get(m.replyTo.seq);
+    if (original?.id !== m.replyTo.id) return;
+    const quote = quoteOf(original);
+    if (!sameQuote(quote, m.replyTo)) merged[i] = { ...m, replyTo: quote };
+  });
+  return merged;
 }
 
 /** The highest seq held, 0 when none: the `afterSeq` of a re-subscribe. */
