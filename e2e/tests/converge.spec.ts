@@ -35,7 +35,7 @@ async function call(page: Page, method: string, path: string, body?: unknown) {
   expect(status, `${method} ${path}`).toBeLessThan(300);
 }
 
-test('[converge] offline while messages are edited and deleted, a member removed and a role changed: back online, all of it shows without a reload', async ({
+test('[converge] offline while messages are edited and deleted (and replied to), a member removed and a role changed: back online, all of it shows without a reload', async ({
   browser,
 }) => {
   const alice = await newPerson(browser, 'ca');
@@ -49,6 +49,23 @@ test('[converge] offline while messages are edited and deleted, a member removed
   await send(alice.page, 'stays');
   await expect(messageWithText(alice.page, 'stays')).toHaveAttribute('data-status', 'sent');
   const chatId = currentChatId(alice.page);
+  const ids = await alice.page.evaluate(async (id) => {
+    const res = await fetch(`/api/chats/${id}/messages`);
+    const json = (await res.json()) as { messages: Array<{ id: string; body: string }> };
+    return Object.fromEntries(json.messages.map((m) => [m.body, m.id]));
+  }, chatId);
+  // Replies to both: their quotes follow the originals, though the replies themselves never change.
+  for (const [body, original] of [
+    ['answers the edited', 'to be edited'],
+    ['answers the deleted', 'to be deleted'],
+  ] as const) {
+    await call(alice.page, 'POST', `/api/chats/${chatId}/messages`, {
+      clientId: `reply-${original.replaceAll(' ', '-')}`,
+      body,
+      replyToId: ids[original],
+    });
+  }
+  const quoteIn = (text: string) => messageWithText(bob.page, text).getByTestId('reply-quote');
 
   await openChat(bob.page, title);
   await expectConnected(bob.page);
@@ -58,16 +75,13 @@ test('[converge] offline while messages are edited and deleted, a member removed
   const row = (name: string) => panel.locator(`[data-testid="member"][data-username="${name}"]`);
   await expect(row(carol.username)).toBeVisible();
   await expect(row(dave.username)).toHaveAttribute('data-role', 'member');
+  await expect(quoteIn('answers the edited')).toContainText('to be edited');
+  await expect(quoteIn('answers the deleted')).toContainText('to be deleted');
   await markDocument(bob.page);
 
   await bob.context.setOffline(true);
   await expect(bob.page.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline');
 
-  const ids = await alice.page.evaluate(async (id) => {
-    const res = await fetch(`/api/chats/${id}/messages`);
-    const json = (await res.json()) as { messages: Array<{ id: string; body: string }> };
-    return Object.fromEntries(json.messages.map((m) => [m.body, m.id]));
-  }, chatId);
   await call(alice.page, 'PATCH', `/api/chats/${chatId}/messages/${ids['to be edited']}`, {
     body: 'edited while you were away',
   });
@@ -93,6 +107,8 @@ test('[converge] offline while messages are edited and deleted, a member removed
   await expect(messageWithText(bob.page, 'to be deleted')).toHaveCount(0);
   await expect(messageWithText(bob.page, 'This message was deleted')).toHaveCount(1);
   await expect(messageWithText(bob.page, 'stays')).toBeVisible();
+  await expect(quoteIn('answers the edited')).toContainText('edited while you were away');
+  await expect(quoteIn('answers the deleted')).toContainText('Deleted message');
   await expect(row(carol.username)).toHaveCount(0);
   await expect(row(dave.username)).toHaveAttribute('data-role', 'admin');
   expect(
