@@ -31,5 +31,7 @@ declare module 'vitest' {
     requireRedis: boolean;
     /** The migrated PGlite data directory, dumped by test/global-setup.ts. */
     pgliteTemplate: string;
+    /** The PGlite worker compiled for the run (test/pglite-worker-bundle.ts), as a file URL. */
+    pgliteWorker: string;
   }
 }

@@ -1,11 +1,13 @@
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { buildPgliteTemplate } from './pglite-template.js';
+import { bundlePgliteWorker } from './pglite-worker-bundle.js';
 
 /**
  * Says which databases the integration suites run on, so a CI log shows that Postgres really
  * ran; with REQUIRE_PG=1 an unreachable Postgres fails the run here, before any suite. Also
- * makes the migrated PGlite that every in-memory database in the run starts from.
+ * makes the migrated PGlite that every in-memory database in the run starts from, and the
+ * compiled worker every one runs in.
  */
 export default async function setup(project: TestProject) {
   const url = project.getProvidedContext().databaseUrl;
@@ -32,7 +34,12 @@ export default async function setup(project: TestProject) {
       ? `[drivers] multi-instance suites use Redis at ${redisUrl}`
       : '[drivers] no REDIS_URL: multi-instance suites skipped',
   );
+  const worker = await bundlePgliteWorker();
+  project.provide('pgliteWorker', worker.url);
   const template = await buildPgliteTemplate();
   project.provide('pgliteTemplate', template.file);
-  return template.remove;
+  return () => {
+    template.remove();
+    worker.remove();
+  };
 }

@@ -22,7 +22,8 @@ export interface WorkerStart {
   template?: Blob;
 }
 
-let memoryTemplate: Blob | undefined;
+let memoryTemplate: (() => Blob) | undefined;
+let workerScript: URL | undefined;
 
 /*
  * initdb is most of an in-memory PGlite's start-up (seconds of CPU), and the test suites open one
@@ -30,8 +31,17 @@ let memoryTemplate: Blob | undefined;
  * starts each in-memory database from it; the migrations still run after loading, applying any
  * the dump lacks. The server never calls this: its database is on disk (PGLITE_DIR).
  */
-export function useMemoryTemplate(template: Blob | undefined): void {
+export function useMemoryTemplate(template: (() => Blob) | undefined): void {
   memoryTemplate = template;
+}
+
+/*
+ * From the TypeScript sources the worker loads through tsx (spawnWorker), whose loader costs a
+ * worker about 0.65 s of CPU, again for every database: the test suites, which open dozens, hand
+ * this the worker compiled once per run (test/pglite-worker-bundle.ts).
+ */
+export function useWorkerScript(script: URL | undefined): void {
+  workerScript = script;
 }
 
 /** PGlite's compiled code and its file bundle, made once per process and shared with every worker. */
@@ -136,7 +146,7 @@ export class PgliteThread {
 
   /** Starts the thread, opens PGlite in it and runs the migrations there. */
   static async open(start: WorkerStart): Promise<PgliteThread> {
-    const template = start.dir ? undefined : (start.template ?? memoryTemplate);
+    const template = start.dir ? undefined : (start.template ?? memoryTemplate?.());
     const thread = new PgliteThread({ ...start, template, ...(await pgliteAssets()) });
     try {
       await thread.ready;
@@ -208,8 +218,8 @@ export class PgliteThread {
  * loads the file through tsx's API: a loader passed in a worker's execArgv does not reach it on Node 20.
  */
 function spawnWorker(start: WorkerStart & PgliteAssets): Worker {
-  const url = new URL('./pglite-worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return new Worker(url, { workerData: start });
+  const url = workerScript ?? new URL('./pglite-worker.js', import.meta.url);
+  if (workerScript || !import.meta.url.endsWith('.ts')) return new Worker(url, { workerData: start });
   const tsUrl = new URL('./pglite-worker.ts', import.meta.url).href;
   const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
