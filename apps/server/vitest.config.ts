@@ -31,6 +31,8 @@ declare module 'vitest' {
     requireRedis: boolean;
     /** The migrated PGlite data directory, dumped by test/global-setup.ts. */
     pgliteTemplate: string;
+    /** The same, as a data directory on disk (test/pglite-template.ts › seededPgliteDir). */
+    pgliteDir: string;
     /** The PGlite worker compiled for the run (test/pglite-worker-bundle.ts), as a file URL. */
     pgliteWorker: string;
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createScratchDatabase } from '../test/drivers.js';
+import { seededPgliteDir } from '../test/pglite-template.js';
 import { type ServerProcess, startServer } from '../test/server-process.js';
 import { WsClient } from '../test/ws-client.js';
 
@@ -83,6 +84,7 @@ describe('server process', () => {
 
 describe('server process on PGlite', () => {
   it('[pglite] data survives a restart: the account made before it still logs in after', async () => {
+    // An empty directory, as on a first `pnpm start`: the only suite that pays for initdb on disk.
     const dir = mkdtempSync(join(tmpdir(), 'chatsockets-restart-'));
     const credentials = JSON.stringify({ username: 'persistent', password: 'correct horse battery' });
     const post = (url: string, path: string) =>
@@ -109,7 +111,7 @@ describe('server process on PGlite', () => {
   }, 120_000);
 
   it('[pglite] a second process on the same PGLITE_DIR refuses to start, naming the holder; a kill -9 leaves no lock behind', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'chatsockets-lock-'));
+    const dir = seededPgliteDir('chatsockets-lock-');
     const first = await startServer({ PGLITE_DIR: dir });
     try {
       const refused = await startServer({ PGLITE_DIR: dir }).then(

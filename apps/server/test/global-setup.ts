@@ -38,6 +38,7 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteWorker', worker.url);
   const template = await buildPgliteTemplate();
   project.provide('pgliteTemplate', template.file);
+  project.provide('pgliteDir', template.dir);
   return () => {
     template.remove();
     worker.remove();

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
+import { seededPgliteDir } from '../../test/pglite-template.js';
 import { type Database, openDatabase } from './client.js';
 import { rowsOf } from './ids.js';
 import { pgliteSyncs } from './pglite-durable.js';
@@ -23,7 +22,7 @@ describe.each(drivers())('durability on %s', (driver) => {
       }
       return;
     }
-    const dir = mkdtempSync(join(tmpdir(), 'chatsockets-durable-'));
+    const dir = seededPgliteDir('chatsockets-durable-');
     const database = await openDatabase({ driver: 'pglite', dir });
     try {
       expect(await fsyncSetting(database)).toBe('on');
@@ -39,7 +38,7 @@ describe.each(drivers())('durability on %s', (driver) => {
   });
 
   it.skipIf(driver === 'postgres')('[durability] PGLITE_FSYNC=false trades it away', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'chatsockets-durable-'));
+    const dir = seededPgliteDir('chatsockets-durable-');
     const database = await openDatabase({ driver: 'pglite', dir, fsync: false });
     try {
       expect(await fsyncSetting(database)).toBe('off');
