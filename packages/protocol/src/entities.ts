@@ -70,9 +70,10 @@ export const CapabilitySchema = z.enum([
 export type Capability = z.infer<typeof CapabilitySchema>;
 
 /**
- * An addition to PROTOCOL v1: what a reply shows of the message it answers. `preview` is the
- * original's first line (plain text, at most `LIMITS.replyPreviewMax` characters) as it is now;
- * `""` and `deleted: true` once the original is deleted.
+ * An addition to PROTOCOL v1: what a reply shows of the message it answers, `quoteOf(original)`
+ * (quotes.ts). `preview` is the original's first line with text (at most
+ * `LIMITS.replyPreviewMax` characters) as it is now; `""` and `deleted: true` once the original
+ * is deleted.
  */
 export const ReplyRefSchema = z.object({
   id: IdSchema,
