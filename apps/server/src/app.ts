@@ -41,6 +41,7 @@ import { createMetrics } from './ops/metrics.js';
 import opsRoutes from './ops/ops.routes.js';
 import docs from './plugins/docs.js';
 import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
+import { refuseBodyWhereNoneIsTaken } from './plugins/no-body.js';
 import webApp from './plugins/web-app.js';
 import { createLimiter } from './rate-limit.js';
 import { createReactionsRepo } from './reactions/reactions.repo.js';
@@ -133,6 +134,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.setSerializerCompiler(serializerCompiler);
   // Only JSON bodies: a text/plain or form POST (what a cross-site form can send) gets 415.
   app.removeContentTypeParser('text/plain');
+  app.addHook('onRoute', refuseBodyWhereNoneIsTaken);
   // Every handler answers within the deadline (UNAVAILABLE past it), whatever hangs beneath it.
   app.addHook('onRoute', (route) => {
     const handler = route.handler;

@@ -111,6 +111,42 @@ describe.each(drivers())('error shapes on %s', (driver) => {
     }
   });
 
+  it('[strict] a route that takes no body refuses one with keys, naming them; none, null and {} are none', async () => {
+    const v = await registerUser(t.app);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/chats',
+      headers: u.headers,
+      payload: { title: 'Open to all', visibility: 'public' },
+    });
+    expect(created.statusCode).toBe(201);
+    const chatId = created.json().chat.id as string;
+    const join = (payload?: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/chats/${chatId}/join`,
+        headers: { ...v.headers, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(payload === undefined ? {} : { payload }),
+      });
+    const keyed = await join('{"role":"owner"}');
+    expectProtocolError('join with keys', keyed.statusCode, keyed.body);
+    expect(keyed.statusCode).toBe(400);
+    expect(keyed.json().error.details).toEqual([{ path: 'role', message: 'Unrecognized key: "role"' }]);
+    const list = await join('[1]');
+    expect(list.statusCode).toBe(400);
+    // Refused before anything was done: still not a member.
+    const members = await t.app.inject({ method: 'GET', url: `/api/chats/${chatId}`, headers: u.headers });
+    expect(members.json().members.map((m: { user: { id: string } }) => m.user.id)).not.toContain(v.user.id);
+    for (const none of [undefined, 'null', '{}']) expect((await join(none)).statusCode).toBe(200);
+    const gone = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/chats/${chatId}`,
+      headers: { ...u.headers, 'content-type': 'application/json' },
+      payload: '{"hard":true}',
+    });
+    expect(gone.statusCode).toBe(400);
+  });
+
   it('[shape] unknown methods and HEAD', async () => {
     for (const method of ['PUT', 'OPTIONS', 'PROPFIND', 'TRACE']) {
       const res = await rawRequest(
