@@ -371,6 +371,14 @@ describe.each(drivers())('attachments on %s', (driver) => {
         payload: '--x--',
       });
       expect(form.statusCode).toBe(415);
+      // JSON, keys and all, is not the file either: 415 here, not the 400 of a route without a body.
+      const json = await t.app.inject({
+        method: 'POST',
+        url: `/api/uploads?clientId=y&name=a`,
+        headers: { ...bob.headers, 'content-type': 'application/json' },
+        payload: '{"data":"aGk="}',
+      });
+      expect(json.statusCode).toBe(415);
       const noName = await t.app.inject({
         method: 'POST',
         url: '/api/uploads?clientId=x',

@@ -16,7 +16,9 @@ const isJson = (v: unknown) => !Buffer.isBuffer(v) && !(typeof v === 'object' &&
  */
 export function refuseBodyWhereNoneIsTaken(route: RouteOptions): void {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
-  if (route.schema?.body || !methods.some((m) => WRITES.has(m))) return;
+  // An upload's body is its bytes (its route says what else it refuses: 415 for JSON).
+  const raw = (route.config as { streamsBody?: boolean } | undefined)?.streamsBody;
+  if (route.schema?.body || raw || !methods.some((m) => WRITES.has(m))) return;
   const check = async (request: FastifyRequest) => {
     const body = request.body;
     if (body === undefined || body === null || isEmptyObject(body) || !isJson(body)) return;
