@@ -19,43 +19,49 @@ export default async function avatarsRoutes(base: FastifyInstance, opts: { avata
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { avatars } = opts;
   app.addHook('preHandler', app.authenticate);
-  // Only in this plugin: the raw image is the body (other routes keep refusing non-JSON with 415).
-  app.addContentTypeParser(
-    IMAGE_TYPES,
-    { parseAs: 'buffer', bodyLimit: LIMITS.avatarMaxBytes },
-    (_req, body, done) => done(null, body),
-  );
-  // Any other body here is the wrong type (415), JSON too, and said in this route's terms: parsed
-  // as JSON it was a 400 "Malformed JSON body", and other types were told to send JSON.
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('*', (_req, _payload, done) =>
-    done(
-      new AppError(
-        'UNSUPPORTED_MEDIA_TYPE',
-        'Send the image as the body: PNG, JPEG, WebP or GIF, with its image/* Content-Type',
-      ),
-      undefined,
-    ),
-  );
   const tags = ['users'];
 
-  app.put(
-    '/api/me/avatar',
-    {
-      bodyLimit: LIMITS.avatarMaxBytes,
-      schema: {
-        operationId: 'uploadAvatar',
-        summary: 'Upload your avatar (the image is the body: PNG, JPEG, WebP or GIF, up to 5 MiB)',
-        tags,
-        response: { 200: MeResponseSchema, ...errors },
+  // The upload in a plugin of its own: only there is the raw image the body, and any other body
+  // the wrong type (415). The other routes here keep the JSON parser, so a DELETE's `{}` or `null`
+  // is no body, and one with keys a 400 naming them, as everywhere else.
+  await app.register(async (plain) => {
+    const upload = plain.withTypeProvider<ZodTypeProvider>();
+    upload.addContentTypeParser(
+      IMAGE_TYPES,
+      { parseAs: 'buffer', bodyLimit: LIMITS.avatarMaxBytes },
+      (_req, body, done) => done(null, body),
+    );
+    // Any other body here is the wrong type (415), JSON too, and said in this route's terms: parsed
+    // as JSON it was a 400 "Malformed JSON body", and other types were told to send JSON.
+    upload.removeContentTypeParser(['application/json', 'text/plain']);
+    upload.addContentTypeParser('*', (_req, _payload, done) =>
+      done(
+        new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Send the image as the body: PNG, JPEG, WebP or GIF, with its image/* Content-Type',
+        ),
+        undefined,
+      ),
+    );
+
+    upload.put(
+      '/api/me/avatar',
+      {
+        bodyLimit: LIMITS.avatarMaxBytes,
+        schema: {
+          operationId: 'uploadAvatar',
+          summary: 'Upload your avatar (the image is the body: PNG, JPEG, WebP or GIF, up to 5 MiB)',
+          tags,
+          response: { 200: MeResponseSchema, ...errors },
+        },
       },
-    },
-    async (request) => {
-      if (!Buffer.isBuffer(request.body))
-        throw badRequest('Send the image as the body, with its image/* Content-Type');
-      return { user: await avatars.upload(actorOf(request), request.body) };
-    },
-  );
+      async (request) => {
+        if (!Buffer.isBuffer(request.body))
+          throw badRequest('Send the image as the body, with its image/* Content-Type');
+        return { user: await avatars.upload(actorOf(request), request.body) };
+      },
+    );
+  });
 
   app.delete(
     '/api/me/avatar',

@@ -134,6 +134,10 @@ describe.each(drivers())('error shapes on %s', (driver) => {
     expect(keyed.json().error.details).toEqual([{ path: 'role', message: 'Unrecognized key: "role"' }]);
     const list = await join('[1]');
     expect(list.statusCode).toBe(400);
+    // A key named like a stream's method is a key like any other.
+    const piped = await join('{"pipe":"x","role":"owner"}');
+    expect(piped.statusCode).toBe(400);
+    expect(piped.json().error.details.map((d: { path: string }) => d.path)).toEqual(['pipe', 'role']);
     // Refused before anything was done: still not a member.
     const members = await t.app.inject({ method: 'GET', url: `/api/chats/${chatId}`, headers: u.headers });
     expect(members.json().members.map((m: { user: { id: string } }) => m.user.id)).not.toContain(v.user.id);
@@ -145,6 +149,19 @@ describe.each(drivers())('error shapes on %s', (driver) => {
       payload: '{"hard":true}',
     });
     expect(gone.statusCode).toBe(400);
+    // The avatar's DELETE, beside its upload (which takes raw image bytes), follows the same rule.
+    const unavatar = (payload: string) =>
+      t.app.inject({
+        method: 'DELETE',
+        url: '/api/me/avatar',
+        headers: { ...v.headers, 'content-type': 'application/json' },
+        payload,
+      });
+    expect((await unavatar('{}')).statusCode).toBe(200);
+    expect((await unavatar('null')).statusCode).toBe(200);
+    const keep = await unavatar('{"keep":true}');
+    expect(keep.statusCode).toBe(400);
+    expect(keep.json().error.details).toEqual([{ path: 'keep', message: 'Unrecognized key: "keep"' }]);
   });
 
   it('[shape] unknown methods and HEAD', async () => {

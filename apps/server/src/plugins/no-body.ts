@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import { badRequest } from '../errors.js';
 
@@ -6,8 +7,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const isEmptyObject = (v: unknown) =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
-/** A body parsed from JSON, not the raw bytes or stream a file route is handed. */
-const isJson = (v: unknown) => !Buffer.isBuffer(v) && !(typeof v === 'object' && v !== null && 'pipe' in v);
+/** A body parsed from JSON, not the raw bytes or stream a file route is handed (JSON makes neither). */
+const isJson = (v: unknown) => !Buffer.isBuffer(v) && !(v instanceof Readable);
 
 /**
  * Requests are strict (PROTOCOL.md › Strictness), and so is a route that takes no body: one
