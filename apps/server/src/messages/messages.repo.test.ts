@@ -40,8 +40,20 @@ describe.each(drivers())('[group commit] sends on %s', (driver) => {
   });
   afterEach(() => t.truncate());
 
-  const repo = () =>
-    createMessagesRepo(t.database.db, { concurrency: 1, maxBatch: 100, onBatch: (n) => batches.push(n) });
+  const repo = () => {
+    const r = createMessagesRepo(t.database.db, {
+      concurrency: 1,
+      maxBatch: 100,
+      onBatch: (n) => batches.push(n),
+    });
+    // None of these sends answers a message, so none ends as 'reply-deleted'.
+    const send = async (i: SendInput) => {
+      const o = await r.send(i);
+      if (o === 'reply-deleted') throw new Error('unexpected reply-deleted');
+      return o;
+    };
+    return { ...r, send };
+  };
   const input = (
     author: TestUser,
     chatId: string,
@@ -65,6 +77,40 @@ describe.each(drivers())('[group commit] sends on %s', (driver) => {
         await t.database.db.execute(sql`select last_seq from chats where id = ${chatId}`),
       )[0]!.last_seq,
     );
+
+  it('[reply race] a reply to a message deleted before the send locked the chat is stored in neither path, and takes no seq', async () => {
+    const original = (
+      await http.post(alice, `/api/chats/${room}/messages`, { clientId: 'o', body: 'soon gone' })
+    ).json().message as { id: string };
+    // Deleted after the service's check would have passed: the send itself must see it.
+    expect((await http.del(alice, `/api/chats/${room}/messages/${original.id}`)).statusCode).toBe(204);
+    const raw = createMessagesRepo(t.database.db, {
+      concurrency: 1,
+      maxBatch: 100,
+      onBatch: (n) => batches.push(n),
+    });
+    const seqBefore = await lastSeq(room);
+    const reply = (clientId: string): SendInput => ({
+      ...input(bob, room, clientId, 'late answer'),
+      replyToId: original.id,
+    });
+    // Alone: the lone-send path.
+    expect(await raw.send(reply('alone'))).toBe('reply-deleted');
+    // Together: they go in one batch (the set-based path), whether or not the first goes alone.
+    const outcomes = await Promise.all([
+      raw.send(input(alice, other)),
+      raw.send(reply('batched')),
+      raw.send(input(bob, room, 'plain', 'still fine')),
+      raw.send(reply('batched')),
+    ]);
+    expect(batches.at(-1)).toBeGreaterThanOrEqual(3);
+    expect(outcomes[1]).toBe('reply-deleted');
+    expect(outcomes[3]).toBe('reply-deleted');
+    const plain = outcomes[2];
+    expect(plain !== 'reply-deleted' && plain?.message.seq).toBe(seqBefore + 1);
+    expect(await lastSeq(room)).toBe(seqBefore + 1);
+    expect((await stored(room)).map((m) => m.clientId)).toEqual(['o', 'plain']);
+  });
 
   it('stores a queued batch in one go, each send with its own answer', async () => {
     const messages = repo();

@@ -45,7 +45,8 @@ export interface SendInput {
   attachments?: true;
 }
 /** `undefined` when the author may not post there (not a member, or no such chat). */
-export type SendOutcome = (MessageWithAuthor & { created: boolean }) | undefined;
+/** `undefined`: refused (not a member); `'reply-deleted'`: it answers a message deleted by then. */
+export type SendOutcome = (MessageWithAuthor & { created: boolean }) | 'reply-deleted' | undefined;
 
 export interface GroupCommitOptions {
   /** Batches in flight at once (each holds one pooled connection while it runs). */
@@ -76,7 +77,7 @@ export interface RawMessageRow {
 /** A row of `send_messages()` (drizzle/0006): one per item, `ord` its 1-based position. */
 interface StoredRow extends RawMessageRow {
   ord: number;
-  status: 'created' | 'duplicate' | 'refused';
+  status: 'created' | 'duplicate' | 'refused' | 'reply_deleted';
   username: string;
 }
 
@@ -104,8 +105,14 @@ export function messageRowOf(r: RawMessageRow): MessageRow {
   };
 }
 
+/** Thrown out of a send's transaction to roll it back, with the outcome it ends in. */
+class Refused {
+  constructor(readonly outcome: SendOutcome) {}
+}
+
 function toOutcome(row: StoredRow): SendOutcome {
   if (row.status === 'refused') return undefined;
+  if (row.status === 'reply_deleted') return 'reply-deleted';
   return {
     created: row.status === 'created',
     message: messageRowOf(row),
@@ -188,7 +195,6 @@ export function createMessagesRepo(
      * waits on the uploads' row locks until the first commits, and then sees its message.
      */
     async sendWithFiles(input: SendInput, claim: (tx: Tx) => Promise<void>): Promise<SendOutcome> {
-      const refused = Symbol('refused');
       try {
         return await db.transaction(async (tx) => {
           // The chat's row first, as every send and a chat's delete lock it: then the uploads.
@@ -196,7 +202,7 @@ export function createMessagesRepo(
             sql`select 1 from chats where id = ${input.chatId} for no key update`,
           );
           // No chat (deleted meanwhile): refused as any send there, before a claim names it.
-          if (rowsOf(chat).length === 0) throw refused;
+          if (rowsOf(chat).length === 0) throw new Refused(undefined);
           // A repeat of a stored send is answered with it as it is, and claims nothing: its
           // uploads would be bound to a message that never shows them. Stable under the lock.
           const [stored] = rowsOf(
@@ -206,12 +212,12 @@ export function createMessagesRepo(
           );
           if (!stored) await claim(tx);
           const [outcome] = await storeBatch([{ ...input, attachments: true }], tx);
-          // Not a member: the claim must not outlive the refusal.
-          if (!outcome) throw refused;
+          // Not a member, or the message it answers deleted: the claim must not outlive the refusal.
+          if (!outcome || outcome === 'reply-deleted') throw new Refused(outcome);
           return outcome;
         });
       } catch (err) {
-        if (err === refused) return undefined;
+        if (err instanceof Refused) return err.outcome;
         throw err;
       }
     },

@@ -5,6 +5,7 @@ import {
   type MessagePage,
   mentionsOf,
   quoteOf,
+  type ReplyRef,
   type UserRef,
 } from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
@@ -58,6 +59,12 @@ export function createMessagesService(deps: {
     if (!found) throw notFound('Message');
     return toMessage(found);
   };
+
+  /** The quote of `ref`'s message as it is now (it may have been deleted since; never removed). */
+  async function quoteNow(ref: ReplyRef): Promise<ReplyRef> {
+    const original = await messages.findById(ref.id);
+    return original ? quoteOf({ ...original.message, author: original.author }) : ref;
+  }
 
   /** A reply names a live message of the same chat: anything else is refused before any write. */
   async function checkReplyTarget(actor: Actor, chatId: string, replyToId: string) {
@@ -204,8 +211,12 @@ export function createMessagesService(deps: {
         await authorize(chats, chatId, actor.user.id, 'post');
         throw forbidden('Not allowed to post in this chat');
       }
-      // A new message is whole as it is, its files included (no reactions, no pin; the quote was
-      // read by the check): no extra query before the publish. A repeat may have changed since.
+      // Deleted between the check above and the send's lock on the chat: nothing was written.
+      if (sent === 'reply-deleted') throw conflict('The message you reply to was deleted');
+      // A new message is whole as it is, its files included (no reactions, no pin): no extra query
+      // before the publish, but for a reply's quote, read again now: the original may have been
+      // edited since the check, before the reply committed.
+      if (sent.created && replyTo) replyTo = await quoteNow(replyTo);
       const message = sent.created
         ? toMessage({ ...sent, replyTo, reactions: [] })
         : await whole(sent.message.id);

@@ -8,11 +8,13 @@ import {
   type ServerFrame,
 } from '@chatsockets/protocol';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
+import { waitFor } from '../../test/wait.js';
 import { WsClient } from '../../test/ws-client.js';
 import { rowsOf } from '../db/ids.js';
 
@@ -132,6 +134,58 @@ describe.each(drivers())('replies, reactions and pins on %s', (driver) => {
     const late = await send(alice, 'too late', { replyToId: original.id });
     expect(late.statusCode).toBe(409);
   });
+
+  // The service checks the original, then the send takes the chat's lock: here the test holds
+  // that lock, so the reply waits between the two while the original changes, and then goes on.
+  it.skipIf(driver !== 'postgres')(
+    '[reply race] the original edited or deleted between a reply’s check and its store: the reply quotes it as edited; deleted, 409 and nothing stored',
+    async () => {
+      const url = (t.config.db as { url: string }).url;
+      const holder = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        for (const change of ['edit', 'delete'] as const) {
+          const original = await msg(alice, `orig ${change}`);
+          const clientId = randomUUID();
+          let answer: Promise<{ statusCode: number; json(): { message: Message } }> | undefined;
+          await holder.begin(async (tx) => {
+            await tx`select 1 from chats where id = ${chatId} for no key update`;
+            answer = http.post(bob, `/api/chats/${chatId}/messages`, {
+              clientId,
+              body: 'an answer',
+              replyToId: original.id,
+            });
+            await waitFor('the reply to wait on the chat', async () => {
+              const [row] = await tx`select count(*)::int as n from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock'`;
+              return (row?.n ?? 0) > 0;
+            });
+            // What a delete or an edit commits, under the same lock they would take.
+            const [rev] =
+              await tx`update chats set last_rev = last_rev + 1 where id = ${chatId} returning last_rev`;
+            if (change === 'edit')
+              await tx`update messages set body = 'edited meanwhile', edited_at = now(), rev = ${rev!.last_rev}
+                where id = ${original.id}`;
+            else
+              await tx`update messages set body = '', deleted_at = now(), rev = ${rev!.last_rev}
+                where id = ${original.id}`;
+          });
+          const res = await answer!;
+          if (change === 'edit') {
+            expect(res.statusCode).toBe(201);
+            expect(res.json().message.replyTo).toMatchObject({ preview: 'edited meanwhile', deleted: false });
+          } else {
+            expect(res.statusCode).toBe(409);
+            const stored = await t.database.db.execute(
+              sql`select 1 from messages where client_id = ${clientId}`,
+            );
+            expect(rowsOf(stored)).toEqual([]);
+          }
+        }
+      } finally {
+        await holder.end({ timeout: 5 });
+      }
+    },
+  );
 
   it('[reply] to another chat’s message, an unknown or malformed id: 4xx, nothing written, no seq burned', async () => {
     const foreign: Message = (await send(carol, 'elsewhere', {}, otherChatId)).json().message;
