@@ -20,7 +20,8 @@ function toAppError(err: FastifyError): AppError | undefined {
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const details: ErrorDetail[] = err.validation.map((v) => ({
-      path: `${err.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+      // The whole body (no body at all) is instancePath "/": `body`, not `body.`.
+      path: [err.validationContext ?? 'body', ...v.instancePath.split('/').filter(Boolean)].join('.'),
       message: v.message ?? 'invalid',
     }));
     return new AppError('BAD_REQUEST', 'Request does not match the schema', { details });

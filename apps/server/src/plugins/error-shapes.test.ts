@@ -164,6 +164,27 @@ describe.each(drivers())('error shapes on %s', (driver) => {
     expect(keep.json().error.details).toEqual([{ path: 'keep', message: 'Unrecognized key: "keep"' }]);
   });
 
+  it('[shape] a missing body is named `body`; a bad field `body.<field>`', async () => {
+    const chat = await t.app.inject({
+      method: 'POST',
+      url: '/api/chats',
+      headers: u.headers,
+      payload: { title: 'R' },
+    });
+    const read = (payload?: object) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/chats/${chat.json().chat.id}/read`,
+        headers: u.headers,
+        ...(payload ? { payload } : {}),
+      });
+    const none = await read();
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.details.map((d: { path: string }) => d.path)).toEqual(['body']);
+    const bad = await read({ seq: 'x' });
+    expect(bad.json().error.details.map((d: { path: string }) => d.path)).toEqual(['body.seq']);
+  });
+
   it('[shape] unknown methods and HEAD', async () => {
     for (const method of ['PUT', 'OPTIONS', 'PROPFIND', 'TRACE']) {
       const res = await rawRequest(
