@@ -60,10 +60,12 @@ export function createMessagesService(deps: {
     return toMessage(found);
   };
 
-  /** The quote of `ref`'s message as it is now (it may have been deleted since; never removed). */
-  async function quoteNow(ref: ReplyRef): Promise<ReplyRef> {
-    const original = await messages.findById(ref.id);
-    return original ? quoteOf({ ...original.message, author: original.author }) : ref;
+  const replyToDeleted = () => conflict('The message you reply to was deleted');
+
+  /** The quote of a message as it is now (deleted since, it says so; a message is never removed). */
+  async function quoteNow(messageId: string): Promise<ReplyRef | null> {
+    const original = await messages.findById(messageId);
+    return original ? quoteOf({ ...original.message, author: original.author }) : null;
   }
 
   /** A reply names a live message of the same chat: anything else is refused before any write. */
@@ -74,8 +76,7 @@ export function createMessagesService(deps: {
       await authorize(chats, chatId, actor.user.id, 'post');
       throw notFound('Message to reply to');
     }
-    if (original.message.deletedAt) throw conflict('The message you reply to was deleted');
-    return quoteOf({ ...original.message, author: original.author });
+    if (original.message.deletedAt) throw replyToDeleted();
   }
 
   async function setPinned(actor: Actor, messageId: string, pinned: boolean, chatId?: string) {
@@ -168,10 +169,9 @@ export function createMessagesService(deps: {
         if (!first) throw err;
         return { message: await whole(first.message.id), created: false };
       };
-      let replyTo: Awaited<ReturnType<typeof checkReplyTarget>> | null = null;
       if (input.replyToId !== undefined) {
         try {
-          replyTo = await checkReplyTarget(actor, chatId, input.replyToId);
+          await checkReplyTarget(actor, chatId, input.replyToId);
         } catch (err) {
           // The original deleted since (409), or another replyToId on the retry (404).
           return repeatOr(err);
@@ -212,13 +212,16 @@ export function createMessagesService(deps: {
         throw forbidden('Not allowed to post in this chat');
       }
       // Deleted between the check above and the send's lock on the chat: nothing was written.
-      if (sent === 'reply-deleted') throw conflict('The message you reply to was deleted');
+      if (sent === 'reply-deleted') throw replyToDeleted();
       // A new message is whole as it is, its files included (no reactions, no pin): no extra query
-      // before the publish, but for a reply's quote, read again now: the original may have been
-      // edited since the check, before the reply committed.
-      if (sent.created && replyTo) replyTo = await quoteNow(replyTo);
+      // before the publish, but for a reply's quote, read once it is stored: the original may
+      // have been edited after the check, before the reply committed.
       const message = sent.created
-        ? toMessage({ ...sent, replyTo, reactions: [] })
+        ? toMessage({
+            ...sent,
+            replyTo: sent.message.replyToId ? await quoteNow(sent.message.replyToId) : null,
+            reactions: [],
+          })
         : await whole(sent.message.id);
       // A repeat is published again: if the first attempt's instance died between COMMIT and
       // publish, this is what delivers it live. Sockets drop seqs they already have.
