@@ -35,13 +35,9 @@ export function isNewerVersion(candidate: Message, current: Message): boolean {
   return candidate.rev > current.rev;
 }
 
+/** Two quotes of one original (same id and seq) that say the same. */
 const sameQuote = (a: ReplyRef, b: ReplyRef) =>
-  a.id === b.id &&
-  a.seq === b.seq &&
-  a.deleted === b.deleted &&
-  a.preview === b.preview &&
-  a.author.id === b.author.id &&
-  a.author.username === b.author.username;
+  a.deleted === b.deleted && a.preview === b.preview && a.author.username === b.author.username;
 
 /**
  * Union of `current` (ascending by seq, no duplicates) and `incoming` (any order, duplicates
