@@ -18,16 +18,17 @@ export async function buildPgliteTemplate(): Promise<{ file: string; dir: string
   try {
     const pg = await openPgliteClient(undefined, false);
     const file = join(root, 'migrated.tar');
+    let dump: Blob;
     try {
       await migrate(drizzle(pg), { migrationsFolder: MIGRATIONS_FOLDER });
-      const dump = await pg.dumpDataDir('none');
+      dump = await pg.dumpDataDir('none');
       writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
     } finally {
       await pg.close();
     }
     // The same database as a directory on disk, for the suites that test one (seededPgliteDir).
     const dir = join(root, 'migrated');
-    const onDisk = await openPgliteClient(dir, false, { loadDataDir: readPgliteTemplate(file) });
+    const onDisk = await openPgliteClient(dir, false, { loadDataDir: dump });
     await onDisk.close();
     return { file, dir, remove: () => rmSync(root, { recursive: true, force: true }) };
   } catch (err) {

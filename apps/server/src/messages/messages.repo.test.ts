@@ -40,12 +40,10 @@ describe.each(drivers())('[group commit] sends on %s', (driver) => {
   });
   afterEach(() => t.truncate());
 
+  const rawRepo = () =>
+    createMessagesRepo(t.database.db, { concurrency: 1, maxBatch: 100, onBatch: (n) => batches.push(n) });
   const repo = () => {
-    const r = createMessagesRepo(t.database.db, {
-      concurrency: 1,
-      maxBatch: 100,
-      onBatch: (n) => batches.push(n),
-    });
+    const r = rawRepo();
     // None of these sends answers a message, so none ends as 'reply-deleted'.
     const send = async (i: SendInput) => {
       const o = await r.send(i);
@@ -84,11 +82,7 @@ describe.each(drivers())('[group commit] sends on %s', (driver) => {
     ).json().message as { id: string };
     // Deleted after the service's check would have passed: the send itself must see it.
     expect((await http.del(alice, `/api/chats/${room}/messages/${original.id}`)).statusCode).toBe(204);
-    const raw = createMessagesRepo(t.database.db, {
-      concurrency: 1,
-      maxBatch: 100,
-      onBatch: (n) => batches.push(n),
-    });
+    const raw = rawRepo();
     const seqBefore = await lastSeq(room);
     const reply = (clientId: string): SendInput => ({
       ...input(bob, room, clientId, 'late answer'),
