@@ -346,7 +346,12 @@ export function createChatsService(deps: {
     /** Typing is ephemeral: checked like a post, published, never stored. */
     async startTyping(actor: Actor, chatId: string): Promise<void> {
       const key = chatId.toLowerCase();
-      if (typing.recent(key, actor.user.id)) return;
+      // Within the window nothing is published, but the frame is still answered as its access
+      // stands: a member removed a moment ago is told so, not `ok`.
+      if (typing.recent(key, actor.user.id)) {
+        await authorize(chats, chatId, actor.user.id, 'post');
+        return;
+      }
       // Counted before the check, so the frames that arrive while it runs are the window's too;
       // forgotten if it refuses, so a non-member is told so every time.
       typing.sent(key, actor.user.id);

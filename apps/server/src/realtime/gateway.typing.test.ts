@@ -5,7 +5,7 @@ import { registerUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
 import { WsClient } from '../../test/ws-client.js';
 
-// The throttle is in the service, before any database work: one driver is enough.
+// The throttle is in the service, around one access read: one driver is enough.
 describe('typing throttle', () => {
   let t: TestContext;
   let url: string;
@@ -38,6 +38,24 @@ describe('typing throttle', () => {
       expect(a.events('typing')).toHaveLength(2);
     } finally {
       await Promise.all([a, ...typers].map((c) => c.close()));
+    }
+  });
+
+  it('[typing] within the window a frame is still answered as its access stands: removed, then refused', async () => {
+    const alice = await registerUser(t.app, 'erin');
+    const bob = await registerUser(t.app, 'frank');
+    const chatId = (await http.post(alice, '/api/chats', { title: 'Room', members: ['frank'] })).json().chat
+      .id;
+    const b = await WsClient.connect(url, { token: bob.token });
+    try {
+      await b.ok({ type: 'typing', chatId });
+      expect((await http.del(alice, `/api/chats/${chatId}/members/${bob.user.id}`)).statusCode).toBe(204);
+      // The clock stands still: within the window of the first typing.
+      const r = await b.request({ type: 'typing', chatId });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(['FORBIDDEN', 'NOT_FOUND']).toContain(r.error.code);
+    } finally {
+      await b.close();
     }
   });
 
