@@ -54,6 +54,13 @@ describe('PasswordSchema', () => {
     expect(ok(PasswordSchema, 'p'.repeat(129))).toBe(false);
   });
 
+  it('[password] refuses unpaired surrogates (UTF-8 would make them all U+FFFD) and NUL; keeps astral characters', () => {
+    expect(ok(PasswordSchema, '\ud800'.repeat(8))).toBe(false);
+    expect(ok(PasswordSchema, `password\udc00`)).toBe(false);
+    expect(ok(PasswordSchema, 'pass\u0000word')).toBe(false);
+    expect(ok(PasswordSchema, '😀'.repeat(8))).toBe(true);
+  });
+
   it('[password] is not trimmed: spaces count and are kept', () => {
     expect(PasswordSchema.parse('  secret  ')).toBe('  secret  ');
   });

@@ -17,8 +17,6 @@ export const UsernameSchema = z
   .max(LIMITS.usernameMax)
   .regex(/^[a-zA-Z0-9_.-]+$/, 'may contain only letters, digits, "_", "." and "-"');
 
-export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
-
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
  * Text that can be stored exactly as sent: no NUL character (Postgres text cannot hold one) and
@@ -27,6 +25,16 @@ const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBF
  */
 export const isStorableText = (s: string) => !s.includes('\u0000') && !UNPAIRED_SURROGATE.test(s);
 export const STORABLE_TEXT_MESSAGE = 'must be valid text (no NUL characters, no unpaired surrogates)';
+
+/**
+ * Hashed as UTF-8, where every unpaired surrogate becomes U+FFFD: unrefused, eight different
+ * lone surrogates would all be one password.
+ */
+export const PasswordSchema = z
+  .string()
+  .min(LIMITS.passwordMin)
+  .max(LIMITS.passwordMax)
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE);
 
 /**
  * 1–4000 characters after trimming; stored verbatim (the trim only measures).
