@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ChatListPageSchema } from '@chatsockets/protocol';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -165,13 +166,41 @@ describe.each(drivers())('chat list paging and abuse limits on %s', (driver) => 
     expect((await http.post(stranger, `/api/chats/${own}/members`, { username: 'victim' })).statusCode).toBe(
       403,
     );
-    // Someone the victim shares a chat with may add them.
-    await http.post(friend, '/api/chats/direct', { username: 'victim' });
+    // A direct chat is not an add to a group: still allowed. But opening one, or joining a public
+    // group the victim writes in, is the stranger's own doing and makes no contact.
+    const direct = await http.post(stranger, '/api/chats/direct', { username: 'victim' });
+    expect(direct.statusCode).toBe(200);
+    await http.post(stranger, `/api/chats/${direct.json().chat.id}/messages`, {
+      clientId: randomUUID(),
+      body: 'hi',
+    });
+    const square = (await http.post(victim, '/api/chats', { title: 'square', visibility: 'public' })).json()
+      .chat.id;
+    await http.post(victim, `/api/chats/${square}/messages`, { clientId: randomUUID(), body: 'hello all' });
+    expect((await http.post(stranger, `/api/chats/${square}/join`)).statusCode).toBe(200);
+    expect(
+      (await http.post(stranger, '/api/chats', { title: 'spam 3', members: ['victim'] })).statusCode,
+    ).toBe(403);
+    expect((await http.post(stranger, `/api/chats/${own}/members`, { username: 'victim' })).statusCode).toBe(
+      403,
+    );
+    // Someone the victim has written to in a private chat may add them.
+    const withFriend = (await http.post(friend, '/api/chats/direct', { username: 'victim' })).json().chat.id;
+    expect(
+      (await http.post(friend, '/api/chats', { title: 'friends', members: ['victim'] })).statusCode,
+    ).toBe(403);
+    await http.post(victim, `/api/chats/${withFriend}/messages`, { clientId: randomUUID(), body: 'hey' });
     expect(
       (await http.post(friend, '/api/chats', { title: 'friends', members: ['victim'] })).statusCode,
     ).toBe(201);
-    // A direct chat is not an add to a group: still allowed.
-    expect((await http.post(stranger, '/api/chats/direct', { username: 'victim' })).statusCode).toBe(200);
+    // The victim answering the stranger's direct chat makes the stranger a contact too.
+    await http.post(victim, `/api/chats/${direct.json().chat.id}/messages`, {
+      clientId: randomUUID(),
+      body: 'who?',
+    });
+    expect((await http.post(stranger, `/api/chats/${own}/members`, { username: 'victim' })).statusCode).toBe(
+      201,
+    );
     expect((await http.get(stranger, '/api/me/settings')).json().settings.addableBy).toBe('anyone');
   });
 });

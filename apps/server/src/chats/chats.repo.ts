@@ -170,6 +170,32 @@ export function createChatsRepo(db: Db) {
       return new Set(rows.map((r) => r.userId));
     },
 
+    /**
+     * Among `userIds`, those who count `userId` as a contact: they share a private chat (a direct
+     * chat or a private group) in which they have written. Not merely sharing one: a stranger can
+     * open a direct chat with anyone or join a public group on their own, and so make themselves
+     * a "contact" of everyone there. Each check is a lookup in the messages' (author, chat) key.
+     */
+    async countingAsContact(userId: string, userIds: string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const other = alias(chatMembersTable, 'other');
+      const rows = await db
+        .selectDistinct({ userId: other.userId })
+        .from(chatMembersTable)
+        .innerJoin(other, eq(other.chatId, chatMembersTable.chatId))
+        .innerJoin(chatsTable, eq(chatsTable.id, chatMembersTable.chatId))
+        .where(
+          and(
+            eq(chatMembersTable.userId, userId),
+            anyOf(other.userId, userIds),
+            eq(chatsTable.visibility, 'private'),
+            sql`exists (select 1 from ${messagesTable} w
+              where w.author_id = ${other.userId} and w.chat_id = ${chatMembersTable.chatId})`,
+          ),
+        );
+      return new Set(rows.map((r) => r.userId));
+    },
+
     async viewFor(chatId: string, userId: string): Promise<ChatView | undefined> {
       const [view] = await wholeViews((tx) =>
         chatViews(tx, userId, false).where(eq(chatsTable.id, chatId)).limit(1),

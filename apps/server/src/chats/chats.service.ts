@@ -85,13 +85,12 @@ export function createChatsService(deps: {
   ) {
     const picky = targets.filter((u) => u.addableBy === 'contacts');
     if (picky.length === 0) return;
-    const known = await chats.sharingAChatWith(
+    const known = await chats.countingAsContact(
       actor.user.id,
       picky.map((u) => u.id),
     );
     const refused = picky.find((u) => !known.has(u.id));
-    if (refused)
-      throw forbidden(`"${refused.username}" can only be added by people who share a chat with them`);
+    if (refused) throw forbidden(`"${refused.username}" can only be added by people they have written to`);
   }
 
   async function view(chatId: string, userId: string): Promise<Chat> {

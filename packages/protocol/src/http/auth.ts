@@ -21,7 +21,7 @@ export type MeResponse = z.infer<typeof MeResponseSchema>;
 
 /**
  * `GET`/`PATCH /api/me/settings`. `addableBy`: who may add the user to group chats: `anyone`
- * (the default), or `contacts`, people who already share a chat with them.
+ * (the default), or `contacts`, people they have written to in a private chat (docs/PROTOCOL.md).
  */
 export const AddableBySchema = z.enum(['anyone', 'contacts']);
 /** `showLastSeen` (an addition, default `true`): others see when the user was last online. */
