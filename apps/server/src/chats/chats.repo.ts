@@ -329,7 +329,8 @@ export function createChatsRepo(db: Db) {
     /**
      * Removes a member at the chat's next rev, and records the departure for the change log;
      * when the owner leaves, the longest-standing admin (else member) becomes owner at the rev
-     * after it, so a group chat is never left unmanageable. `undefined` if they were no member.
+     * after it, so a group chat is never left unmanageable; when no one is left, the chat is
+     * deleted (`chatDeleted`). `undefined` if they were no member.
      */
     removeMember(chatId: string, userId: string, recheck: Recheck) {
       return withChatRev(
@@ -362,9 +363,15 @@ export function createChatsRepo(db: Db) {
                 .set({ role: 'owner', rev: heirRev })
                 .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, next.userId)))
                 .returning();
+            } else {
+              // The last member left: a group no one belongs to could never be managed again (a
+              // private one not even opened), and whoever joined a public one next would inherit
+              // its history without anyone having handed it over. It goes, as if its owner deleted it.
+              await tx.delete(chatsTable).where(eq(chatsTable.id, chatId));
+              return { removed, rev, heir, chatDeleted: true };
             }
           }
-          return { removed, rev, heir };
+          return { removed, rev, heir, chatDeleted: false };
         },
         recheck,
       );

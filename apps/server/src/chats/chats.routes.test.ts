@@ -190,6 +190,19 @@ describe.each(drivers())('chats on %s', (driver) => {
     expect((await http.del(bob, `/api/chats/${chat.id}/members/${randomUUID()}`)).statusCode).toBe(404);
   });
 
+  it('[members] the last member leaving a group deletes it: no one could manage it, and no joiner inherits it', async () => {
+    const square = await create(alice, { title: 'Square', visibility: 'public' });
+    await send(alice, square.id, 'history');
+    const hideout = await create(bob, { title: 'Hideout' });
+    expect((await http.del(alice, `/api/chats/${square.id}/members/${alice.user.id}`)).statusCode).toBe(204);
+    expect((await http.del(bob, `/api/chats/${hideout.id}/members/${bob.user.id}`)).statusCode).toBe(204);
+    expect((await http.get(mallory, `/api/chats/${square.id}`)).statusCode).toBe(404);
+    expect((await http.post(mallory, `/api/chats/${square.id}/join`)).statusCode).toBe(404);
+    expect((await http.get(bob, `/api/chats/${hideout.id}`)).statusCode).toBe(404);
+    expect(await list(alice)).toEqual([]);
+    expect(await list(bob)).toEqual([]);
+  });
+
   it('[roles] the owner appoints an admin, who may then remove members but not change roles', async () => {
     const carol = await registerUser(t.app, 'carol');
     const chat = await create(alice, { title: 'Team', members: ['bob', 'mallory', 'carol'] });

@@ -282,6 +282,12 @@ export function createChatsService(deps: {
         },
       });
       if (!result) return;
+      if (result.chatDeleted) {
+        const event: ServerEvent = { type: 'chat.deleted', chatId };
+        publish({ kind: 'chat', chatId, event });
+        publish({ kind: 'user', userId, event });
+        return;
+      }
       announceMember('member.left', chatId, toUser(target.user), result.rev);
       if (result.heir) {
         // The owner left: the heir's promotion is announced like any role change.
