@@ -155,9 +155,13 @@ export const messagesTable = pgTable(
     attachments: jsonb().$type<Attachment[]>().notNull().default(sql`'[]'::jsonb`),
     /**
      * The body as search sees it (drizzle/0013): stored, so that ranking and rechecks read it
-     * instead of parsing every matching body again. Never selected (see `messageColumns`).
+     * instead of parsing every matching body again. Never selected (see `messageColumns`). Its
+     * `<` and `>` are spaces (drizzle/0020): the parser would drop the words between them as an
+     * HTML tag, and a body is plain text.
      */
-    searchVector: tsvector().generatedAlwaysAs(sql`to_tsvector('russian'::regconfig, body)`),
+    searchVector: tsvector().generatedAlwaysAs(
+      sql`to_tsvector('russian'::regconfig, translate(body, '<>', '  '))`,
+    ),
   },
   (t) => [
     unique('messages_chat_id_seq_key').on(t.chatId, t.seq),

@@ -34,7 +34,7 @@ export interface SearchScope {
 export interface SearchRow {
   message: MessageRow;
   author: { id: string; username: string };
-  /** ts_headline's text with the matches between START and STOP. */
+  /** The body's text around the matches (fromHeadline), the matches between START and STOP. */
   headline: string;
   cursor: RankCursor;
 }
@@ -45,6 +45,26 @@ export interface SearchRow {
 // or a body could mark its own words as hits (and the marks around real hits would pair wrongly).
 export const HIT_START = '\u0002';
 export const HIT_STOP = '\u0003';
+
+/*
+ * The headline is made from the body as the index sees it (drizzle/0020): Postgres' parser reads
+ * `<prod>` or the `<b and c>` of `a<b and c>d` as an HTML tag, which the index would not hold and
+ * ts_headline would leave out of the text. So `<` and `>` go in as LT and GT, separators to the
+ * parser as the index's spaces are, and come back out as themselves (fromHeadline). The body's
+ * own LT, GT, GONE and markers go in as GONE, a separator too, which comes out as nothing: none
+ * of them can pass for a bracket or a mark, and the words on either side of one stay words (as
+ * in the index) without gaining a space the body does not have.
+ */
+const GONE = '\u0001';
+const LT = '\u0004';
+const GT = '\u0005';
+// Character for character: the first five become GONE, `<` becomes LT, `>` GT.
+const HEADLINE_FROM = `${GONE}${HIT_START}${HIT_STOP}${LT}${GT}<>`;
+const HEADLINE_TO = `${GONE.repeat(5)}${LT}${GT}`;
+const headlineText = (body: SQL) => sql`translate(${body}, ${HEADLINE_FROM}, ${HEADLINE_TO})`;
+/** ts_headline's text of headlineText → the body's own text, the marks left in. */
+export const fromHeadline = (headline: string) =>
+  headline.replaceAll(GONE, '').replaceAll(LT, '<').replaceAll(GT, '>');
 
 const HEADLINE_OPTIONS = `StartSel=${HIT_START}, StopSel=${HIT_STOP}, MaxWords=24, MinWords=8, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
 
@@ -122,7 +142,7 @@ async function stretch(
     select c.matches, m.id, m.chat_id, m.seq, m.author_id, m.client_id, m.body, m.created_at,
            m.edited_at, m.deleted_at, m.rev, m.reply_to_id, m.pinned_at, m.attachments, u.username,
            p.rank, p.created_us::text as created_us,
-           ts_headline('russian'::regconfig, translate(m.body, ${HIT_START + HIT_STOP}, ''), ${marks(tsquery)},
+           ts_headline('russian'::regconfig, ${headlineText(sql`m.body`)}, ${marks(tsquery)},
                        ${HEADLINE_OPTIONS}) as headline
     from (select count(*)::int as matches from hits) c
     left join page p on true
@@ -138,7 +158,7 @@ async function stretch(
       .map((r) => ({
         message: messageRowOf(r),
         author: { id: r.author_id, username: r.username },
-        headline: r.headline,
+        headline: fromHeadline(r.headline),
         cursor: { rank: Number(r.rank), createdUs: Number(r.created_us), id: r.id },
       })),
   };

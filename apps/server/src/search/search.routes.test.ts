@@ -152,6 +152,73 @@ describe.each(drivers())('search on %s', (driver) => {
     }
   });
 
+  it('[search brackets] words inside angle brackets are found, and shown as written', async () => {
+    // Postgres' parser reads `<prod>` or the `<b and c>` of `a<b and c>d` as an HTML tag and
+    // dropped it from the index, the query and the snippet; a body is plain text.
+    const prod = 'deploy <prod> tonight';
+    const script = 'the <script>payload</script> was blocked';
+    const ab = 'if a<b and c>d then panic';
+    const ru = 'задача <прод> сегодня';
+    for (const body of [prod, script, ab, ru]) await send(alice, body);
+    await send(bob, 'nothing to see here');
+    expect(await bodies(alice, { q: 'tonight' })).toEqual([prod]);
+    expect(await bodies(alice, { q: 'prod' })).toEqual([prod]);
+    expect(await bodies(alice, { q: 'payload' })).toEqual([script]);
+    expect(await bodies(alice, { q: 'script' })).toEqual([script]);
+    expect(await bodies(alice, { q: 'b' })).toEqual([ab]);
+    expect(await bodies(alice, { q: 'c' })).toEqual([ab]);
+    expect(await bodies(alice, { q: 'прод' })).toEqual([ru]);
+    // A query may hold them too: as in the message, they only separate words.
+    expect(await bodies(alice, { q: '<prod>' })).toEqual([prod]);
+    expect(await bodies(alice, { q: '<script>payload</script>' })).toEqual([script]);
+    expect(await bodies(alice, { q: '"a<b and c>d"' })).toEqual([ab]);
+    expect(await bodies(alice, { q: 'a<b' })).toEqual([ab]);
+    expect(await bodies(alice, { q: 'payload</script>' })).toEqual([script]);
+    expect(await bodies(alice, { q: '<прод>' })).toEqual([ru]);
+    expect(await bodies(alice, { q: 'tonight or payload -<script>' })).toEqual([prod]);
+    // The snippet is the body's text, brackets and all, the word marked.
+    const snippet = async (q: string) => (await found(alice, { q })).results[0]?.snippet;
+    expect(await snippet('prod')).toEqual([
+      { text: 'deploy <', hit: false },
+      { text: 'prod', hit: true },
+      { text: '> tonight', hit: false },
+    ]);
+    expect(await snippet('прод')).toEqual([
+      { text: 'задача <', hit: false },
+      { text: 'прод', hit: true },
+      { text: '> сегодня', hit: false },
+    ]);
+    expect(await snippet('payload')).toEqual([
+      { text: 'the <script>', hit: false },
+      { text: 'payload', hit: true },
+      { text: '</script> was blocked', hit: false },
+    ]);
+    // ts_headline starts a fragment at a word of more than two letters or a match (`if a` are not).
+    expect(await snippet('b')).toEqual([
+      { text: 'b', hit: true },
+      { text: ' and c>d then panic', hit: false },
+    ]);
+  });
+
+  it('[search snippet] a word between marker or other control characters is a hit, shown as the body has it', async () => {
+    // The markers in a body were taken out of the headline's text, gluing the word to its
+    // neighbours: it matched (the index reads them as separators) but the snippet marked nothing.
+    await send(alice, `left${HIT_STOP}needle${HIT_START}right`);
+    // The characters that stand for `<` and `>` in the headline's text cannot come back as them.
+    await send(alice, 'one\u0004two\u0005 three <four> needle');
+    const { results } = await found(alice, { q: 'needle' });
+    const byBody = (body: string) => results.find((r) => r.message.body === body)?.snippet;
+    expect(byBody(`left${HIT_STOP}needle${HIT_START}right`)).toEqual([
+      { text: 'left', hit: false },
+      { text: 'needle', hit: true },
+      { text: 'right', hit: false },
+    ]);
+    expect(byBody('one\u0004two\u0005 three <four> needle')).toEqual([
+      { text: 'onetwo three <four> ', hit: false },
+      { text: 'needle', hit: true },
+    ]);
+  });
+
   it('[search links] a pasted link, scheme and all, finds the message that holds it', async () => {
     await send(alice, 'the doc is at https://example.com/specs/v2 now');
     await send(alice, 'unrelated https text');

@@ -140,6 +140,13 @@ function decodeCursor(token: string): Cursor {
  * message holds, so the link found nothing.
  */
 const withoutSchemes = (q: string) => q.replace(/\b[a-z][a-z0-9+.-]*:\/\//gi, ' ');
+/**
+ * `<` and `>` separate words, as in the index (drizzle/0020): the parser would read the `<b and
+ * c>` of `"a<b and c>d"` as an HTML tag and leave it out. They become U+0001, which the parser
+ * reads as a separator and websearch_to_tsquery does not split on (it splits on spaces): like
+ * any other punctuation, `x<y>z` is the phrase `x y z`, as `x,y,z` is, and `-<y>` excludes `y`.
+ */
+const withoutBrackets = (q: string) => q.replace(/[<>]/g, '\u0001');
 
 export function createSearchService(deps: {
   /** About how many messages (then matches) a stretch holds (config SEARCH_STRETCH_MESSAGES). */
@@ -162,7 +169,7 @@ export function createSearchService(deps: {
       });
       // An author id that cannot exist matches nobody.
       if (input.authorId !== undefined && !isId(input.authorId)) return empty(null);
-      const q = withoutSchemes(input.q);
+      const q = withoutSchemes(withoutBrackets(input.q));
       if (!(await search.hasTerms(q))) return empty('no-terms');
       const limit = input.limit ?? LIMITS.searchPageDefault;
       const filter: SearchFilter = {
