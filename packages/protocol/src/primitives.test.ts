@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from './limits.js';
 import {
+  ChatDescriptionSchema,
   ChatTitleSchema,
   ClientIdSchema,
+  DisplayNameSchema,
   IdSchema,
   IsoDateSchema,
   MessageBodySchema,
@@ -223,5 +226,22 @@ describe('IdSchema letter case', () => {
     expect(IdSchema.parse('3F2B8C1E-9A4D-4E6F-8B7A-1C2D3E4F5A6B')).toBe(
       '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b',
     );
+  });
+});
+
+describe("text limits count UTF-16 code units, as a body does and an input's maxlength", () => {
+  it('[lengths] titles, descriptions, display names and the public chat search: an emoji counts 2', () => {
+    const cases: Array<[typeof ChatTitleSchema, number]> = [
+      [ChatTitleSchema, LIMITS.titleMax],
+      [ChatDescriptionSchema, LIMITS.descriptionMax],
+      [DisplayNameSchema, LIMITS.displayNameMax],
+    ];
+    for (const [schema, max] of cases) {
+      expect(ok(schema, '😀'.repeat(max / 2))).toBe(true);
+      expect(ok(schema, `${'😀'.repeat(max / 2)}a`)).toBe(false);
+      expect(ok(schema, 'a'.repeat(max))).toBe(true);
+      expect(ok(schema, 'a'.repeat(max + 1))).toBe(false);
+    }
+    expect(ok(MessageBodySchema, '😀'.repeat(LIMITS.bodyMax / 2 + 1))).toBe(false);
   });
 });

@@ -83,12 +83,20 @@ const VISIBLE_CHAR = /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{
 
 const VISIBLE_MESSAGE = 'must have at least one visible character';
 
+/**
+ * Every text limit counts UTF-16 code units, as a body's does and as `String.prototype.length`
+ * and an HTML input's `maxlength` count: zod's own `max` counts code points, so a field limited
+ * with it took twice as many astral characters (emoji) as a client's input would let through.
+ */
+export const atMostUnits = (max: number) =>
+  [(s: string) => s.length <= max, `must be at most ${max} characters`] as const;
+
 /** A chat title: trimmed, 1–100 characters, with at least one visible character (as a display name). */
 export const ChatTitleSchema = z
   .string()
   .trim()
   .min(LIMITS.titleMin)
-  .max(LIMITS.titleMax)
+  .refine(...atMostUnits(LIMITS.titleMax))
   .refine(isStorableText, STORABLE_TEXT_MESSAGE)
   .refine((s) => VISIBLE_CHAR.test(s), VISIBLE_MESSAGE);
 
@@ -96,7 +104,7 @@ export const ChatTitleSchema = z
 export const ChatDescriptionSchema = z
   .string()
   .trim()
-  .max(LIMITS.descriptionMax)
+  .refine(...atMostUnits(LIMITS.descriptionMax))
   .refine(isStorableText, STORABLE_TEXT_MESSAGE);
 
 /**
@@ -108,7 +116,7 @@ export const DisplayNameSchema = z
   .string()
   .trim()
   .min(1)
-  .max(LIMITS.displayNameMax)
+  .refine(...atMostUnits(LIMITS.displayNameMax))
   .refine(isStorableText, STORABLE_TEXT_MESSAGE)
   .refine((s) => VISIBLE_CHAR.test(s), VISIBLE_MESSAGE);
 

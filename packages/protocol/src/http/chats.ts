@@ -8,6 +8,7 @@ import {
 } from '../entities.js';
 import { LIMITS } from '../limits.js';
 import {
+  atMostUnits,
   ChatDescriptionSchema,
   ChatTitleSchema,
   IdSchema,
@@ -40,7 +41,12 @@ export const ChatListPageSchema = ChatListResponseSchema.extend({ nextCursor: z.
 export type ChatListPage = z.infer<typeof ChatListPageSchema>;
 
 export const PublicChatsQuerySchema = z.strictObject({
-  q: z.string().trim().max(LIMITS.searchMax).refine(isStorableText, STORABLE_TEXT_MESSAGE).optional(),
+  q: z
+    .string()
+    .trim()
+    .refine(...atMostUnits(LIMITS.searchMax))
+    .refine(isStorableText, STORABLE_TEXT_MESSAGE)
+    .optional(),
 });
 
 export const CreateChatBodySchema = z.strictObject({

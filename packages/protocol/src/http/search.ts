@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { MessageSchema } from '../entities.js';
 import { LIMITS } from '../limits.js';
-import { IdSchema, IsoDateSchema, isStorableText, limitQuery, STORABLE_TEXT_MESSAGE } from '../primitives.js';
+import {
+  atMostUnits,
+  IdSchema,
+  IsoDateSchema,
+  isStorableText,
+  limitQuery,
+  STORABLE_TEXT_MESSAGE,
+} from '../primitives.js';
 
 /**
  * Addition to PROTOCOL v1: `GET /api/search`. Full-text search (Russian and English stemming,
@@ -15,7 +22,7 @@ export const SearchQuerySchema = z.strictObject({
     .string()
     .refine(isStorableText, STORABLE_TEXT_MESSAGE)
     .refine((s) => s.trim().length > 0, 'must not be empty')
-    .refine((s) => s.length <= LIMITS.searchQueryMax, `must be at most ${LIMITS.searchQueryMax} characters`),
+    .refine(...atMostUnits(LIMITS.searchQueryMax)),
   chatId: IdSchema.optional(),
   authorId: IdSchema.optional(),
   /** Only messages created before / at or after this instant. */
