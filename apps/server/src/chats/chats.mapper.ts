@@ -14,8 +14,11 @@ export const toChat = (row: ChatView, viewerId: string): Chat => ({
   createdAt: row.chat.createdAt.toISOString(),
   lastSeq: row.chat.lastSeq,
   lastMessage: row.last ? toMessage(row.last) : null,
-  // PROTOCOL.md › Chats: unread = lastSeq - readSeq, one watermark per member.
-  unreadCount: row.role ? Math.max(0, row.chat.lastSeq - (row.readSeq ?? 0)) : 0,
+  // PROTOCOL.md › Chats: `unreadCount` and `lastMessage`: the messages after the caller's read
+  // marker that are not deleted (their own are behind it: a send moves it).
+  unreadCount: row.role
+    ? Math.max(0, row.chat.lastSeq - (row.readSeq ?? 0) - Number(row.deletedUnread ?? 0))
+    : 0,
   role: row.role ?? null,
   rev: row.chat.lastRev,
   muted: row.muted ?? false,

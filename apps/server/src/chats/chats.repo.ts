@@ -9,6 +9,7 @@ import {
   chatInvitesTable,
   chatMembersTable,
   chatsTable,
+  messageColumns,
   messagesTable,
   usersTable,
 } from '../db/schema.js';
@@ -20,14 +21,31 @@ export type MemberRow = typeof chatMembersTable.$inferSelect;
 export type Role = MemberRow['role'];
 
 const me = alias(chatMembersTable, 'me');
-const lastMessage = alias(messagesTable, 'last_message');
 const lastAuthor = alias(usersTable, 'last_author');
 
 /**
  * A chat as one user sees it, in ONE query whatever the number of chats: their membership,
- * the last message (the row at seq = last_seq) and, for a direct chat, the other user's name.
+ * the last message that is not deleted (docs/PROTOCOL.md › Chats: `unreadCount` and
+ * `lastMessage`) and, for a direct chat, the other user's name.
  */
 function chatViews(db: Db | Tx, userId: string, membersOnly: boolean) {
+  // The newest message not deleted: a backward scan of messages_chat_id_seq_key from the chat's
+  // top, which stops at its first row unless the newest messages were deleted.
+  const lastMessage = db
+    .select(messageColumns)
+    .from(messagesTable)
+    .where(and(eq(messagesTable.chatId, chatsTable.id), sql`${messagesTable.deletedAt} is null`))
+    .orderBy(desc(messagesTable.seq))
+    .limit(1)
+    .as('last_message');
+  const lastMessageFields = Object.fromEntries(
+    Object.keys(messageColumns).map((k) => [k, lastMessage[k as keyof typeof messageColumns]]),
+  ) as { [K in keyof typeof messageColumns]: (typeof lastMessage)[K] };
+  // Unread = lastSeq - readSeq - the deleted messages after the marker (the reader's own messages
+  // are behind it: a send moves it). The partial index messages_deleted_idx holds only deleted
+  // messages, so this reads the deletions after the marker, not the unread messages.
+  const deletedUnread = sql<number>`(select count(*)::integer from ${messagesTable} dm
+    where dm.chat_id = ${chatsTable.id} and dm.seq > ${me.readSeq} and dm.deleted_at is not null)`;
   const directTitle = sql<string | null>`(
     select u.username from chat_members m2 join users u on u.id = m2.user_id
     where m2.chat_id = ${chatsTable.id} and m2.user_id <> ${userId} limit 1)`;
@@ -49,7 +67,8 @@ function chatViews(db: Db | Tx, userId: string, membersOnly: boolean) {
       muted: me.muted,
       mentionCount,
       mentionSeqs,
-      lastMessage,
+      deletedUnread,
+      lastMessage: lastMessageFields,
       lastAuthor: { id: lastAuthor.id, username: lastAuthor.username },
       directTitle,
       activity: sql<string>`${chatsTable.lastActivityAt}::text`,
@@ -59,10 +78,7 @@ function chatViews(db: Db | Tx, userId: string, membersOnly: boolean) {
     ? query.innerJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, userId)))
     : query.leftJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, userId)));
   return joined
-    .leftJoin(
-      lastMessage,
-      and(eq(lastMessage.chatId, chatsTable.id), eq(lastMessage.seq, chatsTable.lastSeq)),
-    )
+    .leftJoinLateral(lastMessage, sql`true`)
     .leftJoin(lastAuthor, eq(lastAuthor.id, lastMessage.authorId));
 }
 export type ChatViewRow = Awaited<ReturnType<ReturnType<typeof chatViews>['execute']>>[number];
@@ -88,6 +104,20 @@ async function revokeInvitesOf(tx: Tx, chatId: string, userId: string) {
         sql`${chatInvitesTable.revokedAt} is null`,
       ),
     );
+}
+
+/**
+ * A new member at `rev`, or undefined if they already were one. A joiner's past is not unread:
+ * their marker starts at the last message.
+ */
+async function insertMember(tx: Tx, chatId: string, userId: string, role: Role, rev: number) {
+  const readSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId})`;
+  const [row] = await tx
+    .insert(chatMembersTable)
+    .values({ chatId, userId, role, rev, readSeq })
+    .onConflictDoNothing()
+    .returning();
+  return row;
 }
 
 export function createChatsRepo(db: Db) {
@@ -314,12 +344,7 @@ export function createChatsRepo(db: Db) {
         db,
         chatId,
         async (tx, rev) => {
-          const readSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId})`;
-          const [row] = await tx
-            .insert(chatMembersTable)
-            .values({ chatId, userId, role, rev, readSeq })
-            .onConflictDoNothing()
-            .returning();
+          const row = await insertMember(tx, chatId, userId, role, rev);
           return row;
         },
         recheck,

@@ -346,7 +346,8 @@ describe.each(drivers())('chats on %s', (driver) => {
     expect(await unread(mallory)).toEqual({ A: 1 });
     const last = (await http.get(alice, `/api/chats/${a.id}/messages?limit=1`)).json().messages[0];
     await http.del(alice, `/api/chats/${a.id}/messages/${last.id}`);
-    expect(await unread(mallory)).toEqual({ A: 1 }); // a deleted message keeps its seq
+    // A deleted message keeps its seq but is not unread (PROTOCOL.md › Chats: `unreadCount`).
+    expect(await unread(mallory)).toEqual({ A: 0 });
     await send(bob, a.id); // sending moves bob's own marker to the newest seq
     expect(await unread(bob)).toEqual({ A: 0, B: 0 });
     expect(

@@ -109,7 +109,7 @@ export const chatMembersTable = pgTable(
       .notNull()
       .references(() => usersTable.id, { onDelete: 'cascade' }),
     role: text({ enum: ['owner', 'admin', 'member'] }).notNull(),
-    /** Read watermark: only moves forward. unread = chats.last_seq - read_seq. */
+    /** Read watermark: only moves forward. unread = chats.last_seq - read_seq - deleted after it. */
     readSeq: integer().notNull().default(0),
     /** The rev of this membership's last change (joined, or role changed). */
     rev: integer().notNull().default(0),
@@ -173,6 +173,9 @@ export const messagesTable = pgTable(
     index('messages_chat_id_created_at_idx').on(t.chatId, t.createdAt),
     index('messages_chat_id_pinned_at_idx').on(t.chatId, t.pinnedAt).where(sql`${t.pinnedAt} is not null`),
     index('messages_mentions_idx').on(t.chatId, t.seq).where(sql`cardinality(${t.mentions}) > 0`),
+    // The chat list's unread count subtracts the deleted messages after the reader's marker
+    // (drizzle/0021): only deletions, which are rare, are in it.
+    index('messages_deleted_idx').on(t.chatId, t.seq).where(sql`${t.deletedAt} is not null`),
   ],
 );
 

@@ -7,13 +7,25 @@ import {
   type Message,
 } from '@chatsockets/protocol';
 import type { QueryClient } from '@tanstack/react-query';
+import { chatsApi } from '../api/chats.api';
 import { isNewerVersion } from './merge-messages';
 import { queryKeys } from './query-keys';
 
-// Live updates to the chat list: unread = lastSeq - readSeq (ARCHITECTURE › The one idea).
+// Live updates to the chat list (PROTOCOL.md › Chats: `unreadCount` and `lastMessage`): unread
+// are the messages after the read marker that are not deleted, the preview is the newest message
+// not deleted. What this client cannot tell from the events (a delete of a message that may be
+// unread or is the preview, a jump over messages it has not seen) it asks the server: it re-reads
+// that one chat (refreshChat), meanwhile keeping a count that is never below the server's.
 
-export function readSeqOf(chat: Pick<Chat, 'lastSeq' | 'unreadCount'>): number {
-  return Math.max(0, chat.lastSeq - chat.unreadCount);
+/**
+ * Where the unread messages begin: every unread message is after it. It is the read marker
+ * itself unless messages after the marker were deleted (they do not count), then a little past
+ * it, never past an unread mention.
+ */
+export function readSeqOf(chat: Pick<Chat, 'lastSeq' | 'unreadCount'> & Partial<Mentions>): number {
+  const firstMention = chat.unreadMentionSeqs?.[0];
+  const bound = firstMention === undefined ? chat.lastSeq : firstMention - 1;
+  return Math.max(0, Math.min(chat.lastSeq - chat.unreadCount, bound));
 }
 
 export function findChat(qc: QueryClient, chatId: string): Chat | undefined {
@@ -96,33 +108,121 @@ function withMentions(qc: QueryClient, chat: Chat, update: MentionUpdate): Chat 
 
 /**
  * A created or updated message: moves lastSeq/lastMessage, the unread count and the unread
- * mentions. The author's own send moves their read marker to it (the server does the same).
+ * mentions. The author's own send moves their read marker to it (the server does the same), so
+ * their own messages are never unread. A deleted message is not unread and not the preview.
  */
 export function applyMessageToChats(qc: QueryClient, message: Message, selfId: string): void {
+  let ask = false;
   updateChat(qc, message.chatId, (chat) => {
     const own = message.author.id === selfId;
-    const readSeq = Math.max(readSeqOf(chat), own && message.seq > chat.lastSeq ? message.seq : 0);
+    const deleted = message.deletedAt !== null;
+    const fresh = message.seq > chat.lastSeq;
+    const readSeq = own && fresh ? message.seq : readSeqOf(chat);
     let next = chat;
-    if (message.seq > chat.lastSeq || (chat.lastMessage?.seq ?? 0) < message.seq) {
-      const lastSeq = Math.max(chat.lastSeq, message.seq);
-      next = { ...chat, lastSeq, lastMessage: message, unreadCount: Math.max(0, lastSeq - readSeq) };
+    if (fresh) {
+      // Seqs have no gaps: a jump passed messages this client has not seen, counted as unread
+      // (and the preview kept) until the server says which of them were deleted.
+      const skipped = message.seq - chat.lastSeq - 1;
+      if (skipped > 0 && (!own || deleted)) ask = true;
+      const unreadCount = own ? 0 : chat.unreadCount + skipped + (deleted ? 0 : 1);
+      next = {
+        ...chat,
+        lastSeq: message.seq,
+        unreadCount,
+        lastMessage: deleted ? chat.lastMessage : message,
+      };
+    } else if (!deleted && (chat.lastMessage?.seq ?? 0) < message.seq) {
+      // One of the messages a jump passed: the preview (it was counted already).
+      next = { ...chat, lastMessage: message };
     } else if (chat.lastMessage?.seq === message.seq && isNewerVersion(message, chat.lastMessage)) {
       next = { ...chat, lastMessage: message };
+      // The preview was deleted: the one before it comes from the server.
+      if (deleted && chat.lastMessage.deletedAt === null) ask = true;
     }
-    let mentions = readMentions(next, readSeq);
-    if (mentions !== 'unknown' && message.seq > readSeq)
+    // Someone else's message deleted while some are unread: it may have been one of them. (The
+    // caller's own are behind their marker, and with none unread there is nothing to take back.)
+    if (!fresh && deleted && !own && chat.unreadCount > 0) ask = true;
+    let mentions: MentionUpdate = own && fresh ? readMentions(next, readSeq) : next;
+    if (mentions !== 'unknown' && (message.seq > readSeq || next.unreadMentionSeqs.includes(message.seq)))
       mentions = noteMention(mentions, message, selfId, chat.lastSeq);
     return withMentions(qc, next, mentions);
   });
+  if (ask) refreshChat(qc, message.chatId);
 }
 
-/** The caller's read marker moved (here or in another tab); it only moves forward. */
+/**
+ * The caller's read marker moved (here or in another tab); it only moves forward. Read to the
+ * end, nothing is unread; read part of the way, the count is exact when no message after the
+ * marker is deleted, else the server's answer settles it.
+ */
 export function applyReadSeq(qc: QueryClient, chatId: string, seq: number): void {
+  let ask = false;
   updateChat(qc, chatId, (chat) => {
     if (seq <= readSeqOf(chat)) return chat;
-    const next = { ...chat, unreadCount: Math.max(0, chat.lastSeq - seq) };
+    const unreadCount = Math.min(chat.unreadCount, Math.max(0, chat.lastSeq - seq));
+    ask = unreadCount > 0 && seq < chat.lastSeq && deletedAfter(qc, chat, seq);
+    const next = { ...chat, unreadCount };
     return withMentions(qc, next, readMentions(next, seq));
   });
+  if (ask) refreshChat(qc, chatId);
+}
+
+/** Whether a message after `seq` may be deleted: the loaded messages say so, or do not reach. */
+function deletedAfter(qc: QueryClient, chat: Chat, seq: number): boolean {
+  const held = qc.getQueryData<{ messages: Message[] }>(queryKeys.messages(chat.id))?.messages ?? [];
+  const after = held.filter((m) => m.seq > seq && m.seq <= chat.lastSeq);
+  if (after.length < chat.lastSeq - seq) return true;
+  return after.some((m) => m.deletedAt !== null);
+}
+
+const refreshing = new WeakMap<QueryClient, Map<string, { again: boolean }>>();
+
+/**
+ * Re-reads one chat (`GET /api/chats/:chatId`) for its unread count, preview and mentions: one
+ * request at a time per chat, and once more if asked again meanwhile. A copy older than what the
+ * events have brought since (a lower lastSeq) is not applied: the chat is read again (a few times).
+ */
+export function refreshChat(qc: QueryClient, chatId: string, tries = 3): void {
+  const inFlight = refreshing.get(qc) ?? new Map<string, { again: boolean }>();
+  refreshing.set(qc, inFlight);
+  const running = inFlight.get(chatId);
+  if (running) {
+    running.again = true;
+    return;
+  }
+  const state = { again: false };
+  inFlight.set(chatId, state);
+  void chatsApi
+    .detail(chatId)
+    .then(({ chat: fresh }) => {
+      updateChat(qc, chatId, (chat) => {
+        if (fresh.lastSeq < chat.lastSeq) {
+          state.again = true;
+          return chat;
+        }
+        // Same lastSeq: the count only goes down (reads, deletes), and ours is never too low,
+        // so the lower is the newer (a read of ours the server had not applied yet).
+        const unreadCount =
+          fresh.lastSeq === chat.lastSeq ? Math.min(fresh.unreadCount, chat.unreadCount) : fresh.unreadCount;
+        return {
+          ...chat,
+          lastSeq: fresh.lastSeq,
+          lastMessage: fresh.lastMessage,
+          unreadCount,
+          unreadMentionCount: fresh.unreadMentionCount,
+          unreadMentionSeqs: fresh.unreadMentionSeqs,
+        };
+      });
+    })
+    .catch(() => {
+      // Gone, forbidden or offline: membership events and the list's poll deal with it.
+      state.again = false;
+    })
+    .finally(() => {
+      inFlight.delete(chatId);
+      // Bounded: a server that keeps answering behind the events is left to the list's poll.
+      if (state.again && tries > 1) refreshChat(qc, chatId, tries - 1);
+    });
 }
 
 /** The caller's role in a chat changed (a `member.updated` event about them). */
