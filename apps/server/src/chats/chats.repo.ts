@@ -15,6 +15,7 @@ import {
 } from '../db/schema.js';
 import { type FullMessage, hydrate, inSnapshot } from '../messages/hydrate.js';
 import type { ChatAudience } from '../realtime/bus/bus.js';
+import { BANNED, ban, isBanned, liftBan } from './bans.js';
 
 export type ChatRow = typeof chatsTable.$inferSelect;
 export type MemberRow = typeof chatMembersTable.$inferSelect;
@@ -339,15 +340,24 @@ export function createChatsRepo(db: Db) {
      * marker starts at the chat's last message: a chat's past is not unread to someone who just
      * came in (the chat row is locked by the rev, so no send slips in between).
      */
+    /** Added by a member (whose right `recheck` decides again): lifts a removal's ban. */
     addMember(chatId: string, userId: string, role: Role, recheck?: Recheck) {
       return withChatRev(
         db,
         chatId,
         async (tx, rev) => {
           const row = await insertMember(tx, chatId, userId, role, rev);
+          if (row) await liftBan(tx, chatId, userId);
           return row;
         },
         recheck,
+      );
+    },
+
+    /** Joins on their own: `BANNED`, nothing written, while a removal bars them. */
+    join(chatId: string, userId: string) {
+      return withChatRev(db, chatId, async (tx, rev) =>
+        (await isBanned(tx, chatId, userId)) ? BANNED : insertMember(tx, chatId, userId, 'member', rev),
       );
     },
 
@@ -367,6 +377,7 @@ export function createChatsRepo(db: Db) {
             .where(and(eq(chatMembersTable.chatId, chatId), eq(chatMembersTable.userId, userId)))
             .returning();
           if (!removed) return undefined;
+          if (recheck.actorId !== userId) await ban(tx, chatId, userId, recheck.actorId);
           await revokeInvitesOf(tx, chatId, userId);
           await tx.insert(chatDeparturesTable).values({ chatId, userId, rev });
           let heir: MemberRow | undefined;

@@ -15,6 +15,7 @@ import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { Limiter } from '../rate-limit.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { assertAllowed, authorize, loadAccess, rules, underLock } from './access.js';
+import { BANNED, REMOVED } from './bans.js';
 import { toChat, toMember } from './chats.mapper.js';
 import type { ChatsRepo } from './chats.repo.js';
 import { createTypingThrottle } from './typing-throttle.js';
@@ -205,7 +206,8 @@ export function createChatsService(deps: {
       const access = await loadAccess(chats, chatId, actor.user.id);
       if (!access.member) {
         assertAllowed(rules.join(access), 'Only public group chats can be joined');
-        const joined = await chats.addMember(chatId, actor.user.id, 'member');
+        const joined = await chats.join(chatId, actor.user.id);
+        if (joined === BANNED) throw forbidden(REMOVED);
         if (joined) announceMember('member.joined', chatId, actor.user, joined.rev);
       }
       return view(chatId, actor.user.id);

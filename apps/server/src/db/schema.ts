@@ -228,6 +228,26 @@ export const chatDeparturesTable = pgTable(
 );
 
 /**
+ * Who was removed from a chat by someone else: they may not come back on their own (joining a
+ * public chat, an invite link) until an owner or admin adds them again, which lifts it (as a
+ * Telegram group bans whom it removes). Leaving of one's own accord records nothing.
+ */
+export const chatBansTable = pgTable(
+  'chat_bans',
+  {
+    chatId: uuid()
+      .notNull()
+      .references(() => chatsTable.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    bannedBy: uuid().references(() => usersTable.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.userId], name: 'chat_bans_pkey' })],
+);
+
+/**
  * Invite links to group chats. `token` is the link's secret (32 random bytes, base64url): stored
  * as is, because owners and admins see their links again to share them; it only grants joining.
  * `uses` is bumped under the row lock with the join, so concurrent joins never pass `max_uses`.

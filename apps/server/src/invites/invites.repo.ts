@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { decideAgain, type Recheck, withChatRev } from '../db/chat-rev.js';
+import { BANNED, isBanned } from '../chats/bans.js';
 import type { Db } from '../db/client.js';
 import { chatInvitesTable, chatMembersTable, chatsTable, usersTable } from '../db/schema.js';
 
@@ -103,6 +104,8 @@ export function createInvitesRepo(db: Db) {
      */
     join(invite: { id: string; chatId: string }, userId: string, now: Date) {
       return withChatRev(db, invite.chatId, async (tx, rev) => {
+        // Checked before the use is counted: a refused join costs the link nothing.
+        if (await isBanned(tx, invite.chatId, userId)) return BANNED;
         const [used] = await tx
           .update(chatInvitesTable)
           .set({ uses: sql`${chatInvitesTable.uses} + 1` })

@@ -196,6 +196,39 @@ describe.each(drivers())('invite links on %s', (driver) => {
     expect(listed!.uses).toBe(5);
   });
 
+  it('[ban] someone removed may not come back on their own (link or public join) until an owner or admin adds them', async () => {
+    const chat = await group();
+    const link = await invite(chat.id);
+    expect((await http.del(alice, `/api/chats/${chat.id}/members/${bob.user.id}`)).statusCode).toBe(204);
+    const refused = await join(bob, link.token);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('removed'),
+    });
+    // The refused join cost the link nothing; someone never removed still gets in.
+    expect((await join(carol, link.token)).statusCode).toBe(200);
+    const listed = InviteListResponseSchema.parse(
+      (await http.get(alice, `/api/chats/${chat.id}/invites`)).json(),
+    );
+    expect(listed.invites.find((i) => i.token === link.token)?.uses).toBe(1);
+    // A public chat's join button is no way back either.
+    const square = (await http.post(alice, '/api/chats', { title: 'Square', visibility: 'public' })).json()
+      .chat as Chat;
+    expect((await http.post(bob, `/api/chats/${square.id}/join`)).statusCode).toBe(200);
+    expect((await http.del(alice, `/api/chats/${square.id}/members/${bob.user.id}`)).statusCode).toBe(204);
+    expect((await http.post(bob, `/api/chats/${square.id}/join`)).statusCode).toBe(403);
+    // An add by the owner lifts the ban: after that, leaving of his own accord bars nothing.
+    expect((await http.post(alice, `/api/chats/${chat.id}/members`, { username: 'bob' })).statusCode).toBe(
+      201,
+    );
+    expect((await http.del(bob, `/api/chats/${chat.id}/members/${bob.user.id}`)).statusCode).toBe(204);
+    expect((await join(bob, link.token)).statusCode).toBe(200);
+    // Carol left of her own accord: she may come back.
+    expect((await http.del(carol, `/api/chats/${chat.id}/members/${carol.user.id}`)).statusCode).toBe(204);
+    expect((await join(carol, link.token)).statusCode).toBe(200);
+  });
+
   it('[invite] deleting the chat kills its links (404)', async () => {
     const chat = await group();
     const link = await invite(chat.id);

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Chat, ChatInvite, InvitePreviewResponse } from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
 import { assertAllowed, loadAccess, rules, underLock } from '../chats/access.js';
+import { BANNED, REMOVED } from '../chats/bans.js';
 import { toChat } from '../chats/chats.mapper.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
-import { gone, notFound } from '../errors.js';
+import { forbidden, gone, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import type { InviteRow, InvitesRepo } from './invites.repo.js';
 
@@ -133,6 +134,7 @@ export function createInvitesService(deps: {
       const access = await loadAccess(chats, chatId, actor.user.id);
       if (access.member) return view(chatId, actor.user.id);
       const joined = await invites.join(found.invite, actor.user.id, now());
+      if (joined === BANNED) throw forbidden(REMOVED);
       if (joined) {
         const event = { type: 'member.joined' as const, chatId, user: actor.user, rev: joined.rev };
         publish({ kind: 'chat', chatId, event });
