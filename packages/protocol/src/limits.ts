@@ -22,6 +22,10 @@ export const LIMITS = {
   inviteMaxSeconds: 365 * 24 * 3600,
   /** An invite token in a URL is at most this long. */
   inviteTokenMax: 200,
+  /** A chat has at most this many links that still let someone in (not revoked, expired or used up). */
+  invitesLiveMax: 100,
+  /** `GET …/invites` lists every live link and the newest others, at most this many in all. */
+  invitesListMax: 200,
   searchMax: 100,
   membersMax: 100,
   pageDefault: 50,

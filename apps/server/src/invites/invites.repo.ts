@@ -1,10 +1,13 @@
+import { LIMITS } from '@chatsockets/protocol';
 import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import { decideAgain, type Recheck, withChatRev } from '../db/chat-rev.js';
 import { BANNED, isBanned } from '../chats/bans.js';
+import { decideAgain, type Recheck, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { chatInvitesTable, chatMembersTable, chatsTable, usersTable } from '../db/schema.js';
 
 export type InviteRow = typeof chatInvitesTable.$inferSelect;
+/** `insert`'s answer when the chat has `LIMITS.invitesLiveMax` live links already. */
+export const TOO_MANY = 'too-many' as const;
 
 const creator = { id: usersTable.id, username: usersTable.username, displayName: usersTable.displayName };
 
@@ -42,19 +45,30 @@ export function createInvitesRepo(db: Db) {
           .for('update');
         if (!locked) return undefined;
         await decideAgain(tx, values.chatId, recheck);
+        // Counted under the lock: links made at once cannot all see room for one more.
+        const [live] = await tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(chatInvitesTable)
+          .where(and(eq(chatInvitesTable.chatId, values.chatId), usable(values.createdAt)));
+        if (live!.n >= LIMITS.invitesLiveMax) return TOO_MANY;
         const [row] = await tx.insert(chatInvitesTable).values(values).returning();
         return row;
       });
     },
 
-    /** The chat's invites that were not revoked, newest first, with who made each. */
-    listForChat(chatId: string) {
+    /**
+     * The chat's invites that were not revoked, newest first, with who made each: every live one
+     * (at most `invitesLiveMax`) and the newest expired or used-up ones, `invitesListMax` in all.
+     */
+    listForChat(chatId: string, now: Date) {
       return db
         .select({ invite: chatInvitesTable, creator })
         .from(chatInvitesTable)
         .innerJoin(usersTable, eq(usersTable.id, chatInvitesTable.createdBy))
         .where(and(eq(chatInvitesTable.chatId, chatId), isNull(chatInvitesTable.revokedAt)))
-        .orderBy(desc(chatInvitesTable.createdAt));
+        .orderBy(sql`(${usable(now)}) desc`, desc(chatInvitesTable.createdAt))
+        .limit(LIMITS.invitesListMax)
+        .then((rows) => rows.sort((a, b) => b.invite.createdAt.getTime() - a.invite.createdAt.getTime()));
     },
 
     async findById(chatId: string, inviteId: string) {

@@ -229,6 +229,43 @@ describe.each(drivers())('invite links on %s', (driver) => {
     expect((await join(carol, link.token)).statusCode).toBe(200);
   });
 
+  it('[invite limit] at most 100 live links a chat, even made at once; revoked, expired or used-up ones make room', async () => {
+    const chat = await group();
+    const first = await invite(chat.id, { expiresInSeconds: 60 });
+    const once = await invite(chat.id, { maxUses: 1 });
+    for (let i = 0; i < 93; i++) await invite(chat.id);
+    // 95 live: ten at once, exactly five get one.
+    const racing = await Promise.all(
+      Array.from({ length: 10 }, () => http.post(alice, `/api/chats/${chat.id}/invites`, {})),
+    );
+    expect(racing.map((r) => r.statusCode).sort()).toEqual([...Array(5).fill(201), ...Array(5).fill(409)]);
+    const refused = racing.find((r) => r.statusCode === 409)!;
+    expect(refused.json().error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('100') });
+    // Room comes from a revoked, an expired and a used-up link.
+    const someLink = InviteResponseSchema.parse(racing.find((r) => r.statusCode === 201)!.json()).invite;
+    expect((await http.del(alice, `/api/chats/${chat.id}/invites/${someLink.id}`)).statusCode).toBe(204);
+    await invite(chat.id);
+    expect((await http.post(alice, `/api/chats/${chat.id}/invites`, {})).statusCode).toBe(409);
+    clock += 61_000;
+    expect(first.expiresAt).not.toBeNull();
+    await invite(chat.id);
+    expect((await join(carol, once.token)).statusCode).toBe(200);
+    await invite(chat.id);
+    expect((await http.post(alice, `/api/chats/${chat.id}/invites`, {})).statusCode).toBe(409);
+    // The list: every live link, and the dead ones still listed, newest first.
+    const listed = InviteListResponseSchema.parse(
+      (await http.get(alice, `/api/chats/${chat.id}/invites`)).json(),
+    ).invites;
+    expect(listed).toHaveLength(102);
+    expect(listed.map((l) => l.id)).toContain(first.id);
+    expect(listed.map((l) => l.createdAt)).toEqual(
+      listed
+        .map((l) => l.createdAt)
+        .sort()
+        .reverse(),
+    );
+  });
+
   it('[invite] deleting the chat kills its links (404)', async () => {
     const chat = await group();
     const link = await invite(chat.id);

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { Chat, ChatInvite, InvitePreviewResponse } from '@chatsockets/protocol';
+import { type Chat, type ChatInvite, type InvitePreviewResponse, LIMITS } from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
 import { assertAllowed, loadAccess, rules, underLock } from '../chats/access.js';
 import { BANNED, REMOVED } from '../chats/bans.js';
 import { toChat } from '../chats/chats.mapper.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
-import { forbidden, gone, notFound } from '../errors.js';
+import { conflict, forbidden, gone, notFound } from '../errors.js';
 import type { Publish } from '../realtime/bus/bus.js';
-import type { InviteRow, InvitesRepo } from './invites.repo.js';
+import { type InviteRow, type InvitesRepo, TOO_MANY } from './invites.repo.js';
 
 /** What `randomBytes(n).toString('base64url')` can produce. */
 const TOKEN = /^[A-Za-z0-9_-]+$/;
@@ -97,13 +97,17 @@ export function createInvitesService(deps: {
         underLock(actor, access, rules.invite, DENIED),
       );
       if (!row) throw notFound('Chat'); // deleted meanwhile
+      if (row === TOO_MANY)
+        throw conflict(
+          `A chat has at most ${LIMITS.invitesLiveMax} links that still work: revoke one to make another`,
+        );
       const { id, username, displayName } = actor.user;
       return toInvite(row, { id, username, displayName: displayName ?? null });
     },
 
     async list(actor: Actor, chatId: string): Promise<ChatInvite[]> {
       await assertManager(actor, chatId);
-      return (await invites.listForChat(chatId)).map((r) => toInvite(r.invite, r.creator));
+      return (await invites.listForChat(chatId, now())).map((r) => toInvite(r.invite, r.creator));
     },
 
     /** Revoking twice is the same as once; an invite of another chat is a 404. */
