@@ -215,7 +215,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     now: overrides.now,
   });
   const avatars = createAvatarsService({ users: repos.users, chats: repos.chats, blobs, publish });
-  const settings = createSettingsService({ users: repos.users, publish, audienceOf: repos.chats.audienceOf });
+  const settings = createSettingsService({
+    users: repos.users,
+    publish,
+    audienceOf: repos.chats.audienceOf,
+    isOnline: async (userId) => (await presence.socketCount(userId)) > 0,
+  });
   const messages = createMessagesService({
     messages: repos.messages,
     chats: repos.chats,
@@ -247,6 +252,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     changesAfter: (chatId, afterRev) => changes.after(chatId, afterRev),
     audienceOf: repos.chats.audienceOf,
     usersByIds: chats.usersByIds,
+    showingPresence: async (userIds) =>
+      new Set((await repos.chats.usersByIds(userIds)).filter((u) => u.showLastSeen).map((u) => u.id)),
     wentOffline: async (userId) => {
       const row = await repos.users.touchLastSeen(userId, (overrides.now ?? (() => new Date()))());
       return row && toUserWithLastSeen(row);

@@ -1,5 +1,5 @@
 import type { Chat, Member } from '@chatsockets/protocol';
-import { toUserWithLastSeen } from '../auth/users.mapper.js';
+import { toUser, toUserWithLastSeen } from '../auth/users.mapper.js';
 import type { UserRow } from '../auth/users.repo.js';
 import { toMessage } from '../messages/messages.mapper.js';
 import { capabilitiesOf } from './access.js';
@@ -30,8 +30,12 @@ export const toChat = (row: ChatView, viewerId: string): Chat => ({
   unreadMentionSeqs: row.role ? (row.mentionSeqs ?? []).map(Number) : [],
 });
 
-export const toMember = (member: MemberRow, user: UserRow): Member => ({
-  user: toUserWithLastSeen(user),
+/**
+ * `toReader`: for someone who reads a public chat without being in it, who is told nothing of
+ * its members' presence (PROTOCOL.md › Presence), last seen included.
+ */
+export const toMember = (member: MemberRow, user: UserRow, toReader = false): Member => ({
+  user: toReader ? toUser(user) : toUserWithLastSeen(user),
   role: member.role,
   joinedAt: member.joinedAt.toISOString(),
   readSeq: member.readSeq,

@@ -197,9 +197,10 @@ export function createChatsService(deps: {
     },
 
     async get(actor: Actor, chatId: string): Promise<ChatDetailResponse> {
-      await authorize(chats, chatId, actor.user.id, 'read');
+      const access = await authorize(chats, chatId, actor.user.id, 'read');
       const [chat, members] = await Promise.all([view(chatId, actor.user.id), chats.members(chatId)]);
-      return { chat, members: members.map((m) => toMember(m.member, m.user)) };
+      const reader = access.member === undefined;
+      return { chat, members: members.map((m) => toMember(m.member, m.user, reader)) };
     },
 
     async join(actor: Actor, chatId: string): Promise<Chat> {

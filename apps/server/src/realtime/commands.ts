@@ -48,7 +48,11 @@ export function createCommands(deps: {
           // or before `at.rev` is seen by the check; one after it is forwarded to this
           // subscription, which it then ends.
           const at = await chats.readPosition(conn.actor, chatId);
-          const onlineIds = await hub.onlineAmong(await chats.memberIds(chatId));
+          // Presence is for members (PROTOCOL.md › Presence): a public chat's reader gets
+          // `online: []` and no `presence` events; a member, those online who show it.
+          const memberIds = await chats.memberIds(chatId);
+          const member = memberIds.includes(conn.userId);
+          const onlineIds = await hub.onlineSeenBy(conn.userId, member ? memberIds : []);
           const online = onlineIds.size ? await chats.usersByIds([...onlineIds]) : [];
           // Read no more than the reply can carry (half the send buffer, as below). Messages
           // created after the check come live; one changed since comes here, at its newer rev.
@@ -74,9 +78,11 @@ export function createCommands(deps: {
             caughtUp.changes.some((c) => c.type === 'message' && newer(c.message))
           )
             await chats.readPosition(conn.actor, chatId);
-          return { at, caughtUp, online };
+          return { at, caughtUp, online, member };
         };
-        const { at, caughtUp: whole, online } = await withDeadline(read(), deadlineMs);
+        const { at, caughtUp: whole, online, member } = await withDeadline(read(), deadlineMs);
+        // Before the reply, whose flush then lets the presence it buffered through (or not).
+        if (member) hub.markMember(conn, chatId);
         // Half the send buffer: the reply must fit beside live events already buffered.
         const fitted = withinBudget(whole, conn.sendBufferMax / 2);
         // With more to page, a client's rev cursor becomes the last change's rev: a message newer

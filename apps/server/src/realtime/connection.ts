@@ -8,7 +8,7 @@ import { coalesceWrites } from './coalesce-writes.js';
 export interface Subscription {
   syncing: boolean;
   /** Events that arrived while syncing, flushed in order after the reply. */
-  buffered: Array<{ rev?: number; seq?: number; data: Frame; once?: Set<Connection> }>;
+  buffered: Array<{ rev?: number; seq?: number; data: Frame; once?: Set<Connection>; membersOnly?: boolean }>;
   /** Highest rev this socket holds for the chat (sent, or covered by the subscribe reply): never send one again. */
   sentRev: number;
   /**
@@ -24,6 +24,12 @@ export interface Subscription {
   beganUnplaced: boolean;
   /** Its last event (its departure, the chat's deletion) came while syncing: it ends after the reply. */
   ended: boolean;
+  /**
+   * The socket's user is a member of the chat (not a public chat's reader): set by the subscribe
+   * reply's read, and by their own `member.joined` forwarded while subscribed (their departure
+   * ends the subscription). Only members hear of the chat's members' presence.
+   */
+  member: boolean;
 }
 
 // A reader that stops reading is closed with 1013; if it does not even read the close frame,
@@ -131,14 +137,24 @@ export class Connection {
    * Delivers a chat event, holding it while the subscription syncs and dropping revs already held.
    * `once`: the sockets an announcement that goes to several chats (presence, a profile) has
    * reached; it goes out once per socket, through whichever chat's subscription is ready first.
+   * `membersOnly` (presence): not to a subscription of a chat the user only reads, decided when it
+   * goes out (a syncing one learns whether it is a member's by then).
    */
-  deliver(chatId: string, data: Frame, rev?: number, seq?: number, once?: Set<Connection>): void {
+  deliver(
+    chatId: string,
+    data: Frame,
+    rev?: number,
+    seq?: number,
+    once?: Set<Connection>,
+    membersOnly?: boolean,
+  ): void {
     const sub = this.subscriptions.get(chatId);
     if (!sub) return;
     if (sub.syncing) {
-      sub.buffered.push({ rev, seq, data, once });
+      sub.buffered.push({ rev, seq, data, once, membersOnly });
       return;
     }
+    if (membersOnly && !sub.member) return;
     if (once) {
       if (once.has(this)) return;
       once.add(this);

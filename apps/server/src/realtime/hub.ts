@@ -20,7 +20,12 @@ export interface HubDeps {
   audienceOf(userId: string): Promise<ChatAudience>;
   /** For presence changes reported by another instance's death (Presence.onExternalChange). */
   usersByIds(userIds: string[]): Promise<User[]>;
-  /** The user's last socket (on every instance) closed: record "last seen". */
+  /**
+   * Which of these users let others see when they are online (`showLastSeen`), in one read.
+   * Without it, everyone does. Asked once per announcement and per subscribe reply, never per
+   * delivery.
+   */
+  showingPresence?(userIds: string[]): Promise<Set<string>>;
   /**
    * Records "last seen" and answers the user as their chats' members see them (with
    * `lastSeenAt` unless they hide it), which the offline announcement then carries.
@@ -125,6 +130,14 @@ export function createHub(deps: HubDeps) {
     const data = encode(event);
     const skipUser = event.type === 'typing' ? event.user.id : undefined;
     const seq = event.type === 'message.created' ? event.message.seq : undefined;
+    // A reader who joins while subscribed is a member from their join on (in rev order, so the
+    // presence brought up to a later rev reaches them, and none brought up to an earlier one).
+    if (event.type === 'member.joined') {
+      for (const conn of byUser.get(event.user.id) ?? []) {
+        const sub = conn.subscriptions.get(chatId);
+        if (sub) sub.member = true;
+      }
+    }
     for (const conn of r.subscribers) if (conn.userId !== skipUser) conn.deliver(chatId, data, rev, seq);
     // Membership at delivery: the departed user's sockets get `member.left`, then nothing more
     // of this chat. Events are forwarded in rev order, so nothing after the departure got out.
@@ -214,9 +227,10 @@ export function createHub(deps: HubDeps) {
    * A presence or profile change, to the subscribers of the user's chats, once each, `sent`
    * excepted. Through each chat's chain, brought up to the rev its publisher saw first (as
    * `typing`): a member removed before it was published gets `member.left` and not this, even
-   * when the bus lost the departure. In order per chat, so per socket too.
+   * when the bus lost the departure. In order per chat, so per socket too. `membersOnly`
+   * (presence): not to a public chat's readers, only to subscriptions of its members.
    */
-  function toAudience(audience: ChatAudience, data: Buffer, sent: Set<Connection>) {
+  function toAudience(audience: ChatAudience, data: Buffer, sent: Set<Connection>, membersOnly = false) {
     for (const chatId of audience.chatIds) {
       const r = chats.get(chatId);
       if (!r) continue;
@@ -228,7 +242,7 @@ export function createHub(deps: HubDeps) {
         // Through each subscription, not straight to the socket: one still syncing has not
         // passed its access check, and a refused subscribe must not have heard of the chat's
         // members; it gets this after its reply, like the chat's own events.
-        for (const conn of r.subscribers) conn.deliver(chatId, data, undefined, undefined, sent);
+        for (const conn of r.subscribers) conn.deliver(chatId, data, undefined, undefined, sent, membersOnly);
       });
     }
   }
@@ -262,8 +276,10 @@ export function createHub(deps: HubDeps) {
         return toAudience(message, data, sent);
       }
       case 'presence': {
+        // To the members of the user's chats, never to a public chat's readers (PROTOCOL.md ›
+        // Presence). Who hides it is decided where it is published: it is never published.
         const data = encode({ type: 'presence', user: message.user, online: message.online });
-        return toAudience(message, data, new Set(byUser.get(message.user.id) ?? []));
+        return toAudience(message, data, new Set(byUser.get(message.user.id) ?? []), true);
       }
       default:
         message satisfies never;
@@ -317,13 +333,30 @@ export function createHub(deps: HubDeps) {
     }
   });
 
-  async function announcePresence(user: User, online: boolean) {
+  /** Whether others may see when this user is online (`showLastSeen`); yes when that cannot be read. */
+  async function showsPresence(userId: string): Promise<boolean> {
+    if (!deps.showingPresence) return true;
+    return (await deps.showingPresence([userId])).has(userId);
+  }
+
+  /**
+   * `shown`: whether the user lets others see it; `undefined` reads it. A user who hides it is
+   * announced to no one (PROTOCOL.md › Presence); their last socket still stops their typing.
+   */
+  async function announcePresence(user: User, online: boolean, shown?: boolean) {
     try {
-      const audience = await deps.audienceOf(user.id);
+      const [audience, visible] = await Promise.all([
+        deps.audienceOf(user.id),
+        shown ?? showsPresence(user.id),
+      ]);
       // Back online meanwhile (a reconnect while "last seen" was written and the audience read):
       // their online announcement stands; an offline one after it would leave them shown offline.
       if (!online && (await deps.presence.socketCount(user.id)) > 0) return;
-      await deps.bus.publish({ kind: 'presence', user, online, ...audience });
+      if (visible) await deps.bus.publish({ kind: 'presence', user, online, ...audience });
+      // Hidden since it was read (the settings change announced them offline, maybe before
+      // this): offline again after it, so that is what stands. Not awaited: the socket's hello
+      // does not wait for it (shutdown does, through `settled`).
+      if (visible && online) track(recheckHidden(user, audience));
       if (!online) {
         for (const chatId of deps.typing.chatsOf(user.id)) {
           await deps.bus.publish({
@@ -338,6 +371,20 @@ export function createHub(deps: HubDeps) {
     }
   }
 
+  async function recheckHidden(user: User, audience: ChatAudience) {
+    try {
+      if (await showsPresence(user.id)) return;
+      await deps.bus.publish({ kind: 'presence', user, online: false, ...audience });
+    } catch (err) {
+      deps.log.warn({ err: { message: (err as Error).message } }, 'presence announcement failed');
+    }
+  }
+
+  function track(task: Promise<void>) {
+    leavings.add(task);
+    void task.finally(() => leavings.delete(task));
+  }
+
   /**
    * Every way a user goes offline: "last seen" is recorded first, and the announcement carries
    * it (or no key when they hide it), which clients take as is.
@@ -348,7 +395,8 @@ export function createHub(deps: HubDeps) {
       .catch((err: unknown) =>
         deps.log.warn({ err: { message: (err as Error).message } }, 'last seen not recorded'),
       );
-    await announcePresence(seen ?? user, false);
+    // `wentOffline` answers the user as others see them: no `lastSeenAt` key when they hide it.
+    await announcePresence(seen ?? user, false, seen ? 'lastSeenAt' in seen : undefined);
   }
 
   // Users no local socket event covers (a crashed instance's, or ours after Redis lost them).
@@ -367,7 +415,8 @@ export function createHub(deps: HubDeps) {
     sub.syncing = false;
     const buffered = sub.buffered;
     sub.buffered = [];
-    for (const item of buffered) conn.deliver(chatId, item.data, item.rev, item.seq, item.once);
+    for (const item of buffered)
+      conn.deliver(chatId, item.data, item.rev, item.seq, item.once, item.membersOnly);
   }
 
   /**
@@ -499,7 +548,7 @@ export function createHub(deps: HubDeps) {
       await leaving.finally(() => leavings.delete(leaving));
     },
 
-    /** Settles when every removal begun so far has announced its presence: shutdown waits for it. */
+    /** Settles when every removal (and recheck) begun so far has announced its presence: shutdown waits for it. */
     async settled() {
       await Promise.allSettled([...leavings]);
     },
@@ -517,6 +566,7 @@ export function createHub(deps: HubDeps) {
         sentSeq: 0,
         beganUnplaced: r?.forwardedRev === undefined,
         ended: false,
+        member: false,
       });
       if (!r) {
         r = {
@@ -574,7 +624,27 @@ export function createHub(deps: HubDeps) {
 
     unsubscribe,
 
-    onlineAmong: (userIds: string[]) => deps.presence.onlineAmong(userIds),
+    /**
+     * The subscribe reply read the caller's membership: a member's subscription hears of the
+     * chat's members' presence. Only ever raised here: a join forwarded since the read raised it
+     * already, and a departure ends the subscription.
+     */
+    markMember(conn: Connection, chatId: string) {
+      const sub = conn.subscriptions.get(chatId);
+      if (sub) sub.member = true;
+    },
+
+    /**
+     * Which of `memberIds` a member sees online: online on any instance, and showing it (the
+     * viewer always sees themself). What `presence` events then keep current.
+     */
+    async onlineSeenBy(viewerId: string, memberIds: string[]): Promise<Set<string>> {
+      const online = await deps.presence.onlineAmong(memberIds); // none asked (a reader): no read
+      if (online.size === 0 || !deps.showingPresence) return online;
+      const others = [...online].filter((id) => id !== viewerId);
+      const shown = others.length ? await deps.showingPresence(others) : new Set<string>();
+      return new Set([...online].filter((id) => id === viewerId || shown.has(id)));
+    },
     typingIn: (chatId: string) => deps.typing.typing(chatId),
     socketCount: (userId: string) => deps.presence.socketCount(userId),
 

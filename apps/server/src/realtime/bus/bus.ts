@@ -8,8 +8,10 @@ import type { ServerEvent, User } from '@chatsockets/protocol';
  *   is applied before anything published after it, even when the bus lost the departure.
  * `user`: to one user's sockets (e.g. `read`, their own `member.joined`).
  * `session.revoked`: close that session's sockets with 4401 (logout, expiry).
- * `presence`: to the sockets subscribed to any of `chatIds` (the user's chats).
- * `user.updated`: the same, and to the user's own sockets (a new display name).
+ * `presence`: to the sockets subscribed to any of `chatIds` (the user's chats) as members, not
+ *   to public chats' readers; never published for a user who hides it (PROTOCOL.md › Presence).
+ * `user.updated`: to every socket subscribed to any of `chatIds`, readers included, and to the
+ *   user's own sockets (a new display name).
  *   Both may carry `revs`, each chat's rev their publisher saw: like `typing`, each hub brings
  *   the chat up to it first, so a member removed before is not told (ChatAudience).
  */
