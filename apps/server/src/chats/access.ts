@@ -16,6 +16,8 @@ type Membership = Pick<MemberRow, 'role' | 'userId'>;
 export interface ChatAccess {
   chat: ChatRow;
   member: Membership | undefined;
+  /** Removed by another member, and not added back: may not come back on their own (bans.ts). */
+  barred?: boolean;
 }
 
 const isManager = (a: ChatAccess) => a.member?.role === 'owner' || a.member?.role === 'admin';
@@ -25,7 +27,7 @@ export const rules = {
   read: (a: ChatAccess) => a.member !== undefined || a.chat.visibility === 'public',
   post: (a: ChatAccess) => a.member !== undefined,
   markRead: (a: ChatAccess) => a.member !== undefined,
-  join: (a: ChatAccess) => a.chat.kind === 'group' && a.chat.visibility === 'public',
+  join: (a: ChatAccess) => a.chat.kind === 'group' && a.chat.visibility === 'public' && !a.barred,
   /** Private group: owner or admin. Public group: any member. Direct chats have fixed members. */
   addMember: (a: ChatAccess) =>
     a.chat.kind === 'group' && (a.chat.visibility === 'public' ? a.member !== undefined : isManager(a)),
@@ -96,7 +98,7 @@ export async function loadAccess(chats: ChatsRepo, chatId: string, userId: strin
   if (!isId(chatId)) throw notFound('Chat');
   const row = await chats.findWithMembership(chatId, userId);
   if (!row) throw notFound('Chat');
-  return { chat: row.chat, member: row.member ?? undefined };
+  return { chat: row.chat, member: row.member ?? undefined, barred: row.barred === true };
 }
 
 export function assertAllowed(allowed: boolean, message: string): asserts allowed {

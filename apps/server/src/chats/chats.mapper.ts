@@ -23,7 +23,11 @@ export const toChat = (row: ChatView, viewerId: string): Chat => ({
   rev: row.chat.lastRev,
   muted: row.muted ?? false,
   capabilities: capabilitiesOf(
-    { chat: row.chat, member: row.role ? { role: row.role, userId: viewerId } : undefined },
+    {
+      chat: row.chat,
+      member: row.role ? { role: row.role, userId: viewerId } : undefined,
+      barred: row.barred === true,
+    },
     viewerId,
   ),
   unreadMentionCount: row.role ? Number(row.mentionCount ?? 0) : 0,

@@ -5,6 +5,7 @@ import { anyOf } from '../db/any-of.js';
 import { decideAgain, type Recheck, type Tx, takeRev, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import {
+  chatBansTable,
   chatDeparturesTable,
   chatInvitesTable,
   chatMembersTable,
@@ -22,6 +23,15 @@ export type MemberRow = typeof chatMembersTable.$inferSelect;
 export type Role = MemberRow['role'];
 
 const me = alias(chatMembersTable, 'me');
+
+/**
+ * Whether the viewer was removed from the chat and may not come back on their own (chats/bans.ts),
+ * read only when they are not a member (a member is never barred): a key lookup for the views of
+ * chats one does not belong to, nothing for the rest.
+ */
+const barredUnlessMember = (userId: SQL) =>
+  sql<boolean>`(case when ${me.userId} is null then exists (select 1 from ${chatBansTable} b
+    where b.chat_id = ${chatsTable.id} and b.user_id = ${userId}) else false end)`;
 const lastAuthor = alias(usersTable, 'last_author');
 
 /**
@@ -64,6 +74,7 @@ function chatViews(db: Db | Tx, userId: string, membersOnly: boolean) {
     .select({
       chat: chatsTable,
       role: me.role,
+      barred: membersOnly ? sql<boolean>`false` : barredUnlessMember(sql`${userId}`),
       readSeq: me.readSeq,
       muted: me.muted,
       mentionCount,
@@ -140,7 +151,7 @@ export function createChatsRepo(db: Db) {
 
   // Every command's access check runs this: built once, not per call.
   const withMembership = db
-    .select({ chat: chatsTable, member: me })
+    .select({ chat: chatsTable, member: me, barred: barredUnlessMember(sql`${sql.placeholder('userId')}`) })
     .from(chatsTable)
     .leftJoin(me, and(eq(me.chatId, chatsTable.id), eq(me.userId, sql.placeholder('userId'))))
     .where(eq(chatsTable.id, sql.placeholder('chatId')))

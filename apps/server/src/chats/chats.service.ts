@@ -206,6 +206,7 @@ export function createChatsService(deps: {
     async join(actor: Actor, chatId: string): Promise<Chat> {
       const access = await loadAccess(chats, chatId, actor.user.id);
       if (!access.member) {
+        if (access.barred) throw forbidden(REMOVED);
         assertAllowed(rules.join(access), 'Only public group chats can be joined');
         const joined = await chats.join(chatId, actor.user.id);
         if (joined === BANNED) throw forbidden(REMOVED);
