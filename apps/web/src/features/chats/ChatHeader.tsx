@@ -22,7 +22,9 @@ function subtitle(
   if (chat.kind === 'direct') {
     const other = members.find((m) => m.user.id !== self.id);
     if (other && isOnline(other.user.id)) return t('online');
-    // "last seen" only when they show it (the server leaves it out otherwise).
+    // "last seen" only when they show it: the server leaves the key out when they hide it (and
+    // their online status with it: PROTOCOL.md › Presence), as Telegram's "last seen recently".
+    if (other && !('lastSeenAt' in other.user)) return t('lastSeenRecently');
     return other?.user.lastSeenAt ? lastSeen(other.user.lastSeenAt) : t('offline');
   }
   const online = members.filter((m) => m.user.id === self.id || isOnline(m.user.id)).length;
