@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/http';
 
 /** Where an error happened, for a sentence that fits it ("Wrong username or password"). */
-export type ErrorContext = 'login' | 'register' | 'direct' | 'addMember' | 'createGroup';
+export type ErrorContext = 'login' | 'register' | 'direct' | 'addMember' | 'createGroup' | 'join';
 
 /** The catalog key for an error: by its protocol code, in the context's wording when it has one. */
 export function errorKeys(error: unknown, context?: ErrorContext): string[] {

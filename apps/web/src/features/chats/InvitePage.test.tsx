@@ -56,4 +56,27 @@ describe('InvitePage', () => {
       vi.unstubAllGlobals();
     }
   });
+
+  test('[invite] someone removed from the chat is told so, and who can let them back in', async ({
+    view,
+  }) => {
+    const preview = { chat: { id: 'c-1', title: 'Team', description: '', memberCount: 5 }, member: false };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) =>
+        url.endsWith('/join')
+          ? json(403, { error: { code: 'FORBIDDEN', message: 'You were removed from this chat' } })
+          : json(200, preview),
+      ),
+    );
+    try {
+      const { user } = view(<InvitePage token="t1" />);
+      await user.click(await screen.findByRole('button', { name: 'Join chat' }));
+      expect((await screen.findByRole('alert')).textContent).toBe(
+        'You were removed from this chat. Only its owner or an admin can add you back.',
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

@@ -64,7 +64,7 @@ export function InvitePage({ token }: { token: string }) {
           {t('joinChat')}
         </button>
       )}
-      {!dead && <ErrorMessage error={join.error} />}
+      {!dead && <ErrorMessage error={join.error} context="join" />}
     </section>
   );
 }

@@ -21,7 +21,8 @@ export function PublicChatsDialog({ onClose }: { onClose(): void }) {
         <label htmlFor={id}>{t('public.search')}</label>
         <input id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} />
       </div>
-      <ErrorMessage error={results.error ?? join.error} />
+      <ErrorMessage error={results.error} />
+      <ErrorMessage error={join.error} context="join" />
       <ul className="result-list" aria-label={t('public.title')}>
         {results.data?.chats.map((chat) => (
           <li key={chat.id} className="result">
