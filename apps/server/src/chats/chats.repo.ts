@@ -16,7 +16,7 @@ import {
 } from '../db/schema.js';
 import { type FullMessage, hydrate, inSnapshot } from '../messages/hydrate.js';
 import type { ChatAudience } from '../realtime/bus/bus.js';
-import { BANNED, ban, isBanned, liftBan } from './bans.js';
+import { ban, liftBanBy, refuseIfBarred } from './bans.js';
 
 export type ChatRow = typeof chatsTable.$inferSelect;
 export type MemberRow = typeof chatMembersTable.$inferSelect;
@@ -351,25 +351,29 @@ export function createChatsRepo(db: Db) {
      * marker starts at the chat's last message: a chat's past is not unread to someone who just
      * came in (the chat row is locked by the rev, so no send slips in between).
      */
-    /** Added by a member (whose right `recheck` decides again): lifts a removal's ban. */
-    addMember(chatId: string, userId: string, role: Role, recheck?: Recheck) {
+    /**
+     * Added by a member (whose right `recheck` decides again). Someone removed is added back only
+     * by an owner or admin, which lifts the ban (`403` from anyone else, nothing written).
+     */
+    addMember(chatId: string, userId: string, role: Role, recheck: Recheck) {
       return withChatRev(
         db,
         chatId,
         async (tx, rev) => {
           const row = await insertMember(tx, chatId, userId, role, rev);
-          if (row) await liftBan(tx, chatId, userId);
+          if (row) await liftBanBy(tx, chatId, userId, recheck.actorId);
           return row;
         },
         recheck,
       );
     },
 
-    /** Joins on their own: `BANNED`, nothing written, while a removal bars them. */
+    /** Joins on their own: `403`, nothing written, while a removal bars them. */
     join(chatId: string, userId: string) {
-      return withChatRev(db, chatId, async (tx, rev) =>
-        (await isBanned(tx, chatId, userId)) ? BANNED : insertMember(tx, chatId, userId, 'member', rev),
-      );
+      return withChatRev(db, chatId, async (tx, rev) => {
+        await refuseIfBarred(tx, chatId, userId);
+        return insertMember(tx, chatId, userId, 'member', rev);
+      });
     },
 
     /**

@@ -15,7 +15,7 @@ import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { Limiter } from '../rate-limit.js';
 import type { Publish } from '../realtime/bus/bus.js';
 import { assertAllowed, authorize, loadAccess, rules, underLock } from './access.js';
-import { BANNED, REMOVED } from './bans.js';
+import { REMOVED } from './bans.js';
 import { toChat, toMember } from './chats.mapper.js';
 import type { ChatsRepo } from './chats.repo.js';
 import { createTypingThrottle } from './typing-throttle.js';
@@ -209,7 +209,6 @@ export function createChatsService(deps: {
         if (access.barred) throw forbidden(REMOVED);
         assertAllowed(rules.join(access), 'Only public group chats can be joined');
         const joined = await chats.join(chatId, actor.user.id);
-        if (joined === BANNED) throw forbidden(REMOVED);
         if (joined) announceMember('member.joined', chatId, actor.user, joined.rev);
       }
       return view(chatId, actor.user.id);

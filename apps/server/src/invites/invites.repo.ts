@@ -1,6 +1,6 @@
 import { LIMITS } from '@chatsockets/protocol';
 import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import { BANNED, isBanned } from '../chats/bans.js';
+import { refuseIfBarred } from '../chats/bans.js';
 import { decideAgain, type Recheck, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { chatInvitesTable, chatMembersTable, chatsTable, usersTable } from '../db/schema.js';
@@ -118,8 +118,8 @@ export function createInvitesRepo(db: Db) {
      */
     join(invite: { id: string; chatId: string }, userId: string, now: Date) {
       return withChatRev(db, invite.chatId, async (tx, rev) => {
-        // Checked before the use is counted: a refused join costs the link nothing.
-        if (await isBanned(tx, invite.chatId, userId)) return BANNED;
+        // Refused by throwing, which rolls back the rev: a refused join costs the link nothing.
+        await refuseIfBarred(tx, invite.chatId, userId);
         const [used] = await tx
           .update(chatInvitesTable)
           .set({ uses: sql`${chatInvitesTable.uses} + 1` })

@@ -242,6 +242,36 @@ describe.each(drivers())('invite links on %s', (driver) => {
     expect((await join(carol, link.token)).statusCode).toBe(200);
   });
 
+  it('[ban] only an owner or admin lifts it; refused joins write nothing, not even a rev; the preview says so', async () => {
+    const square = (
+      await http.post(alice, '/api/chats', { title: 'Square', visibility: 'public', members: ['bob'] })
+    ).json().chat as Chat;
+    const link = await invite(square.id);
+    expect((await http.del(alice, `/api/chats/${square.id}/members/${bob.user.id}`)).statusCode).toBe(204);
+    const rev = async () =>
+      ChatResponseSchema.parse((await http.get(alice, `/api/chats/${square.id}`)).json()).chat.rev;
+    const before = await rev();
+    for (let i = 0; i < 3; i++) {
+      expect((await join(bob, link.token)).statusCode).toBe(403);
+      expect((await http.post(bob, `/api/chats/${square.id}/join`)).statusCode).toBe(403);
+    }
+    expect(await rev()).toBe(before);
+    const preview = await http.get(bob, `/api/invites/${link.token}`);
+    expect(preview.statusCode).toBe(403);
+    expect(preview.json().error.message).toContain('removed');
+    // A plain member (anyone may join a public chat) cannot put him back, and the bar stays.
+    expect((await http.post(carol, `/api/chats/${square.id}/join`)).statusCode).toBe(200);
+    const byMember = await http.post(carol, `/api/chats/${square.id}/members`, { username: 'bob' });
+    expect(byMember.statusCode).toBe(403);
+    expect(byMember.json().error.message).toContain('removed');
+    expect((await join(bob, link.token)).statusCode).toBe(403);
+    // An admin can.
+    await http.patch(alice, `/api/chats/${square.id}/members/${carol.user.id}`, { role: 'admin' });
+    expect((await http.post(carol, `/api/chats/${square.id}/members`, { username: 'bob' })).statusCode).toBe(
+      201,
+    );
+  });
+
   it('[invite limit] at most 100 live links a chat, even made at once; revoked, expired or used-up ones make room', async () => {
     const chat = await group();
     const first = await invite(chat.id, { expiresInSeconds: 60 });

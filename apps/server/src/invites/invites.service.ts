@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Chat, type ChatInvite, type InvitePreviewResponse, LIMITS } from '@chatsockets/protocol';
 import type { Actor } from '../auth/auth.service.js';
 import { assertAllowed, loadAccess, rules, underLock } from '../chats/access.js';
-import { BANNED, REMOVED } from '../chats/bans.js';
+import { REMOVED } from '../chats/bans.js';
 import { toChat } from '../chats/chats.mapper.js';
 import type { ChatsRepo } from '../chats/chats.repo.js';
 import { isId } from '../db/ids.js';
@@ -124,6 +124,8 @@ export function createInvitesService(deps: {
       if (!member) {
         const reason = unusable(found.invite, now());
         if (reason) throw reason;
+        // Not a "Join?" page whose join must fail: told now, as the join would tell them.
+        if (access.barred) throw forbidden(REMOVED);
       }
       return {
         chat: { ...found.chat, memberCount: found.memberCount },
@@ -138,7 +140,6 @@ export function createInvitesService(deps: {
       const access = await loadAccess(chats, chatId, actor.user.id);
       if (access.member) return view(chatId, actor.user.id);
       const joined = await invites.join(found.invite, actor.user.id, now());
-      if (joined === BANNED) throw forbidden(REMOVED);
       if (joined) {
         const event = { type: 'member.joined' as const, chatId, user: actor.user, rev: joined.rev };
         publish({ kind: 'chat', chatId, event });
