@@ -14,7 +14,8 @@ const toChange = (row: ChangeRow): ChatChange => {
     case 'message':
       return { type: 'message', rev: row.rev, message: toMessage(row.message) };
     case 'member':
-      return { type: 'member', rev: row.rev, member: toMember(row.member, row.user) };
+      // Readers read the feed too: no last seen (chats.mapper.ts › toMember).
+      return { type: 'member', rev: row.rev, member: toMember(row.member, row.user, true) };
     case 'left':
       return { type: 'left', rev: row.rev, user: toUser(row.user) };
     case 'chat':

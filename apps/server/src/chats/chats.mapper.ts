@@ -35,11 +35,13 @@ export const toChat = (row: ChatView, viewerId: string): Chat => ({
 });
 
 /**
- * `toReader`: for someone who reads a public chat without being in it, who is told nothing of
- * its members' presence (PROTOCOL.md › Presence), last seen included.
+ * `withoutLastSeen`: for what may reach a public chat's readers, who are told nothing of its
+ * members' presence (PROTOCOL.md › Presence), last seen included: the members list a reader asks
+ * for, and every `member.updated` event and change-feed entry, which go to readers and members
+ * alike (members hold last seen from the list and `presence`).
  */
-export const toMember = (member: MemberRow, user: UserRow, toReader = false): Member => ({
-  user: toReader ? toUser(user) : toUserWithLastSeen(user),
+export const toMember = (member: MemberRow, user: UserRow, withoutLastSeen = false): Member => ({
+  user: withoutLastSeen ? toUser(user) : toUserWithLastSeen(user),
   role: member.role,
   joinedAt: member.joinedAt.toISOString(),
   readSeq: member.readSeq,

@@ -263,9 +263,9 @@ export function createChatsService(deps: {
       });
       // The same role again changes nothing and burns no rev.
       if (!updated) return toMember(now, target.user);
-      const member = toMember(updated, target.user);
-      announce(chatId, userId, { type: 'member.updated', chatId, member, rev: updated.rev });
-      return member;
+      const event = toMember(updated, target.user, true);
+      announce(chatId, userId, { type: 'member.updated', chatId, member: event, rev: updated.rev });
+      return toMember(updated, target.user);
     },
 
     /** Leave (self) or remove (owner/admin). The removed user's events stop right after member.left. */
@@ -296,7 +296,7 @@ export function createChatsService(deps: {
         // The owner left: the heir's promotion is announced like any role change.
         const [user] = await chats.usersByIds([result.heir.userId]);
         if (user) {
-          const member = toMember(result.heir, user);
+          const member = toMember(result.heir, user, true);
           announce(chatId, user.id, { type: 'member.updated', chatId, member, rev: result.heir.rev });
         }
       }

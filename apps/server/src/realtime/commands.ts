@@ -94,7 +94,8 @@ export function createCommands(deps: {
               changes: fitted.changes.filter((c) => c.type !== 'message' || c.message.rev <= at.rev),
             }
           : fitted;
-        const typing = hub.typingIn(chatId);
+        // Readers hear no typing either (hub.ts › forward).
+        const typing = member ? hub.typingIn(chatId) : [];
         const lastSeq = Math.max(at.lastSeq, caughtUp.missed.at(-1)?.seq ?? 0);
         // The reply must leave before the buffered events. Never past the chat's end: a client
         // that claims more than there is (a restored server, a stale cache) would have every new

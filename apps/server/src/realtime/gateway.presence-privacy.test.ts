@@ -140,6 +140,17 @@ describe.each(drivers())('presence privacy on %s', (driver) => {
     await http.post(alice, `/api/chats/${pub}/messages`, { clientId: randomUUID(), body: 'x' });
     await m.next((f) => f.type === 'message.created', undefined, true);
     expect(m.events('presence')).toEqual([]);
+    // What members do there is for members too: typing and reading (a member sees both).
+    const bobAgain = await connect(bob);
+    await bobAgain.ok({ type: 'read', chatId: pub, seq: 1 });
+    await a.next((f) => f.type === 'read' && f.userId === bob.user.id, undefined, true);
+    await bobAgain.ok({ type: 'typing', chatId: pub });
+    await a.next((f) => f.type === 'typing' && f.user.id === bob.user.id, undefined, true);
+    await http.post(alice, `/api/chats/${pub}/messages`, { clientId: randomUUID(), body: 'y' });
+    await m.next((f) => f.type === 'message.created' && f.message.body === 'y', undefined, true);
+    expect(m.events('typing')).toEqual([]);
+    expect(m.events('read')).toEqual([]);
+    await bobAgain.close();
     // Nor does the members list tell it when they were last online; a member's does.
     const lastSeen = async (viewer: TestUser) =>
       (await http.get(viewer, `/api/chats/${pub}`))
@@ -147,6 +158,14 @@ describe.each(drivers())('presence privacy on %s', (driver) => {
         .members.map((x: { user: { lastSeenAt?: string | null } }) => 'lastSeenAt' in x.user);
     expect(await lastSeen(mallory)).toEqual([false, false]);
     expect(await lastSeen(alice)).toEqual([true, true]);
+    // Nor the change feed, nor a role change's event, which readers get too.
+    const feed = (await http.get(mallory, `/api/chats/${pub}/changes?afterRev=0`)).json();
+    const entries = feed.changes.filter((c: { type: string }) => c.type === 'member');
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.filter((c: { member: { user: object } }) => 'lastSeenAt' in c.member.user)).toEqual([]);
+    await http.patch(alice, `/api/chats/${pub}/members/${bob.user.id}`, { role: 'admin' });
+    const promoted = await m.next((f) => f.type === 'member.updated', undefined, true);
+    expect(promoted.type === 'member.updated' && 'lastSeenAt' in promoted.member.user).toBe(false);
 
     // Joined while subscribed: a member from then on.
     expect((await http.post(mallory, `/api/chats/${pub}/join`)).statusCode).toBe(200);

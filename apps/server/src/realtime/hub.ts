@@ -138,7 +138,11 @@ export function createHub(deps: HubDeps) {
         if (sub) sub.member = true;
       }
     }
-    for (const conn of r.subscribers) if (conn.userId !== skipUser) conn.deliver(chatId, data, rev, seq);
+    // What members do there (typing, reading) is for members: a reader would learn from it when
+    // someone who hides their presence is online (PROTOCOL.md › Presence).
+    const membersOnly = event.type === 'typing' || event.type === 'read';
+    for (const conn of r.subscribers)
+      if (conn.userId !== skipUser) conn.deliver(chatId, data, rev, seq, undefined, membersOnly);
     // Membership at delivery: the departed user's sockets get `member.left`, then nothing more
     // of this chat. Events are forwarded in rev order, so nothing after the departure got out.
     if (event.type === 'member.left') {

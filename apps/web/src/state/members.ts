@@ -46,8 +46,14 @@ export function putMember(qc: QueryClient, chatId: string, member: Member): void
     const i = members.findIndex((m) => m.user.id === member.user.id);
     if (i < 0) return [...members, member];
     const next = [...members];
-    // The watermark the cache holds may be newer than the answer's.
-    next[i] = { ...member, readSeq: Math.max(member.readSeq, members[i]!.readSeq) };
+    const held = members[i]!;
+    // The watermark the cache holds may be newer than the answer's. Events and the change feed
+    // carry no last seen (readers get them too: PROTOCOL.md › Presence): the one held stays.
+    const user =
+      'lastSeenAt' in member.user || !('lastSeenAt' in held.user)
+        ? member.user
+        : { ...member.user, lastSeenAt: held.user.lastSeenAt };
+    next[i] = { ...member, user, readSeq: Math.max(member.readSeq, held.readSeq) };
     return next;
   });
 }
