@@ -203,4 +203,34 @@ describe.each(drivers())('chat list paging and abuse limits on %s', (driver) => 
     );
     expect((await http.get(stranger, '/api/me/settings')).json().settings.addableBy).toBe('anyone');
   });
+
+  it('[addable] what the user wrote before someone came in, or deleted, was not written to them', async () => {
+    const victim = await registerUser(t.app, 'victim');
+    const friend = await registerUser(t.app, 'friend');
+    const newcomer = await registerUser(t.app, 'newcomer');
+    const group = (await http.post(friend, '/api/chats', { title: 'circle', members: ['victim'] })).json()
+      .chat.id;
+    await http.patch(victim, '/api/me/settings', { addableBy: 'contacts' });
+    const said = await http.post(victim, `/api/chats/${group}/messages`, {
+      clientId: randomUUID(),
+      body: 'hi',
+    });
+    const link = (await http.post(friend, `/api/chats/${group}/invites`, {})).json().invite.token;
+    expect((await http.post(newcomer, `/api/invites/${link}/join`)).statusCode).toBe(200);
+    const tryAdd = async () =>
+      (await http.post(newcomer, '/api/chats', { title: 'x', members: ['victim'] })).statusCode;
+    expect(await tryAdd()).toBe(403);
+    // Written after the newcomer came in, then deleted: still nothing.
+    const later = await http.post(victim, `/api/chats/${group}/messages`, {
+      clientId: randomUUID(),
+      body: 'oops',
+    });
+    expect(
+      (await http.del(victim, `/api/chats/${group}/messages/${later.json().message.id}`)).statusCode,
+    ).toBe(204);
+    expect(await tryAdd()).toBe(403);
+    expect(said.statusCode).toBe(201);
+    await http.post(victim, `/api/chats/${group}/messages`, { clientId: randomUUID(), body: 'welcome' });
+    expect(await tryAdd()).toBe(201);
+  });
 });

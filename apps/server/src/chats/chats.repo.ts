@@ -231,8 +231,12 @@ export function createChatsRepo(db: Db) {
             eq(chatMembersTable.userId, userId),
             anyOf(other.userId, userIds),
             eq(chatsTable.visibility, 'private'),
+            // Written to `userId`: while they were in the chat (since they last joined it), and
+            // still there: a message deleted before anyone read it, or one from before the adder
+            // came in, was never written to them.
             sql`exists (select 1 from ${messagesTable} w
-              where w.author_id = ${other.userId} and w.chat_id = ${chatMembersTable.chatId})`,
+              where w.author_id = ${other.userId} and w.chat_id = ${chatMembersTable.chatId}
+                and w.deleted_at is null and w.created_at >= ${chatMembersTable.joinedAt})`,
           ),
         );
       return new Set(rows.map((r) => r.userId));
