@@ -92,8 +92,12 @@ export function createAvatarsService(deps: {
     /** The avatar's bytes for `viewer`; 404 alike for no avatar and no access (nothing is revealed). */
     async read(viewer: Actor, userId: string) {
       if (!isId(userId)) throw notFound('Avatar');
-      if (userId !== viewer.user.id && !(await chats.sharingAChatWith(viewer.user.id, [userId])).has(userId))
-        throw notFound('Avatar');
+      // Whoever may see them in a chat: a chat they share, or a public chat anyone may read.
+      const seen =
+        userId === viewer.user.id ||
+        (await chats.sharingAChatWith(viewer.user.id, [userId])).has(userId) ||
+        (await chats.inAPublicChat(userId));
+      if (!seen) throw notFound('Avatar');
       const row = await users.findById(userId);
       if (!row?.avatarVersion) throw notFound('Avatar');
       const blob = await blobs.get(keyOf(userId, row.avatarVersion));

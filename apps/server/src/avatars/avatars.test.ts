@@ -82,6 +82,12 @@ describe.each(drivers())('avatars on %s', (driver) => {
     expect((await http.get(mallory, user.avatarUrl!)).statusCode).toBe(404);
     expect((await http.get(undefined, user.avatarUrl!)).statusCode).toBe(401);
     expect((await http.get(bob, `/api/users/${alice.user.id.toUpperCase()}/avatar`)).statusCode).toBe(200);
+    // A member of a public chat is seen by whoever reads it, avatar included.
+    const square = (await http.post(alice, '/api/chats', { title: 'Square', visibility: 'public' })).json()
+      .chat;
+    expect((await http.get(mallory, user.avatarUrl!)).statusCode).toBe(200);
+    expect((await http.del(alice, `/api/chats/${square.id}`)).statusCode).toBe(204);
+    expect((await http.get(mallory, user.avatarUrl!)).statusCode).toBe(404);
 
     // Live for people who share a chat.
     const event = await bobWs.next((f) => f.type === 'user.updated', undefined, true);

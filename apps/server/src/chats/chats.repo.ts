@@ -200,6 +200,17 @@ export function createChatsRepo(db: Db) {
       );
     },
 
+    /** Whether the user is a member of a public chat, whose readers see them as members do. */
+    async inAPublicChat(userId: string): Promise<boolean> {
+      const [row] = await db
+        .select({ one: sql`1` })
+        .from(chatMembersTable)
+        .innerJoin(chatsTable, eq(chatsTable.id, chatMembersTable.chatId))
+        .where(and(eq(chatMembersTable.userId, userId), eq(chatsTable.visibility, 'public')))
+        .limit(1);
+      return row !== undefined;
+    },
+
     /** Among `userIds`, those who share a chat with `userId`. */
     async sharingAChatWith(userId: string, userIds: string[]): Promise<Set<string>> {
       if (userIds.length === 0) return new Set();
