@@ -312,6 +312,14 @@ describe.each(drivers())('attachments on %s', (driver) => {
     expect(past.statusCode).toBe(416);
     expect(past.json().error.code).toBe('RANGE_NOT_SATISFIABLE');
     expect(past.headers['content-range']).toBe('bytes */10000');
+    // A position of any length is a position: one past every file is past this one too.
+    const far = await download(bob, a.id, { range: 'bytes=99999999999999999999-' });
+    expect(far.statusCode).toBe(416);
+    const huge = await download(bob, a.id, { range: 'bytes=9990-99999999999999999999' });
+    expect([huge.statusCode, huge.headers['content-range']]).toEqual([206, 'bytes 9990-9999/10000']);
+    expect(
+      (await download(bob, a.id, { range: 'bytes=-99999999999999999999' })).rawPayload.equals(bytes),
+    ).toBe(true);
     const multi = await download(bob, a.id, { range: 'bytes=0-1,5-6' });
     expect(multi.statusCode).toBe(200);
     expect(multi.rawPayload.equals(bytes)).toBe(true);

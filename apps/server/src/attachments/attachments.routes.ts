@@ -26,11 +26,14 @@ const errors = {
  * `a`, which RFC 9110 § 14.1.1 calls invalid and says to ignore) is ignored: 200 whole.
  */
 export function parseRange(header: string | undefined, size: number): ByteRange | undefined {
-  const m = header?.match(/^bytes=(\d{0,15})-(\d{0,15})$/);
+  const m = header?.match(/^bytes=(\d*)-(\d*)$/);
   if (!m || (m[1] === '' && m[2] === '')) return undefined;
-  if (m[1] === '') return { start: Math.max(0, size - Number(m[2])), end: size - 1 };
-  const start = Number(m[1]);
-  const end = m[2] === '' ? undefined : Number(m[2]);
+  // Any number of digits is a valid position (RFC 9110): one past every file is past this one's
+  // end (416 for a start), not a malformed header (ignored, 200 whole).
+  const position = (digits: string) => Math.min(Number(digits), Number.MAX_SAFE_INTEGER);
+  if (m[1] === '') return { start: Math.max(0, size - position(m[2]!)), end: size - 1 };
+  const start = position(m[1]!);
+  const end = m[2] === '' ? undefined : position(m[2]!);
   return end !== undefined && end < start ? undefined : { start, end };
 }
 
