@@ -36,7 +36,11 @@ export function InvitePage({ token }: { token: string }) {
   if (!preview.data) {
     return (
       <section className="chat-empty">
-        {preview.error ? <ErrorMessage error={preview.error} /> : <p className="empty">{t('loading')}</p>}
+        {preview.error ? (
+          <ErrorMessage error={preview.error} context="join" />
+        ) : (
+          <p className="empty">{t('loading')}</p>
+        )}
       </section>
     );
   }
