@@ -8,6 +8,7 @@ import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
 import { waitFor } from '../../test/wait.js';
 import { WsClient } from '../../test/ws-client.js';
+import { rowsOf } from '../db/ids.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -48,6 +49,12 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
     return Object.fromEntries(
       [...body.matchAll(/chatsockets_hub_entries\{index="(\w+)"\} (\d+)/g)].map((m) => [m[1], Number(m[2])]),
     );
+  };
+
+  const framesIn = async (type: string) => {
+    const body = (await t.app.inject({ url: '/metrics' })).body;
+    const m = body.match(new RegExp(`chatsockets_ws_frames_in_total\\{type="${type}"\\} (\\d+)`));
+    return Number(m?.[1] ?? 0);
   };
 
   it('[seed-bug close-sent] peers closing during heartbeat ticks and broadcasts: no write after close, no rejection, no error log', async () => {
@@ -101,11 +108,6 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
   });
 
   it('[lifecycle] a subscribe still queued when its socket closes leaves no subscription behind', async () => {
-    const framesIn = async (type: string) => {
-      const body = (await t.app.inject({ url: '/metrics' })).body;
-      const m = body.match(new RegExp(`chatsockets_ws_frames_in_total\\{type="${type}"\\} (\\d+)`));
-      return Number(m?.[1] ?? 0);
-    };
     const pingsBefore = await framesIn('ping');
     const c = await WsClient.connect(url, { token: bob.token });
     // The database is held, so the subscribes are still waiting their turn when the socket closes.
@@ -130,6 +132,59 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
     await gate;
     await waitFor('the queued frames to be handled', async () => (await framesIn('ping')) > pingsBefore);
     expect(await hubEntries()).toMatchObject({ connections: 0, chats: 0 });
+  });
+
+  it('[lifecycle] frames still queued when their socket closes (signed out, revoked, gone) do not run', async () => {
+    const room = (await http.post(alice, '/api/chats', { title: 'Queued' })).json().chat.id;
+    const c = await WsClient.connect(url, { token: alice.token });
+    let release = () => {};
+    let held = () => {};
+    const holding = new Promise<void>((r) => {
+      held = r;
+    });
+    const gate = t.database.db.transaction(async (tx) => {
+      if (driver === 'postgres') await tx.execute(sql`lock table chats in access exclusive mode`);
+      held();
+      await new Promise<void>((r) => {
+        release = r;
+      });
+    });
+    await holding;
+    const pingsBefore = await framesIn('ping');
+    for (let i = 0; i < 10; i++)
+      c.sendRaw(
+        JSON.stringify({ type: 'message.send', chatId: room, clientId: `queued-${i}`, body: `q${i}` }),
+      );
+    c.sendRaw(JSON.stringify({ type: 'ping' })); // the sentinel: handled after every send
+    await c.close();
+    await waitFor('the server to drop the socket', async () => (await hubEntries()).connections === 0);
+    release();
+    await gate;
+    await waitFor('the queued frames to be handled', async () => (await framesIn('ping')) > pingsBefore);
+    // The one frame already waiting on the database when the socket closed may finish; no other.
+    const stored = await t.database.db.execute(
+      sql`select count(*)::int as n from messages where chat_id = ${room}`,
+    );
+    expect(rowsOf<{ n: number }>(stored)[0]!.n).toBeLessThanOrEqual(1);
+  });
+
+  it('[lifecycle] nothing comes before hello: frames sent at once on open are answered after it', async () => {
+    const firsts = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, {
+          headers: { authorization: `Bearer ${bob.token}` },
+        });
+        const types: string[] = [];
+        socket.on('message', (data) => types.push(JSON.parse(data.toString()).type));
+        await new Promise((r) => socket.once('open', r));
+        socket.send(JSON.stringify({ type: 'ping', id: 1 }));
+        socket.send(JSON.stringify({ type: 'subscribe', chatId, id: 2 }));
+        await waitFor('both replies', async () => types.filter((x) => x === 'reply').length === 2);
+        socket.close();
+        return types.slice(0, 3);
+      }),
+    );
+    for (const types of firsts) expect(types).toEqual(['hello', 'reply', 'reply']);
   });
 
   it('[lifecycle] 1 000 connect/close cycles leave no listeners, timers or hub entries behind', async () => {

@@ -208,7 +208,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
         .enqueue(() => handleFrame(conn, budget, data, isBinary))
         .catch((err: unknown) => app.log.error({ err: loggableError(err) }, 'frame handler failed'));
     });
-    void hub
+    const ready = hub
       .add(conn, releaseSlot)
       .finally(releaseSlot)
       .then((added) => {
@@ -226,6 +226,8 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
         app.log.error({ err: loggableError(err) }, 'connection setup failed');
         conn.close(CLOSE_CODES.INTERNAL, 'internal error');
       });
+    // First in the socket's queue: every frame waits for the hello, so no reply comes before it.
+    void conn.enqueue(() => ready);
   }
 
   // When each socket last refreshed its session; a socket's first frame counts from its upgrade.
@@ -255,7 +257,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     isBinary: boolean,
   ): Promise<void> {
     let id: string | number | undefined;
-    await keepSessionAlive(conn);
+    if (conn.isOpen) await keepSessionAlive(conn);
     try {
       if (isBinary) throw badRequest('Binary frames are not supported; send JSON text');
       let raw: unknown;
@@ -278,6 +280,9 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
         });
       }
       metrics.framesIn.inc({ type: parsed.data.type });
+      // Closed meanwhile (signed out, its session revoked, gone): what it still had queued does
+      // not run. A frame already running finishes; its reply goes nowhere.
+      if (!conn.isOpen) return;
       if (draining) throw unavailable('Server is shutting down; reconnect elsewhere');
       // subscribe bounds its own database work, so a late catch-up cannot leave a subscription half-made.
       const work = dispatch(conn, parsed.data);
