@@ -28,7 +28,7 @@ describe('server process', () => {
       drop = scratch.drop;
     }
     server = await startServer(env);
-  }, 90_000);
+  }, 300_000);
   afterAll(async () => {
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
     await drop?.();
@@ -108,7 +108,7 @@ describe('server process on PGlite', () => {
       await second.exited;
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 600_000); // two starts, the first on an empty directory: bounds a hang (server-process.ts)
 
   it('[pglite] a second process on the same PGLITE_DIR refuses to start, naming the holder; a kill -9 leaves no lock behind', async () => {
     const dir = seededPgliteDir('chatsockets-lock-');
@@ -146,5 +146,5 @@ describe('server process on PGlite', () => {
       await second.exited;
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 600_000); // three starts: bounds a hang (server-process.ts)
 });

@@ -57,7 +57,9 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     return { code, signal };
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Bounds a hang, not a start: a first start on an empty PGlite directory (initdb, every
+  // migration, through tsx) took over 60 s on this machine while end-to-end suites ran beside it.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
     try {
