@@ -9,13 +9,13 @@ import { notFound } from '../errors.js';
 import { toMessage } from '../messages/messages.mapper.js';
 import type { ChangeRow, ChangesRepo } from './changes.repo.js';
 
-const toChange = (row: ChangeRow): ChatChange => {
+/** `to`: who gets it (chats.mapper.ts › toMember); readers read the feed too. */
+const toChange = (row: ChangeRow, to: 'anyone' | 'reader' = 'anyone'): ChatChange => {
   switch (row.type) {
     case 'message':
       return { type: 'message', rev: row.rev, message: toMessage(row.message) };
     case 'member':
-      // Readers read the feed too: no last seen (chats.mapper.ts › toMember).
-      return { type: 'member', rev: row.rev, member: toMember(row.member, row.user, true) };
+      return { type: 'member', rev: row.rev, member: toMember(row.member, row.user, to) };
     case 'left':
       return { type: 'left', rev: row.rev, user: toUser(row.user) };
     case 'chat':
@@ -40,10 +40,10 @@ export function createChangesService(deps: { changes: ChangesRepo; chats: ChatsR
     afterRev: number,
     chatRev: number,
     limit: number = LIMITS.changesMax,
-    opts: { maxBytes?: number; upToSeq?: number } = {},
+    opts: { maxBytes?: number; upToSeq?: number; to?: 'anyone' | 'reader' } = {},
   ) {
     const page = await changes.between(chatId, afterRev, chatRev, limit, opts);
-    return { changes: page.changes.map(toChange), hasMore: page.hasMore };
+    return { changes: page.changes.map((row) => toChange(row, opts.to)), hasMore: page.hasMore };
   }
 
   /**
@@ -61,9 +61,11 @@ export function createChangesService(deps: { changes: ChangesRepo; chats: ChatsR
     after,
 
     async page(actor: Actor, chatId: string, afterRev = 0, limit?: number): Promise<ChangesResponse> {
-      await authorize(chats, chatId, actor.user.id, 'read');
+      const access = await authorize(chats, chatId, actor.user.id, 'read');
       const chatRev = (await position(chatId)).rev;
-      const page = await between(chatId, afterRev, chatRev, limit);
+      const page = await between(chatId, afterRev, chatRev, limit, {
+        to: access.member === undefined ? 'reader' : 'anyone',
+      });
       // Where the client stands once it applied the page: the next page starts there. Never a
       // cursor past the chat's end echoed back (a restored server, a client's bug): kept, it would
       // skip every change up to it.

@@ -35,14 +35,19 @@ export const toChat = (row: ChatView, viewerId: string): Chat => ({
 });
 
 /**
- * `withoutLastSeen`: for what may reach a public chat's readers, who are told nothing of its
- * members' presence (PROTOCOL.md › Presence), last seen included: the members list a reader asks
- * for, and every `member.updated` event and change-feed entry, which go to readers and members
- * alike (members hold last seen from the list and `presence`).
+ * Who the entry is for. `member`: a member of the chat, told everything. `anyone`: what reaches
+ * readers and members alike (`member.updated` events, the hub's gap fill): no last seen (members
+ * hold it from the list and `presence`). `reader`: a public chat's reader who asked (the members
+ * list, the change feed), told nothing of the members' presence (PROTOCOL.md › Presence): no last
+ * seen, and no read marker, which moves when they read.
  */
-export const toMember = (member: MemberRow, user: UserRow, withoutLastSeen = false): Member => ({
-  user: withoutLastSeen ? toUser(user) : toUserWithLastSeen(user),
+export const toMember = (
+  member: MemberRow,
+  user: UserRow,
+  to: 'member' | 'anyone' | 'reader' = 'member',
+): Member => ({
+  user: to === 'member' ? toUserWithLastSeen(user) : toUser(user),
   role: member.role,
   joinedAt: member.joinedAt.toISOString(),
-  readSeq: member.readSeq,
+  readSeq: to === 'reader' ? 0 : member.readSeq,
 });

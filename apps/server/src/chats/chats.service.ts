@@ -200,7 +200,7 @@ export function createChatsService(deps: {
       const access = await authorize(chats, chatId, actor.user.id, 'read');
       const [chat, members] = await Promise.all([view(chatId, actor.user.id), chats.members(chatId)]);
       const reader = access.member === undefined;
-      return { chat, members: members.map((m) => toMember(m.member, m.user, reader)) };
+      return { chat, members: members.map((m) => toMember(m.member, m.user, reader ? 'reader' : 'member')) };
     },
 
     async join(actor: Actor, chatId: string): Promise<Chat> {
@@ -263,7 +263,7 @@ export function createChatsService(deps: {
       });
       // The same role again changes nothing and burns no rev.
       if (!updated) return toMember(now, target.user);
-      const event = toMember(updated, target.user, true);
+      const event = toMember(updated, target.user, 'anyone');
       announce(chatId, userId, { type: 'member.updated', chatId, member: event, rev: updated.rev });
       return toMember(updated, target.user);
     },
@@ -296,7 +296,7 @@ export function createChatsService(deps: {
         // The owner left: the heir's promotion is announced like any role change.
         const [user] = await chats.usersByIds([result.heir.userId]);
         if (user) {
-          const member = toMember(result.heir, user, true);
+          const member = toMember(result.heir, user, 'anyone');
           announce(chatId, user.id, { type: 'member.updated', chatId, member, rev: result.heir.rev });
         }
       }

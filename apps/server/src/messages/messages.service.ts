@@ -336,7 +336,10 @@ export function createMessagesService(deps: {
     },
 
     async readers(actor: Actor, chatId: string, messageId: string): Promise<UserRef[]> {
-      const { message } = await loadMessage(actor, messageId, chatId);
+      const { message, access } = await loadMessage(actor, messageId, chatId);
+      // Who read what is for members: a public chat's reader would learn from it when someone
+      // is online (PROTOCOL.md › Presence).
+      assertAllowed(access.member !== undefined, 'Only members see who read a message');
       return messages.readers(chatId, message);
     },
   };

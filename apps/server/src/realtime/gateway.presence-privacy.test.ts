@@ -151,6 +151,19 @@ describe.each(drivers())('presence privacy on %s', (driver) => {
     expect(m.events('typing')).toEqual([]);
     expect(m.events('read')).toEqual([]);
     await bobAgain.close();
+    // Nor by asking: who read a message is for members, and a reader's members list and change
+    // feed hold no read markers (bob's is at 1 now).
+    const first = (await http.get(alice, `/api/chats/${pub}/messages`)).json().messages[0];
+    expect((await http.get(alice, `/api/chats/${pub}/messages/${first.id}/readers`)).statusCode).toBe(200);
+    expect((await http.get(mallory, `/api/chats/${pub}/messages/${first.id}/readers`)).statusCode).toBe(403);
+    const marks = async (viewer: TestUser) =>
+      (await http.get(viewer, `/api/chats/${pub}`)).json().members.map((x: { readSeq: number }) => x.readSeq);
+    expect(await marks(alice)).toContain(1);
+    expect(await marks(mallory)).toEqual([0, 0]);
+    const fed = (await http.get(mallory, `/api/chats/${pub}/changes?afterRev=0`)).json().changes;
+    expect(
+      fed.filter((c: { type: string; member?: { readSeq: number } }) => c.member && c.member.readSeq > 0),
+    ).toEqual([]);
     // Nor does the members list tell it when they were last online; a member's does.
     const lastSeen = async (viewer: TestUser) =>
       (await http.get(viewer, `/api/chats/${pub}`))
