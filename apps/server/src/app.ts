@@ -42,6 +42,7 @@ import opsRoutes from './ops/ops.routes.js';
 import docs from './plugins/docs.js';
 import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
 import { refuseBodyWhereNoneIsTaken } from './plugins/no-body.js';
+import { refuseQueryWhereNoneIsTaken } from './plugins/no-query.js';
 import webApp from './plugins/web-app.js';
 import { createLimiter } from './rate-limit.js';
 import { createReactionsRepo } from './reactions/reactions.repo.js';
@@ -135,6 +136,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // Only JSON bodies: a text/plain or form POST (what a cross-site form can send) gets 415.
   app.removeContentTypeParser('text/plain');
   app.addHook('onRoute', refuseBodyWhereNoneIsTaken);
+  app.addHook('onRoute', refuseQueryWhereNoneIsTaken);
   // Every handler answers within the deadline (UNAVAILABLE past it), whatever hangs beneath it.
   app.addHook('onRoute', (route) => {
     const handler = route.handler;

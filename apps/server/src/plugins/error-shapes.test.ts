@@ -111,6 +111,44 @@ describe.each(drivers())('error shapes on %s', (driver) => {
     }
   });
 
+  it('[strict] an API route that takes no query string refuses one, naming its keys; routes with one refuse unknown keys', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/chats',
+      headers: u.headers,
+      payload: { title: 'Q' },
+    });
+    const chatId = created.json().chat.id as string;
+    for (const [method, url] of [
+      ['GET', `/api/chats/${chatId}/pins?limit=1`],
+      ['GET', `/api/chats/${chatId}?x=1`],
+      ['GET', '/api/me?x=1'],
+      ['GET', '/api/me/sessions?x=1'],
+      ['POST', `/api/chats/${chatId}/read?x=1`],
+      ['DELETE', `/api/chats/${chatId}?hard=true`],
+    ] as const) {
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: u.headers,
+        ...(method === 'POST' ? { payload: { seq: 0 } } : {}),
+      });
+      expectProtocolError(url, res.statusCode, res.body);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.details[0].message, url).toMatch(/^Unrecognized key: "(limit|x|hard)"$/);
+    }
+    // Still there: the refused DELETE did nothing.
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/chats/${chatId}`, headers: u.headers })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/chats?limit=1', headers: u.headers })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/chats?bogus=1', headers: u.headers })).statusCode,
+    ).toBe(400);
+  });
+
   it('[strict] a route that takes no body refuses one with keys, naming them; none, null and {} are none', async () => {
     const v = await registerUser(t.app);
     const created = await t.app.inject({
