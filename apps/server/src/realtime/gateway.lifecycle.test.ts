@@ -51,6 +51,30 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
     );
   };
 
+  /**
+   * Holds the database (the chats table on Postgres, PGlite's one connection) until the returned
+   * function is called, so that a socket's frames are still waiting their turn; resolves once held.
+   */
+  const holdDatabase = async (): Promise<() => Promise<void>> => {
+    let release = () => {};
+    let held = () => {};
+    const holding = new Promise<void>((r) => {
+      held = r;
+    });
+    const gate = t.database.db.transaction(async (tx) => {
+      if (driver === 'postgres') await tx.execute(sql`lock table chats in access exclusive mode`);
+      held();
+      await new Promise<void>((r) => {
+        release = r;
+      });
+    });
+    await holding;
+    return async () => {
+      release();
+      await gate;
+    };
+  };
+
   const framesIn = async (type: string) => {
     const body = (await t.app.inject({ url: '/metrics' })).body;
     const m = body.match(new RegExp(`chatsockets_ws_frames_in_total\\{type="${type}"\\} (\\d+)`));
@@ -111,25 +135,12 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
     const pingsBefore = await framesIn('ping');
     const c = await WsClient.connect(url, { token: bob.token });
     // The database is held, so the subscribes are still waiting their turn when the socket closes.
-    let release = () => {};
-    let held = () => {};
-    const holding = new Promise<void>((r) => {
-      held = r;
-    });
-    const gate = t.database.db.transaction(async (tx) => {
-      if (driver === 'postgres') await tx.execute(sql`lock table chats in access exclusive mode`);
-      held();
-      await new Promise<void>((r) => {
-        release = r;
-      });
-    });
-    await holding;
+    const release = await holdDatabase();
     for (let i = 0; i < 3; i++) c.sendRaw(JSON.stringify({ type: 'subscribe', chatId, id: i + 1 }));
     c.sendRaw(JSON.stringify({ type: 'ping' })); // the sentinel: handled after every subscribe
     await c.close();
     await waitFor('the server to drop the socket', async () => (await hubEntries()).connections === 0);
-    release();
-    await gate;
+    await release();
     await waitFor('the queued frames to be handled', async () => (await framesIn('ping')) > pingsBefore);
     expect(await hubEntries()).toMatchObject({ connections: 0, chats: 0 });
   });
@@ -137,19 +148,7 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
   it('[lifecycle] frames still queued when their socket closes (signed out, revoked, gone) do not run', async () => {
     const room = (await http.post(alice, '/api/chats', { title: 'Queued' })).json().chat.id;
     const c = await WsClient.connect(url, { token: alice.token });
-    let release = () => {};
-    let held = () => {};
-    const holding = new Promise<void>((r) => {
-      held = r;
-    });
-    const gate = t.database.db.transaction(async (tx) => {
-      if (driver === 'postgres') await tx.execute(sql`lock table chats in access exclusive mode`);
-      held();
-      await new Promise<void>((r) => {
-        release = r;
-      });
-    });
-    await holding;
+    const release = await holdDatabase();
     const pingsBefore = await framesIn('ping');
     for (let i = 0; i < 10; i++)
       c.sendRaw(
@@ -158,8 +157,7 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
     c.sendRaw(JSON.stringify({ type: 'ping' })); // the sentinel: handled after every send
     await c.close();
     await waitFor('the server to drop the socket', async () => (await hubEntries()).connections === 0);
-    release();
-    await gate;
+    await release();
     await waitFor('the queued frames to be handled', async () => (await framesIn('ping')) > pingsBefore);
     // The one frame already waiting on the database when the socket closed may finish; no other.
     const stored = await t.database.db.execute(
