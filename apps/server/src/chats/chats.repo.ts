@@ -120,9 +120,9 @@ async function revokeInvitesOf(tx: Tx, chatId: string, userId: string) {
 
 /**
  * A new member at `rev`, or undefined if they already were one. A joiner's past is not unread:
- * their marker starts at the last message.
+ * their marker starts at the last message. Every way in (an add, a join, an invite link) is this.
  */
-async function insertMember(tx: Tx, chatId: string, userId: string, role: Role, rev: number) {
+export async function insertMember(tx: Tx, chatId: string, userId: string, role: Role, rev: number) {
   const readSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId})`;
   const [row] = await tx
     .insert(chatMembersTable)
@@ -362,13 +362,10 @@ export function createChatsRepo(db: Db) {
     },
 
     /**
-     * The new member (at the chat's next rev), or undefined if they already were one. Their read
-     * marker starts at the chat's last message: a chat's past is not unread to someone who just
-     * came in (the chat row is locked by the rev, so no send slips in between).
-     */
-    /**
-     * Added by a member (whose right `recheck` decides again). Someone removed is added back only
-     * by an owner or admin, which lifts the ban (`403` from anyone else, nothing written).
+     * The new member (at the chat's next rev), or undefined if they already were one (the chat
+     * row is locked by the rev, so no send slips in before their read marker). Added by a member,
+     * whose right `recheck` decides again; someone removed is added back only by an owner or
+     * admin, which lifts the ban (`403` from anyone else, nothing written).
      */
     addMember(chatId: string, userId: string, role: Role, recheck: Recheck) {
       return withChatRev(

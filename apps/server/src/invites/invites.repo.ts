@@ -1,6 +1,7 @@
 import { LIMITS } from '@chatsockets/protocol';
 import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { refuseIfBarred } from '../chats/bans.js';
+import { insertMember } from '../chats/chats.repo.js';
 import { decideAgain, type Recheck, withChatRev } from '../db/chat-rev.js';
 import type { Db } from '../db/client.js';
 import { chatInvitesTable, chatMembersTable, chatsTable, usersTable } from '../db/schema.js';
@@ -126,14 +127,7 @@ export function createInvitesRepo(db: Db) {
           .where(and(eq(chatInvitesTable.id, invite.id), usable(now)))
           .returning({ id: chatInvitesTable.id });
         if (!used) return undefined;
-        // A joiner's past is not unread (as for any join): the marker starts at the last message.
-        const readSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${invite.chatId})`;
-        const [member] = await tx
-          .insert(chatMembersTable)
-          .values({ chatId: invite.chatId, userId, role: 'member', rev, readSeq })
-          .onConflictDoNothing()
-          .returning();
-        return member;
+        return insertMember(tx, invite.chatId, userId, 'member', rev);
       });
     },
   };
