@@ -16,7 +16,9 @@ import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
 import { waitFor } from '../../test/wait.js';
 import { WsClient } from '../../test/ws-client.js';
+import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
+import { createReactionsRepo } from './reactions.repo.js';
 
 const revOf = (f: ServerFrame) =>
   f.type === 'message.created' || f.type === 'message.updated'
@@ -466,6 +468,44 @@ describe.each(drivers())('replies, reactions and pins on %s', (driver) => {
       expect(replayReactions(w.frames, m.id)).toEqual([]);
     }
   });
+
+  // Who reacted is listed in the order the reactions were made, which is rev order: the order the
+  // live events gave. A transaction that began first but took the chat's lock second (here held
+  // at a gate between its start and its change) still comes second in the list.
+  it.skipIf(driver !== 'postgres')(
+    '[reactions order] a reaction’s users are listed in rev order, as the live events gave them, whatever order their transactions began in',
+    async () => {
+      const m = await msg(bob, 'who first');
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      let begun!: () => void;
+      const started = new Promise<void>((resolve) => {
+        begun = resolve;
+      });
+      const { db } = t.database;
+      const gated = {
+        transaction: (change: Parameters<Db['transaction']>[0]) =>
+          db.transaction(async (tx) => {
+            await tx.execute(sql`select 1`);
+            begun();
+            await gate;
+            return change(tx);
+          }),
+      } as unknown as Db;
+      const late = createReactionsRepo(gated).add(chatId, m.id, alice.user.id, '👍', {
+        actorId: alice.user.id,
+        allowed: () => {},
+      });
+      await started;
+      expect((await http.put(bob, reaction(m, '👍'))).statusCode).toBe(204);
+      open();
+      expect((await late).outcome).toBeDefined();
+      const [shown] = (await current(m)).reactions;
+      expect(shown?.users.map((u) => u.username)).toEqual(['bob', 'alice']);
+    },
+  );
 
   it('[pins] owners and admins pin and unpin; members get 403; a repeat burns no rev; pins listed latest first; a delete unpins', async () => {
     const m1 = await msg(bob, 'one');

@@ -41,8 +41,10 @@ export function createReactionsRepo(db: Db) {
               where id = ${messageId} and chat_id = ${chatId} and deleted_at is null
               returning id
             ), ins as (
-              insert into message_reactions (message_id, emoji, user_id)
-              select id, ${emoji}, ${userId} from msg
+              -- Stamped now, under the chat's lock, not at the transaction's start: the users
+              -- of a reaction are listed by this time, and it must follow rev order.
+              insert into message_reactions (message_id, emoji, user_id, created_at)
+              select id, ${emoji}, ${userId}, clock_timestamp() from msg
               on conflict do nothing
               returning 1
             )
