@@ -154,6 +154,16 @@ export const ChatSchema = z.object({
   lastSeq: SeqSchema,
   lastMessage: MessageSchema.nullable(),
   unreadCount: z.number().int().min(0),
+  /**
+   * An addition to PROTOCOL v1: the caller's read marker (every message after it that is not
+   * deleted is unread, their own excepted: a send moves it); `0` for a non-member.
+   */
+  readSeq: SeqSchema,
+  /**
+   * An addition to PROTOCOL v1: the chat's most recent activity, its last send (deleted since or
+   * not) or its creation: the order of `GET /api/chats`.
+   */
+  lastActivityAt: IsoDateSchema,
   role: RoleSchema.nullable(),
   /** An addition to PROTOCOL v1: the chat's change cursor now; a client catches up from it. */
   rev: RevSchema,

@@ -40,6 +40,8 @@ export const chat: Chat = {
   lastSeq: 1,
   lastMessage: message,
   unreadCount: 0,
+  readSeq: 1,
+  lastActivityAt: T0,
   role: 'owner',
   rev: 3,
   capabilities: ['read', 'post', 'edit-own', 'delete-own', 'delete-any', 'add-members', 'leave'],

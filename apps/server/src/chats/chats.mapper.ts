@@ -19,6 +19,8 @@ export const toChat = (row: ChatView, viewerId: string): Chat => ({
   unreadCount: row.role
     ? Math.max(0, row.chat.lastSeq - (row.readSeq ?? 0) - Number(row.deletedUnread ?? 0))
     : 0,
+  readSeq: row.role ? (row.readSeq ?? 0) : 0,
+  lastActivityAt: row.chat.lastActivityAt.toISOString(),
   role: row.role ?? null,
   rev: row.chat.lastRev,
   muted: row.muted ?? false,

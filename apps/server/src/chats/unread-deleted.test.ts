@@ -74,12 +74,14 @@ describe.each(drivers())('deleted messages in the chat list on %s', (driver) => 
     await send(bob, 'four');
     await read(alice, 2);
     await del(bob, m1);
-    expect(await chatOf(alice)).toMatchObject({ lastSeq: 4, unreadCount: 2 });
+    expect(await chatOf(alice)).toMatchObject({ lastSeq: 4, unreadCount: 2, readSeq: 2 });
     // The marker on a deleted message: what follows it still counts, the deletion itself not.
     await del(bob, m2);
-    expect(await chatOf(alice)).toMatchObject({ lastSeq: 4, unreadCount: 2 });
+    expect(await chatOf(alice)).toMatchObject({ lastSeq: 4, unreadCount: 2, readSeq: 2 });
     await read(alice, 3);
-    expect(await chatOf(alice)).toMatchObject({ unreadCount: 1 });
+    expect(await chatOf(alice)).toMatchObject({ unreadCount: 1, readSeq: 3 });
+    // Bob's own sends moved his marker to his last one.
+    expect(await chatOf(bob)).toMatchObject({ unreadCount: 0, readSeq: 4 });
   });
 
   it('[unread] the reader’s own messages stay read; a deleted one of theirs changes nothing', async () => {
@@ -111,6 +113,25 @@ describe.each(drivers())('deleted messages in the chat list on %s', (driver) => 
     expect(await chatOf(alice)).toMatchObject({ lastSeq: 4, unreadCount: 1, lastMessage: { id: m4.id } });
   });
 
+  it('[order] the list is by last activity, which a send moves and a delete does not; lastActivityAt says it', async () => {
+    const other = (
+      (await http.post(bob, '/api/chats', { title: 'Other', members: ['alice'] })).json().chat as Chat
+    ).id;
+    const m1 = await send(bob, 'one');
+    const order = async () => {
+      const { chats } = ChatListPageSchema.parse((await http.get(alice, '/api/chats')).json());
+      return chats.filter((c) => c.id === chatId || c.id === other);
+    };
+    let [first, second] = await order();
+    expect([first!.id, second!.id]).toEqual([chatId, other]);
+    expect(first!.lastActivityAt).toBe(m1.createdAt);
+    // The newest message deleted: the preview falls back to none, the place and the time stay.
+    await del(bob, m1);
+    [first, second] = await order();
+    expect(first).toMatchObject({ id: chatId, lastMessage: null, lastActivityAt: m1.createdAt });
+    expect(Date.parse(second!.lastActivityAt)).toBeLessThanOrEqual(Date.parse(m1.createdAt));
+  });
+
   it('[unread] a non-member’s view of a public chat: no unread, the preview not deleted', async () => {
     const pub = (await http.post(alice, '/api/chats', { title: 'Pub', visibility: 'public' })).json()
       .chat as Chat;
@@ -122,7 +143,13 @@ describe.each(drivers())('deleted messages in the chat list on %s', (driver) => 
     ).json().message as Message;
     expect((await http.del(alice, `/api/chats/${pub.id}/messages/${m2.id}`)).statusCode).toBe(204);
     const { chat } = ChatDetailResponseSchema.parse((await http.get(bob, `/api/chats/${pub.id}`)).json());
-    expect(chat).toMatchObject({ role: null, unreadCount: 0, lastSeq: 2, lastMessage: { id: m1.id } });
+    expect(chat).toMatchObject({
+      role: null,
+      unreadCount: 0,
+      readSeq: 0,
+      lastSeq: 2,
+      lastMessage: { id: m1.id },
+    });
     const found = (await http.get(bob, '/api/chats/public?q=Pub')).json().chats as Chat[];
     expect(found.find((c) => c.id === pub.id)).toMatchObject({ lastMessage: { id: m1.id } });
   });

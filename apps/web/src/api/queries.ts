@@ -1,6 +1,6 @@
 import { type ChatDetailResponse, type ChatListResponse, LIMITS } from '@chatsockets/protocol';
 import { type QueryClient, queryOptions, replaceEqualDeep } from '@tanstack/react-query';
-import { findChat, readSeqOf, reconcileChatLists } from '../state/chats';
+import { findChat, reconcileChatLists } from '../state/chats';
 import { reconcileDetail } from '../state/members';
 import { highestSeq, mergeMessages } from '../state/merge-messages';
 import type { ChatMessages } from '../state/messages';
@@ -67,7 +67,7 @@ async function loadLatestMessages(
   let hasOlder = first.hasMore;
   // Reach back to the first unread message, so that opening the chat can jump to it.
   const chat = findChat(client, chatId);
-  const readSeq = chat ? readSeqOf(chat) : 0;
+  const readSeq = chat ? chat.readSeq : 0;
   while (hasOlder && (messages[0]?.seq ?? 0) > readSeq + 1 && messages.length < MAX_INITIAL_MESSAGES) {
     const older = await messagesApi.page(
       chatId,

@@ -11,7 +11,6 @@ import { Composer } from '../features/messages/Composer';
 import { MessageList } from '../features/messages/MessageList';
 import { PinnedBar } from '../features/messages/PinnedBar';
 import { TypingIndicator } from '../features/messages/TypingIndicator';
-import { readSeqOf } from '../state/chats';
 import { type RemovedHow, useRemoved } from '../state/removed';
 import { useRoute } from '../stores/route.store';
 import { useUi } from '../stores/ui.store';
@@ -100,9 +99,7 @@ function ChatView(props: { chat: Chat; detail?: ChatDetailResponse; self: User }
   const { t } = useTranslation('chats');
   // Where the unread divider goes: what was unread when the chat opened; it stays put while
   // reading, and messages arriving while the chat is open are not "unread".
-  const [readSeqAtOpen] = useState(() =>
-    chat.role !== null && chat.unreadCount > 0 ? readSeqOf(chat) : null,
-  );
+  const [readSeqAtOpen] = useState(() => (chat.role !== null && chat.unreadCount > 0 ? chat.readSeq : null));
   const member = can(chat, 'post');
   return (
     <section className="chat" aria-label={chat.title}>

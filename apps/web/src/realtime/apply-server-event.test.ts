@@ -1,7 +1,7 @@
 import type { Chat, ChatDetailResponse, ChatListResponse, Member, Message } from '@chatsockets/protocol';
 import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { reconcileChatLists } from '../state/chats';
+import { reconcileChatLists, sortChats } from '../state/chats';
 import { reconcileDetail, seenBy } from '../state/members';
 import type { ChatMessages } from '../state/messages';
 import { usePresenceStore } from '../state/presence';
@@ -41,7 +41,7 @@ const msg = (seq: number, author = you, over: Partial<Message> = {}): Message =>
 });
 
 function chat(over: Partial<Chat> = {}): Chat {
-  return {
+  const c: Omit<Chat, 'readSeq' | 'lastActivityAt'> = {
     id: 'c1',
     title: 'T',
     description: '',
@@ -58,6 +58,12 @@ function chat(over: Partial<Chat> = {}): Chat {
     unreadMentionCount: 0,
     unreadMentionSeqs: [],
     ...over,
+  };
+  // The marker and the order as the server would send them, unless the test sets them.
+  return {
+    ...c,
+    readSeq: over.readSeq ?? c.lastSeq - c.unreadCount,
+    lastActivityAt: over.lastActivityAt ?? c.createdAt,
   };
 }
 
@@ -83,10 +89,40 @@ describe('applyServerEvent', () => {
   it('[unread] a message from someone else counts up; my own moves my marker (as the server does)', () => {
     const { qc, listed, held } = setup();
     applyServerEvent(qc, { type: 'message.created', message: msg(3) }, me.id);
-    expect(listed()).toMatchObject({ lastSeq: 3, unreadCount: 2, lastMessage: { seq: 3 } });
+    expect(listed()).toMatchObject({ lastSeq: 3, unreadCount: 2, readSeq: 1, lastMessage: { seq: 3 } });
     expect(held()).toEqual([1, 2, 3]);
     applyServerEvent(qc, { type: 'message.created', message: msg(4, me) }, me.id);
-    expect(listed()).toMatchObject({ lastSeq: 4, unreadCount: 0 });
+    expect(listed()).toMatchObject({
+      lastSeq: 4,
+      unreadCount: 0,
+      readSeq: 4,
+      lastActivityAt: msg(4).createdAt,
+    });
+  });
+
+  it('[order] the list is in the server’s order, by last activity: a chat whose newest message was deleted keeps its place', () => {
+    const { qc } = setup();
+    const other = chat({ id: 'c2', lastSeq: 3, lastMessage: msg(3), lastActivityAt: msg(3).createdAt });
+    qc.setQueryData<ChatListResponse>(queryKeys.chatList(), (l) => ({ chats: [...l!.chats, other] }));
+    // c1's newest message comes and is deleted at once: its preview stays the older one.
+    applyServerEvent(
+      qc,
+      { type: 'message.created', message: msg(5, you, { deletedAt: msg(5).createdAt }) },
+      me.id,
+    );
+    const list = qc.getQueryData<ChatListResponse>(queryKeys.chatList())!.chats;
+    expect(list.find((c) => c.id === 'c1')).toMatchObject({
+      lastMessage: { seq: 2 },
+      lastActivityAt: msg(5).createdAt,
+    });
+    expect(sortChats(list).map((c) => c.id)).toEqual(['c1', 'c2']);
+    // Same activity: the server's tie-break, the higher id first.
+    expect(
+      sortChats([
+        { ...other, id: 'a' },
+        { ...other, id: 'b' },
+      ]).map((c) => c.id),
+    ).toEqual(['b', 'a']);
   });
 
   it('[dedupe] a repeated or late event changes nothing', () => {

@@ -19,6 +19,8 @@ const detail: ChatDetailResponse = {
     lastSeq: 1,
     lastMessage: null,
     unreadCount: 0,
+    readSeq: 1,
+    lastActivityAt: '2030-01-01T00:00:00.000Z',
     rev: 1,
     capabilities: ['read', 'post'],
     muted: false,

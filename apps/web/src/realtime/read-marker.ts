@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { chatsApi } from '../api/chats.api';
-import { applyReadSeq, findChat, readSeqOf } from '../state/chats';
+import { applyReadSeq, findChat } from '../state/chats';
 import type { ChatSocket } from './socket';
 
 /**
@@ -9,7 +9,7 @@ import type { ChatSocket } from './socket';
  */
 export function markRead(qc: QueryClient, socket: ChatSocket | null, chatId: string, seq: number): void {
   const chat = findChat(qc, chatId);
-  if (!chat || seq <= readSeqOf(chat)) return;
+  if (!chat || seq <= chat.readSeq) return;
   applyReadSeq(qc, chatId, seq);
   const viaHttp = () => chatsApi.markRead(chatId, seq).catch(() => {});
   if (socket?.isOpen) socket.request({ type: 'read', chatId, seq }).catch(viaHttp);

@@ -17,17 +17,6 @@ import { queryKeys } from './query-keys';
 // unread or is the preview, a jump over messages it has not seen) it asks the server: it re-reads
 // that one chat (refreshChat), meanwhile keeping a count that is never below the server's.
 
-/**
- * Where the unread messages begin: every unread message is after it. It is the read marker
- * itself unless messages after the marker were deleted (they do not count), then a little past
- * it, never past an unread mention.
- */
-export function readSeqOf(chat: Pick<Chat, 'lastSeq' | 'unreadCount'> & Partial<Mentions>): number {
-  const firstMention = chat.unreadMentionSeqs?.[0];
-  const bound = firstMention === undefined ? chat.lastSeq : firstMention - 1;
-  return Math.max(0, Math.min(chat.lastSeq - chat.unreadCount, bound));
-}
-
 export function findChat(qc: QueryClient, chatId: string): Chat | undefined {
   return qc.getQueryData<ChatListResponse>(queryKeys.chatList())?.chats.find((c) => c.id === chatId);
 }
@@ -117,7 +106,7 @@ export function applyMessageToChats(qc: QueryClient, message: Message, selfId: s
     const own = message.author.id === selfId;
     const deleted = message.deletedAt !== null;
     const fresh = message.seq > chat.lastSeq;
-    const readSeq = own && fresh ? message.seq : readSeqOf(chat);
+    const readSeq = own && fresh ? message.seq : chat.readSeq;
     let next = chat;
     if (fresh) {
       // Seqs have no gaps: a jump passed messages this client has not seen, counted as unread
@@ -129,6 +118,8 @@ export function applyMessageToChats(qc: QueryClient, message: Message, selfId: s
         ...chat,
         lastSeq: message.seq,
         unreadCount,
+        readSeq,
+        lastActivityAt: later(chat.lastActivityAt, message.createdAt),
         lastMessage: deleted ? chat.lastMessage : message,
       };
     } else if (!deleted && (chat.lastMessage?.seq ?? 0) < message.seq) {
@@ -158,10 +149,10 @@ export function applyMessageToChats(qc: QueryClient, message: Message, selfId: s
 export function applyReadSeq(qc: QueryClient, chatId: string, seq: number): void {
   let ask = false;
   updateChat(qc, chatId, (chat) => {
-    if (seq <= readSeqOf(chat)) return chat;
+    if (seq <= chat.readSeq) return chat;
     const unreadCount = Math.min(chat.unreadCount, Math.max(0, chat.lastSeq - seq));
     ask = unreadCount > 0 && seq < chat.lastSeq && deletedAfter(qc, chat, seq);
-    const next = { ...chat, unreadCount };
+    const next = { ...chat, unreadCount, readSeq: seq };
     return withMentions(qc, next, readMentions(next, seq));
   });
   if (ask) refreshChat(qc, chatId);
@@ -208,6 +199,8 @@ export function refreshChat(qc: QueryClient, chatId: string, tries = 3): void {
           ...chat,
           lastSeq: fresh.lastSeq,
           lastMessage: fresh.lastMessage,
+          lastActivityAt: later(chat.lastActivityAt, fresh.lastActivityAt),
+          readSeq: Math.max(chat.readSeq, fresh.readSeq),
           unreadCount,
           unreadMentionCount: fresh.unreadMentionCount,
           unreadMentionSeqs: fresh.unreadMentionSeqs,
@@ -268,11 +261,15 @@ export function removeChat(qc: QueryClient, chatId: string): void {
   qc.removeQueries({ queryKey: queryKeys.messages(chatId) });
 }
 
-/** Most recent activity first (PROTOCOL.md › Chats › GET /api/chats). */
+/** Most recent activity first, as the server orders them (PROTOCOL.md › Chats › GET /api/chats). */
 export function sortChats(chats: readonly Chat[]): Chat[] {
-  const activity = (c: Chat) => c.lastMessage?.createdAt ?? c.createdAt;
-  return [...chats].sort((a, b) => activity(b).localeCompare(activity(a)));
+  return [...chats].sort(
+    (a, b) => Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt) || (b.id < a.id ? -1 : 1),
+  );
 }
+
+/** The later of two ISO times (their offsets may differ, so compared as instants). */
+const later = (a: string, b: string) => (Date.parse(b) > Date.parse(a) ? b : a);
 
 /**
  * A poll of the list must not undo a live update that raced it: per chat, keep whichever copy
@@ -296,6 +293,8 @@ export function reconcileChatLists(
         ...info,
         lastSeq: old.lastSeq,
         lastMessage: old.lastMessage,
+        lastActivityAt: later(c.lastActivityAt, old.lastActivityAt),
+        readSeq: Math.max(c.readSeq, old.readSeq),
         unreadCount: old.unreadCount,
         unreadMentionCount: old.unreadMentionCount,
         unreadMentionSeqs: old.unreadMentionSeqs,

@@ -57,7 +57,7 @@ export const other: User = { id: 'u-other', username: 'other', createdAt: '2030-
 
 /** A group chat the caller is a plain member of, with nothing unread; tests override what they look at. */
 export function chatOf(overrides: Partial<Chat> = {}): Chat {
-  return {
+  const c: Omit<Chat, 'readSeq' | 'lastActivityAt'> = {
     id: 'c-1',
     title: 'Room',
     description: '',
@@ -74,6 +74,12 @@ export function chatOf(overrides: Partial<Chat> = {}): Chat {
     unreadMentionCount: 0,
     unreadMentionSeqs: [],
     ...overrides,
+  };
+  // The marker and the order as the server would send them, unless the test sets them.
+  return {
+    ...c,
+    readSeq: overrides.readSeq ?? c.lastSeq - c.unreadCount,
+    lastActivityAt: overrides.lastActivityAt ?? c.createdAt,
   };
 }
 

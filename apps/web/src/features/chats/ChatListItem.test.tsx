@@ -18,6 +18,8 @@ const chat = (overrides: Partial<Chat> = {}): Chat =>
     lastSeq: 7,
     lastMessage: last.kind === 'confirmed' ? last.message : null,
     unreadCount: 3,
+    readSeq: 4,
+    lastActivityAt: '2030-01-01T00:00:00.000Z',
     rev: 9,
     unreadMentionCount: 2,
     unreadMentionSeqs: [5, 7],

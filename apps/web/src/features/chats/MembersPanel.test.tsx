@@ -16,6 +16,8 @@ const chat: Chat = {
   lastSeq: 0,
   lastMessage: null,
   unreadCount: 0,
+  readSeq: 0,
+  lastActivityAt: '2030-01-01T00:00:00.000Z',
   role: 'owner',
   rev: 2,
   capabilities: ['read', 'post', 'remove-members', 'leave'],
