@@ -208,6 +208,12 @@ describe.each(drivers())('attachments on %s', (driver) => {
     expect(file.headers['content-disposition']).toBe(
       `attachment; filename="_____ _final_.bin"; filename*=UTF-8''${encodeURIComponent('Отчёт "final".bin')}`,
     );
+    // RFC 8187's attr-char leaves out ' ( ) *, which encodeURIComponent keeps as they are.
+    const odd = await uploaded(alice, Buffer.from('x'), "it's (v2)*.txt");
+    expect((await send(alice, [odd.id])).statusCode).toBe(201);
+    expect((await download(bob, odd.id)).headers['content-disposition']).toBe(
+      `attachment; filename="it's (v2)*.txt"; filename*=UTF-8''it%27s%20%28v2%29%2A.txt`,
+    );
     expect((await download(carol, img.id)).statusCode).toBe(403);
     expect((await download(carol, img.id, {}, true)).statusCode).toBe(403);
     expect((await download(undefined, img.id)).statusCode).toBe(401);

@@ -37,10 +37,17 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return end !== undefined && end < start ? undefined : { start, end };
 }
 
-/** RFC 6266: an ASCII fallback and the exact name in UTF-8. */
+/**
+ * RFC 6266: an ASCII fallback and the exact name in UTF-8, percent-encoded as RFC 8187 asks:
+ * its attr-char has no ' ( ) *, which encodeURIComponent leaves as they are.
+ */
 function disposition(kind: 'inline' | 'attachment', name: string) {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  const exact = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${exact}`;
 }
 
 export default async function attachmentsRoutes(

@@ -30,9 +30,10 @@ export function actorOf(request: FastifyRequest): Actor {
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
-  const [scheme, token] = header.split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('Malformed Authorization header');
-  return token;
+  // RFC 9110 › Authorization: the scheme in any case, then one or more spaces (or tabs) before the token.
+  const m = /^(\S+)[ \t]+(\S+)[ \t]*$/.exec(header);
+  if (m?.[1]?.toLowerCase() !== 'bearer' || !m[2]) throw unauthorized('Malformed Authorization header');
+  return m[2];
 }
 
 /**

@@ -79,6 +79,16 @@ describe.each(drivers())('auth on %s', (driver) => {
     expect(none.json().error.code).toBe('UNAUTHORIZED');
     const garbage = await t.app.inject({ url: '/api/me', headers: { authorization: 'Bearer nope' } });
     expect(garbage.statusCode).toBe(401);
+    // RFC 9110 › Authorization: any case of the scheme, one or more spaces before the token.
+    for (const authorization of [`bearer  ${u.token}`, `BEARER ${u.token}`, `Bearer \t${u.token} `]) {
+      const res = await t.app.inject({ url: '/api/me', headers: { authorization } });
+      expect(res.statusCode, authorization).toBe(200);
+    }
+    for (const authorization of ['Bearer', 'Bearer ', `Basic ${u.token}`, `Bearer ${u.token} extra`]) {
+      const res = await t.app.inject({ url: '/api/me', headers: { authorization } });
+      expect(res.statusCode, authorization).toBe(401);
+      expect(res.json().error.code).toBe('UNAUTHORIZED');
+    }
   });
 
   it('[logout] 204, the token stops working at once, the cookie is cleared', async () => {
