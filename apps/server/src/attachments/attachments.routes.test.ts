@@ -135,6 +135,15 @@ describe.each(drivers())('attachments on %s', (driver) => {
     expect(thumb.headers['content-type']).toBe('image/webp');
     const meta = await sharp(thumb.rawPayload).metadata();
     expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBe(320);
+    // Another representation: its own name (saved, it is a .webp) and its own validator.
+    expect(thumb.headers['content-disposition']).toBe(
+      `inline; filename="holiday.webp"; filename*=UTF-8''holiday.webp`,
+    );
+    const original = await download(alice, a.id);
+    expect(thumb.headers.etag).not.toBe(original.headers.etag);
+    const cached = { 'if-none-match': String(thumb.headers.etag) };
+    expect((await download(alice, a.id, cached, true)).statusCode).toBe(304);
+    expect((await download(alice, a.id, cached)).statusCode).toBe(200);
   });
 
   it('[attachments idempotent] concurrent retries of one upload store it once', async () => {

@@ -98,8 +98,7 @@ export default async function attachmentsRoutes(
     headers: { range?: string; 'if-none-match'?: string },
     download: Download,
   ) {
-    const { row, inline, contentType } = download;
-    const etag = `"${row.id}"`;
+    const { row, inline, contentType, name, etag } = download;
     if (headers['if-none-match'] === etag) return reply.status(304).header('etag', etag).send();
     let read: BlobRead | undefined;
     let range: ByteRange | undefined;
@@ -118,7 +117,7 @@ export default async function attachmentsRoutes(
     if (!read) throw notFound('Attachment');
     reply
       .header('content-type', contentType)
-      .header('content-disposition', disposition(inline ? 'inline' : 'attachment', row.name))
+      .header('content-disposition', disposition(inline ? 'inline' : 'attachment', name))
       .header('x-content-type-options', 'nosniff')
       // Even if a browser were talked into rendering it, it runs nothing and loads nothing.
       .header('content-security-policy', "default-src 'none'; sandbox")

@@ -54,6 +54,10 @@ export interface Download {
   /** Served with `Content-Disposition: inline` and its own type: raster images only. */
   inline: boolean;
   contentType: string;
+  /** The name it is saved under: a thumbnail's is the file's with `.webp` for its extension. */
+  name: string;
+  /** Its validator: the file's and its thumbnail's differ (two representations). */
+  etag: string;
   /** Ranges are served for the file itself (its size is in the row), not for a thumbnail. */
   rangeable: boolean;
   /** The bytes, all or a range; undefined if they vanished meanwhile (deleted). */
@@ -268,8 +272,11 @@ export function createAttachmentsService(deps: {
       // short, or a decompression bomb sharp refused) goes out as a download, never handed to
       // the browser to decode.
       const inline = which === 'thumbnail' || (row.kind === 'image' && INLINE_IMAGES.has(row.mime));
+      const thumbnail = which === 'thumbnail';
       return {
         row,
+        name: thumbnail ? `${row.name.replace(/\.[^.]*$/, '') || row.name}.webp` : row.name,
+        etag: thumbnail ? `"${row.id}.thumb"` : `"${row.id}"`,
         read: (range) => blobs.get(key, range),
         rangeable: which === 'file',
         inline,
