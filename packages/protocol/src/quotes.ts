@@ -8,13 +8,29 @@ import { LIMITS } from './limits.js';
  * original quotes it again with this, so both say the same.
  */
 
-/** The first line with text in it, trimmed, cut on a code point (never half an emoji). */
+/** Something a reader sees: not white space, not an invisible format character (U+200B, ZWJ…). */
+const VISIBLE = /[^\s\p{Cf}]/u;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The first line with text in it, trimmed, at most `LIMITS.replyPreviewMax` code points, cut
+ * between the characters a reader sees (never inside a ZWJ sequence, a flag or an accent).
+ */
 export function previewOf(body: string): string {
-  const line = body.trim().split('\n', 1)[0]!.trim();
-  const points = Array.from(line);
-  return points.length <= LIMITS.replyPreviewMax
-    ? line
-    : `${points.slice(0, LIMITS.replyPreviewMax).join('')}…`;
+  const line =
+    body
+      .split('\n')
+      .find((l) => VISIBLE.test(l))
+      ?.trim() ?? '';
+  if (Array.from(line).length <= LIMITS.replyPreviewMax) return line;
+  let kept = '';
+  let points = 0;
+  for (const { segment } of graphemes.segment(line)) {
+    points += Array.from(segment).length;
+    if (points > LIMITS.replyPreviewMax) break;
+    kept += segment;
+  }
+  return `${kept}…`;
 }
 
 /** What a reply to `original`, as it is now, shows of it. */
