@@ -192,6 +192,11 @@ export const MemberSchema = z.object({
   user: UserSchema,
   role: RoleSchema,
   joinedAt: IsoDateSchema,
+  /**
+   * An addition to PROTOCOL v1: the chat's last `seq` when they joined. They were there for the
+   * messages after it, the only ones "Seen by" counts them for (`…/readers`).
+   */
+  joinedSeq: SeqSchema,
   readSeq: SeqSchema,
 });
 export type Member = z.infer<typeof MemberSchema>;

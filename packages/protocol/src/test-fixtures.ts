@@ -50,7 +50,7 @@ export const chat: Chat = {
   unreadMentionSeqs: [],
 };
 
-export const member: Member = { user: alice, role: 'owner', joinedAt: T0, readSeq: 1 };
+export const member: Member = { user: alice, role: 'owner', joinedAt: T0, joinedSeq: 0, readSeq: 1 };
 
 /** The paths of the issues a failed parse reports, joined with ".", for asserting where it failed. */
 export function issuePaths(schema: z.ZodType, input: unknown): string[] {

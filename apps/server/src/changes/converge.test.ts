@@ -111,7 +111,13 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
         return {
           type: 'member',
           rev: frame.rev,
-          member: { user: frame.user, role: 'member', joinedAt: new Date().toISOString(), readSeq: 0 },
+          member: {
+            user: frame.user,
+            role: 'member',
+            joinedAt: new Date().toISOString(),
+            joinedSeq: 0,
+            readSeq: 0,
+          },
         };
       case 'member.updated':
         return { type: 'member', rev: frame.rev, member: frame.member };

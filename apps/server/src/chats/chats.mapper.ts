@@ -51,5 +51,6 @@ export const toMember = (
   user: to === 'member' ? toUserWithLastSeen(user) : toUser(user),
   role: member.role,
   joinedAt: member.joinedAt.toISOString(),
+  joinedSeq: member.joinedSeq,
   readSeq: to === 'reader' ? 0 : member.readSeq,
 });

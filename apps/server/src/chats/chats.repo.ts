@@ -120,13 +120,14 @@ async function revokeInvitesOf(tx: Tx, chatId: string, userId: string) {
 
 /**
  * A new member at `rev`, or undefined if they already were one. A joiner's past is not unread:
- * their marker starts at the last message. Every way in (an add, a join, an invite link) is this.
+ * their marker starts at the last message, which is also where what they were there for begins
+ * (`joinedSeq`). Every way in (an add, a join, an invite link) is this.
  */
 export async function insertMember(tx: Tx, chatId: string, userId: string, role: Role, rev: number) {
-  const readSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId})`;
+  const lastSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId})`;
   const [row] = await tx
     .insert(chatMembersTable)
-    .values({ chatId, userId, role, rev, readSeq })
+    .values({ chatId, userId, role, rev, readSeq: lastSeq, joinedSeq: lastSeq })
     .onConflictDoNothing()
     .returning();
   return row;

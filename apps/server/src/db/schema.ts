@@ -116,6 +116,11 @@ export const chatMembersTable = pgTable(
     /** The member muted this chat: it never notifies them. Personal, so it takes no rev. */
     muted: boolean().notNull().default(false),
     joinedAt: createdAt(),
+    /**
+     * The chat's last seq when they joined, taken under the chat's lock: the messages they were
+     * there for are those after it ("Seen by" counts no one for what came before they joined).
+     */
+    joinedSeq: integer().notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.chatId, t.userId], name: 'chat_members_pkey' }),

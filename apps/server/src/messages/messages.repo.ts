@@ -406,7 +406,7 @@ export function createMessagesRepo(
     },
 
     /** Members other than the author, there when it was sent, whose watermark has reached it: no per-message rows. */
-    readers(chatId: string, message: { seq: number; authorId: string; createdAt: Date }) {
+    readers(chatId: string, message: { seq: number; authorId: string }) {
       return db
         .select({ id: usersTable.id, username: usersTable.username })
         .from(chatMembersTable)
@@ -417,8 +417,9 @@ export function createMessagesRepo(
             gte(chatMembersTable.readSeq, message.seq),
             ne(chatMembersTable.userId, message.authorId),
             // A member's marker starts at the chat's end when they join: what came before, they
-            // have not seen for that.
-            lte(chatMembersTable.joinedAt, message.createdAt),
+            // have not seen for that. By seq, not time: a send whose transaction began before
+            // the join's may still have taken the chat's lock after it.
+            lt(chatMembersTable.joinedSeq, message.seq),
           ),
         )
         .orderBy(asc(usersTable.username));

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type Message, MessagePageSchema, MessageResponseSchema } from '@chatsockets/protocol';
+import { type Member, type Message, MessagePageSchema, MessageResponseSchema } from '@chatsockets/protocol';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
+import { createChatsRepo } from '../chats/chats.repo.js';
+import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import type { BusMessage } from '../realtime/bus/bus.js';
 import { createMemoryBus } from '../realtime/bus/memory.js';
@@ -275,4 +277,51 @@ describe.each(drivers())('messages on %s', (driver) => {
     await http.post(dave, `/api/chats/${chatId}/read`, { seq: m3.seq });
     expect(await readers(m3)).toEqual(['dave']);
   });
+
+  // The join's transaction begins (its now() is taken), a send goes through, then the join takes
+  // the chat's lock: erin joined after the message, though her joinedAt is before its createdAt.
+  it.skipIf(driver !== 'postgres')(
+    '[readers race] someone whose join began before a send but took the chat’s lock after it is not a reader of that message',
+    async () => {
+      const erin = await registerUser(t.app, 'erin');
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      let begun!: () => void;
+      const started = new Promise<void>((resolve) => {
+        begun = resolve;
+      });
+      const { db } = t.database;
+      // The app's database, but its transactions wait at the gate once they have begun.
+      const gated: Db = Object.assign(Object.create(db) as Db, {
+        transaction: (change: Parameters<Db['transaction']>[0]) =>
+          db.transaction(async (tx) => {
+            await tx.execute(sql`select 1`);
+            begun();
+            await gate;
+            return change(tx);
+          }),
+      });
+      const joining = createChatsRepo(gated).addMember(chatId, erin.user.id, 'member', {
+        actorId: alice.user.id,
+        allowed: () => {},
+      });
+      await started;
+      const before = (await send(alice, 'before erin')).json().message as Message;
+      open();
+      expect(await joining).toBeDefined();
+      const members = (await http.get(alice, `/api/chats/${chatId}`)).json().members as Member[];
+      expect(members.find((m) => m.user.id === erin.user.id)).toMatchObject({
+        joinedSeq: before.seq,
+        readSeq: before.seq,
+      });
+      const readers = await http.get(alice, `/api/chats/${chatId}/messages/${before.id}/readers`);
+      expect(readers.json().readers).toEqual([]);
+      const after = (await send(alice, 'after erin')).json().message as Message;
+      await http.post(erin, `/api/chats/${chatId}/read`, { seq: after.seq });
+      const later = await http.get(alice, `/api/chats/${chatId}/messages/${after.id}/readers`);
+      expect(later.json().readers.map((u: { username: string }) => u.username)).toEqual(['erin']);
+    },
+  );
 });

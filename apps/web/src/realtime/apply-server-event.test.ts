@@ -19,6 +19,7 @@ const member = (user: typeof me, readSeq: number, role: Member['role'] = 'member
   user,
   role,
   joinedAt: '2030-01-01T00:00:00.000Z',
+  joinedSeq: 0,
   readSeq,
 });
 
@@ -263,10 +264,16 @@ describe('applyServerEvent', () => {
   });
 
   it('[seen by] someone who joined after a message is not among its readers, though their watermark starts past it', () => {
-    const joinedAt = (iso: string) => ({ ...member(you, 9), joinedAt: iso });
-    const sent = '2030-01-01T12:00:00.000Z';
-    expect(seenBy([member(me, 9), joinedAt('2030-01-01T11:00:00.000Z')], 3, me.id, sent)).toEqual(['you']);
-    expect(seenBy([member(me, 9), joinedAt('2030-01-01T13:00:00.000Z')], 3, me.id, sent)).toEqual([]);
+    const joinedAfter = (seq: number) => ({ ...member(you, 9), joinedSeq: seq });
+    expect(seenBy([member(me, 9), joinedAfter(2)], 3, me.id)).toEqual(['you']);
+    expect(seenBy([member(me, 9), joinedAfter(3)], 3, me.id)).toEqual([]);
+    // Joined live: there for what comes after the chat's end as this client holds it.
+    const { qc, members } = setup();
+    applyServerEvent(qc, { type: 'member.joined', chatId: 'c1', user: them, rev: 5 }, me.id);
+    expect(members()!.find((m) => m.user.id === them.id)).toMatchObject({ joinedSeq: 2, readSeq: 2 });
+    applyServerEvent(qc, { type: 'read', chatId: 'c1', userId: them.id, seq: 3 }, me.id);
+    expect(seenBy(members()!, 2, me.id)).not.toContain('them');
+    expect(seenBy(members()!, 3, me.id)).toContain('them');
   });
 
   it('[seen by] a refetch that raced a read event keeps the newer watermark', () => {

@@ -62,7 +62,8 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
       if (event.user.id === selfId || !findChat(qc, event.chatId)) {
         void qc.invalidateQueries({ queryKey: queryKeys.chatList() });
       }
-      if (event.user.id !== selfId) addMember(qc, event.chatId, event.user);
+      if (event.user.id !== selfId)
+        addMember(qc, event.chatId, event.user, findChat(qc, event.chatId)?.lastSeq ?? 0);
       // Role, joinedAt and watermark come from the server.
       void qc.invalidateQueries({ queryKey: queryKeys.chat(event.chatId) });
       return;

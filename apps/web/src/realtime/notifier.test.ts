@@ -42,7 +42,13 @@ describe('Notifier', () => {
     qc.setQueryData(queryKeys.chat('c-1'), {
       chat,
       members: [
-        { user: { ...carol, createdAt: me.createdAt }, role: 'member', joinedAt: me.createdAt, readSeq: 0 },
+        {
+          user: { ...carol, createdAt: me.createdAt },
+          role: 'member',
+          joinedAt: me.createdAt,
+          joinedSeq: 0,
+          readSeq: 0,
+        },
       ],
     });
     const notifier = new Notifier(qc, me);

@@ -14,6 +14,7 @@ describe('putMember', () => {
       user: { ...bob, lastSeenAt: '2030-01-02T00:00:00.000Z' },
       role: 'member',
       joinedAt: at,
+      joinedSeq: 0,
       readSeq: 4,
     };
     qc.setQueryData<ChatDetailResponse>(queryKeys.chat('c1'), {
@@ -21,11 +22,17 @@ describe('putMember', () => {
       members: [held],
     });
     const members = () => qc.getQueryData<ChatDetailResponse>(queryKeys.chat('c1'))!.members;
-    putMember(qc, 'c1', { user: bob, role: 'admin', joinedAt: at, readSeq: 2 });
+    putMember(qc, 'c1', { user: bob, role: 'admin', joinedAt: at, joinedSeq: 0, readSeq: 2 });
     expect(members()).toEqual([{ ...held, role: 'admin' }]);
-    putMember(qc, 'c1', { user: { ...bob, lastSeenAt: null }, role: 'member', joinedAt: at, readSeq: 5 });
+    putMember(qc, 'c1', {
+      user: { ...bob, lastSeenAt: null },
+      role: 'member',
+      joinedAt: at,
+      joinedSeq: 0,
+      readSeq: 5,
+    });
     expect(members()).toEqual([
-      { user: { ...bob, lastSeenAt: null }, role: 'member', joinedAt: at, readSeq: 5 },
+      { user: { ...bob, lastSeenAt: null }, role: 'member', joinedAt: at, joinedSeq: 0, readSeq: 5 },
     ]);
   });
 });

@@ -25,12 +25,19 @@ export function applyMemberReadSeq(qc: QueryClient, chatId: string, userId: stri
   });
 }
 
-/** Someone joined: shown at once as a plain member; the caller refetches for the server's copy. */
-export function addMember(qc: QueryClient, chatId: string, user: User): void {
+/**
+ * Someone joined: shown at once as a plain member, there for what comes after `lastSeq` (events
+ * arrive in rev order, so the chat's last seq as this client holds it is where the join found
+ * it); the caller refetches for the server's copy.
+ */
+export function addMember(qc: QueryClient, chatId: string, user: User, lastSeq: number): void {
   updateMembers(qc, chatId, (members) =>
     members.some((m) => m.user.id === user.id)
       ? members
-      : [...members, { user, role: 'member', joinedAt: new Date().toISOString(), readSeq: 0 }],
+      : [
+          ...members,
+          { user, role: 'member', joinedAt: new Date().toISOString(), joinedSeq: lastSeq, readSeq: lastSeq },
+        ],
   );
 }
 
@@ -78,14 +85,13 @@ export function reconcileDetail(
 }
 
 /**
- * Who has seen message `seq`, sent at `sentAt`: current members there when it was sent, other
- * than its author, whose watermark reached it (the same rule as GET …/readers, computed from the
- * cache). A member's watermark starts at the chat's end when they join, so it says nothing of
- * what came before.
+ * Who has seen message `seq`: current members there when it was sent (`joinedSeq` before it),
+ * other than its author, whose watermark reached it (the same rule as GET …/readers, computed
+ * from the cache). A member's watermark starts at the chat's end when they join, so it says
+ * nothing of what came before.
  */
-export function seenBy(members: readonly Member[], seq: number, authorId: string, sentAt?: string): string[] {
-  const sent = sentAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(sentAt);
+export function seenBy(members: readonly Member[], seq: number, authorId: string): string[] {
   return members
-    .filter((m) => m.user.id !== authorId && m.readSeq >= seq && Date.parse(m.joinedAt) <= sent)
+    .filter((m) => m.user.id !== authorId && m.readSeq >= seq && m.joinedSeq < seq)
     .map((m) => m.user.username);
 }

@@ -58,8 +58,8 @@ describe('MessageStatus', () => {
     const detail = (readSeq: number): ChatDetailResponse => ({
       chat: chatOf({ title: 'Chat', role: 'owner', capabilities: [] }),
       members: [
-        { user: me, role: 'owner', joinedAt: '2030-01-01T00:00:00.000Z', readSeq: 1 },
-        { user: other, role: 'member', joinedAt: '2030-01-01T00:00:00.000Z', readSeq },
+        { user: me, role: 'owner', joinedAt: '2030-01-01T00:00:00.000Z', joinedSeq: 0, readSeq: 1 },
+        { user: other, role: 'member', joinedAt: '2030-01-01T00:00:00.000Z', joinedSeq: 0, readSeq },
       ],
     });
     qc.setQueryData(queryKeys.chat('c-1'), detail(0));

@@ -38,14 +38,7 @@ export function MessageStatus(props: {
           </button>
         </>
       )}
-      {seenBy && (
-        <SeenBy
-          chatId={props.chatId}
-          seq={seenBy.seq}
-          authorId={seenBy.author.id}
-          sentAt={seenBy.createdAt}
-        />
-      )}
+      {seenBy && <SeenBy chatId={props.chatId} seq={seenBy.seq} authorId={seenBy.author.id} />}
     </div>
   );
 }

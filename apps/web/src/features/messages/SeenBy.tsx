@@ -10,21 +10,8 @@ import { seenBy } from '../../state/members';
  * "Seen by …" under the user's latest message, computed from the members' read watermarks
  * (`Member.readSeq`), which `read` events keep live: no polling, no per-message request.
  */
-export function SeenBy({
-  chatId,
-  seq,
-  authorId,
-  sentAt,
-}: {
-  chatId: string;
-  seq: number;
-  authorId: string;
-  sentAt: string;
-}) {
-  const select = useCallback(
-    (d: ChatDetailResponse) => seenBy(d.members, seq, authorId, sentAt),
-    [seq, authorId, sentAt],
-  );
+export function SeenBy({ chatId, seq, authorId }: { chatId: string; seq: number; authorId: string }) {
+  const select = useCallback((d: ChatDetailResponse) => seenBy(d.members, seq, authorId), [seq, authorId]);
   // The chat screen owns fetching the detail; this row only reads it (it mounts and unmounts
   // as the list virtualizes, which must not refetch).
   const names = useQuery({
