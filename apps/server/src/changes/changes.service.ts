@@ -9,8 +9,8 @@ import { notFound } from '../errors.js';
 import { toMessage } from '../messages/messages.mapper.js';
 import type { ChangeRow, ChangesRepo } from './changes.repo.js';
 
-/** `to`: who gets it (chats.mapper.ts › toMember); readers read the feed too. */
-const toChange = (row: ChangeRow, to: 'anyone' | 'reader' = 'anyone'): ChatChange => {
+/** `to`: who gets it (chats.mapper.ts › toMember): `anyone` unless only members do. */
+const toChange = (row: ChangeRow, to: 'feed' | 'anyone' = 'anyone'): ChatChange => {
   switch (row.type) {
     case 'message':
       return { type: 'message', rev: row.rev, message: toMessage(row.message) };
@@ -40,7 +40,7 @@ export function createChangesService(deps: { changes: ChangesRepo; chats: ChatsR
     afterRev: number,
     chatRev: number,
     limit: number = LIMITS.changesMax,
-    opts: { maxBytes?: number; upToSeq?: number; to?: 'anyone' | 'reader' } = {},
+    opts: { maxBytes?: number; upToSeq?: number; to?: 'feed' | 'anyone' } = {},
   ) {
     const page = await changes.between(chatId, afterRev, chatRev, limit, opts);
     return { changes: page.changes.map((row) => toChange(row, opts.to)), hasMore: page.hasMore };
@@ -64,7 +64,7 @@ export function createChangesService(deps: { changes: ChangesRepo; chats: ChatsR
       const access = await authorize(chats, chatId, actor.user.id, 'read');
       const chatRev = (await position(chatId)).rev;
       const page = await between(chatId, afterRev, chatRev, limit, {
-        to: access.member === undefined ? 'reader' : 'anyone',
+        to: access.member === undefined ? 'anyone' : 'feed',
       });
       // Where the client stands once it applied the page: the next page starts there. Never a
       // cursor past the chat's end echoed back (a restored server, a client's bug): kept, it would

@@ -37,20 +37,22 @@ export const toChat = (row: ChatView, viewerId: string): Chat => ({
 });
 
 /**
- * Who the entry is for. `member`: a member of the chat, told everything. `anyone`: what reaches
- * readers and members alike (`member.updated` events, the hub's gap fill): no last seen (members
- * hold it from the list and `presence`). `reader`: a public chat's reader who asked (the members
- * list, the change feed), told nothing of the members' presence (PROTOCOL.md › Presence): no last
- * seen, and no read marker, which moves when they read.
+ * Who the entry is for. `member`: a member of the chat who asked for its members, told
+ * everything. `feed`: a member catching up (the change feed, a `subscribe` reply): no last seen
+ * (members hold it from the list and `presence`). `anyone`: what may reach a public chat's
+ * readers (their members list and feed, and what goes to every subscriber: `member.updated`
+ * events, the hub's gap fill), told nothing of the members' presence and reading (PROTOCOL.md ›
+ * Presence): no last seen, and no read marker (`readSeq: 0`), which moves when they read.
+ * Members hold the markers from the list and `read` events.
  */
 export const toMember = (
   member: MemberRow,
   user: UserRow,
-  to: 'member' | 'anyone' | 'reader' = 'member',
+  to: 'member' | 'feed' | 'anyone' = 'member',
 ): Member => ({
   user: to === 'member' ? toUserWithLastSeen(user) : toUser(user),
   role: member.role,
   joinedAt: member.joinedAt.toISOString(),
   joinedSeq: member.joinedSeq,
-  readSeq: to === 'reader' ? 0 : member.readSeq,
+  readSeq: to === 'anyone' ? 0 : member.readSeq,
 });

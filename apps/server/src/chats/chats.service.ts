@@ -200,7 +200,7 @@ export function createChatsService(deps: {
       const access = await authorize(chats, chatId, actor.user.id, 'read');
       const [chat, members] = await Promise.all([view(chatId, actor.user.id), chats.members(chatId)]);
       const reader = access.member === undefined;
-      return { chat, members: members.map((m) => toMember(m.member, m.user, reader ? 'reader' : 'member')) };
+      return { chat, members: members.map((m) => toMember(m.member, m.user, reader ? 'anyone' : 'member')) };
     },
 
     async join(actor: Actor, chatId: string): Promise<Chat> {

@@ -64,7 +64,7 @@ export function createCommands(deps: {
                   ...(await changes.between(chatId, afterRev, at.rev, undefined, {
                     maxBytes,
                     upToSeq: at.lastSeq,
-                    to: member ? 'anyone' : 'reader',
+                    to: member ? 'feed' : 'anyone',
                   })),
                 }
               : afterSeq !== undefined

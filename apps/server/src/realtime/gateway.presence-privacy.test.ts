@@ -179,6 +179,11 @@ describe.each(drivers())('presence privacy on %s', (driver) => {
     await http.patch(alice, `/api/chats/${pub}/members/${bob.user.id}`, { role: 'admin' });
     const promoted = await m.next((f) => f.type === 'member.updated', undefined, true);
     expect(promoted.type === 'member.updated' && 'lastSeenAt' in promoted.member.user).toBe(false);
+    // Nor bob's read marker (1): the event goes to every subscriber, readers included.
+    expect(promoted.type === 'member.updated' && promoted.member.readSeq).toBe(0);
+    // A member catching up still gets the markers (from the feed, as from the list).
+    const memberFeed = (await http.get(alice, `/api/chats/${pub}/changes?afterRev=0`)).json().changes;
+    expect(memberFeed.map((c: { member?: { readSeq: number } }) => c.member?.readSeq ?? 0)).toContain(1);
 
     // Joined while subscribed: a member from then on.
     expect((await http.post(mallory, `/api/chats/${pub}/join`)).statusCode).toBe(200);
