@@ -4,11 +4,29 @@ import type { WebSocket } from 'ws';
 import type { Actor } from '../auth/auth.service.js';
 import { coalesceWrites } from './coalesce-writes.js';
 
+/** One chat event on its way to a subscription (Connection › deliver). */
+export interface Delivery {
+  data: Frame;
+  /** The change's rev: never sent to a subscription that holds it. */
+  rev?: number;
+  /** A `message.created`'s seq: a subscription that holds that message gets `held`, or nothing. */
+  seq?: number;
+  /**
+   * A message read back from the database (a gap fill) as `message.updated`, for a subscription
+   * that holds its seq already: the change (a pin, a reaction) is new to it, the message is not.
+   */
+  held?: Frame;
+  /** The sockets an announcement to several chats (presence, a profile) has reached: once each. */
+  once?: Set<Connection>;
+  /** Presence, typing, reading: not to a subscription of a chat the user only reads. */
+  membersOnly?: boolean;
+}
+
 /** A subscription's state: while `syncing`, live events wait until the subscribe reply is out. */
 export interface Subscription {
   syncing: boolean;
   /** Events that arrived while syncing, flushed in order after the reply. */
-  buffered: Array<{ rev?: number; seq?: number; data: Frame; once?: Set<Connection>; membersOnly?: boolean }>;
+  buffered: Delivery[];
   /** Highest rev this socket holds for the chat (sent, or covered by the subscribe reply): never send one again. */
   sentRev: number;
   /**
@@ -135,39 +153,32 @@ export class Connection {
 
   /**
    * Delivers a chat event, holding it while the subscription syncs and dropping revs already held.
-   * `once`: the sockets an announcement that goes to several chats (presence, a profile) has
-   * reached; it goes out once per socket, through whichever chat's subscription is ready first.
-   * `membersOnly` (presence): not to a subscription of a chat the user only reads, decided when it
-   * goes out (a syncing one learns whether it is a member's by then).
+   * `once`: an announcement that goes to several chats goes out once per socket, through
+   * whichever chat's subscription is ready first. `membersOnly` is decided when it goes out (a
+   * syncing subscription learns whether it is a member's by then).
    */
-  deliver(
-    chatId: string,
-    data: Frame,
-    rev?: number,
-    seq?: number,
-    once?: Set<Connection>,
-    membersOnly?: boolean,
-  ): void {
+  deliver(chatId: string, d: Delivery): void {
     const sub = this.subscriptions.get(chatId);
     if (!sub) return;
     if (sub.syncing) {
-      sub.buffered.push({ rev, seq, data, once, membersOnly });
+      sub.buffered.push(d);
       return;
     }
-    if (membersOnly && !sub.member) return;
-    if (once) {
-      if (once.has(this)) return;
-      once.add(this);
+    if (d.membersOnly && !sub.member) return;
+    if (d.once) {
+      if (d.once.has(this)) return;
+      d.once.add(this);
     }
-    if (rev !== undefined) {
-      if (rev <= sub.sentRev) return;
-      sub.sentRev = rev;
+    if (d.rev !== undefined) {
+      if (d.rev <= sub.sentRev) return;
+      sub.sentRev = d.rev;
     }
-    if (seq !== undefined) {
-      if (seq <= sub.sentSeq) return;
-      sub.sentSeq = seq;
+    if (d.seq !== undefined && d.seq <= sub.sentSeq) {
+      if (d.held) this.sendRaw(d.held);
+      return;
     }
-    this.sendRaw(data);
+    if (d.seq !== undefined) sub.sentSeq = d.seq;
+    this.sendRaw(d.data);
   }
 
   close(code: number, reason = ''): void {

@@ -319,6 +319,46 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     expect(b.frames.filter((f) => f.type === 'message.created' && f.message.chatId === chatId)).toEqual([]);
   });
 
+  it('[gap fill] a pin and a reaction the bus lost reach a subscriber who holds the message, as message.updated', async () => {
+    const b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    const m1 = (await send('pin me')).json().message;
+    await b.next((f) => f.type === 'message.created' && f.message.id === m1.id, 15_000, true);
+    busGate.hold('chat');
+    expect((await http.put(alice, `/api/chats/${chatId}/messages/${m1.id}/pin`)).statusCode).toBe(200);
+    const like = `/api/chats/${chatId}/messages/${m1.id}/reactions/${encodeURIComponent('👍')}`;
+    expect((await http.put(alice, like)).statusCode).toBe(204);
+    busGate.drop();
+    // The next change reaches the instance past a hole: it reads the hole back first.
+    const m2 = (await send('after')).json().message;
+    await b.next((f) => f.type === 'message.created' && f.message.id === m2.id, 15_000, true);
+    const ofM1 = b.frames.filter(
+      (f) => (f.type === 'message.created' || f.type === 'message.updated') && f.message.id === m1.id,
+    );
+    // Created once, live; then its new state, as an update of the message the client holds.
+    expect(ofM1.map((f) => f.type)).toEqual(['message.created', 'message.updated']);
+    const now = ofM1[1]!.type === 'message.updated' ? ofM1[1]!.message : undefined;
+    expect(now?.pinnedAt).not.toBeNull();
+    expect(now?.reactions.map((r) => r.emoji)).toEqual(['👍']);
+  });
+
+  it('[gap fill] a message the bus lost altogether comes as message.created, once', async () => {
+    const b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    busGate.hold('chat');
+    const lost = (await send('lost')).json().message;
+    const like = `/api/chats/${chatId}/messages/${lost.id}/reactions/${encodeURIComponent('👍')}`;
+    expect((await http.put(alice, like)).statusCode).toBe(204);
+    busGate.drop();
+    const m2 = (await send('after')).json().message;
+    await b.next((f) => f.type === 'message.created' && f.message.id === m2.id, 15_000, true);
+    const ofLost = b.frames.filter(
+      (f) => (f.type === 'message.created' || f.type === 'message.updated') && f.message.id === lost.id,
+    );
+    expect(ofLost.map((f) => f.type)).toEqual(['message.created']);
+    expect(ofLost[0]!.type === 'message.created' && ofLost[0]!.message.reactions.length).toBe(1);
+  });
+
   it('[presence] a user who reconnects while their going offline is announced stays shown online', async () => {
     const a = await connect(alice);
     await a.ok({ type: 'subscribe', chatId });

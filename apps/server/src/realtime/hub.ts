@@ -1,7 +1,7 @@
 import { type ChatChange, CLOSE_CODES, type ServerEvent, type User } from '@chatsockets/protocol';
 import { loggableError } from '../errors.js';
 import type { Bus, BusMessage, ChatAudience } from './bus/bus.js';
-import type { Connection, Subscription } from './connection.js';
+import type { Connection, Delivery, Subscription } from './connection.js';
 import type { Presence } from './presence.js';
 import type { TypingStore } from './typing.js';
 
@@ -100,6 +100,19 @@ function toEvent(chatId: string, change: ChatChange): ServerEvent {
  */
 const encode = (event: ServerEvent) => Buffer.from(JSON.stringify(event));
 
+/**
+ * A change read back from the database (`toEvent`): a message in it may be new to a subscriber
+ * or one it holds, changed since (a pin, a reaction), which only the subscriber's seq tells.
+ */
+function encodeReadBack(event: ServerEvent): Pick<Delivery, 'data' | 'seq' | 'held'> {
+  if (event.type !== 'message.created') return { data: encode(event) };
+  return {
+    data: encode(event),
+    seq: event.message.seq,
+    held: encode({ type: 'message.updated', message: event.message }),
+  };
+}
+
 const index = <K, V>(map: Map<K, Set<V>>, key: K, value: V) => {
   const set = map.get(key) ?? new Set<V>();
   map.set(key, set);
@@ -126,10 +139,20 @@ export function createHub(deps: HubDeps) {
   /** Sockets refused by `add` (their session had ended): presence never counted them. */
   const uncounted = new WeakSet<Connection>();
 
-  function forward(chatId: string, r: ChatRoute, event: ServerEvent, rev?: number) {
-    const data = encode(event);
+  /**
+   * `readBack`: the event is a change read back from the database (a gap fill), at the current
+   * state of what changed. A message then comes as `message.created` only to a subscription that
+   * does not hold it yet, and as `message.updated` to one that does: the change is new to it.
+   */
+  function forward(chatId: string, r: ChatRoute, event: ServerEvent, rev?: number, readBack = false) {
+    const { data, seq, held } = readBack
+      ? encodeReadBack(event)
+      : {
+          data: encode(event),
+          seq: event.type === 'message.created' ? event.message.seq : undefined,
+          held: undefined,
+        };
     const skipUser = event.type === 'typing' ? event.user.id : undefined;
-    const seq = event.type === 'message.created' ? event.message.seq : undefined;
     // A reader who joins while subscribed is a member from their join on (in rev order, so the
     // presence brought up to a later rev reaches them, and none brought up to an earlier one).
     if (event.type === 'member.joined') {
@@ -142,7 +165,7 @@ export function createHub(deps: HubDeps) {
     // someone who hides their presence is online (PROTOCOL.md › Presence).
     const membersOnly = event.type === 'typing' || event.type === 'read';
     for (const conn of r.subscribers)
-      if (conn.userId !== skipUser) conn.deliver(chatId, data, rev, seq, undefined, membersOnly);
+      if (conn.userId !== skipUser) conn.deliver(chatId, { data, rev, seq, held, membersOnly });
     // Membership at delivery: the departed user's sockets get `member.left`, then nothing more
     // of this chat. Events are forwarded in rev order, so nothing after the departure got out.
     if (event.type === 'member.left') {
@@ -174,7 +197,7 @@ export function createHub(deps: HubDeps) {
       for (const change of page.changes) {
         if (change.rev <= r.forwardedRev) continue;
         r.forwardedRev = change.rev;
-        forward(chatId, r, toEvent(chatId, change), change.rev);
+        forward(chatId, r, toEvent(chatId, change), change.rev, true);
       }
       if (!page.hasMore || page.changes.length === 0) return;
     }
@@ -246,7 +269,7 @@ export function createHub(deps: HubDeps) {
         // Through each subscription, not straight to the socket: one still syncing has not
         // passed its access check, and a refused subscribe must not have heard of the chat's
         // members; it gets this after its reply, like the chat's own events.
-        for (const conn of r.subscribers) conn.deliver(chatId, data, undefined, undefined, sent, membersOnly);
+        for (const conn of r.subscribers) conn.deliver(chatId, { data, once: sent, membersOnly });
       });
     }
   }
@@ -419,8 +442,7 @@ export function createHub(deps: HubDeps) {
     sub.syncing = false;
     const buffered = sub.buffered;
     sub.buffered = [];
-    for (const item of buffered)
-      conn.deliver(chatId, item.data, item.rev, item.seq, item.once, item.membersOnly);
+    for (const item of buffered) conn.deliver(chatId, item);
   }
 
   /**
@@ -445,8 +467,7 @@ export function createHub(deps: HubDeps) {
           if (change.rev > upTo) break reading;
           after = change.rev;
           const event = toEvent(chatId, change);
-          const seq = event.type === 'message.created' ? event.message.seq : undefined;
-          items.push({ data: encode(event), rev: change.rev, seq });
+          items.push({ ...encodeReadBack(event), rev: change.rev });
           if (event.type === 'member.left' && event.user.id === conn.userId) {
             left = true;
             break reading;
