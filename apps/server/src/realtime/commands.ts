@@ -100,8 +100,13 @@ export function createCommands(deps: {
         const lastSeq = Math.max(at.lastSeq, caughtUp.missed.at(-1)?.seq ?? 0);
         // The reply must leave before the buffered events. Never past the chat's end: a client
         // that claims more than there is (a restored server, a stale cache) would have every new
-        // message dropped as one it already holds.
-        const sentSeq = caughtUp.missed.at(-1)?.seq ?? Math.min(afterSeq ?? 0, at.lastSeq);
+        // message dropped as one it already holds. By rev, or with no cursor, it holds (or does
+        // not want as new) every message up to where the chat stood: a change of one read back
+        // later comes as an update of it, not as a new message.
+        const sentSeq =
+          afterRev !== undefined || afterSeq === undefined
+            ? at.lastSeq
+            : (caughtUp.missed.at(-1)?.seq ?? Math.min(afterSeq, at.lastSeq));
         conn.afterReply(() => hub.completeSubscription(conn, chatId, at.rev, sentSeq));
         return { chatId, lastSeq, rev: at.rev, ...caughtUp, typing, online };
       } catch (err) {

@@ -342,6 +342,23 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     expect(now?.reactions.map((r) => r.emoji)).toEqual(['👍']);
   });
 
+  it('[gap fill] a socket that subscribed by rev holds what came before it: a change read back is message.updated', async () => {
+    const m1 = (await send('before')).json().message;
+    const b = await connect(bob);
+    const reply = SubscribeReplySchema.parse(await b.ok({ type: 'subscribe', chatId, afterRev: m1.rev }));
+    expect(reply.rev).toBe(m1.rev);
+    busGate.hold('chat');
+    expect((await http.put(alice, `/api/chats/${chatId}/messages/${m1.id}/pin`)).statusCode).toBe(200);
+    busGate.drop();
+    const m2 = (await send('after')).json().message;
+    await b.next((f) => f.type === 'message.created' && f.message.id === m2.id, 15_000, true);
+    const ofM1 = b.frames.filter(
+      (f) => (f.type === 'message.created' || f.type === 'message.updated') && f.message.id === m1.id,
+    );
+    // Not a new message (a client would notify of it again): its pin.
+    expect(ofM1.map((f) => f.type)).toEqual(['message.updated']);
+  });
+
   it('[gap fill] a message the bus lost altogether comes as message.created, once', async () => {
     const b = await connect(bob);
     await b.ok({ type: 'subscribe', chatId });
