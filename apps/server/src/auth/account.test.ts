@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SessionListResponseSchema } from '@chatsockets/protocol';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,8 @@ import { registerUser, type TestUser } from '../../test/factories.js';
 import { client } from '../../test/http.js';
 import { waitFor } from '../../test/wait.js';
 import { WsClient } from '../../test/ws-client.js';
+import type { Bus } from '../realtime/bus/bus.js';
+import { createMemoryBus } from '../realtime/bus/memory.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -105,6 +108,46 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
       password: 'a new password',
     });
     expect(fresh.statusCode).toBe(200);
+  });
+
+  // While the bus is down, a sign-out on another instance cannot reach this one's sockets: each
+  // frame then reads the session again, so a signed-out socket is closed at its next frame.
+  it('[password] while the bus is down, a socket of a session the change ended is closed at its next frame, which does nothing', async () => {
+    let down = false;
+    const inner = createMemoryBus();
+    const bus: Bus = {
+      ...inner,
+      healthy: () => !down && inner.healthy(),
+      publish: (m) => (down ? Promise.resolve() : inner.publish(m)),
+    };
+    await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs), bus });
+    const here = await t.listen();
+    try {
+      const alice = await registerUser(t.app, 'alice');
+      const chatId = (await http.post(alice, '/api/chats', { title: 'Notes' })).json().chat.id;
+      const other = await signIn(alice, 'Stolen/1.0');
+      const otherWs = await WsClient.connect(here, { token: other.token });
+      const send = (body: string) => ({ type: 'message.send', chatId, clientId: randomUUID(), body });
+      await otherWs.ok(send('while signed in'));
+      down = true;
+      const changed = await http.post(alice, '/api/me/password', {
+        currentPassword: PASSWORD,
+        newPassword: 'a new password',
+      });
+      expect(changed.statusCode).toBe(204);
+      const outcome = await otherWs.request(send('after the change')).then(
+        (r) => (r.ok ? 'done' : r.error.code),
+        () => 'closed',
+      );
+      expect(outcome).toBe('closed');
+      expect((await otherWs.closed).code).toBe(4401);
+      const page = (await http.get(alice, `/api/chats/${chatId}/messages`)).json().messages;
+      expect(page.map((m: { body: string }) => m.body)).toEqual(['while signed in']);
+    } finally {
+      down = false;
+      await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
+      url = await t.listen();
+    }
   });
 
   it('[password] two changes at once from two sessions: one wins and stays signed in, the other is 403', async () => {

@@ -573,6 +573,19 @@ export function createHub(deps: HubDeps) {
       await leaving.finally(() => leavings.delete(leaving));
     },
 
+    /**
+     * Whether a frame of this socket may run. While the bus is down, a sign-out made on another
+     * instance (a password change, "sign out other devices") cannot reach this one, so the
+     * session is read again for every frame until the bus is back: one that ended closes the
+     * socket with 4401, and the frame does nothing. With the bus up, a revoke closes it at once.
+     */
+    async sessionStands(conn: Connection): Promise<boolean> {
+      if (deps.bus.healthy()) return true;
+      if (await sessionLive(conn.actor.sessionId)) return true;
+      conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
+      return false;
+    },
+
     /** Settles when every removal (and recheck) begun so far has announced its presence: shutdown waits for it. */
     async settled() {
       await Promise.allSettled([...leavings]);

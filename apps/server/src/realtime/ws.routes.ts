@@ -282,7 +282,7 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       metrics.framesIn.inc({ type: parsed.data.type });
       // Closed meanwhile (signed out, its session revoked, gone): what it still had queued does
       // not run. A frame already running finishes; its reply goes nowhere.
-      if (!conn.isOpen) return;
+      if (!conn.isOpen || !(await hub.sessionStands(conn))) return;
       if (draining) throw unavailable('Server is shutting down; reconnect elsewhere');
       // subscribe bounds its own database work, so a late catch-up cannot leave a subscription half-made.
       const work = dispatch(conn, parsed.data);
