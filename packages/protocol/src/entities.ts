@@ -197,6 +197,12 @@ export const MemberSchema = z.object({
    * messages after it, the only ones "Seen by" counts them for (`…/readers`).
    */
   joinedSeq: SeqSchema,
+  /**
+   * An addition to PROTOCOL v1: the chat's rev when they joined. A `member` entry of the change
+   * feed past a client's cursor is a join to it if `joinedRev` is past the cursor too, else a
+   * change of a member it holds.
+   */
+  joinedRev: RevSchema,
   readSeq: SeqSchema,
 });
 export type Member = z.infer<typeof MemberSchema>;

@@ -50,7 +50,14 @@ export const chat: Chat = {
   unreadMentionSeqs: [],
 };
 
-export const member: Member = { user: alice, role: 'owner', joinedAt: T0, joinedSeq: 0, readSeq: 1 };
+export const member: Member = {
+  user: alice,
+  role: 'owner',
+  joinedAt: T0,
+  joinedSeq: 0,
+  joinedRev: 1,
+  readSeq: 1,
+};
 
 /** The paths of the issues a failed parse reports, joined with ".", for asserting where it failed. */
 export function issuePaths(schema: z.ZodType, input: unknown): string[] {

@@ -116,6 +116,7 @@ describe.each(drivers())('[converge] change cursor on %s', (driver) => {
             role: 'member',
             joinedAt: new Date().toISOString(),
             joinedSeq: 0,
+            joinedRev: 1,
             readSeq: 0,
           },
         };

@@ -54,5 +54,6 @@ export const toMember = (
   role: member.role,
   joinedAt: member.joinedAt.toISOString(),
   joinedSeq: member.joinedSeq,
+  joinedRev: member.joinedRev,
   readSeq: to === 'anyone' ? 0 : member.readSeq,
 });

@@ -127,7 +127,7 @@ export async function insertMember(tx: Tx, chatId: string, userId: string, role:
   const lastSeq = sql<number>`(select ${chatsTable.lastSeq} from ${chatsTable} where ${chatsTable.id} = ${chatId})`;
   const [row] = await tx
     .insert(chatMembersTable)
-    .values({ chatId, userId, role, rev, readSeq: lastSeq, joinedSeq: lastSeq })
+    .values({ chatId, userId, role, rev, joinedRev: rev, readSeq: lastSeq, joinedSeq: lastSeq })
     .onConflictDoNothing()
     .returning();
   return row;
@@ -294,12 +294,13 @@ export function createChatsRepo(db: Db) {
           })
           .returning();
         const members = [
-          { chatId: chat!.id, userId: input.ownerId, role: 'owner' as const, rev: 1 },
+          { chatId: chat!.id, userId: input.ownerId, role: 'owner' as const, rev: 1, joinedRev: 1 },
           ...input.memberIds.map((userId, i) => ({
             chatId: chat!.id,
             userId,
             role: 'member' as const,
             rev: i + 2,
+            joinedRev: i + 2,
           })),
         ];
         await tx.insert(chatMembersTable).values(members);
@@ -325,8 +326,8 @@ export function createChatsRepo(db: Db) {
           .returning();
         if (!chat) return undefined;
         await tx.insert(chatMembersTable).values([
-          { chatId: chat.id, userId: userA, role: 'member', rev: 1 },
-          { chatId: chat.id, userId: userB, role: 'member', rev: 2 },
+          { chatId: chat.id, userId: userA, role: 'member', rev: 1, joinedRev: 1 },
+          { chatId: chat.id, userId: userB, role: 'member', rev: 2, joinedRev: 2 },
         ]);
         return chat;
       });

@@ -113,6 +113,8 @@ export const chatMembersTable = pgTable(
     readSeq: integer().notNull().default(0),
     /** The rev of this membership's last change (joined, or role changed). */
     rev: integer().notNull().default(0),
+    /** The rev they joined at: a change read back past it is a join to whoever stood before it. */
+    joinedRev: integer().notNull().default(0),
     /** The member muted this chat: it never notifies them. Personal, so it takes no rev. */
     muted: boolean().notNull().default(false),
     joinedAt: createdAt(),

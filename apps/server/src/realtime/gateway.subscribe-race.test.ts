@@ -376,6 +376,51 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     expect(ofLost[0]!.type === 'message.created' && ofLost[0]!.message.reactions.length).toBe(1);
   });
 
+  it('[gap fill] joins the bus lost come as member.joined; one promoted since, then as member.updated with the role', async () => {
+    await registerUser(t.app, 'carol');
+    const dave = await registerUser(t.app, 'dave');
+    const b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    busGate.hold('chat', 'user');
+    const add = (username: string) => http.post(alice, `/api/chats/${chatId}/members`, { username });
+    expect((await add('carol')).statusCode).toBe(201);
+    expect((await add('dave')).statusCode).toBe(201);
+    const promote = await http.patch(alice, `/api/chats/${chatId}/members/${dave.user.id}`, {
+      role: 'admin',
+    });
+    expect(promote.statusCode).toBe(200);
+    busGate.drop();
+    const m = (await send('after')).json().message;
+    await b.next((f) => f.type === 'message.created' && f.message.id === m.id, 15_000, true);
+    const about = (f: ServerFrame) =>
+      f.type === 'member.joined'
+        ? `joined ${f.user.username}`
+        : f.type === 'member.updated'
+          ? `${f.member.user.username} ${f.member.role}`
+          : undefined;
+    expect(b.frames.flatMap((f) => about(f) ?? [])).toEqual(['joined carol', 'joined dave', 'dave admin']);
+  });
+
+  it('[gap fill] removed and added back while the bus lost both: the member gets member.left, then member.joined', async () => {
+    const b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    busGate.hold('chat', 'user');
+    expect((await http.del(alice, `/api/chats/${chatId}/members/${bob.user.id}`)).statusCode).toBe(204);
+    expect((await http.post(alice, `/api/chats/${chatId}/members`, { username: 'bob' })).statusCode).toBe(
+      201,
+    );
+    busGate.drop();
+    const m = (await send('after')).json().message;
+    await b.next((f) => f.type === 'member.joined' && f.chatId === chatId, 15_000, true);
+    const mine = b.frames.flatMap((f) =>
+      (f.type === 'member.left' || f.type === 'member.joined') && f.user.id === bob.user.id ? [f.type] : [],
+    );
+    expect(mine).toEqual(['member.left', 'member.joined']);
+    // Unsubscribed by the departure: what came after it is not pushed; subscribing again gets it.
+    const again = SubscribeReplySchema.parse(await b.ok({ type: 'subscribe', chatId, afterSeq: 0 }));
+    expect(again.missed.map((x) => x.id)).toContain(m.id);
+  });
+
   it('[presence] a user who reconnects while their going offline is announced stays shown online', async () => {
     const a = await connect(alice);
     await a.ok({ type: 'subscribe', chatId });

@@ -71,26 +71,42 @@ export function revOf(event: ServerEvent): number | undefined {
   }
 }
 
-/** A change read back from the database, as the event a subscriber would have received. */
-function toEvent(chatId: string, change: ChatChange): ServerEvent {
+/**
+ * A change read back from the database, as the events a subscriber standing at rev `position`
+ * would have received (the first carries the change's rev). A member who joined past it comes as
+ * `member.joined`, then, promoted since, `member.updated` with their role; one it holds, as
+ * `member.updated`. (A message's is decided per socket: `encodeReadBack`.)
+ */
+function toEvents(chatId: string, change: ChatChange, position: number): ServerEvent[] {
   switch (change.type) {
     case 'message': {
       const m = change.message;
       const created = m.editedAt === null && m.deletedAt === null;
-      return { type: created ? 'message.created' : 'message.updated', message: m };
+      return [{ type: created ? 'message.created' : 'message.updated', message: m }];
     }
-    case 'member':
-      return { type: 'member.updated', chatId, member: change.member, rev: change.rev };
-    case 'left':
-      return { type: 'member.left', chatId, user: change.user, rev: change.rev };
-    case 'chat':
-      return {
-        type: 'chat.updated',
+    case 'member': {
+      const updated: ServerEvent = { type: 'member.updated', chatId, member: change.member, rev: change.rev };
+      if (change.member.joinedRev <= position) return [updated];
+      const joined: ServerEvent = {
+        type: 'member.joined',
         chatId,
-        title: change.title,
-        description: change.description,
+        user: change.member.user,
         rev: change.rev,
       };
+      return change.member.role === 'member' ? [joined] : [joined, updated];
+    }
+    case 'left':
+      return [{ type: 'member.left', chatId, user: change.user, rev: change.rev }];
+    case 'chat':
+      return [
+        {
+          type: 'chat.updated',
+          chatId,
+          title: change.title,
+          description: change.description,
+          rev: change.rev,
+        },
+      ];
   }
 }
 
@@ -155,10 +171,13 @@ export function createHub(deps: HubDeps) {
     const skipUser = event.type === 'typing' ? event.user.id : undefined;
     // A reader who joins while subscribed is a member from their join on (in rev order, so the
     // presence brought up to a later rev reaches them, and none brought up to an earlier one).
+    // Read back, the bus lost it, and their own channel's copy with it: their other sockets here
+    // get it this way (one whose subscription a departure read back just before ended included).
     if (event.type === 'member.joined') {
       for (const conn of byUser.get(event.user.id) ?? []) {
         const sub = conn.subscriptions.get(chatId);
         if (sub) sub.member = true;
+        else if (readBack) conn.sendRaw(data);
       }
     }
     // What members do there (typing, reading) is for members: a reader would learn from it when
@@ -196,8 +215,11 @@ export function createHub(deps: HubDeps) {
       }
       for (const change of page.changes) {
         if (change.rev <= r.forwardedRev) continue;
+        const position = r.forwardedRev;
         r.forwardedRev = change.rev;
-        forward(chatId, r, toEvent(chatId, change), change.rev, true);
+        toEvents(chatId, change, position).forEach((event, i) => {
+          forward(chatId, r, event, i === 0 ? change.rev : undefined, true);
+        });
       }
       if (!page.hasMore || page.changes.length === 0) return;
     }
@@ -465,10 +487,16 @@ export function createHub(deps: HubDeps) {
           if (change.rev <= after) continue;
           // Not forwarded yet: the route brings it, and it is buffered meanwhile.
           if (change.rev > upTo) break reading;
+          const position = after;
           after = change.rev;
-          const event = toEvent(chatId, change);
-          items.push({ ...encodeReadBack(event), rev: change.rev });
-          if (event.type === 'member.left' && event.user.id === conn.userId) {
+          const events = toEvents(chatId, change, position);
+          for (const [i, event] of events.entries()) {
+            items.push({ ...encodeReadBack(event), rev: i === 0 ? change.rev : undefined });
+            // A reader who joined meanwhile: a member from here on (as in `forward`).
+            if (event.type === 'member.joined' && event.user.id === conn.userId) sub.member = true;
+          }
+          const [event] = events;
+          if (event?.type === 'member.left' && event.user.id === conn.userId) {
             left = true;
             break reading;
           }

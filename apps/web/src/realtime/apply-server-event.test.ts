@@ -20,6 +20,7 @@ const member = (user: typeof me, readSeq: number, role: Member['role'] = 'member
   role,
   joinedAt: '2030-01-01T00:00:00.000Z',
   joinedSeq: 0,
+  joinedRev: 1,
   readSeq,
 });
 

@@ -63,7 +63,10 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent, selfId: st
         void qc.invalidateQueries({ queryKey: queryKeys.chatList() });
       }
       if (event.user.id !== selfId)
-        addMember(qc, event.chatId, event.user, findChat(qc, event.chatId)?.lastSeq ?? 0);
+        addMember(qc, event.chatId, event.user, {
+          rev: event.rev,
+          lastSeq: findChat(qc, event.chatId)?.lastSeq ?? 0,
+        });
       // Role, joinedAt and watermark come from the server.
       void qc.invalidateQueries({ queryKey: queryKeys.chat(event.chatId) });
       return;

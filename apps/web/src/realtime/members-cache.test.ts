@@ -29,8 +29,8 @@ const detail: ChatDetailResponse = {
     role: 'owner',
   },
   members: [
-    { user: user('a'), role: 'owner', joinedAt: at, joinedSeq: 0, readSeq: 1 },
-    { user: user('b'), role: 'member', joinedAt: at, joinedSeq: 0, readSeq: 0 },
+    { user: user('a'), role: 'owner', joinedAt: at, joinedSeq: 0, joinedRev: 1, readSeq: 1 },
+    { user: user('b'), role: 'member', joinedAt: at, joinedSeq: 0, joinedRev: 1, readSeq: 0 },
   ],
 };
 

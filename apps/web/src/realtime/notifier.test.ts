@@ -47,6 +47,7 @@ describe('Notifier', () => {
           role: 'member',
           joinedAt: me.createdAt,
           joinedSeq: 0,
+          joinedRev: 1,
           readSeq: 0,
         },
       ],

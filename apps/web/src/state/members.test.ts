@@ -15,6 +15,7 @@ describe('putMember', () => {
       role: 'member',
       joinedAt: at,
       joinedSeq: 0,
+      joinedRev: 1,
       readSeq: 4,
     };
     qc.setQueryData<ChatDetailResponse>(queryKeys.chat('c1'), {
@@ -22,17 +23,25 @@ describe('putMember', () => {
       members: [held],
     });
     const members = () => qc.getQueryData<ChatDetailResponse>(queryKeys.chat('c1'))!.members;
-    putMember(qc, 'c1', { user: bob, role: 'admin', joinedAt: at, joinedSeq: 0, readSeq: 2 });
+    putMember(qc, 'c1', { user: bob, role: 'admin', joinedAt: at, joinedSeq: 0, joinedRev: 1, readSeq: 2 });
     expect(members()).toEqual([{ ...held, role: 'admin' }]);
     putMember(qc, 'c1', {
       user: { ...bob, lastSeenAt: null },
       role: 'member',
       joinedAt: at,
       joinedSeq: 0,
+      joinedRev: 1,
       readSeq: 5,
     });
     expect(members()).toEqual([
-      { user: { ...bob, lastSeenAt: null }, role: 'member', joinedAt: at, joinedSeq: 0, readSeq: 5 },
+      {
+        user: { ...bob, lastSeenAt: null },
+        role: 'member',
+        joinedAt: at,
+        joinedSeq: 0,
+        joinedRev: 1,
+        readSeq: 5,
+      },
     ]);
   });
 });

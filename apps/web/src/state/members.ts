@@ -30,13 +30,25 @@ export function applyMemberReadSeq(qc: QueryClient, chatId: string, userId: stri
  * arrive in rev order, so the chat's last seq as this client holds it is where the join found
  * it); the caller refetches for the server's copy.
  */
-export function addMember(qc: QueryClient, chatId: string, user: User, lastSeq: number): void {
+export function addMember(
+  qc: QueryClient,
+  chatId: string,
+  user: User,
+  at: { rev: number; lastSeq: number },
+): void {
   updateMembers(qc, chatId, (members) =>
     members.some((m) => m.user.id === user.id)
       ? members
       : [
           ...members,
-          { user, role: 'member', joinedAt: new Date().toISOString(), joinedSeq: lastSeq, readSeq: lastSeq },
+          {
+            user,
+            role: 'member',
+            joinedAt: new Date().toISOString(),
+            joinedRev: at.rev,
+            joinedSeq: at.lastSeq,
+            readSeq: at.lastSeq,
+          },
         ],
   );
 }

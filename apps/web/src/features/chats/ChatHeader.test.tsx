@@ -25,8 +25,8 @@ const chat: Chat = {
   unreadMentionSeqs: [],
 };
 const members = (peer: User) => [
-  { user: me, role: 'member' as const, joinedAt: chat.createdAt, joinedSeq: 0, readSeq: 0 },
-  { user: peer, role: 'member' as const, joinedAt: chat.createdAt, joinedSeq: 0, readSeq: 0 },
+  { user: me, role: 'member' as const, joinedAt: chat.createdAt, joinedSeq: 0, joinedRev: 1, readSeq: 0 },
+  { user: peer, role: 'member' as const, joinedAt: chat.createdAt, joinedSeq: 0, joinedRev: 1, readSeq: 0 },
 ];
 
 describe('ChatHeader', () => {

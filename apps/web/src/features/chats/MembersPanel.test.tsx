@@ -28,8 +28,8 @@ const chat: Chat = {
 const detail: ChatDetailResponse = {
   chat,
   members: [
-    { user: me, role: 'owner', joinedAt: chat.createdAt, joinedSeq: 0, readSeq: 0 },
-    { user: other, role: 'member', joinedAt: chat.createdAt, joinedSeq: 0, readSeq: 0 },
+    { user: me, role: 'owner', joinedAt: chat.createdAt, joinedSeq: 0, joinedRev: 1, readSeq: 0 },
+    { user: other, role: 'member', joinedAt: chat.createdAt, joinedSeq: 0, joinedRev: 1, readSeq: 0 },
   ],
 };
 

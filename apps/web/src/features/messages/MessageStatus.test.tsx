@@ -58,8 +58,22 @@ describe('MessageStatus', () => {
     const detail = (readSeq: number): ChatDetailResponse => ({
       chat: chatOf({ title: 'Chat', role: 'owner', capabilities: [] }),
       members: [
-        { user: me, role: 'owner', joinedAt: '2030-01-01T00:00:00.000Z', joinedSeq: 0, readSeq: 1 },
-        { user: other, role: 'member', joinedAt: '2030-01-01T00:00:00.000Z', joinedSeq: 0, readSeq },
+        {
+          user: me,
+          role: 'owner',
+          joinedAt: '2030-01-01T00:00:00.000Z',
+          joinedSeq: 0,
+          joinedRev: 1,
+          readSeq: 1,
+        },
+        {
+          user: other,
+          role: 'member',
+          joinedAt: '2030-01-01T00:00:00.000Z',
+          joinedSeq: 0,
+          joinedRev: 1,
+          readSeq,
+        },
       ],
     });
     qc.setQueryData(queryKeys.chat('c-1'), detail(0));
