@@ -30,7 +30,8 @@ export function previewOf(body: string): string {
     if (points > LIMITS.replyPreviewMax) break;
     kept += segment;
   }
-  return `${kept}…`;
+  // A cut just after a space leaves no space before the ellipsis.
+  return `${kept.trimEnd()}…`;
 }
 
 /** What a reply to `original`, as it is now, shows of it. */

@@ -37,11 +37,17 @@ function toAppError(err: FastifyError): AppError | undefined {
  * `maxParamLength`) before any plugin runs, in its own shape; this is its `frameworkErrors`.
  */
 export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
-  // An id longer than any real one names nothing, like a shorter unknown one.
+  // An id longer than any real one, or one that is not even valid percent-encoding (`%ff`),
+  // names nothing, like a shorter unknown one (PROTOCOL.md › Ids: never a 400).
   const error =
     err.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? ({ code: 'NOT_FOUND', message: 'No such resource (an id is too long)' } as const)
-      : ({ code: 'BAD_REQUEST', message: 'Malformed URL' } as const);
+      : err.code === 'FST_ERR_BAD_URL'
+        ? ({
+            code: 'NOT_FOUND',
+            message: 'No such resource (the URL is not valid percent-encoding)',
+          } as const)
+        : ({ code: 'BAD_REQUEST', message: 'Malformed URL' } as const);
   const body: ErrorBody = { error };
   return reply.status(ERROR_STATUS[error.code]).send(body);
 }

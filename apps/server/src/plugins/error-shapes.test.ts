@@ -97,6 +97,19 @@ describe.each(drivers())('error shapes on %s', (driver) => {
     }
   });
 
+  it('[shape] an id that is not valid percent-encoding names nothing: 404, as any unknown id', async () => {
+    for (const path of [
+      '/api/chats/%ff',
+      '/api/users/%ff/avatar',
+      '/api/chats/%E0%A4%A/messages',
+      '/api/attachments/%c0',
+    ]) {
+      const res = await t.app.inject({ url: path, headers: u.headers });
+      expect(res.statusCode, path).toBe(404);
+      expect(res.json().error.code).toBe('NOT_FOUND');
+    }
+  });
+
   it('[shape] what Node’s parser rejects also answers in the protocol’s shape', async () => {
     const cases = [
       `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'h'.repeat(20_000)}\r\n\r\n`,
