@@ -36,13 +36,14 @@ function toAppError(err: FastifyError): AppError | undefined {
  * Fastify answers a URL its router cannot take (a bad percent-encoding, a parameter over
  * `maxParamLength`) before any plugin runs, in its own shape; this is its `frameworkErrors`.
  */
-export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   // An id longer than any real one, or one that is not even valid percent-encoding (`%ff`),
-  // names nothing, like a shorter unknown one (PROTOCOL.md › Ids: never a 400).
+  // names nothing, like a shorter unknown one (PROTOCOL.md › Ids: never a 400). A reaction's
+  // emoji is no id: one that does not decode is not an emoji (400, as any other).
   const error =
     err.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? ({ code: 'NOT_FOUND', message: 'No such resource (an id is too long)' } as const)
-      : err.code === 'FST_ERR_BAD_URL'
+      : err.code === 'FST_ERR_BAD_URL' && !undecodableAfter(request.url, 'reactions')
         ? ({
             code: 'NOT_FOUND',
             message: 'No such resource (the URL is not valid percent-encoding)',
@@ -50,6 +51,20 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
         : ({ code: 'BAD_REQUEST', message: 'Malformed URL' } as const);
   const body: ErrorBody = { error };
   return reply.status(ERROR_STATUS[error.code]).send(body);
+}
+
+/** Whether the first path segment that does not decode comes right after the segment `name`. */
+function undecodableAfter(url: string, name: string): boolean {
+  const segments = (url.split('?')[0] ?? '').split('/');
+  const i = segments.findIndex((s) => {
+    try {
+      decodeURIComponent(s);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return i > 0 && segments[i - 1] === name;
 }
 
 /**

@@ -183,8 +183,9 @@ export function createHub(deps: HubDeps) {
     // What members do there (typing, reading) is for members: a reader would learn from it when
     // someone who hides their presence is online (PROTOCOL.md › Presence).
     const membersOnly = event.type === 'typing' || event.type === 'read';
-    for (const conn of r.subscribers)
-      if (conn.userId !== skipUser) conn.deliver(chatId, { data, rev, seq, held, membersOnly });
+    // One delivery for every subscriber (deliver only reads it; a syncing one buffers it as is).
+    const delivery: Delivery = { data, rev, seq, held, membersOnly };
+    for (const conn of r.subscribers) if (conn.userId !== skipUser) conn.deliver(chatId, delivery);
     // Membership at delivery: the departed user's sockets get `member.left`, then nothing more
     // of this chat. Events are forwarded in rev order, so nothing after the departure got out.
     if (event.type === 'member.left') {
@@ -291,7 +292,8 @@ export function createHub(deps: HubDeps) {
         // Through each subscription, not straight to the socket: one still syncing has not
         // passed its access check, and a refused subscribe must not have heard of the chat's
         // members; it gets this after its reply, like the chat's own events.
-        for (const conn of r.subscribers) conn.deliver(chatId, { data, once: sent, membersOnly });
+        const delivery: Delivery = { data, once: sent, membersOnly };
+        for (const conn of r.subscribers) conn.deliver(chatId, delivery);
       });
     }
   }
