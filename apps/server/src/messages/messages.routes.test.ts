@@ -5,9 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
+import { gatedDb } from '../../test/gated-db.js';
 import { client } from '../../test/http.js';
 import { createChatsRepo } from '../chats/chats.repo.js';
-import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import type { BusMessage } from '../realtime/bus/bus.js';
 import { createMemoryBus } from '../realtime/bus/memory.js';
@@ -284,32 +284,14 @@ describe.each(drivers())('messages on %s', (driver) => {
     '[readers race] someone whose join began before a send but took the chat’s lock after it is not a reader of that message',
     async () => {
       const erin = await registerUser(t.app, 'erin');
-      let open!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      let begun!: () => void;
-      const started = new Promise<void>((resolve) => {
-        begun = resolve;
-      });
-      const { db } = t.database;
-      // The app's database, but its transactions wait at the gate once they have begun.
-      const gated: Db = Object.assign(Object.create(db) as Db, {
-        transaction: (change: Parameters<Db['transaction']>[0]) =>
-          db.transaction(async (tx) => {
-            await tx.execute(sql`select 1`);
-            begun();
-            await gate;
-            return change(tx);
-          }),
-      });
-      const joining = createChatsRepo(gated).addMember(chatId, erin.user.id, 'member', {
+      const gated = gatedDb(t.database.db);
+      const joining = createChatsRepo(gated.db).addMember(chatId, erin.user.id, 'member', {
         actorId: alice.user.id,
         allowed: () => {},
       });
-      await started;
+      await gated.begun;
       const before = (await send(alice, 'before erin')).json().message as Message;
-      open();
+      gated.open();
       expect(await joining).toBeDefined();
       const members = (await http.get(alice, `/api/chats/${chatId}`)).json().members as Member[];
       expect(members.find((m) => m.user.id === erin.user.id)).toMatchObject({

@@ -13,10 +13,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
+import { gatedDb } from '../../test/gated-db.js';
 import { client } from '../../test/http.js';
 import { waitFor } from '../../test/wait.js';
 import { WsClient } from '../../test/ws-client.js';
-import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/ids.js';
 import { createReactionsRepo } from './reactions.repo.js';
 
@@ -476,31 +476,14 @@ describe.each(drivers())('replies, reactions and pins on %s', (driver) => {
     '[reactions order] a reaction’s users are listed in rev order, as the live events gave them, whatever order their transactions began in',
     async () => {
       const m = await msg(bob, 'who first');
-      let open!: () => void;
-      const gate = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      let begun!: () => void;
-      const started = new Promise<void>((resolve) => {
-        begun = resolve;
-      });
-      const { db } = t.database;
-      const gated = {
-        transaction: (change: Parameters<Db['transaction']>[0]) =>
-          db.transaction(async (tx) => {
-            await tx.execute(sql`select 1`);
-            begun();
-            await gate;
-            return change(tx);
-          }),
-      } as unknown as Db;
-      const late = createReactionsRepo(gated).add(chatId, m.id, alice.user.id, '👍', {
+      const gated = gatedDb(t.database.db);
+      const late = createReactionsRepo(gated.db).add(chatId, m.id, alice.user.id, '👍', {
         actorId: alice.user.id,
         allowed: () => {},
       });
-      await started;
+      await gated.begun;
       expect((await http.put(bob, reaction(m, '👍'))).statusCode).toBe(204);
-      open();
+      gated.open();
       expect((await late).outcome).toBeDefined();
       const [shown] = (await current(m)).reactions;
       expect(shown?.users.map((u) => u.username)).toEqual(['bob', 'alice']);
