@@ -404,6 +404,8 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
   it('[gap fill] removed and added back while the bus lost both: the member gets member.left, then member.joined', async () => {
     const b = await connect(bob);
     await b.ok({ type: 'subscribe', chatId });
+    // Bob's other socket, subscribed to nothing: it hears of its chats on bob's own channel.
+    const idle = await connect(bob);
     busGate.hold('chat', 'user');
     expect((await http.del(alice, `/api/chats/${chatId}/members/${bob.user.id}`)).statusCode).toBe(204);
     expect((await http.post(alice, `/api/chats/${chatId}/members`, { username: 'bob' })).statusCode).toBe(
@@ -416,6 +418,10 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
       (f.type === 'member.left' || f.type === 'member.joined') && f.user.id === bob.user.id ? [f.type] : [],
     );
     expect(mine).toEqual(['member.left', 'member.joined']);
+    await idle.next((f) => f.type === 'member.joined' && f.chatId === chatId, 15_000, true);
+    expect(
+      idle.frames.flatMap((f) => (f.type === 'member.left' || f.type === 'member.joined' ? [f.type] : [])),
+    ).toEqual(['member.left', 'member.joined']);
     // Unsubscribed by the departure: what came after it is not pushed; subscribing again gets it.
     const again = SubscribeReplySchema.parse(await b.ok({ type: 'subscribe', chatId, afterSeq: 0 }));
     expect(again.missed.map((x) => x.id)).toContain(m.id);

@@ -189,7 +189,11 @@ export function createHub(deps: HubDeps) {
     // Membership at delivery: the departed user's sockets get `member.left`, then nothing more
     // of this chat. Events are forwarded in rev order, so nothing after the departure got out.
     if (event.type === 'member.left') {
-      for (const conn of byUser.get(event.user.id) ?? []) end(conn, chatId);
+      // Read back, their own channel's copy was lost too: their other sockets here get it so.
+      for (const conn of byUser.get(event.user.id) ?? []) {
+        if (conn.subscriptions.has(chatId)) end(conn, chatId);
+        else if (readBack) conn.sendRaw(data);
+      }
       // Also here, not only as the bus hears it: a departure the bus lost arrives through `fill`.
       deps.typing.stop(chatId, event.user.id);
     }
