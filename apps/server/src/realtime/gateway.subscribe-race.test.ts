@@ -77,11 +77,16 @@ function holdableBus() {
   const inner = createMemoryBus();
   let holding = new Set<BusMessage['kind']>();
   const held: BusMessage[] = [];
+  const resyncs = new Set<() => void>();
   const bus: Bus = {
     ...inner,
     async publish(message) {
       if (holding.has(message.kind)) held.push(message);
       else await inner.publish(message);
+    },
+    onResync(handler) {
+      resyncs.add(handler);
+      return () => resyncs.delete(handler);
     },
   };
   return {
@@ -90,10 +95,18 @@ function holdableBus() {
       holding = new Set(kinds);
     },
     held: () => held.length,
-    /** Lets go of holding and loses what was held, as a bus that dropped it would. */
+    /** Stops holding; what was held stays held (overtaken by what comes next) until `release`. */
+    letThrough() {
+      holding = new Set();
+    },
+    /**
+     * Lets go of holding and loses what was held, as a bus that dropped it would, and says so
+     * as Redis's does when it reconnects (a resync).
+     */
     drop() {
       holding = new Set();
       held.splice(0);
+      for (const resync of resyncs) resync();
     },
     async release() {
       holding = new Set();
@@ -425,6 +438,30 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     // Unsubscribed by the departure: what came after it is not pushed; subscribing again gets it.
     const again = SubscribeReplySchema.parse(await b.ok({ type: 'subscribe', chatId, afterSeq: 0 }));
     expect(again.missed.map((x) => x.id)).toContain(m.id);
+  });
+
+  it('[gap fill] a join whose events were only overtaken reaches the joiner’s unsubscribed socket once', async () => {
+    const carol = await registerUser(t.app, 'carol');
+    const b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    const idle = await connect(carol);
+    busGate.hold('chat');
+    expect((await http.post(alice, `/api/chats/${chatId}/members`, { username: 'carol' })).statusCode).toBe(
+      201,
+    );
+    await idle.next((f) => f.type === 'member.joined' && f.chatId === chatId, 15_000, true);
+    // The next change overtakes the held join: the instance reads the join back, then the held
+    // copy comes late (and is dropped as such).
+    busGate.letThrough();
+    const m = (await send('after')).json().message;
+    await b.next((f) => f.type === 'message.created' && f.message.id === m.id, 15_000, true);
+    await busGate.release();
+    // Sentinel on carol's own channel, after all of it: a chat she is added to next.
+    const other = (await http.post(alice, '/api/chats', { title: 'Next', members: ['carol'] })).json().chat
+      .id;
+    await idle.next((f) => f.type === 'member.joined' && f.chatId === other, 15_000, true);
+    expect(idle.frames.filter((f) => f.type === 'member.joined' && f.chatId === chatId)).toHaveLength(1);
+    expect(b.frames.filter((f) => f.type === 'member.joined' && f.user.id === carol.user.id)).toHaveLength(1);
   });
 
   it('[presence] a user who reconnects while their going offline is announced stays shown online', async () => {
