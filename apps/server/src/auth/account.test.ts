@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SessionListResponseSchema } from '@chatsockets/protocol';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
@@ -135,16 +136,52 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
         newPassword: 'a new password',
       });
       expect(changed.statusCode).toBe(204);
-      const outcome = await otherWs.request(send('after the change')).then(
-        (r) => (r.ok ? 'done' : r.error.code),
-        () => 'closed',
-      );
+      const outcome = await Promise.race([
+        otherWs.request(send('after the change')).then((r) => (r.ok ? 'done' : r.error.code)),
+        otherWs.closed.then(() => 'closed'),
+      ]);
       expect(outcome).toBe('closed');
       expect((await otherWs.closed).code).toBe(4401);
       const page = (await http.get(alice, `/api/chats/${chatId}/messages`)).json().messages;
       expect(page.map((m: { body: string }) => m.body)).toEqual(['while signed in']);
     } finally {
       down = false;
+      await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
+      url = await t.listen();
+    }
+  });
+
+  it('[frames] while the bus is down and the database hangs, a ping still answers and other frames answer UNAVAILABLE: none hangs', async () => {
+    const inner = createMemoryBus();
+    const bus: Bus = { ...inner, healthy: () => false };
+    await t.rebuild({ REQUEST_DEADLINE_MS: '300' }, { now: () => new Date(Date.now() + aheadMs), bus });
+    const here = await t.listen();
+    let release = () => {};
+    let hold: Promise<unknown> = Promise.resolve();
+    try {
+      const alice = await registerUser(t.app, 'alice');
+      const chatId = (await http.post(alice, '/api/chats', { title: 'Notes' })).json().chat.id;
+      const ws = await WsClient.connect(here, { token: alice.token });
+      // Held: the sessions and chats tables on Postgres (until its statement timeout), PGlite's
+      // one connection (every query waits).
+      let held = () => {};
+      const holding = new Promise<void>((r) => {
+        held = r;
+      });
+      hold = t.database.db.transaction(async (tx) => {
+        if (driver === 'postgres') await tx.execute(sql`lock table sessions, chats in access exclusive mode`);
+        held();
+        await new Promise<void>((r) => {
+          release = r;
+        });
+      });
+      await holding;
+      expect((await ws.request({ type: 'ping' })).ok).toBe(true);
+      const send = await ws.request({ type: 'message.send', chatId, clientId: randomUUID(), body: 'x' });
+      expect(send.ok ? 'done' : send.error.code).toBe('UNAVAILABLE');
+    } finally {
+      release();
+      await hold;
       await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
       url = await t.listen();
     }

@@ -282,7 +282,10 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       metrics.framesIn.inc({ type: parsed.data.type });
       // Closed meanwhile (signed out, its session revoked, gone): what it still had queued does
       // not run. A frame already running finishes; its reply goes nowhere.
-      if (!conn.isOpen || !(await hub.sessionStands(conn))) return;
+      if (!conn.isOpen) return;
+      // A ping asks nothing of the database; every other frame is bounded as its command is.
+      if (parsed.data.type !== 'ping' && !(await withDeadline(hub.sessionStands(conn), opts.deadlineMs)))
+        return;
       if (draining) throw unavailable('Server is shutting down; reconnect elsewhere');
       // subscribe bounds its own database work, so a late catch-up cannot leave a subscription half-made.
       const work = dispatch(conn, parsed.data);
