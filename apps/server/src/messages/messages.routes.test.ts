@@ -278,6 +278,25 @@ describe.each(drivers())('messages on %s', (driver) => {
     expect(await readers(m3)).toEqual(['dave']);
   });
 
+  it('[readers] a member added by an instance of the previous version (no joinedSeq, joinedRev) gets them from the database', async () => {
+    const frank = await registerUser(t.app, 'frank');
+    const before = (await send(alice, 'before frank')).json().message as Message;
+    // What that version's insert wrote: the rev it took and the read marker, nothing else.
+    await t.database.db.execute(sql`
+      with r as (update chats set last_rev = last_rev + 1 where id = ${chatId} returning last_rev, last_seq)
+      insert into chat_members (chat_id, user_id, role, rev, read_seq)
+      select ${chatId}, ${frank.user.id}, 'member', last_rev, last_seq from r`);
+    const rev = (await http.get(alice, `/api/chats/${chatId}`)).json().chat.rev as number;
+    const members = (await http.get(alice, `/api/chats/${chatId}`)).json().members as Member[];
+    expect(members.find((m) => m.user.id === frank.user.id)).toMatchObject({
+      joinedSeq: before.seq,
+      joinedRev: rev,
+      readSeq: before.seq,
+    });
+    const readers = await http.get(alice, `/api/chats/${chatId}/messages/${before.id}/readers`);
+    expect(readers.json().readers.map((u: { username: string }) => u.username)).not.toContain('frank');
+  });
+
   // The join's transaction begins (its now() is taken), a send goes through, then the join takes
   // the chat's lock: erin joined after the message, though her joinedAt is before its createdAt.
   it.skipIf(driver !== 'postgres')(
