@@ -18,6 +18,13 @@ import { type FullMessage, hydrate, inSnapshot } from '../messages/hydrate.js';
 import type { ChatAudience } from '../realtime/bus/bus.js';
 import { ban, liftBanBy, refuseIfBarred } from './bans.js';
 
+/**
+ * The chat list's order: the last activity to the millisecond, as `Chat.lastActivityAt` tells
+ * clients (the column holds microseconds), then the id. A client sorting by what it was sent
+ * then agrees with the server, ties included.
+ */
+const activityKey = sql`date_trunc('milliseconds', ${chatsTable.lastActivityAt})`;
+
 export type ChatRow = typeof chatsTable.$inferSelect;
 export type MemberRow = typeof chatMembersTable.$inferSelect;
 export type Role = MemberRow['role'];
@@ -83,7 +90,7 @@ function chatViews(db: Db | Tx, userId: string, membersOnly: boolean) {
       lastMessage: lastMessageFields,
       lastAuthor: { id: lastAuthor.id, username: lastAuthor.username },
       directTitle,
-      activity: sql<string>`${chatsTable.lastActivityAt}::text`,
+      activity: sql<string>`${activityKey}::text`,
     })
     .from(chatsTable);
   const joined = membersOnly
@@ -186,17 +193,16 @@ export function createChatsRepo(db: Db) {
 
     /**
      * A page of the user's chats, most recent activity first, after `after` (the last row of
-     * the previous page). `activity` is the exact timestamp as Postgres prints it (microseconds:
-     * a JS Date would round it and skip or repeat rows at a page boundary).
+     * the previous page). `activity` is the order's key as Postgres prints it.
      */
     listForUser(userId: string, limit: number, after?: { activity: string; id: string }) {
       const before = after
-        ? sql`(${chatsTable.lastActivityAt}, ${chatsTable.id}) < (${after.activity}::timestamptz, ${after.id}::uuid)`
+        ? sql`(${activityKey}, ${chatsTable.id}) < (${after.activity}::timestamptz, ${after.id}::uuid)`
         : undefined;
       return wholeViews((tx) =>
         chatViews(tx, userId, true)
           .where(before)
-          .orderBy(desc(chatsTable.lastActivityAt), desc(chatsTable.id))
+          .orderBy(desc(activityKey), desc(chatsTable.id))
           .limit(limit),
       );
     },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Chat, ChatDetailResponseSchema, ChatListPageSchema, type Message } from '@chatsockets/protocol';
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
@@ -130,6 +131,33 @@ describe.each(drivers())('deleted messages in the chat list on %s', (driver) => 
     [first, second] = await order();
     expect(first).toMatchObject({ id: chatId, lastMessage: null, lastActivityAt: m1.createdAt });
     expect(Date.parse(second!.lastActivityAt)).toBeLessThanOrEqual(Date.parse(m1.createdAt));
+  });
+
+  it('[order] chats active in the same millisecond are in id order, as a client sorting by lastActivityAt puts them, on every page', async () => {
+    const ids = [chatId];
+    for (const title of ['B', 'C'])
+      ids.push(((await http.post(alice, '/api/chats', { title })).json().chat as Chat).id);
+    // One millisecond, the microseconds against the ids' order: the highest id the earliest.
+    const sorted = [...ids].sort();
+    for (const [i, id] of sorted.entries()) {
+      await t.database.db.execute(
+        sql`update chats set last_activity_at = ${`2031-01-01T00:00:00.123${9 - i}00Z`}::timestamptz where id = ${id}`,
+      );
+    }
+    const expected = [...sorted].reverse();
+    const { chats } = ChatListPageSchema.parse((await http.get(alice, '/api/chats')).json());
+    expect(chats.map((c) => c.id)).toEqual(expected);
+    expect(new Set(chats.map((c) => c.lastActivityAt))).toEqual(new Set(['2031-01-01T00:00:00.123Z']));
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = ChatListPageSchema.parse(
+        (await http.get(alice, `/api/chats?limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json(),
+      );
+      paged.push(...page.chats.map((c) => c.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(expected);
   });
 
   it('[unread] a non-member’s view of a public chat: no unread, the preview not deleted', async () => {
