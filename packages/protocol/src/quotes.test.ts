@@ -32,6 +32,9 @@ describe('previewOf (docs/PROTOCOL.md › Replies)', () => {
     expect(shown.endsWith('…')).toBe(true);
     expect(Array.from(shown.slice(0, -1)).length).toBeLessThanOrEqual(LIMITS.replyPreviewMax);
     expect(shown.slice(0, -1)).toBe('e\u0301'.repeat(LIMITS.replyPreviewMax / 2));
+    // One cluster longer than the limit: cut by code points, not left empty.
+    const heavy = `a${'\u0301'.repeat(300)} tail`;
+    expect(previewOf(heavy)).toBe(`a${'\u0301'.repeat(LIMITS.replyPreviewMax - 1)}…`);
     // A cut right after a space: no space before the ellipsis.
     expect(previewOf(`${'x'.repeat(LIMITS.replyPreviewMax - 1)} more`)).toBe(
       `${'x'.repeat(LIMITS.replyPreviewMax - 1)}…`,

@@ -30,6 +30,9 @@ export function previewOf(body: string): string {
     if (points > LIMITS.replyPreviewMax) break;
     kept += segment;
   }
+  // A first cluster longer than the limit (a letter under hundreds of combining marks) is cut
+  // by code points: a preview with no text in it would say nothing.
+  if (kept === '') kept = Array.from(line).slice(0, LIMITS.replyPreviewMax).join('');
   // A cut just after a space leaves no space before the ellipsis.
   return `${kept.trimEnd()}…`;
 }

@@ -113,7 +113,8 @@ export function MessageText({ body, className }: { body: string; className?: str
   const unknown = t('mention.unknown');
   const tree = useMemo(() => parseMessage(body), [body]);
   return (
-    <div className={className ? `md ${className}` : 'md'}>
+    // dir="auto": the message's own direction, isolated from the page's (an override in it ends here).
+    <div className={className ? `md ${className}` : 'md'} dir="auto">
       {render(tree, { body, mentions, unknown }, 'md')}
     </div>
   );

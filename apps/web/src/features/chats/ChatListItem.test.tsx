@@ -44,6 +44,25 @@ describe('ChatListItem', () => {
     expect(screen.queryByTestId('mention-badge')).toBeNull();
   });
 
+  test('[bidi] a title and a preview with a right-to-left override are isolated: it ends with them, not in the time or badges', ({
+    view,
+    qc,
+  }) => {
+    qc.setQueryData(queryKeys.me(), me);
+    const rlo = '\u202Egnirts';
+    view(
+      <ChatListItem
+        chat={chat({
+          title: rlo,
+          lastMessage: last.kind === 'confirmed' ? { ...last.message, body: rlo, mentions: [] } : null,
+        })}
+        active={false}
+      />,
+    );
+    for (const el of [screen.getByText(rlo), screen.getByText(`other: ${rlo}`)])
+      expect(el.getAttribute('dir')).toBe('auto');
+  });
+
   test('[mentions] Russian plural forms of the badge', async ({ view }) => {
     await i18n.changeLanguage('ru');
     const { rerender } = view(<ChatListItem chat={chat({ unreadMentionCount: 1 })} active={false} />);

@@ -46,11 +46,16 @@ export function ChatListItem({ chat, active }: { chat: Chat; active: boolean }) 
         data-testid="chat-item"
         data-chat-title={chat.title}
       >
-        <span className="chat-item__title">{chat.title}</span>
+        {/* dir="auto": people's text is isolated, so a right-to-left override in it stops at its end. */}
+        <span className="chat-item__title" dir="auto">
+          {chat.title}
+        </span>
         <time className="chat-item__time" dateTime={when} title={formatFull(when)}>
           {formatTime(when)}
         </time>
-        <span className="chat-item__preview">{preview(t, chat, nameOf)}</span>
+        <span className="chat-item__preview" dir="auto">
+          {preview(t, chat, nameOf)}
+        </span>
         <span className="chat-item__badges">
           {chat.unreadMentionCount > 0 && (
             <span

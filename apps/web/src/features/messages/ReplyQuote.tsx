@@ -23,6 +23,7 @@ export function ReplyQuote({ chatId, replyTo }: { chatId: string; replyTo: Reply
       <span className="reply-quote__author">{replyTo.author.username}</span>
       <span
         className={replyTo.deleted ? 'reply-quote__text reply-quote__text--deleted' : 'reply-quote__text'}
+        dir="auto"
       >
         {replyTo.deleted ? t('quoteDeleted') : plainText(replyTo.preview, names.nameOf, names.unknown)}
       </span>
