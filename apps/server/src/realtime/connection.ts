@@ -78,6 +78,8 @@ export class Connection {
   private queue: Promise<void> = Promise.resolve();
   /** Frames received and not yet handled. */
   private inbound = 0;
+  /** Per chat, the rev of the last own `member.joined`/`member.left` sent outside a subscription. */
+  private readonly ownMembershipRev = new Map<string, number>();
   private pendingAfterReply: Array<() => void> = [];
 
   constructor(
@@ -134,6 +136,17 @@ export class Connection {
 
   send(frame: ServerFrame): void {
     this.sendRaw(JSON.stringify(frame));
+  }
+
+  /**
+   * A `member.joined`/`member.left` about this socket's own user, sent outside a subscription:
+   * it comes on the user's own channel, and again when a gap fill reads it back (the bus may
+   * have lost the first). Once each, by its rev, whichever comes first.
+   */
+  sendOwn(chatId: string, rev: number, data: Frame): void {
+    if (rev <= (this.ownMembershipRev.get(chatId) ?? 0)) return;
+    this.ownMembershipRev.set(chatId, rev);
+    this.sendRaw(data);
   }
 
   /** `data` is serialized once by the caller and shared by every socket it goes to. */

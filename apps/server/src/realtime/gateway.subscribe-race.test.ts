@@ -464,6 +464,27 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     expect(b.frames.filter((f) => f.type === 'member.joined' && f.user.id === carol.user.id)).toHaveLength(1);
   });
 
+  it('[gap fill] a join the bus lost, read back before the bus said so, reaches the joiner’s unsubscribed socket once', async () => {
+    const carol = await registerUser(t.app, 'carol');
+    const b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    const idle = await connect(carol);
+    busGate.hold('chat', 'user');
+    expect((await http.post(alice, `/api/chats/${chatId}/members`, { username: 'carol' })).statusCode).toBe(
+      201,
+    );
+    // Live again before the loss is known (Redis delivers on a channel once it is confirmed, and
+    // the resync comes after): the next change's hole reads the join back.
+    busGate.letThrough();
+    const m = (await send('after')).json().message;
+    await b.next((f) => f.type === 'message.created' && f.message.id === m.id, 15_000, true);
+    busGate.drop();
+    const other = (await http.post(alice, '/api/chats', { title: 'Next', members: ['carol'] })).json().chat
+      .id;
+    await idle.next((f) => f.type === 'member.joined' && f.chatId === other, 15_000, true);
+    expect(idle.frames.filter((f) => f.type === 'member.joined' && f.chatId === chatId)).toHaveLength(1);
+  });
+
   it('[presence] a user who reconnects while their going offline is announced stays shown online', async () => {
     const a = await connect(alice);
     await a.ok({ type: 'subscribe', chatId });

@@ -159,17 +159,8 @@ export function createHub(deps: HubDeps) {
    * `readBack`: the event is a change read back from the database (a gap fill), at the current
    * state of what changed. A message then comes as `message.created` only to a subscription that
    * does not hold it yet, and as `message.updated` to one that does: the change is new to it.
-   * `lost`: read back after the bus lost messages (a resync), so the copies on users' own
-   * channels were lost too; otherwise a hole is events that overtook each other, and those
-   * copies still come.
    */
-  function forward(
-    chatId: string,
-    r: ChatRoute,
-    event: ServerEvent,
-    rev?: number,
-    readBack?: 'fill' | 'lost',
-  ) {
+  function forward(chatId: string, r: ChatRoute, event: ServerEvent, rev?: number, readBack = false) {
     const { data, seq, held } = readBack
       ? encodeReadBack(event)
       : {
@@ -180,13 +171,14 @@ export function createHub(deps: HubDeps) {
     const skipUser = event.type === 'typing' ? event.user.id : undefined;
     // A reader who joins while subscribed is a member from their join on (in rev order, so the
     // presence brought up to a later rev reaches them, and none brought up to an earlier one).
-    // Lost by the bus, their own channel's copy was lost with it: their other sockets here get it
-    // this way (one whose subscription a departure read back just before ended included).
+    // Read back, it may have been lost by the bus, and their own channel's copy with it: their
+    // other sockets here get it this way too (one whose subscription a departure read back just
+    // before ended included), once (`sendOwn`: whichever copy comes first).
     if (event.type === 'member.joined') {
       for (const conn of byUser.get(event.user.id) ?? []) {
         const sub = conn.subscriptions.get(chatId);
         if (sub) sub.member = true;
-        else if (readBack === 'lost') conn.sendRaw(data);
+        else if (readBack) conn.sendOwn(chatId, event.rev, data);
       }
     }
     // What members do there (typing, reading) is for members: a reader would learn from it when
@@ -198,10 +190,10 @@ export function createHub(deps: HubDeps) {
     // Membership at delivery: the departed user's sockets get `member.left`, then nothing more
     // of this chat. Events are forwarded in rev order, so nothing after the departure got out.
     if (event.type === 'member.left') {
-      // Lost by the bus, their own channel's copy was lost too: their other sockets here get it so.
+      // Read back, as a join above: their other sockets here get it once.
       for (const conn of byUser.get(event.user.id) ?? []) {
         if (conn.subscriptions.has(chatId)) end(conn, chatId);
-        else if (readBack === 'lost') conn.sendRaw(data);
+        else if (readBack) conn.sendOwn(chatId, event.rev, data);
       }
       // Also here, not only as the bus hears it: a departure the bus lost arrives through `fill`.
       deps.typing.stop(chatId, event.user.id);
@@ -218,7 +210,7 @@ export function createHub(deps: HubDeps) {
    * commits' publishes can overtake each other). Changes come at their current state, so a
    * late event for any of them is older and is dropped.
    */
-  async function fill(chatId: string, r: ChatRoute, lost = false) {
+  async function fill(chatId: string, r: ChatRoute) {
     for (;;) {
       if (r.forwardedRev === undefined) return;
       const page = await deps.changesAfter(chatId, r.forwardedRev);
@@ -232,7 +224,7 @@ export function createHub(deps: HubDeps) {
         const position = r.forwardedRev;
         r.forwardedRev = change.rev;
         toEvents(chatId, change, position).forEach((event, i) => {
-          forward(chatId, r, event, i === 0 ? change.rev : undefined, lost ? 'lost' : 'fill');
+          forward(chatId, r, event, i === 0 ? change.rev : undefined, true);
         });
       }
       if (!page.hasMore || page.changes.length === 0) return;
@@ -325,7 +317,10 @@ export function createHub(deps: HubDeps) {
           // Not while the subscription syncs: a subscribe that is then refused drops what it
           // held, and the socket would never hear of its departure.
           if (chatId !== undefined && conn.subscriptions.get(chatId)?.syncing === false) continue;
-          conn.sendRaw(data);
+          const e = message.event;
+          // A gap fill may have read it back and sent it first (hub.forward).
+          if (e.type === 'member.joined' || e.type === 'member.left') conn.sendOwn(e.chatId, e.rev, data);
+          else conn.sendRaw(data);
         }
         return;
       }
@@ -392,7 +387,7 @@ export function createHub(deps: HubDeps) {
     for (const [chatId, r] of chats) {
       enqueueChat(chatId, async () => {
         await sessionsChecked;
-        if (chats.get(chatId) === r) await fill(chatId, r, true);
+        if (chats.get(chatId) === r) await fill(chatId, r);
       });
     }
   });
