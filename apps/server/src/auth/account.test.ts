@@ -187,6 +187,53 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
     }
   });
 
+  it('[frames] a frame that waited its whole deadline behind the socket’s earlier ones answers UNAVAILABLE and does nothing', async () => {
+    await t.rebuild({ REQUEST_DEADLINE_MS: '60000' }, { now: () => new Date(Date.now() + aheadMs) });
+    const here = await t.listen();
+    let release = () => {};
+    let hold: Promise<unknown> = Promise.resolve();
+    try {
+      const alice = await registerUser(t.app, 'alice');
+      const chatId = (await http.post(alice, '/api/chats', { title: 'Notes' })).json().chat.id;
+      const ws = await WsClient.connect(here, { token: alice.token });
+      let held = () => {};
+      const holding = new Promise<void>((r) => {
+        held = r;
+      });
+      hold = t.database.db.transaction(async (tx) => {
+        if (driver === 'postgres') await tx.execute(sql`lock table chats in access exclusive mode`);
+        held();
+        await new Promise<void>((r) => {
+          release = r;
+        });
+      });
+      await holding;
+      const send = (body: string) =>
+        ws.request({ type: 'message.send', chatId, clientId: randomUUID(), body });
+      const first = send('first');
+      const second = send('second');
+      // Both are in (the server answers a WebSocket ping as it reads it, after the frames before
+      // it): the first waits on the database, the second behind it. The app's clock then passes
+      // the second's deadline before its turn comes.
+      await new Promise<void>((resolve) => {
+        ws.socket.once('pong', () => resolve());
+        ws.socket.ping();
+      });
+      aheadMs += 60_001;
+      release();
+      expect((await first).ok).toBe(true);
+      const late = await second;
+      expect(late.ok ? 'done' : late.error.code).toBe('UNAVAILABLE');
+      const page = (await http.get(alice, `/api/chats/${chatId}/messages`)).json().messages;
+      expect(page.map((m: { body: string }) => m.body)).toEqual(['first']);
+    } finally {
+      release();
+      await hold;
+      await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
+      url = await t.listen();
+    }
+  });
+
   it('[password] two changes at once from two sessions: one wins and stays signed in, the other is 403', async () => {
     const alice = await registerUser(t.app, 'alice');
     const phone = await signIn(alice, 'Phone/1.0');

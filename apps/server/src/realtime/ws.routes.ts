@@ -204,8 +204,9 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
         .catch((err: unknown) => app.log.error({ err: loggableError(err) }, 'connection cleanup failed'));
     });
     socket.on('message', (data, isBinary) => {
+      const arrived = opts.auth.now().getTime();
       void conn
-        .enqueue(() => handleFrame(conn, budget, data, isBinary))
+        .enqueue(() => handleFrame(conn, budget, data, isBinary, arrived))
         .catch((err: unknown) => app.log.error({ err: loggableError(err) }, 'frame handler failed'));
     });
     const ready = hub
@@ -255,9 +256,17 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     budget: FrameBudget,
     data: RawData,
     isBinary: boolean,
+    arrived: number,
   ): Promise<void> {
     let id: string | number | undefined;
-    if (conn.isOpen) await keepSessionAlive(conn);
+    // Every frame answers within the deadline from its arrival, its wait behind the socket's
+    // earlier frames included: behind one that hangs (a database that does not answer), the
+    // next ones would each wait a whole deadline of their own.
+    const bounded = <T>(work: Promise<T>) =>
+      opts.deadlineMs > 0
+        ? withDeadline(work, Math.max(1, opts.deadlineMs - (opts.auth.now().getTime() - arrived)))
+        : work;
+    if (conn.isOpen) await bounded(keepSessionAlive(conn)).catch(() => {});
     try {
       if (isBinary) throw badRequest('Binary frames are not supported; send JSON text');
       let raw: unknown;
@@ -283,13 +292,14 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       // Closed meanwhile (signed out, its session revoked, gone): what it still had queued does
       // not run. A frame already running finishes; its reply goes nowhere.
       if (!conn.isOpen) return;
-      // A ping asks nothing of the database; every other frame is bounded as its command is.
-      if (parsed.data.type !== 'ping' && !(await withDeadline(hub.sessionStands(conn), opts.deadlineMs)))
-        return;
+      if (opts.deadlineMs > 0 && opts.auth.now().getTime() - arrived >= opts.deadlineMs)
+        throw unavailable('The frame waited too long behind this socket’s earlier ones; retry later');
+      // A ping asks nothing of the database.
+      if (parsed.data.type !== 'ping' && !(await bounded(hub.sessionStands(conn)))) return;
       if (draining) throw unavailable('Server is shutting down; reconnect elsewhere');
       // subscribe bounds its own database work, so a late catch-up cannot leave a subscription half-made.
       const work = dispatch(conn, parsed.data);
-      const result = await (parsed.data.type === 'subscribe' ? work : withDeadline(work, opts.deadlineMs));
+      const result = await (parsed.data.type === 'subscribe' ? work : bounded(work));
       // PROTOCOL.md › WebSocket: only a frame with an id gets a reply.
       conn.reply(id === undefined ? undefined : { type: 'reply', id, ok: true, data: result });
     } catch (err) {
