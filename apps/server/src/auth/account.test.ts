@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SessionListResponseSchema } from '@chatsockets/protocol';
-import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
+import { holdDatabase } from '../../test/hold-database.js';
 import { client } from '../../test/http.js';
 import { waitFor } from '../../test/wait.js';
 import { WsClient } from '../../test/ws-client.js';
@@ -156,32 +156,17 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
     const bus: Bus = { ...inner, healthy: () => false };
     await t.rebuild({ REQUEST_DEADLINE_MS: '300' }, { now: () => new Date(Date.now() + aheadMs), bus });
     const here = await t.listen();
-    let release = () => {};
-    let hold: Promise<unknown> = Promise.resolve();
+    let release = async () => {};
     try {
       const alice = await registerUser(t.app, 'alice');
       const chatId = (await http.post(alice, '/api/chats', { title: 'Notes' })).json().chat.id;
       const ws = await WsClient.connect(here, { token: alice.token });
-      // Held: the sessions and chats tables on Postgres (until its statement timeout), PGlite's
-      // one connection (every query waits).
-      let held = () => {};
-      const holding = new Promise<void>((r) => {
-        held = r;
-      });
-      hold = t.database.db.transaction(async (tx) => {
-        if (driver === 'postgres') await tx.execute(sql`lock table sessions, chats in access exclusive mode`);
-        held();
-        await new Promise<void>((r) => {
-          release = r;
-        });
-      });
-      await holding;
+      release = await holdDatabase(t, ['sessions', 'chats']);
       expect((await ws.request({ type: 'ping' })).ok).toBe(true);
       const send = await ws.request({ type: 'message.send', chatId, clientId: randomUUID(), body: 'x' });
       expect(send.ok ? 'done' : send.error.code).toBe('UNAVAILABLE');
     } finally {
-      release();
-      await hold;
+      await release();
       await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
       url = await t.listen();
     }
@@ -190,24 +175,12 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
   it('[frames] a frame that waited its whole deadline behind the socket’s earlier ones answers UNAVAILABLE and does nothing', async () => {
     await t.rebuild({ REQUEST_DEADLINE_MS: '60000' }, { now: () => new Date(Date.now() + aheadMs) });
     const here = await t.listen();
-    let release = () => {};
-    let hold: Promise<unknown> = Promise.resolve();
+    let release = async () => {};
     try {
       const alice = await registerUser(t.app, 'alice');
       const chatId = (await http.post(alice, '/api/chats', { title: 'Notes' })).json().chat.id;
       const ws = await WsClient.connect(here, { token: alice.token });
-      let held = () => {};
-      const holding = new Promise<void>((r) => {
-        held = r;
-      });
-      hold = t.database.db.transaction(async (tx) => {
-        if (driver === 'postgres') await tx.execute(sql`lock table chats in access exclusive mode`);
-        held();
-        await new Promise<void>((r) => {
-          release = r;
-        });
-      });
-      await holding;
+      release = await holdDatabase(t, ['chats']);
       const send = (body: string) =>
         ws.request({ type: 'message.send', chatId, clientId: randomUUID(), body });
       const first = send('first');
@@ -220,15 +193,14 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
         ws.socket.ping();
       });
       aheadMs += 60_001;
-      release();
+      await release();
       expect((await first).ok).toBe(true);
       const late = await second;
       expect(late.ok ? 'done' : late.error.code).toBe('UNAVAILABLE');
       const page = (await http.get(alice, `/api/chats/${chatId}/messages`)).json().messages;
       expect(page.map((m: { body: string }) => m.body)).toEqual(['first']);
     } finally {
-      release();
-      await hold;
+      await release();
       await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
       url = await t.listen();
     }

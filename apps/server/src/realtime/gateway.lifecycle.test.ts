@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { buildTestApp, type TestContext } from '../../test/build-test-app.js';
 import { drivers } from '../../test/drivers.js';
 import { registerUser, type TestUser } from '../../test/factories.js';
+import { holdDatabase as holdDatabaseOf } from '../../test/hold-database.js';
 import { client } from '../../test/http.js';
 import { waitFor } from '../../test/wait.js';
 import { WsClient } from '../../test/ws-client.js';
@@ -51,29 +52,8 @@ describe.each(drivers())('gateway lifecycle on %s', (driver) => {
     );
   };
 
-  /**
-   * Holds the database (the chats table on Postgres, PGlite's one connection) until the returned
-   * function is called, so that a socket's frames are still waiting their turn; resolves once held.
-   */
-  const holdDatabase = async (): Promise<() => Promise<void>> => {
-    let release = () => {};
-    let held = () => {};
-    const holding = new Promise<void>((r) => {
-      held = r;
-    });
-    const gate = t.database.db.transaction(async (tx) => {
-      if (driver === 'postgres') await tx.execute(sql`lock table chats in access exclusive mode`);
-      held();
-      await new Promise<void>((r) => {
-        release = r;
-      });
-    });
-    await holding;
-    return async () => {
-      release();
-      await gate;
-    };
-  };
+  /** Holds the database (the chats table on Postgres, PGlite's one connection): frames wait their turn. */
+  const holdDatabase = () => holdDatabaseOf(t, ['chats']);
 
   const framesIn = async (type: string) => {
     const body = (await t.app.inject({ url: '/metrics' })).body;
