@@ -20,7 +20,12 @@ export interface Delivery {
   once?: Set<Connection>;
   /** Presence, typing, reading: not to a subscription of a chat the user only reads. */
   membersOnly?: boolean;
+  /** `chat.deleted`: once per socket and chat, whichever copy (the chat's, the user's) comes first. */
+  last?: boolean;
 }
+
+/** The key `chat.deleted` takes among a chat's own-membership events: after it, nothing more. */
+export const CHAT_DELETED = Number.MAX_SAFE_INTEGER;
 
 /** A subscription's state: while `syncing`, live events wait until the subscribe reply is out. */
 export interface Subscription {
@@ -141,7 +146,8 @@ export class Connection {
   /**
    * A `member.joined`/`member.left` about this socket's own user, sent outside a subscription:
    * it comes on the user's own channel, and again when a gap fill reads it back (the bus may
-   * have lost the first). Once each, by its rev, whichever comes first.
+   * have lost the first). Once each, by its rev, whichever comes first. `chat.deleted` too
+   * (`CHAT_DELETED`), which also comes from the chat's route.
    */
   sendOwn(chatId: string, rev: number, data: Frame): void {
     if (rev <= (this.ownMembershipRev.get(chatId) ?? 0)) return;
@@ -191,7 +197,8 @@ export class Connection {
       return;
     }
     if (d.seq !== undefined) sub.sentSeq = d.seq;
-    this.sendRaw(d.data);
+    if (d.last) this.sendOwn(chatId, CHAT_DELETED, d.data);
+    else this.sendRaw(d.data);
   }
 
   close(code: number, reason = ''): void {

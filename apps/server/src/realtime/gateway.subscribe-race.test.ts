@@ -485,6 +485,36 @@ describe.each(drivers())('subscribe races on %s', (driver) => {
     expect(idle.frames.filter((f) => f.type === 'member.joined' && f.chatId === chatId)).toHaveLength(1);
   });
 
+  it('[chat.deleted] a member’s socket gets it exactly once, whichever copy comes first, even when it unsubscribes meanwhile', async () => {
+    const deleted = (c: WsClient) =>
+      c.frames.filter((f) => f.type === 'chat.deleted' && f.chatId === chatId).length;
+    const del = async () => expect((await http.del(alice, `/api/chats/${chatId}`)).statusCode).toBe(204);
+    // Sentinel on bob's own channel, after whatever of the chat: a chat he is added to next.
+    const sentinel = async (c: WsClient) => {
+      const next = (await http.post(alice, '/api/chats', { title: 'Next', members: ['bob'] })).json().chat.id;
+      await c.next((f) => f.type === 'member.joined' && f.chatId === next, 15_000, true);
+    };
+    // The chat's copy first, the user's late.
+    let b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    busGate.hold('user');
+    await del();
+    await b.next((f) => f.type === 'chat.deleted', 15_000, true);
+    await busGate.release();
+    await sentinel(b);
+    expect(deleted(b)).toBe(1);
+    // The user's copy first; the socket unsubscribes before the chat's copy comes.
+    chatId = (await http.post(alice, '/api/chats', { title: 'Room 2', members: ['bob'] })).json().chat.id;
+    b = await connect(bob);
+    await b.ok({ type: 'subscribe', chatId });
+    busGate.hold('chat');
+    await del();
+    await b.ok({ type: 'unsubscribe', chatId });
+    await busGate.release();
+    await sentinel(b);
+    expect(deleted(b)).toBe(1);
+  });
+
   it('[presence] a user who reconnects while their going offline is announced stays shown online', async () => {
     const a = await connect(alice);
     await a.ok({ type: 'subscribe', chatId });

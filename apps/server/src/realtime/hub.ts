@@ -1,7 +1,7 @@
 import { type ChatChange, CLOSE_CODES, type ServerEvent, type User } from '@chatsockets/protocol';
 import { loggableError } from '../errors.js';
 import type { Bus, BusMessage, ChatAudience } from './bus/bus.js';
-import type { Connection, Delivery, Subscription } from './connection.js';
+import { CHAT_DELETED, type Connection, type Delivery, type Subscription } from './connection.js';
 import type { Presence } from './presence.js';
 import type { TypingStore } from './typing.js';
 
@@ -185,7 +185,7 @@ export function createHub(deps: HubDeps) {
     // someone who hides their presence is online (PROTOCOL.md › Presence).
     const membersOnly = event.type === 'typing' || event.type === 'read';
     // One delivery for every subscriber (deliver only reads it; a syncing one buffers it as is).
-    const delivery: Delivery = { data, rev, seq, held, membersOnly };
+    const delivery: Delivery = { data, rev, seq, held, membersOnly, last: event.type === 'chat.deleted' };
     for (const conn of r.subscribers) if (conn.userId !== skipUser) conn.deliver(chatId, delivery);
     // Membership at delivery: the departed user's sockets get `member.left`, then nothing more
     // of this chat. Events are forwarded in rev order, so nothing after the departure got out.
@@ -316,8 +316,16 @@ export function createHub(deps: HubDeps) {
           // followed it to a socket that had been told it was out.
           // Not while the subscription syncs: a subscribe that is then refused drops what it
           // held, and the socket would never hear of its departure.
-          if (chatId !== undefined && conn.subscriptions.get(chatId)?.syncing === false) continue;
           const e = message.event;
+          // A deletion goes to every socket of every former member, subscribed or not (an
+          // unsubscribe racing it would leave neither copy to reach the socket), once: the
+          // chat's route may bring it too. Nothing more of the chat reaches the socket after it.
+          if (e.type === 'chat.deleted') {
+            conn.sendOwn(e.chatId, CHAT_DELETED, data);
+            end(conn, e.chatId);
+            continue;
+          }
+          if (chatId !== undefined && conn.subscriptions.get(chatId)?.syncing === false) continue;
           // A gap fill may have read it back and sent it first (hub.forward).
           if (e.type === 'member.joined' || e.type === 'member.left') conn.sendOwn(e.chatId, e.rev, data);
           else conn.sendRaw(data);
