@@ -83,7 +83,10 @@ export class Connection {
   private queue: Promise<void> = Promise.resolve();
   /** Frames received and not yet handled. */
   private inbound = 0;
-  /** Per chat, the rev of the last own `member.joined`/`member.left` sent outside a subscription. */
+  /**
+   * Per chat, the rev of the last own `member.joined`/`member.left` sent outside a subscription
+   * (`CHAT_DELETED` once the chat's deletion went out).
+   */
   private readonly ownMembershipRev = new Map<string, number>();
   private pendingAfterReply: Array<() => void> = [];
 

@@ -116,18 +116,16 @@ function toEvents(chatId: string, change: ChatChange, position: number): ServerE
  */
 const encode = (event: ServerEvent) => Buffer.from(JSON.stringify(event));
 
+/** A `message.created`'s seq: a subscription that holds it gets the message no more (Delivery). */
+const createdSeq = (event: ServerEvent) => (event.type === 'message.created' ? event.message.seq : undefined);
+
 /**
- * A change read back from the database (`toEvent`): a message in it may be new to a subscriber
- * or one it holds, changed since (a pin, a reaction), which only the subscriber's seq tells.
+ * A message read back from the database (`toEvents`) may be new to a subscriber or one it holds,
+ * changed since (a pin, a reaction), which only the subscriber's seq tells: the copy for one
+ * that holds it (Delivery › held).
  */
-function encodeReadBack(event: ServerEvent): Pick<Delivery, 'data' | 'seq' | 'held'> {
-  if (event.type !== 'message.created') return { data: encode(event) };
-  return {
-    data: encode(event),
-    seq: event.message.seq,
-    held: encode({ type: 'message.updated', message: event.message }),
-  };
-}
+const heldCopy = (event: ServerEvent) =>
+  event.type === 'message.created' ? encode({ type: 'message.updated', message: event.message }) : undefined;
 
 const index = <K, V>(map: Map<K, Set<V>>, key: K, value: V) => {
   const set = map.get(key) ?? new Set<V>();
@@ -161,13 +159,9 @@ export function createHub(deps: HubDeps) {
    * does not hold it yet, and as `message.updated` to one that does: the change is new to it.
    */
   function forward(chatId: string, r: ChatRoute, event: ServerEvent, rev?: number, readBack = false) {
-    const { data, seq, held } = readBack
-      ? encodeReadBack(event)
-      : {
-          data: encode(event),
-          seq: event.type === 'message.created' ? event.message.seq : undefined,
-          held: undefined,
-        };
+    const data = encode(event);
+    const seq = createdSeq(event);
+    const held = readBack ? heldCopy(event) : undefined;
     const skipUser = event.type === 'typing' ? event.user.id : undefined;
     // A reader who joins while subscribed is a member from their join on (in rev order, so the
     // presence brought up to a later rev reaches them, and none brought up to an earlier one).
@@ -308,15 +302,10 @@ export function createHub(deps: HubDeps) {
       case 'chat':
         return enqueueChat(message.chatId, () => onChatEvent(message.chatId, message.event, message.rev));
       case 'user': {
-        const data = encode(message.event);
-        const chatId = alsoOnChat(message.event);
+        const e = message.event;
+        const data = encode(e);
+        const chatId = alsoOnChat(e);
         for (const conn of byUser.get(message.userId) ?? []) {
-          // A socket that follows the chat gets this from the chat's route, in rev order. Sent
-          // here too, a `member.left` could overtake the chat's earlier events, which then
-          // followed it to a socket that had been told it was out.
-          // Not while the subscription syncs: a subscribe that is then refused drops what it
-          // held, and the socket would never hear of its departure.
-          const e = message.event;
           // A deletion goes to every socket of every former member, subscribed or not (an
           // unsubscribe racing it would leave neither copy to reach the socket), once: the
           // chat's route may bring it too. Nothing more of the chat reaches the socket after it.
@@ -325,6 +314,11 @@ export function createHub(deps: HubDeps) {
             end(conn, e.chatId);
             continue;
           }
+          // A socket that follows the chat gets this from the chat's route, in rev order. Sent
+          // here too, a `member.left` could overtake the chat's earlier events, which then
+          // followed it to a socket that had been told it was out.
+          // Not while the subscription syncs: a subscribe that is then refused drops what it
+          // held, and the socket would never hear of its departure.
           if (chatId !== undefined && conn.subscriptions.get(chatId)?.syncing === false) continue;
           // A gap fill may have read it back and sent it first (hub.forward).
           if (e.type === 'member.joined' || e.type === 'member.left') conn.sendOwn(e.chatId, e.rev, data);
@@ -509,7 +503,12 @@ export function createHub(deps: HubDeps) {
           after = change.rev;
           const events = toEvents(chatId, change, position);
           for (const [i, event] of events.entries()) {
-            items.push({ ...encodeReadBack(event), rev: i === 0 ? change.rev : undefined });
+            items.push({
+              data: encode(event),
+              rev: i === 0 ? change.rev : undefined,
+              seq: createdSeq(event),
+              held: heldCopy(event),
+            });
             // A reader who joined meanwhile: a member from here on (as in `forward`).
             if (event.type === 'member.joined' && event.user.id === conn.userId) sub.member = true;
           }
@@ -623,13 +622,15 @@ export function createHub(deps: HubDeps) {
      * Whether a frame of this socket may run. While the bus is down, a sign-out made on another
      * instance (a password change, "sign out other devices") cannot reach this one, so the
      * session is read again for every frame until the bus is back: one that ended closes the
-     * socket with 4401, and the frame does nothing. With the bus up, a revoke closes it at once.
+     * socket with 4401, and the frame does nothing. With the bus up, a revoke closes it at once:
+     * `true` then, with nothing to wait for.
      */
-    async sessionStands(conn: Connection): Promise<boolean> {
+    sessionStands(conn: Connection): true | Promise<boolean> {
       if (deps.bus.healthy()) return true;
-      if (await sessionLive(conn.actor.sessionId)) return true;
-      conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
-      return false;
+      return sessionLive(conn.actor.sessionId).then((live) => {
+        if (!live) conn.close(CLOSE_CODES.SESSION_ENDED, 'session ended');
+        return live;
+      });
     },
 
     /** Settles when every removal (and recheck) begun so far has announced its presence: shutdown waits for it. */

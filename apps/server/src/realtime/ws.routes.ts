@@ -237,13 +237,14 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
   /**
    * A client active only over its socket must not be signed out at the idle TTL: its frames
    * refresh the session, at most one write per socket per TOUCH_EVERY_MS. Awaited, so the reply
-   * follows the write; a failed write costs the frame nothing.
+   * follows the write; a failed write costs the frame nothing. Nothing to wait for (most frames):
+   * undefined, so the frame sets no timer for it.
    */
-  async function keepSessionAlive(conn: Connection) {
+  function keepSessionAlive(conn: Connection): Promise<void> | undefined {
     const at = opts.auth.now().getTime();
-    if (at - (touchedAt.get(conn) ?? at) < TOUCH_EVERY_MS) return;
+    if (at - (touchedAt.get(conn) ?? at) < TOUCH_EVERY_MS) return undefined;
     touchedAt.set(conn, at);
-    await opts.auth
+    return opts.auth
       .touch(conn.actor.sessionId)
       .catch((err: unknown) =>
         app.log.warn({ err: { message: (err as Error).message } }, 'session touch failed'),
@@ -262,11 +263,11 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
     // Every frame answers within the deadline from its arrival, its wait behind the socket's
     // earlier frames included: behind one that hangs (a database that does not answer), the
     // next ones would each wait a whole deadline of their own.
+    const left = () => opts.deadlineMs - (opts.auth.now().getTime() - arrived);
     const bounded = <T>(work: Promise<T>) =>
-      opts.deadlineMs > 0
-        ? withDeadline(work, Math.max(1, opts.deadlineMs - (opts.auth.now().getTime() - arrived)))
-        : work;
-    if (conn.isOpen) await bounded(keepSessionAlive(conn)).catch(() => {});
+      opts.deadlineMs > 0 ? withDeadline(work, Math.max(1, left())) : work;
+    const touching = conn.isOpen ? keepSessionAlive(conn) : undefined;
+    if (touching) await bounded(touching).catch(() => {});
     try {
       if (isBinary) throw badRequest('Binary frames are not supported; send JSON text');
       let raw: unknown;
@@ -292,10 +293,11 @@ export default async function gateway(app: FastifyInstance, opts: GatewayOptions
       // Closed meanwhile (signed out, its session revoked, gone): what it still had queued does
       // not run. A frame already running finishes; its reply goes nowhere.
       if (!conn.isOpen) return;
-      if (opts.deadlineMs > 0 && opts.auth.now().getTime() - arrived >= opts.deadlineMs)
+      if (opts.deadlineMs > 0 && left() <= 0)
         throw unavailable('The frame waited too long behind this socket’s earlier ones; retry later');
-      // A ping asks nothing of the database.
-      if (parsed.data.type !== 'ping' && !(await bounded(hub.sessionStands(conn)))) return;
+      // A ping asks nothing of the database; with the bus up, no frame waits for this.
+      const stands = parsed.data.type === 'ping' || hub.sessionStands(conn);
+      if (stands !== true && !(await bounded(stands))) return;
       if (draining) throw unavailable('Server is shutting down; reconnect elsewhere');
       // subscribe bounds its own database work, so a late catch-up cannot leave a subscription half-made.
       const work = dispatch(conn, parsed.data);
