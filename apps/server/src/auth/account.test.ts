@@ -47,6 +47,27 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
   const sessions = async (user: TestUser) =>
     SessionListResponseSchema.parse((await http.get(user, '/api/me/sessions')).json()).sessions;
 
+  /**
+   * Runs `body` on the app rebuilt with `env` and `bus` (the test's clock kept) and listening, with
+   * alice, a chat of hers and her socket; then puts the usual app back.
+   */
+  async function onApp(
+    env: Record<string, string>,
+    bus: Bus | undefined,
+    body: (on: { here: string; alice: TestUser; chatId: string; ws: WsClient }) => Promise<void>,
+  ) {
+    await t.rebuild(env, { now: () => new Date(Date.now() + aheadMs), ...(bus ? { bus } : {}) });
+    try {
+      const here = await t.listen();
+      const alice = await registerUser(t.app, 'alice');
+      const chatId = (await http.post(alice, '/api/chats', { title: 'Notes' })).json().chat.id as string;
+      await body({ here, alice, chatId, ws: await WsClient.connect(here, { token: alice.token }) });
+    } finally {
+      await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
+      url = await t.listen();
+    }
+  }
+
   it('[sessions] lists your live sessions with their user agent; signs out one, then all others', async () => {
     const alice = await registerUser(t.app, 'alice');
     const phone = await signIn(alice, 'Phone/1.0');
@@ -121,11 +142,7 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
       healthy: () => !down && inner.healthy(),
       publish: (m) => (down ? Promise.resolve() : inner.publish(m)),
     };
-    await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs), bus });
-    const here = await t.listen();
-    try {
-      const alice = await registerUser(t.app, 'alice');
-      const chatId = (await http.post(alice, '/api/chats', { title: 'Notes' })).json().chat.id;
+    await onApp({}, bus, async ({ here, alice, chatId }) => {
       const other = await signIn(alice, 'Stolen/1.0');
       const otherWs = await WsClient.connect(here, { token: other.token });
       const send = (body: string) => ({ type: 'message.send', chatId, clientId: randomUUID(), body });
@@ -144,66 +161,50 @@ describe.each(drivers())('password and sessions on %s', (driver) => {
       expect((await otherWs.closed).code).toBe(4401);
       const page = (await http.get(alice, `/api/chats/${chatId}/messages`)).json().messages;
       expect(page.map((m: { body: string }) => m.body)).toEqual(['while signed in']);
-    } finally {
-      down = false;
-      await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
-      url = await t.listen();
-    }
+    });
   });
 
   it('[frames] while the bus is down and the database hangs, a ping still answers and other frames answer UNAVAILABLE: none hangs', async () => {
     const inner = createMemoryBus();
     const bus: Bus = { ...inner, healthy: () => false };
-    await t.rebuild({ REQUEST_DEADLINE_MS: '300' }, { now: () => new Date(Date.now() + aheadMs), bus });
-    const here = await t.listen();
-    let release = async () => {};
-    try {
-      const alice = await registerUser(t.app, 'alice');
-      const chatId = (await http.post(alice, '/api/chats', { title: 'Notes' })).json().chat.id;
-      const ws = await WsClient.connect(here, { token: alice.token });
-      release = await holdDatabase(t, ['sessions', 'chats']);
-      expect((await ws.request({ type: 'ping' })).ok).toBe(true);
-      const send = await ws.request({ type: 'message.send', chatId, clientId: randomUUID(), body: 'x' });
-      expect(send.ok ? 'done' : send.error.code).toBe('UNAVAILABLE');
-    } finally {
-      await release();
-      await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
-      url = await t.listen();
-    }
+    await onApp({ REQUEST_DEADLINE_MS: '300' }, bus, async ({ chatId, ws }) => {
+      const release = await holdDatabase(t, ['sessions', 'chats']);
+      try {
+        expect((await ws.request({ type: 'ping' })).ok).toBe(true);
+        const send = await ws.request({ type: 'message.send', chatId, clientId: randomUUID(), body: 'x' });
+        expect(send.ok ? 'done' : send.error.code).toBe('UNAVAILABLE');
+      } finally {
+        await release();
+      }
+    });
   });
 
   it('[frames] a frame that waited its whole deadline behind the socket’s earlier ones answers UNAVAILABLE and does nothing', async () => {
-    await t.rebuild({ REQUEST_DEADLINE_MS: '60000' }, { now: () => new Date(Date.now() + aheadMs) });
-    const here = await t.listen();
-    let release = async () => {};
-    try {
-      const alice = await registerUser(t.app, 'alice');
-      const chatId = (await http.post(alice, '/api/chats', { title: 'Notes' })).json().chat.id;
-      const ws = await WsClient.connect(here, { token: alice.token });
-      release = await holdDatabase(t, ['chats']);
-      const send = (body: string) =>
-        ws.request({ type: 'message.send', chatId, clientId: randomUUID(), body });
-      const first = send('first');
-      const second = send('second');
-      // Both are in (the server answers a WebSocket ping as it reads it, after the frames before
-      // it): the first waits on the database, the second behind it. The app's clock then passes
-      // the second's deadline before its turn comes.
-      await new Promise<void>((resolve) => {
-        ws.socket.once('pong', () => resolve());
-        ws.socket.ping();
-      });
-      aheadMs += 60_001;
-      await release();
-      expect((await first).ok).toBe(true);
-      const late = await second;
-      expect(late.ok ? 'done' : late.error.code).toBe('UNAVAILABLE');
-      const page = (await http.get(alice, `/api/chats/${chatId}/messages`)).json().messages;
-      expect(page.map((m: { body: string }) => m.body)).toEqual(['first']);
-    } finally {
-      await release();
-      await t.rebuild({}, { now: () => new Date(Date.now() + aheadMs) });
-      url = await t.listen();
-    }
+    await onApp({ REQUEST_DEADLINE_MS: '60000' }, undefined, async ({ alice, chatId, ws }) => {
+      const release = await holdDatabase(t, ['chats']);
+      try {
+        const send = (body: string) =>
+          ws.request({ type: 'message.send', chatId, clientId: randomUUID(), body });
+        const first = send('first');
+        const second = send('second');
+        // Both are in (the server answers a WebSocket ping as it reads it, after the frames before
+        // it): the first waits on the database, the second behind it. The app's clock then passes
+        // the second's deadline before its turn comes.
+        await new Promise<void>((resolve) => {
+          ws.socket.once('pong', () => resolve());
+          ws.socket.ping();
+        });
+        aheadMs += 60_001;
+        await release();
+        expect((await first).ok).toBe(true);
+        const late = await second;
+        expect(late.ok ? 'done' : late.error.code).toBe('UNAVAILABLE');
+        const page = (await http.get(alice, `/api/chats/${chatId}/messages`)).json().messages;
+        expect(page.map((m: { body: string }) => m.body)).toEqual(['first']);
+      } finally {
+        await release();
+      }
+    });
   });
 
   it('[password] two changes at once from two sessions: one wins and stays signed in, the other is 403', async () => {

@@ -10,38 +10,25 @@ const bob = { id: 'u-bob', username: 'bob', createdAt: at };
 describe('putMember', () => {
   it('[last seen] a role change from an event (which carries no last seen) keeps the one held; one that carries it wins', () => {
     const qc = new QueryClient();
-    const held: Member = {
-      user: { ...bob, lastSeenAt: '2030-01-02T00:00:00.000Z' },
+    const member = (over: Partial<Member>): Member => ({
+      user: bob,
       role: 'member',
       joinedAt: at,
       joinedSeq: 0,
       joinedRev: 1,
-      readSeq: 4,
-    };
+      readSeq: 0,
+      ...over,
+    });
+    const held = member({ user: { ...bob, lastSeenAt: '2030-01-02T00:00:00.000Z' }, readSeq: 4 });
     qc.setQueryData<ChatDetailResponse>(queryKeys.chat('c1'), {
       chat: {} as ChatDetailResponse['chat'],
       members: [held],
     });
     const members = () => qc.getQueryData<ChatDetailResponse>(queryKeys.chat('c1'))!.members;
-    putMember(qc, 'c1', { user: bob, role: 'admin', joinedAt: at, joinedSeq: 0, joinedRev: 1, readSeq: 2 });
+    putMember(qc, 'c1', member({ role: 'admin', readSeq: 2 }));
     expect(members()).toEqual([{ ...held, role: 'admin' }]);
-    putMember(qc, 'c1', {
-      user: { ...bob, lastSeenAt: null },
-      role: 'member',
-      joinedAt: at,
-      joinedSeq: 0,
-      joinedRev: 1,
-      readSeq: 5,
-    });
-    expect(members()).toEqual([
-      {
-        user: { ...bob, lastSeenAt: null },
-        role: 'member',
-        joinedAt: at,
-        joinedSeq: 0,
-        joinedRev: 1,
-        readSeq: 5,
-      },
-    ]);
+    const seen = member({ user: { ...bob, lastSeenAt: null }, readSeq: 5 });
+    putMember(qc, 'c1', seen);
+    expect(members()).toEqual([seen]);
   });
 });
